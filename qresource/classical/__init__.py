@@ -1,0 +1,1 @@
+"""Classical attention: exact and sparse numerics, instances, error bounds and cost models."""

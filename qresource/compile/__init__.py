@@ -1,0 +1,1 @@
+"""Flattening bloqs to Clifford+T plus measurement, counting circuits, OpenQASM export."""

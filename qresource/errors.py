@@ -1,0 +1,19 @@
+"""Errors that reach a user as one line on stderr and a non-zero exit status."""
+
+
+class QResourceError(Exception):
+    """Bad input or an impossible request; the message is shown to the user as one line."""
+
+    exit_code = 1
+
+
+class NotBuiltError(QResourceError):
+    """A subcommand whose primitive does not exist yet: says so instead of printing numbers."""
+
+    exit_code = 2
+
+
+class ResourceLimitError(QResourceError):
+    """A simulation or export that would need more memory or time than the guard allows."""
+
+    exit_code = 3

@@ -1,0 +1,1 @@
+"""Logical counts (Qualtran cost keys plus depth keys) and physical estimates."""

@@ -1,0 +1,96 @@
+"""The plain records every estimator returns, and their JSON form (a contract: see
+ARCHITECTURE.md, "CLI surface")."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+LOGICAL_KEYS = ("qubits", "toffoli", "t", "clifford", "rotations", "measurements", "depth", "t_depth")
+
+
+@dataclass(frozen=True)
+class LogicalCounts:
+    """Logical resources of one circuit, all exact integers.
+
+    - ``qubits``: peak number of simultaneously live logical qubits, ancillas included;
+    - ``toffoli``: Toffoli-class gates (Toffoli, CCZ, temporary-AND computations, CSWAP), 1 each;
+    - ``t``: T and T-dagger gates of the fully decomposed Clifford+T circuit (what export writes);
+    - ``clifford``: Clifford gates of that circuit; ``rotations``: arbitrary-angle rotations left
+      for synthesis (0 once synthesised); ``measurements``: single-qubit measurements;
+    - ``depth`` and ``t_depth``: see docs/ for the gate set and scheduler that define them.
+    """
+
+    qubits: int
+    toffoli: int
+    t: int
+    clifford: int
+    rotations: int
+    measurements: int
+    depth: int
+    t_depth: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {key: int(getattr(self, key)) for key in LOGICAL_KEYS}
+
+
+def _jsonable(value: Any) -> Any:
+    """Python ints stay exact; numpy scalars and sympy integers become Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return value
+    try:
+        import numpy as np
+
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.floating):
+            return _jsonable(float(value))
+    except ImportError:  # pragma: no cover - numpy is a dependency
+        pass
+    try:
+        import sympy
+
+        if isinstance(value, sympy.Integer):
+            return int(value)
+        if isinstance(value, sympy.Expr) and value.is_number:
+            return float(value)
+    except ImportError:  # pragma: no cover
+        pass
+    return str(value)
+
+
+@dataclass
+class EstimateRecord:
+    """One estimate of one primitive at one parameter point, in one cost model."""
+
+    primitive: str
+    params: dict[str, Any]
+    logical: LogicalCounts | None = None
+    queries: int | None = None
+    iterations: int | None = None
+    success_probability: float | None = None
+    registers: dict[str, int] = field(default_factory=dict)
+    classical: dict[str, Any] | None = None
+    physical: dict[str, Any] | None = None
+    model: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["logical"] = self.logical.as_dict() if self.logical is not None else None
+        return _jsonable(out)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=False)

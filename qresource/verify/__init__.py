@@ -1,0 +1,1 @@
+"""Independent checks: bit-sliced classical simulation and Qiskit Aer statevectors."""
