@@ -1,0 +1,1 @@
+"""Quantum against classical: runtimes on named hardware, crossovers, breakeven."""
