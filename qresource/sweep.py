@@ -116,6 +116,17 @@ class _ExactPrinter(PythonCodePrinter):
             return f"(Fraction(1) / ({self._print(base)})**{-int(exponent)})"
         return f"({self._print(base)})**({self._print(exponent)})"
 
+    def _print_Mul(self, expr):
+        # sympy splits sqrt(n*k) of positive symbols into sqrt(n)*sqrt(k); join them again so a
+        # perfect square such as n*k = 16 stays an exact integer
+        halves = [f for f in expr.args if f.is_Pow and f.exp == sympy.Rational(1, 2)]
+        if len(halves) < 2:
+            return super()._print_Mul(expr)
+        others = [f for f in expr.args if f not in halves]
+        radicand = " * ".join(f"({self._print(f.base)})" for f in halves)
+        rest = [f"({self._print(f)})" for f in others]
+        return " * ".join(rest + [f"_sqrt({radicand})"])
+
     def _print_Function(self, expr):
         name = type(expr).__name__
         return f"{name}({', '.join(self._print(a) for a in expr.args)})"
