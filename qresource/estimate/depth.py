@@ -1,0 +1,330 @@
+"""Depth and T-depth as Qualtran cost keys (Qualtran has none: its issues #1423 and #957).
+
+Definition (the same as :mod:`qresource.compile.count` applies to a circuit): the circuit is
+the lowering of every leaf by :mod:`qresource.compile.lowering`, scheduled as soon as
+possible. Every gate, measurement included, lasts one layer on each of its qubits; a
+classically controlled block lasts the depth of its body on all of its qubits and starts after
+the measurement it reads. ``depth`` is the end of the last gate. ``t_depth`` is the same
+schedule with T/T-dagger lasting one layer and every other gate zero, i.e. the largest number
+of T gates on any path. Each temporary qubit is a fresh wire, ready at time 0.
+
+How it is computed without flattening: the ASAP end time of every output wire is a max-plus
+linear function of the arrival times of the input wires. A bloq's :class:`DepthProfile` is the
+matrix of that function: entry ``[i, j]`` is the longest path (in layers) from input wire ``i``
+to output wire ``j`` (``NO_PATH`` if none), with one extra row for wires allocated inside the
+bloq (they start at time 0) and one extra column, the *sink*, for the end of any gate at all.
+A composite's profile is obtained by pushing arrival vectors through its dataflow graph in
+topological order, one max-plus product per sub-bloq; leaves get their profile from their
+lowering template. Profiles are memoised per bloq, so a bloq used a thousand times is analysed
+once. Because max-plus composition is exact, the result equals the ASAP depth of the flattened
+circuit whenever every temporary qubit is a fresh wire; ``to_circuit`` reuses released qubits
+first-in first-out, which the tests check leaves the schedule unchanged for the bloqs they
+flatten.
+
+Bloqs too large to decompose give closed forms through Qualtran's ``my_static_costs`` hook
+(``DepthCost()`` and ``TDepthCost()``) or, for bloqs this package does not own, through
+:func:`register_depth_rule`. Such a bloq enters an enclosing profile as a barrier (every input
+to every output takes its whole depth), an upper bound on the exact schedule.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import attrs
+import numpy as np
+from qualtran import Bloq, LeftDangle, Side, Soquet
+from qualtran.resource_counting import CostKey
+
+from qresource.compile.lowering import T_GATES, LeafRule, leaf_rule
+from qresource.errors import QResourceError
+
+NO_PATH = -(1 << 60)
+
+
+@dataclass(frozen=True)
+class DepthProfile:
+    """Longest-path matrices of one bloq: rows = input wires + fresh source, columns = output
+    wires + sink, wires in signature order and Qualtran bit order."""
+
+    depth: np.ndarray
+    t_depth: np.ndarray
+
+    @property
+    def total_depth(self) -> int:
+        return max(0, int(self.depth[:, -1].max()))
+
+    @property
+    def total_t_depth(self) -> int:
+        return max(0, int(self.t_depth[:, -1].max()))
+
+
+def _unit_rows(n: int, size: int, offset: int = 0) -> np.ndarray:
+    rows = np.full((n, size), NO_PATH, dtype=np.int64)
+    rows[np.arange(n), offset + np.arange(n)] = 0
+    return rows
+
+
+def _apply(profile: np.ndarray, arrivals: np.ndarray, fresh: np.ndarray) -> np.ndarray:
+    """Max-plus product: outputs[j] = max_i(arrivals'[i] + profile[i, j]), arrivals' = arrivals + fresh row."""
+    stacked = np.vstack([arrivals, fresh[None, :]])
+    out = (profile[:, :, None] + stacked[:, None, :]).max(axis=0)
+    return np.maximum(out, NO_PATH)
+
+
+def _template_profile(template, n_qubits: int, inputs: list[int], outputs: list[int],
+                      weight: Callable[[str], int]) -> np.ndarray:
+    """Profile of a lowering template over local qubits (fresh qubits start at time 0)."""
+    size = len(inputs) + 1
+    fresh = np.full(size, NO_PATH, dtype=np.int64)
+    fresh[-1] = 0
+    arrival = [fresh.copy() for _ in range(n_qubits)]
+    for k, q in enumerate(inputs):
+        arrival[q] = np.full(size, NO_PATH, dtype=np.int64)
+        arrival[q][k] = 0
+    sink = np.full(size, NO_PATH, dtype=np.int64)
+    for op in template:
+        qubits = op[1]
+        if op[0] == "if":
+            duration = _template_scalar_depth(op[2], weight)
+        else:
+            duration = weight(op[0])
+        start = arrival[qubits[0]]
+        for q in qubits[1:]:
+            start = np.maximum(start, arrival[q])
+        end = np.where(start > NO_PATH, start + duration, NO_PATH)
+        for q in qubits:
+            arrival[q] = end
+        sink = np.maximum(sink, end)
+    columns = [arrival[q] for q in outputs]
+    for column in columns:
+        sink = np.maximum(sink, column)
+    return np.stack(columns + [sink], axis=1)
+
+
+def _template_scalar_depth(template, weight) -> int:
+    ready: dict[int, int] = {}
+    end = 0
+    for op in template:
+        duration = _template_scalar_depth(op[2], weight) if op[0] == "if" else weight(op[0])
+        start = max(ready.get(q, 0) for q in op[1])
+        for q in op[1]:
+            ready[q] = start + duration
+        end = max(end, start + duration)
+    return end
+
+
+def _unit_weight(_name: str) -> int:
+    return 1
+
+
+def _t_weight(name: str) -> int:
+    return 1 if name in T_GATES else 0
+
+
+def leaf_profile(rule: LeafRule) -> DepthProfile:
+    inputs, outputs, position = [], [], 0
+    for _, width, side in rule.registers:
+        local = list(range(position, position + width))
+        if side & Side.LEFT:
+            inputs.extend(local)
+        if side & Side.RIGHT:
+            outputs.extend(local)
+        position += width
+    return DepthProfile(
+        depth=_template_profile(rule.template, position, inputs, outputs, _unit_weight),
+        t_depth=_template_profile(rule.template, position, inputs, outputs, _t_weight),
+    )
+
+
+# --- closed forms -----------------------------------------------------------------------------
+
+_DEPTH_RULES: list[tuple[type, Callable[[Bloq], Optional[tuple[int, int]]]]] = []
+
+
+def register_depth_rule(bloq_type: type, rule: Callable[[Bloq], Optional[tuple[int, int]]]) -> None:
+    """Give ``(depth, t_depth)`` of bloqs of ``bloq_type`` in closed form (``None``: not known,
+    decompose instead). For bloqs this package does not own, such as Qualtran's QROM."""
+    _DEPTH_RULES.append((bloq_type, rule))
+
+
+def _closed_form(bloq: Bloq) -> Optional[tuple[int, int]]:
+    depth = bloq.my_static_costs(DepthCost())
+    t_depth = bloq.my_static_costs(TDepthCost())
+    if depth is not NotImplemented and t_depth is not NotImplemented:
+        return int(depth), int(t_depth)
+    for bloq_type, rule in _DEPTH_RULES:
+        if isinstance(bloq, bloq_type):
+            value = rule(bloq)
+            if value is not None:
+                return int(value[0]), int(value[1])
+    return None
+
+
+def _barrier(n_in: int, n_out: int, value: int) -> np.ndarray:
+    return np.full((n_in + 1, n_out + 1), int(value), dtype=np.int64)
+
+
+def _width(reg) -> int:
+    return int(reg.bitsize) * int(math.prod(int(s) for s in reg.shape))
+
+
+# --- composite profiles -----------------------------------------------------------------------
+
+_PROFILES: dict = {}
+
+
+def depth_profile(bloq: Bloq) -> DepthProfile:
+    """The memoised :class:`DepthProfile` of ``bloq`` (see the module docstring)."""
+    try:
+        cached = _PROFILES.get(bloq)
+    except TypeError:
+        cached = None
+    if cached is not None:
+        return cached
+    profile = _compute_profile(bloq)
+    try:
+        if len(_PROFILES) > 50000:
+            _PROFILES.clear()
+        _PROFILES[bloq] = profile
+    except TypeError:
+        pass
+    return profile
+
+
+def _compute_profile(bloq: Bloq) -> DepthProfile:
+    rule = leaf_rule(bloq)
+    if rule is not None:
+        return leaf_profile(rule)
+    n_in = sum(_width(r) for r in bloq.signature.lefts())
+    n_out = sum(_width(r) for r in bloq.signature.rights())
+    closed = _closed_form(bloq)
+    if closed is not None:
+        return DepthProfile(_barrier(n_in, n_out, closed[0]), _barrier(n_in, n_out, closed[1]))
+    from qresource.compile.flatten import _bloq_signature_kind, _decompose
+
+    kind = _bloq_signature_kind(bloq)
+    if kind is not None:
+        return _bookkeeping_profile(bloq, kind, n_in, n_out)
+    if any(reg.is_symbolic() for reg in bloq.signature):
+        raise QResourceError(f"no closed form for the depth of {bloq}, and it is too symbolic to decompose")
+    cbloq = _decompose(bloq)
+    return DepthProfile(*_propagate(cbloq, n_in, n_out))
+
+
+def _bookkeeping_profile(bloq: Bloq, kind: str, n_in: int, n_out: int) -> DepthProfile:
+    matrix = np.full((n_in + 1, n_out + 1), NO_PATH, dtype=np.int64)
+    if kind == "relabel":
+        matrix[np.arange(n_in), np.arange(n_in)] = 0
+        matrix[:n_in, -1] = 0
+    elif kind == "allocate":
+        matrix[-1, :] = 0
+    else:  # free
+        matrix[:, -1] = 0
+    return DepthProfile(matrix, matrix.copy())
+
+
+def _propagate(cbloq, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+    size = n_in + 1
+    fresh = np.full(size, NO_PATH, dtype=np.int64)
+    fresh[-1] = 0
+    sink_d = np.full(size, NO_PATH, dtype=np.int64)
+    sink_t = sink_d.copy()
+    rows: dict = {}
+    offset = 0
+    for reg in cbloq.signature.lefts():
+        width = _width(reg)
+        block = _unit_rows(width, size, offset)
+        offset += width
+        if reg.shape:
+            bits = int(reg.bitsize)
+            for k, idx in enumerate(np.ndindex(*reg.shape)):
+                part = block[k * bits:(k + 1) * bits]
+                rows[Soquet(LeftDangle, reg, idx)] = (part, part)
+        else:
+            rows[Soquet(LeftDangle, reg)] = (block, block)
+    for binst, in_soqs, out_soqs in cbloq.iter_bloqsoqs():
+        sub = binst.bloq
+        gathered = [_gather_rows(in_soqs[reg.name], rows) for reg in sub.signature.lefts()]
+        arr_d = np.vstack([g[0] for g in gathered]) if gathered else np.empty((0, size), np.int64)
+        arr_t = np.vstack([g[1] for g in gathered]) if gathered else np.empty((0, size), np.int64)
+        profile = depth_profile(sub)
+        out_d = _apply(profile.depth, arr_d, fresh)
+        out_t = _apply(profile.t_depth, arr_t, fresh)
+        sink_d = np.maximum(sink_d, out_d[-1])
+        sink_t = np.maximum(sink_t, out_t[-1])
+        start = 0
+        for reg, soqs in zip(sub.signature.rights(), out_soqs):
+            width = _width(reg)
+            _scatter_rows(soqs, out_d[start:start + width], out_t[start:start + width],
+                          int(reg.bitsize), rows)
+            start += width
+    final = cbloq.final_soqs()
+    columns_d, columns_t = [], []
+    for reg in cbloq.signature.rights():
+        block_d, block_t = _gather_rows(final[reg.name], rows)
+        columns_d.append(block_d)
+        columns_t.append(block_t)
+    out_d = np.vstack(columns_d) if columns_d else np.empty((0, size), np.int64)
+    out_t = np.vstack(columns_t) if columns_t else np.empty((0, size), np.int64)
+    if len(out_d):
+        sink_d = np.maximum(sink_d, out_d.max(axis=0))
+        sink_t = np.maximum(sink_t, out_t.max(axis=0))
+    matrix_d = np.vstack([out_d, sink_d[None, :]]).T.copy()
+    matrix_t = np.vstack([out_t, sink_t[None, :]]).T.copy()
+    return matrix_d, matrix_t
+
+
+def _gather_rows(soqs, rows):
+    if isinstance(soqs, Soquet):
+        return rows.pop(soqs)
+    parts = [rows.pop(soq) for soq in np.asarray(soqs).reshape(-1)]
+    return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
+
+
+def _scatter_rows(soqs, block_d, block_t, bitsize: int, rows) -> None:
+    if isinstance(soqs, Soquet):
+        rows[soqs] = (block_d, block_t)
+        return
+    for k, soq in enumerate(np.asarray(soqs).reshape(-1)):
+        rows[soq] = (block_d[k * bitsize:(k + 1) * bitsize], block_t[k * bitsize:(k + 1) * bitsize])
+
+
+# --- cost keys --------------------------------------------------------------------------------
+
+@attrs.frozen
+class DepthCost(CostKey[int]):
+    """Circuit depth of the lowered bloq under ASAP scheduling (see the module docstring)."""
+
+    def compute(self, bloq: Bloq, get_callee_cost: Callable[[Bloq], int]) -> int:
+        return depth_profile(bloq).total_depth
+
+    def zero(self) -> int:
+        return 0
+
+    def validate_val(self, val):
+        if not isinstance(val, (int, np.integer)) and not hasattr(val, "free_symbols"):
+            raise TypeError(f"{self} values should be integers, got {val!r}")
+
+    def __str__(self):
+        return "depth"
+
+
+@attrs.frozen
+class TDepthCost(CostKey[int]):
+    """T-depth of the lowered bloq: most T gates on any path (see the module docstring)."""
+
+    def compute(self, bloq: Bloq, get_callee_cost: Callable[[Bloq], int]) -> int:
+        return depth_profile(bloq).total_t_depth
+
+    def zero(self) -> int:
+        return 0
+
+    def validate_val(self, val):
+        if not isinstance(val, (int, np.integer)) and not hasattr(val, "free_symbols"):
+            raise TypeError(f"{self} values should be integers, got {val!r}")
+
+    def __str__(self):
+        return "t-depth"
