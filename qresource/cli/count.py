@@ -1,5 +1,103 @@
-"""``qresource count FILE.qasm``."""
+"""``qresource count FILE.qasm``: the logical (and physical) resources of any OpenQASM circuit."""
 
-from qresource.cli.app import cli, not_built
+from __future__ import annotations
 
-not_built(cli, "count", "counting foreign OpenQASM circuits")
+import sys
+from contextlib import contextmanager
+
+import click
+
+from qresource.cli.app import CONTEXT, cli
+from qresource.cli.output import emit_records
+from qresource.qasm_count import DEFAULT_EPS, MAX_GRIDSYNTH_ANGLES, SYNTHESIS_METHODS
+
+try:
+    from qresource.report.physical_options import attach_physical, physical_options
+except ImportError:  # pragma: no cover - the physical estimator is an optional layer
+    attach_physical = None
+
+    def physical_options(command):
+        return click.option("--physical", is_flag=True, help="Add a physical estimate (not built).")(command)
+
+
+class _MemorySize(click.ParamType):
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        from qresource.errors import QResourceError
+        from qresource.guards import parse_size
+
+        try:
+            return parse_size(value)
+        except QResourceError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class _Precision(click.ParamType):
+    name = "EPS"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not (math.isfinite(number) and 1e-30 <= number < 0.5):
+            self.fail(f"must lie in [1e-30, 0.5), got {value}", param, ctx)
+        return number
+
+
+@contextmanager
+def _progress(label: str):
+    """A rich progress bar on stderr when stderr is a terminal; otherwise nothing is drawn."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda: bar.advance(task)
+
+
+@cli.command("count", context_settings=CONTEXT)
+@click.argument("file", metavar="FILE.qasm")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--eps",
+    type=_Precision(),
+    default=DEFAULT_EPS,
+    show_default=True,
+    help="Precision (operator norm) to which each arbitrary rotation is synthesised.",
+)
+@click.option(
+    "--synthesis",
+    type=click.Choice(SYNTHESIS_METHODS),
+    default="auto",
+    show_default=True,
+    help=f"T cost of rotations: gridsynth (exact, pygridsynth per distinct angle), formula "
+    f"(ceil(3 log2(1/eps)) each), auto (gridsynth up to {MAX_GRIDSYNTH_ANGLES} distinct angles).",
+)
+@click.option(
+    "--max-memory",
+    type=_MemorySize(),
+    default=None,
+    help="Refuse files needing more memory than this (default: half the available memory).",
+)
+@physical_options
+def count(file, as_json, eps, synthesis, max_memory, physical, **physical_kwargs):
+    """Count qubits, Toffolis, T, Cliffords, rotations, measurements, depth and T-depth of any
+    OpenQASM 2 or 3 circuit, with the same keys as `estimate`."""
+    from qresource.errors import NotBuiltError
+    from qresource.qasm_count import count_qasm
+
+    with _progress("synthesising rotations") as advance:
+        record = count_qasm(file, eps=eps, synthesis=synthesis, max_memory=max_memory, progress=advance)
+    if attach_physical is None:
+        if physical:
+            raise NotBuiltError("--physical is not built yet: the physical estimator is missing")
+    else:
+        attach_physical(record, physical=physical, **physical_kwargs)
+    emit_records([record], as_json)
