@@ -11,7 +11,6 @@ from hypothesis import given, settings, strategies as st
 from qresource.errors import QResourceError
 from qresource.estimate.physical import (
     RUNTIME_LIMIT_NS,
-    T_PER_TOFFOLI_CLASS,
     depth_bound,
     estimator_input,
     model_limits,
@@ -22,10 +21,11 @@ from qresource.record import LogicalCounts
 
 
 def counts(qubits=200, toffoli=10_000, extra_t=300, rotations=0, measurements=500) -> LogicalCounts:
+    """Counts of a circuit whose Toffoli-class gates are all Toffolis lowered with 7 T each."""
     return LogicalCounts(
         qubits=qubits,
         toffoli=toffoli,
-        t=T_PER_TOFFOLI_CLASS * toffoli + extra_t,
+        t=7 * toffoli + extra_t,
         clifford=0,
         rotations=rotations,
         measurements=measurements,
@@ -43,8 +43,8 @@ def qdk_direct(estimator_counts: dict, params: dict | None = None) -> dict:
 
 
 def test_mapping_hands_toffolis_as_ccz_and_only_the_remaining_t():
-    # 10,000 Toffoli-class gates carry 40,000 of the 40,300 T gates; 300 T are left over.
-    mapped = estimator_input(counts())
+    # 10,000 Toffolis carry 70,000 of the 70,300 T gates; 300 T are left over.
+    mapped = estimator_input(counts(), t_outside_toffoli=300)
     assert mapped == {
         "numQubits": 200,
         "tCount": 300,
@@ -54,12 +54,33 @@ def test_mapping_hands_toffolis_as_ccz_and_only_the_remaining_t():
         "ccixCount": 0,
         "measurementCount": 500,
     }
+    # without the split, the circuit goes over as written: every T gate, no CCZ
+    as_written = estimator_input(counts())
+    assert as_written["tCount"] == 70_300 and as_written["cczCount"] == 0
 
 
-def test_mapping_rejects_fewer_t_than_toffolis_carry():
-    bad = LogicalCounts(qubits=3, toffoli=10, t=39, clifford=0, rotations=0, measurements=0, depth=0, t_depth=0)
+def test_mapping_rejects_a_split_the_totals_cannot_hold():
+    # 10 Toffoli-class gates hold at least 4 T each, so at most 1 of 41 T can lie outside them
+    small = LogicalCounts(qubits=3, toffoli=10, t=41, clifford=0, rotations=0, measurements=0, depth=0, t_depth=0)
+    assert estimator_input(small, t_outside_toffoli=1)["tCount"] == 1
     with pytest.raises(QResourceError, match="inconsistent"):
-        estimator_input(bad)
+        estimator_input(small, t_outside_toffoli=2)
+
+
+def test_bare_t_count_separates_toffolis_from_t_gates_on_a_real_bloq():
+    """A Qualtran adder: its T gates all sit inside temporary ANDs (Gidney 2018: n - 1 ANDs,
+    4(n - 1) T), so none lie outside; our split must say 0 and the CCZ count n - 1."""
+    from qualtran.bloqs.arithmetic import Add
+    from qualtran import QUInt
+
+    from qresource.estimate.logical import logical_counts
+    from qresource.estimate.physical import bare_t_count
+
+    adder = Add(QUInt(8))
+    logical = logical_counts(adder, with_depth=False)
+    assert bare_t_count(adder) == 0
+    mapped = estimator_input(logical, t_outside_toffoli=bare_t_count(adder))
+    assert mapped["cczCount"] == 7 and mapped["tCount"] == 0
 
 
 @pytest.mark.parametrize(
@@ -71,7 +92,7 @@ def test_mapping_rejects_fewer_t_than_toffolis_carry():
     ],
 )
 def test_bare_estimate_is_exactly_qdk_on_the_same_input(options):
-    record = physical_estimate(counts(rotations=20), **options)
+    record = physical_estimate(counts(rotations=20), t_outside_toffoli=300, **options)
     direct = qdk_direct(record["estimator_input"], record["estimator_params"])
     assert record["repetitions"] == 1
     assert record["physical_qubits"] == direct["physicalCounts"]["physicalQubits"]
@@ -99,7 +120,7 @@ def test_guard_slices_units_the_estimator_cannot_represent():
     # 10^18 CCZ at >= 3 logical cycles of several microseconds each is ~10^25 ns >> 2^64 ns;
     # qdk itself hangs on this input (see docs/report.md), so the guard must cut it.
     huge = counts(toffoli=10**18, extra_t=0, measurements=10**6)
-    record = physical_estimate(huge, second_opinion=False)
+    record = physical_estimate(huge, t_outside_toffoli=0, second_opinion=False)
     assert record["repetitions"] > 1
     assert record["unit_runtime_ns"] < RUNTIME_LIMIT_NS
     assert record["estimator_input"]["cczCount"] * record["repetitions"] >= 10**18
@@ -118,7 +139,10 @@ def test_guard_slices_units_the_estimator_cannot_represent():
     measurements=st.integers(0, 10**6),
 )
 def test_depth_bound_holds_for_the_estimators_depth(toffoli, extra_t, rotations, measurements):
-    mapped = estimator_input(counts(toffoli=toffoli, extra_t=extra_t + 1, rotations=rotations, measurements=measurements))
+    mapped = estimator_input(
+        counts(toffoli=toffoli, extra_t=extra_t + 1, rotations=rotations, measurements=measurements),
+        t_outside_toffoli=extra_t + 1,
+    )
     result = qdk_direct(mapped)
     limits = model_limits("{}")
     assert depth_bound(mapped, limits["default_error_budget"]) >= result["physicalCounts"]["breakdown"]["algorithmicLogicalDepth"]
@@ -140,7 +164,7 @@ def test_qualtran_second_opinion_is_in_the_same_regime():
     """Two independent surface-code models (qdk's PSSPC layout with 15-to-1 factories, Qualtran's
     Gidney–Fowler CCZ->2T factories) on the same unit, same physical error rate and syndrome cycle:
     they should agree within a small factor, not to the digit."""
-    record = physical_estimate(counts(toffoli=10**7))
+    record = physical_estimate(counts(toffoli=10**7), t_outside_toffoli=300)
     second = record["qualtran_gidney_fowler"]
     assert second is not None and "error" not in second
     assert 1 / 5 < second["physical_qubits"] / record["physical_qubits"] < 5

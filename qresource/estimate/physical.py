@@ -5,12 +5,15 @@ with Qualtran's Gidney–Fowler surface-code model as a second opinion.
 Nothing here models a surface code by hand; this module only decides *what* is handed to the two
 estimators and how their answers are reported. The decisions (derived in docs/report.md):
 
-- **Mapping to the estimator's logical counts.** Toffoli-class gates (Toffoli, CCZ, temporary-AND
-  computations, CSWAP) go over as ``cczCount``: the estimator then charges each 4 T states and 3
-  logical cycles (Beverland et al. 2022, arXiv:2211.07629, appendix C). Our ``t`` key counts the T
-  gates of the *fully decomposed* circuit, which already contains T_PER_TOFFOLI_CLASS T gates for
-  every Toffoli-class gate; only the remainder ``t - T_PER_TOFFOLI_CLASS * toffoli`` goes over as
-  ``tCount``, so nothing is counted twice. Rotations not yet synthesised go over as
+- **Mapping to the estimator's logical counts.** Where the T gates *outside* Toffoli-class gates
+  are known (``t_outside_toffoli``, from Qualtran's ``QECGatesCost`` on the same bloq: see
+  :func:`bare_t_count`), Toffoli-class gates (Toffoli, CCZ, temporary-AND computations, CSWAP) go
+  over as ``cczCount`` -- the estimator charges each 4 T states and 3 logical cycles (Beverland
+  et al. 2022, arXiv:2211.07629, appendix C) -- and only those other T gates as ``tCount``. Our
+  ``t`` key counts the T gates of the *fully decomposed* circuit (7 per Toffoli or CSWAP, 4 per
+  AND), so handing over both ``toffoli`` and ``t`` would count every Toffoli twice. Where the
+  split is not known (counts read from a QASM file, say), the whole circuit goes over as it is
+  written: ``tCount = t``, ``cczCount = 0``. Rotations not yet synthesised go over as
   ``rotationCount`` with ``rotationDepth`` equal to their number (no two assumed parallel).
 - **Units and repetitions.** The estimator keeps runtimes in an unsigned 64-bit count of
   nanoseconds: past 2^64 ns (about 585 years) it returns wrong numbers, hangs, or fails to parse.
@@ -33,10 +36,9 @@ from typing import Any
 from qresource.errors import QResourceError
 from qresource.record import LogicalCounts
 
-#: The T gates that our full Clifford+T decomposition spends on one Toffoli-class gate: a temporary
-#: AND computed with 4 T (Gidney 2018, arXiv:1709.06648, fig. 3), a Toffoli with 4 T and one
-#: ancilla (Jones 2013, arXiv:1212.5069), a CSWAP as one Toffoli plus Cliffords.
-T_PER_TOFFOLI_CLASS = 4
+#: Fewest T gates any Toffoli-class gate takes in our lowering (a temporary AND, Gidney 2018,
+#: arXiv:1709.06648, fig. 3); Toffolis and CSWAPs take 7 (Amy et al. 2013, arXiv:1206.0758).
+MIN_T_PER_TOFFOLI_CLASS = 4
 
 #: Qubit models and QEC schemes the estimator predefines (``qdk.estimator.QubitParams`` /
 #: ``QECScheme``); floquet_code needs a Majorana (measurement-based) model.
@@ -69,23 +71,44 @@ ESTIMATOR_KEYS = (
 )
 
 
-def estimator_input(logical: LogicalCounts) -> dict[str, int]:
-    """The estimator's ``LogicalCounts`` keys for our logical counts (see the module docstring)."""
-    remaining_t = int(logical.t) - T_PER_TOFFOLI_CLASS * int(logical.toffoli)
-    if remaining_t < 0:
-        raise QResourceError(
-            f"logical counts are inconsistent: t = {logical.t} is less than "
-            f"{T_PER_TOFFOLI_CLASS} x toffoli = {T_PER_TOFFOLI_CLASS * logical.toffoli}"
-        )
+def estimator_input(logical: LogicalCounts, t_outside_toffoli: int | None = None) -> dict[str, int]:
+    """The estimator's ``LogicalCounts`` keys for our logical counts (see the module docstring).
+
+    ``t_outside_toffoli``: T gates of the lowered circuit that are not part of a Toffoli-class
+    gate; None hands every T gate over as written and no CCZ.
+    """
+    t_total, toffoli = int(logical.t), int(logical.toffoli)
+    if t_outside_toffoli is None:
+        t_count, ccz_count = t_total, 0
+    else:
+        t_count, ccz_count = int(t_outside_toffoli), toffoli
+        if not 0 <= t_count <= t_total - MIN_T_PER_TOFFOLI_CLASS * toffoli:
+            raise QResourceError(
+                f"logical counts are inconsistent: {t_count} T gates outside {toffoli} "
+                f"Toffoli-class gates, but t = {t_total} in all"
+            )
     return {
         "numQubits": int(logical.qubits),
-        "tCount": remaining_t,
+        "tCount": t_count,
         "rotationCount": int(logical.rotations),
         "rotationDepth": int(logical.rotations),
-        "cczCount": int(logical.toffoli),
+        "cczCount": ccz_count,
         "ccixCount": 0,
         "measurementCount": int(logical.measurements),
     }
+
+
+def bare_t_count(bloq) -> int:
+    """T gates of ``bloq`` outside Toffoli, CSWAP and AND gates: Qualtran's ``QECGatesCost``
+    leaves those three as leaves, so its ``t`` field is exactly that remainder (counted over the
+    hierarchical call graph, as fast as the other counts)."""
+    from qualtran.resource_counting import QECGatesCost, get_cost_value
+
+    counts = get_cost_value(bloq, QECGatesCost())
+    try:
+        return int(counts.t)
+    except TypeError:
+        raise QResourceError(f"{bloq}: T count is symbolic ({counts.t}); give concrete sizes") from None
 
 
 def estimator_params(
@@ -194,6 +217,7 @@ def physical_estimate(
     unit: LogicalCounts,
     repetitions: int = 1,
     *,
+    t_outside_toffoli: int | None = None,
     qubit_model: str | None = None,
     qec: str | None = None,
     error_budget: float | None = None,
@@ -204,8 +228,9 @@ def physical_estimate(
     Returns the ``physical`` block of an EstimateRecord: ``physical_qubits``, ``runtime_s``,
     ``code_distance``, ``t_factories``, ``qubit_model``, ``qec_scheme``, ``error_budget`` (for the
     whole computation), ``estimator_input`` (exactly what qdk received), ``estimator_params``,
-    ``repetitions``, ``unit_runtime_ns``, and ``qualtran_gidney_fowler`` (the second opinion, or
-    None where it does not apply).
+    ``repetitions``, ``unit_runtime_ns``, ``toffoli_mapping`` (``"ccz"`` or ``"t"``, see the
+    module docstring), and ``qualtran_gidney_fowler`` (the second opinion, or None where it does
+    not apply). ``t_outside_toffoli`` refers to one unit.
     """
     repetitions = int(repetitions)
     if repetitions < 1:
@@ -215,8 +240,13 @@ def physical_estimate(
     total_budget = float(error_budget) if error_budget is not None else limits["default_error_budget"]
     estimator_params(None, None, total_budget)  # validates the range
 
-    counts = estimator_input(unit)
+    counts = estimator_input(unit, t_outside_toffoli)
     notes: list[str] = []
+    if t_outside_toffoli is None and int(unit.toffoli):
+        notes.append(
+            "Toffoli-class gates handed to the estimator as the T gates of their Clifford+T "
+            "decomposition (no CCZ split known for these counts)"
+        )
     pieces = 1
     bound_ns = runtime_bound_ns(counts, total_budget / repetitions, limits)
     if bound_ns > RUNTIME_LIMIT_NS:
@@ -254,6 +284,7 @@ def physical_estimate(
         "repetitions": total_repetitions,
         "unit_runtime_ns": unit_runtime_ns,
         "logical_cycle_time_ns": int(result["logicalQubit"]["logicalCycleTime"]),
+        "toffoli_mapping": "t" if t_outside_toffoli is None else "ccz",
         "physical_qubits_for_t_factories": int(breakdown["physicalQubitsForTfactories"]),
         "notes": notes,
     }

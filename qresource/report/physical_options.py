@@ -10,7 +10,12 @@ Usage in a CLI module::
     def grover(..., physical, qubit_model, qec, error_budget):
         record = ...
         attach_physical(record, physical=physical, qubit_model=qubit_model, qec=qec,
-                        error_budget=error_budget, unit=per_call_counts, repetitions=calls)
+                        error_budget=error_budget, unit=per_call_counts, repetitions=calls,
+                        unit_bloq=per_call_bloq)
+
+Pass ``unit_bloq`` (the bloq whose counts ``unit`` are) wherever there is one: it lets Toffolis
+reach the estimator as CCZ states rather than as the T gates of their decomposition (see
+``qresource.estimate.physical``).
 
 Defaults are the estimator's own (``None`` is passed through), so a bare ``--physical`` matches a
 bare ``qdk.estimator`` run on the same logical counts.
@@ -23,7 +28,7 @@ from typing import Callable
 import click
 
 from qresource.cli.params import OpenUnitInterval
-from qresource.estimate.physical import QEC_SCHEMES, QUBIT_MODELS, physical_estimate
+from qresource.estimate.physical import QEC_SCHEMES, QUBIT_MODELS, bare_t_count, physical_estimate
 from qresource.errors import QResourceError
 from qresource.record import EstimateRecord, LogicalCounts
 
@@ -72,6 +77,7 @@ def attach_physical(
     error_budget: float | None = None,
     unit: LogicalCounts | None = None,
     repetitions: int = 1,
+    unit_bloq=None,
 ) -> EstimateRecord:
     """Fill ``record.physical`` when ``physical`` is set (otherwise only check that no physical
     option was given alone). ``unit`` defaults to the record's own logical counts, run once."""
@@ -82,8 +88,14 @@ def attach_physical(
     counts = unit if unit is not None else record.logical
     if counts is None:
         raise QResourceError(f"{record.primitive}: no logical counts to estimate physically")
+    t_outside = bare_t_count(unit_bloq) if unit_bloq is not None else None
     block = physical_estimate(
-        counts, repetitions, qubit_model=qubit_model, qec=qec, error_budget=error_budget
+        counts,
+        repetitions,
+        t_outside_toffoli=t_outside,
+        qubit_model=qubit_model,
+        qec=qec,
+        error_budget=error_budget,
     )
     record.physical = block
     record.notes.extend(block.get("notes", []))
