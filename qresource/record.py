@@ -86,6 +86,8 @@ class EstimateRecord:
     physical: dict[str, Any] | None = None
     model: str | None = None
     notes: list[str] = field(default_factory=list)
+    # grover / attention: the find-all schedule behind `queries` (expected totals, per-stage data)
+    schedule: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
