@@ -302,10 +302,11 @@ def _angle(value: Any, gate: str, where: str) -> float:
 
 
 def _quarter_turns(angle: float) -> int | None:
-    """k when angle is k pi/4 modulo 2 pi to double precision, else None."""
-    turns = angle / (math.pi / 4)
+    """k when angle is k pi/4 modulo 2 pi to double precision, else None (the same test, and
+    tolerance, as the counter's own lowering table applies to X and Y rotations)."""
+    turns = angle / math.pi * 4
     nearest = round(turns)
-    if abs(turns - nearest) <= 1e-9 * max(1.0, abs(turns)):
+    if abs(turns - nearest) < 1e-12:
         return int(nearest) % 8
     return None
 
@@ -486,7 +487,9 @@ def rotation_angles(circuit) -> list[float]:
     for instruction in circuit.data:
         op = instruction.operation
         if op.name in ("rz", "rx", "ry"):
-            angles.append(float(op.params[0]))
+            angle = float(op.params[0])
+            if _quarter_turns(angle) is None:  # X/Y rotations by k pi/4 are Clifford+T gates
+                angles.append(angle)
         elif op.name == "if_else":
             for block in op.blocks:
                 if block is not None:
