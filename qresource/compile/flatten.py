@@ -124,9 +124,10 @@ def _bloq_signature_kind(bloq: Bloq) -> Optional[str]:
     return None
 
 
-def _walk(bloq: Bloq, in_wires: dict[str, list[int]], prog: LeafProgram) -> dict[str, list[int]]:
+def _walk(bloq: Bloq, in_wires: dict[str, list[int]], prog: LeafProgram,
+          rules=leaf_rule) -> dict[str, list[int]]:
     """Append ``bloq`` applied to ``in_wires`` to ``prog``; return its output wires."""
-    rule = leaf_rule(bloq)
+    rule = rules(bloq)
     if rule is not None:
         local: list[int] = []
         out: dict[str, list[int]] = {}
@@ -187,7 +188,7 @@ def _walk(bloq: Bloq, in_wires: dict[str, list[int]], prog: LeafProgram) -> dict
             soq_wires[Soquet(LeftDangle, reg)] = wires
     for binst, in_soqs, out_soqs in cbloq.iter_bloqsoqs():
         sub_in = {name: _gather(soqs, soq_wires) for name, soqs in in_soqs.items()}
-        sub_out = _walk(binst.bloq, sub_in, prog)
+        sub_out = _walk(binst.bloq, sub_in, prog, rules)
         for reg, soqs in zip(binst.bloq.signature.rights(), out_soqs):
             _scatter(soqs, sub_out[reg.name], int(reg.bitsize), soq_wires)
     return {name: _gather(soqs, soq_wires) for name, soqs in cbloq.final_soqs().items()}
@@ -207,8 +208,12 @@ def _scatter(soqs, wires: list[int], bitsize: int, soq_wires) -> None:
         soq_wires[soq] = wires[k * bitsize:(k + 1) * bitsize]
 
 
-def leaf_program(bloq: Bloq) -> LeafProgram:
-    """Flatten ``bloq`` into leaves of the lowering table on virtual wires."""
+def leaf_program(bloq: Bloq, *, rules=leaf_rule) -> LeafProgram:
+    """Flatten ``bloq`` into leaves of the lowering table on virtual wires.
+
+    ``rules`` decides what is a leaf (default: the lowering table); the classical simulator
+    passes a table that also stops at larger bloqs whose classical action it knows.
+    """
     registers: list[RegisterWires] = []
     prog = LeafProgram(registers=registers)
     in_wires: dict[str, list[int]] = {}
@@ -221,7 +226,7 @@ def leaf_program(bloq: Bloq) -> LeafProgram:
             entry.inputs = [prog.new_wire() for _ in range(_register_width(reg))]
             in_wires[reg.name] = entry.inputs
         registers.append(entry)
-    out = _walk(bloq, in_wires, prog)
+    out = _walk(bloq, in_wires, prog, rules)
     for entry in registers:
         if entry.side & Side.RIGHT:
             entry.outputs = list(out[entry.name])

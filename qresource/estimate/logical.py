@@ -85,10 +85,15 @@ class LoweredGateCost(CostKey[GateTally]):
             ) from None
         if not callees:
             raise QResourceError(f"cannot count {bloq}: no lowering and an empty call graph")
-        total = GateTally()
-        for callee, times in callees:
-            total = total + times * get_callee_cost(callee)
-        return total
+        try:
+            return _sum_callees(callees, get_callee_cost)
+        except QResourceError:
+            # Some call graphs name placeholders (e.g. ArbitraryClifford) that have no gates of
+            # their own; the decomposition then says what is really applied.
+            decomposed = _decomposition_callees(bloq)
+            if decomposed is None:
+                raise
+            return _sum_callees(decomposed, get_callee_cost)
 
     def zero(self) -> GateTally:
         return GateTally()
@@ -99,6 +104,23 @@ class LoweredGateCost(CostKey[GateTally]):
 
     def __str__(self):
         return "lowered gate counts"
+
+
+def _sum_callees(callees, get_callee_cost) -> GateTally:
+    total = GateTally()
+    for callee, times in callees:
+        total = total + times * get_callee_cost(callee)
+    return total
+
+
+def _decomposition_callees(bloq: Bloq):
+    from qualtran.resource_counting import build_cbloq_call_graph
+
+    try:
+        cbloq = bloq.decompose_bloq()
+    except Exception:
+        return None
+    return list(build_cbloq_call_graph(cbloq).items())
 
 
 def _exact_int(value, what: str, bloq: Bloq) -> int:
