@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, TextIO
 
 from qresource.errors import QResourceError
 
@@ -37,6 +38,30 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def atomic_text_writer(path: str | os.PathLike) -> Iterator[TextIO]:
+    """Stream text to ``path`` atomically: readers see the old file or the whole new one.
+
+    Yields a text handle on a temporary file in the same directory, renamed over ``path`` when
+    the block ends normally; an exception in the block removes it and leaves ``path`` alone.
+    """
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise QResourceError(f"cannot write {target}: directory {directory} does not exist")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+        os.replace(tmp_name, target)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
 
 
 def read_json_file(path: str | os.PathLike) -> Any:
