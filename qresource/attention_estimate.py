@@ -1,0 +1,463 @@
+"""Grover search for one row, and whole Grover sparse attention, in two cost models side by side.
+
+- ``query`` model (the seeds' own accounting, Theorem 1.3 / 6.1 of the Grover attention paper):
+  count oracle calls and charge each d time units, as the paper charges O(d) per inner product
+  with QRAM access taken as free; add the classical work (checking measured indices, the sparse
+  values B_ij and Algorithm 2's O(nkd) inference, from ``qresource.classical.costs``).  This
+  reproduces the paper's n^1.5 k^0.5 d.
+- ``circuit`` model: every oracle call is the real ``ThresholdOracle`` with its data loader;
+  Toffolis, T, Cliffords, measurements, qubits, depth and T-depth come from
+  ``qresource.estimate.logical.logical_counts`` of the very ``GroverSearch`` bloqs that
+  ``export grover`` flattens, multiplied by the schedule's expected numbers of searches.
+
+Record keys (ARCHITECTURE.md): ``queries`` is the expected number of oracle calls to find all
+marked keys of one row (grover) or of all n rows (attention), rounded up; ``iterations`` and
+``success_probability`` describe the single search with all k keys marked, the circuit
+``export grover`` writes.  In the circuit model, ``logical`` is that single search (grover) or
+the expected totals of the whole computation (attention, rows one after another); the
+``schedule`` block carries the find-all totals.  Derivations: docs/grover.md.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+import mpmath
+
+from qresource import search
+from qresource.errors import QResourceError
+from qresource.record import LOGICAL_KEYS, EstimateRecord, LogicalCounts
+
+MODELS = ("query", "circuit")
+SCHEDULES = ("known", "unknown")
+DEFAULT_LOADER = "qrom"
+DEFAULT_DELTA = 0.01
+
+QUERY_MODEL = "query: oracle calls, each charged d time units (QRAM access free, as in Theorem 1.3)"
+CIRCUIT_MODEL = "circuit: full Clifford+T circuit of every oracle call, data loader included"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One search or attention problem: n keys of dimension d, at most k marked per row."""
+
+    n: int
+    k: int
+    d: int
+    bits: int | None = None
+    tau: float | None = None
+    loader: str = DEFAULT_LOADER
+    schedule: str = "known"
+    delta: float = DEFAULT_DELTA
+
+    def __post_init__(self):
+        for name in ("n", "k", "d"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise QResourceError(f"{name} must be a positive integer, got {value!r}")
+        if self.k > self.n:
+            raise QResourceError(f"the sparsity k = {self.k} exceeds the number of keys n = {self.n}")
+        if self.schedule not in SCHEDULES:
+            raise QResourceError(f"unknown schedule {self.schedule!r}; choose from {', '.join(SCHEDULES)}")
+        if not 0.0 < self.delta < 1.0:
+            raise QResourceError(f"delta must lie strictly between 0 and 1, got {self.delta}")
+        if self.bits is not None and self.bits < 2:
+            raise QResourceError(f"bits must be at least 2, got {self.bits}")
+
+    @property
+    def index_qubits(self) -> int:
+        return search.index_bitsize(self.n)
+
+    def params(self) -> dict:
+        return {
+            "n": self.n, "k": self.k, "d": self.d, "bits": self.bits, "tau": self.tau,
+            "loader": self.loader, "schedule": self.schedule, "delta": self.delta,
+            "index_qubits": self.index_qubits, "search_space": 1 << self.index_qubits,
+        }
+
+
+def precondition_notes(problem: Problem) -> list[str]:
+    """Theorem 1.3's tau >= 2 ln n, checked and reported, never assumed."""
+    if problem.tau is None:
+        return []
+    bound = 2.0 * math.log(problem.n)
+    if problem.tau < bound:
+        return [
+            f"warning: tau = {problem.tau:g} < 2 ln n = {bound:.4g}: Theorem 1.3's precondition "
+            "fails (its error bound does not apply); the costs below are still computed"
+        ]
+    return []
+
+
+# --------------------------------------------------------------------------------------------
+# schedules
+
+
+def find_all_schedule(problem: Problem, actual: int | None = None):
+    """The find-all schedule of one row: ``KnownKSchedule`` or ``UnknownKSchedule``."""
+    if problem.schedule == "known":
+        k = problem.k if actual is None else actual
+        return search.known_k_schedule(problem.n, k, problem.delta)
+    return search.unknown_k_schedule(problem.n, problem.k, problem.delta, actual=actual)
+
+
+def _searches(schedule) -> float:
+    """Expected number of searches (each ends in one measured index, checked classically)."""
+    if isinstance(schedule, search.KnownKSchedule):
+        return schedule.expected_attempts
+    return schedule.expected_rounds
+
+
+def schedule_summary(schedule) -> dict:
+    """The JSON ``schedule`` block: expected and 1 - delta queries, searches, reference bounds."""
+    out = {
+        "kind": "known" if isinstance(schedule, search.KnownKSchedule) else "unknown",
+        "search_space": schedule.space,
+        "expected_queries": schedule.expected_queries,
+        "queries_1_minus_delta": math.ceil(schedule.queries_upper),
+        "delta": schedule.delta,
+        "expected_searches": _searches(schedule),
+    }
+    if isinstance(schedule, search.KnownKSchedule):
+        out["grover_sum_pi_over_4_sqrt_N_over_t"] = schedule.grover_sum
+        out["grover_bound_pi_over_2_sqrt_Nk"] = schedule.grover_bound
+        out["expected_exclusion_comparisons"] = schedule.expected_exclusion_comparisons
+    else:
+        out["marked"] = schedule.actual
+        out["bbht_bound_9_over_2_sqrt_N_over_t_plus_certification"] = schedule.bbht_bound
+        out["certification_expected_queries"] = schedule.certification.expected_iterations
+        out["certification_over_sqrt_N"] = schedule.certification_constant
+        out["cap_rounds"] = schedule.cap_rounds
+        out["miss_probability"] = schedule.miss_probability
+    return out
+
+
+def single_search(problem: Problem) -> tuple[int, float]:
+    """(r_k, sin^2((2 r_k + 1) theta_k)): the search ``export grover`` writes."""
+    space = 1 << problem.index_qubits
+    r = search.optimal_iterations(problem.k, space)
+    return r, search.success_probability(problem.k, space, r)
+
+
+# --------------------------------------------------------------------------------------------
+# circuit model
+
+
+OracleFactory = Callable[[int], object]
+"""excluded count -> phase oracle bloq (registers: `index` only) excluding that many found keys."""
+
+
+def _mp(value) -> mpmath.mpf:
+    return mpmath.mpf(value)
+
+
+def _ceil(value) -> int:
+    return int(mpmath.ceil(value))
+
+
+@dataclass(frozen=True)
+class CircuitTotals:
+    """Expected logical totals of a schedule (rounded up), and the single-search counts."""
+
+    totals: LogicalCounts
+    first_search: LogicalCounts
+    depth_is_bound: bool
+
+
+def _measured(counts: LogicalCounts, index_qubits: int) -> dict:
+    """A search plus the final measurement of `index`: m more measurements, one more layer."""
+    out = counts.as_dict()
+    out["measurements"] += index_qubits
+    out["depth"] += 1
+    return out
+
+
+def circuit_totals(problem: Problem, schedule, oracle_for: OracleFactory) -> CircuitTotals:
+    """Expected totals of the find-all schedule, each search costed from its real bloq.
+
+    Known k: stage t runs GroverSearch(oracle with k - t excluded, r_t) 1/p_t times in
+    expectation; depth adds up search after search (each search's depth is exact).  Unknown k:
+    a phase with t unfound and a - t excluded makes E[queries_t] iterate calls and E[rounds_t]
+    H layers and measurements; its depth is counted as iterates placed one after another (an
+    upper bound on the as-soon-as-possible depth).
+    """
+    from qresource.bloqs.grover_iterate import GroverIterate, GroverSearch
+    from qresource.estimate.logical import logical_counts
+
+    m = problem.index_qubits
+    sums = {key: _mp(0) for key in LOGICAL_KEYS if key != "qubits"}
+    peak = 0
+    first = None
+    depth_is_bound = False
+    with mpmath.workdps(40):
+        if isinstance(schedule, search.KnownKSchedule):
+            for stage in schedule.stages:
+                counts = logical_counts(GroverSearch(oracle_for(stage.excluded), stage.iterations))
+                if first is None:
+                    first = counts
+                peak = max(peak, counts.qubits)
+                per_search = _measured(counts, m)
+                attempts = 1 / _mp(stage.success_probability)
+                for key in sums:
+                    sums[key] += attempts * per_search[key]
+        else:
+            depth_is_bound = True
+            actual = schedule.actual
+            for phase in schedule.phases:
+                excluded = actual - phase.marked
+                iterate = logical_counts(GroverIterate(oracle_for(excluded)))
+                layer = logical_counts(GroverSearch(oracle_for(excluded), 0))
+                peak = max(peak, iterate.qubits)
+                per_round = _measured(layer, m)
+                for key in sums:
+                    sums[key] += _mp(phase.expected_rounds) * per_round[key]
+                    sums[key] += _mp(phase.expected_iterations) * getattr(iterate, key)
+            r, _ = single_search(problem)
+            first = logical_counts(GroverSearch(oracle_for(0), r))
+        totals = LogicalCounts(qubits=peak, **{key: _ceil(value) for key, value in sums.items()})
+    return CircuitTotals(totals=totals, first_search=first, depth_is_bound=depth_is_bound)
+
+
+# --------------------------------------------------------------------------------------------
+# the threshold oracle (built by qresource.bloqs.threshold_oracle)
+
+
+def threshold_oracle_factory(problem: Problem, data: dict | None = None) -> OracleFactory:
+    """excluded count -> the phase-form ``ThresholdOracle`` of this problem.
+
+    Without an instance the excluded keys are the last indices n-1, n-2, ... (the Toffoli and T
+    counts of an exclusion do not depend on which index it is; its X gates do).  With an
+    instance (``data``: q, K, tau, bits) they are the marked keys in index order.
+    """
+    try:
+        from qresource.bloqs import threshold_oracle
+    except ImportError:
+        from qresource.errors import NotBuiltError
+
+        raise NotBuiltError("the threshold oracle is not built yet: no circuit-model estimate") from None
+    build = getattr(threshold_oracle, "phase_oracle_for_search", None)
+    if build is None:
+        from qresource.errors import NotBuiltError
+
+        raise NotBuiltError("the threshold oracle has no phase form for search yet")
+    marked = marked_indices(data) if data is not None else None
+
+    def oracle_for(excluded: int):
+        if marked is not None:
+            found = tuple(marked[:excluded])
+        else:
+            found = tuple(range(problem.n - 1, problem.n - 1 - excluded, -1))
+        return build(problem, data, found)
+
+    return oracle_for
+
+
+def marked_indices(data: dict) -> list[int]:
+    """Indices j with q . K_j >= tau, exactly (integers and the dyadic tau compared as Fractions)."""
+    from fractions import Fraction
+
+    q = [Fraction(x) for x in data["q"]]
+    tau = Fraction(data["tau"])
+    return [j for j, row in enumerate(data["K"]) if sum(a * Fraction(b) for a, b in zip(q, row)) >= tau]
+
+
+# --------------------------------------------------------------------------------------------
+# records
+
+
+def _query_charge(problem: Problem, queries: float, searches: float, rows: int) -> dict:
+    """The query model's time: d units per oracle call, d per classical check of a measured index."""
+    d = problem.d
+    paper = problem.n**1.5 * problem.k**0.5 * d
+    return {
+        "charge_per_query": d,
+        "oracle_time_units": _ceil(_mp(queries) * d),
+        "check_time_units": _ceil(_mp(searches) * d * rows),
+        "paper_scaling_n1.5_k0.5_d": paper if rows > 1 else math.sqrt(problem.n * problem.k) * d,
+    }
+
+
+def grover_records(
+    problem: Problem,
+    models: Sequence[str] = MODELS,
+    *,
+    data: dict | None = None,
+    oracle_for: OracleFactory | None = None,
+) -> list[EstimateRecord]:
+    """The find-all-k search of one row, one record per model (``query``, ``circuit``)."""
+    _check_models(models)
+    actual = len(marked_indices(data)) if data is not None else None
+    if actual is not None and problem.schedule == "known" and actual == 0:
+        raise QResourceError("the instance has no key with q . K_j >= tau: nothing to find")
+    schedule = find_all_schedule(problem, actual)
+    r, p = single_search(problem)
+    notes = precondition_notes(problem)
+    if actual is not None and actual != problem.k:
+        notes.append(f"the instance has {actual} marked keys (k = {problem.k} requested)")
+    records = []
+    summary = schedule_summary(schedule)
+    base = dict(
+        primitive="grover", params=problem.params(), queries=math.ceil(schedule.expected_queries),
+        iterations=r, success_probability=p, registers={"index": problem.index_qubits},
+    )
+    if "query" in models:
+        records.append(EstimateRecord(
+            **base, model=QUERY_MODEL, schedule=summary,
+            classical=_query_charge(problem, schedule.expected_queries, _searches(schedule), 1),
+            notes=notes + ["queries: expected oracle calls to find all marked keys of one row, rounded up"],
+        ))
+    if "circuit" in models:
+        factory = oracle_for or threshold_oracle_factory(problem, data)
+        totals = circuit_totals(problem, schedule, factory)
+        records.append(EstimateRecord(
+            **base, model=CIRCUIT_MODEL, logical=totals.first_search,
+            schedule={**summary, "expected_totals": totals.totals.as_dict(),
+                      "depth_is_upper_bound": totals.depth_is_bound},
+            notes=notes + [
+                "logical: the single search export writes (H on index, r iterates, no measurement)",
+                "schedule.expected_totals: the whole find-all schedule, expectations rounded up",
+            ],
+        ))
+    return records
+
+
+def attention_records(
+    problem: Problem,
+    models: Sequence[str] = MODELS,
+    *,
+    oracle_for: OracleFactory | None = None,
+    row_marked: Sequence[int] | None = None,
+) -> list[EstimateRecord]:
+    """Whole attention (Theorem 1.4 / 6.1): n row searches one after another, then Algorithm 2.
+
+    ``row_marked``: the actual number of marked keys of every row (from an instance); default
+    k in every row, the worst case of a (tau, k)-good matrix.
+    """
+    from qresource.classical.costs import classical_costs
+
+    _check_models(models)
+    n = problem.n
+    counts = _row_multiplicities(problem, row_marked)
+    row_schedules = {t: find_all_schedule(problem, t) for t in counts if t > 0 or problem.schedule == "unknown"}
+    queries = math.fsum(counts[t] * row_schedules[t].expected_queries for t in row_schedules)
+    searches = math.fsum(counts[t] * _searches(row_schedules[t]) for t in row_schedules)
+    entries = sum(t * c for t, c in counts.items())
+    r, p = single_search(problem)
+    classical = classical_costs(n, problem.d, problem.k)
+    notes = precondition_notes(problem)
+    base = dict(
+        primitive="attention", params={**problem.params(), "rows": n, "marked_entries": entries},
+        queries=math.ceil(queries), iterations=r, success_probability=p,
+        registers={"index": problem.index_qubits},
+    )
+    summary = {
+        "kind": problem.schedule, "rows": n, "expected_queries": queries, "expected_searches": searches,
+        "row_marked_counts": {str(t): c for t, c in sorted(counts.items())},
+    }
+    records = []
+    if "query" in models:
+        charge = _query_charge(problem, queries, searches, 1)
+        charge["paper_scaling_n1.5_k0.5_d"] = n**1.5 * problem.k**0.5 * problem.d
+        inference = classical["sparse_inference"]["flops"] + classical["sparse_values"]["flops"]
+        charge["classical_inference_flops"] = inference
+        charge["total_time_units"] = charge["oracle_time_units"] + charge["check_time_units"] + inference
+        records.append(EstimateRecord(
+            **base, model=QUERY_MODEL, schedule=summary,
+            classical={**charge, "classical_costs": classical},
+            notes=notes + ["queries: expected oracle calls over all n rows, rounded up",
+                           "classical_inference_flops: sparse values B_ij and Algorithm 2 (Lemma 6.2)"],
+        ))
+    if "circuit" in models:
+        factory = oracle_for or threshold_oracle_factory(problem)
+        sums = {key: _mp(0) for key in LOGICAL_KEYS if key != "qubits"}
+        peak = 0
+        bound = False
+        with mpmath.workdps(40):
+            for t, rows in counts.items():
+                if t not in row_schedules:
+                    continue
+                row = circuit_totals(problem, row_schedules[t], factory)
+                peak = max(peak, row.totals.qubits)
+                bound = bound or row.depth_is_bound
+                for key in sums:
+                    sums[key] += rows * getattr(row.totals, key)
+        totals = LogicalCounts(qubits=peak, **{key: _ceil(v) for key, v in sums.items()})
+        records.append(EstimateRecord(
+            **base, model=CIRCUIT_MODEL, logical=totals,
+            schedule={**summary, "depth_is_upper_bound": bound},
+            classical=classical,
+            notes=notes + ["logical: expected totals of all n row searches run one after another "
+                           "on one register set, rounded up; classical: Algorithm 2 and the baselines"],
+        ))
+    return records
+
+
+def _row_multiplicities(problem: Problem, row_marked: Sequence[int] | None) -> dict[int, int]:
+    if row_marked is None:
+        return {problem.k: problem.n}
+    if len(row_marked) != problem.n:
+        raise QResourceError(f"row_marked has {len(row_marked)} rows, expected n = {problem.n}")
+    counts: dict[int, int] = {}
+    for t in row_marked:
+        if not 0 <= t <= problem.k:
+            raise QResourceError(f"a row has {t} marked keys, outside 0..k = {problem.k}")
+        counts[int(t)] = counts.get(int(t), 0) + 1
+    return counts
+
+
+def _check_models(models: Iterable[str]) -> None:
+    bad = [m for m in models if m not in MODELS]
+    if bad or not models:
+        raise QResourceError(f"unknown model {bad[0] if bad else ''!r}; choose from query, circuit, both")
+
+
+# --------------------------------------------------------------------------------------------
+# sweeps
+
+
+def sweep(
+    ns: Iterable[int],
+    ks: Iterable[int],
+    ds: Iterable[int],
+    *,
+    bits: int | None = None,
+    loaders: Sequence[str] = (DEFAULT_LOADER,),
+    models: Sequence[str] = MODELS,
+    schedule: str = "known",
+    primitive: str = "attention",
+    oracle_for: Callable[[Problem], OracleFactory] | None = None,
+):
+    """A pandas DataFrame with one row per (n, k, d, loader, model) point."""
+    import pandas as pd
+
+    rows = []
+    for n in ns:
+        for k in ks:
+            if k > n:
+                continue
+            for d in ds:
+                for loader in loaders:
+                    problem = Problem(n=n, k=k, d=d, bits=bits, loader=loader, schedule=schedule)
+                    factory = oracle_for(problem) if oracle_for is not None else None
+                    make = attention_records if primitive == "attention" else grover_records
+                    for record in make(problem, models, oracle_for=factory):
+                        rows.append(_flat_row(record))
+    return pd.DataFrame(rows)
+
+
+def _flat_row(record: EstimateRecord) -> dict:
+    p = record.params
+    row = {key: p.get(key) for key in ("n", "k", "d", "bits", "loader", "schedule")}
+    row["model"] = "query" if record.model == QUERY_MODEL else "circuit"
+    row["queries"] = record.queries
+    row["iterations"] = record.iterations
+    row["success_probability"] = record.success_probability
+    if record.logical is not None:
+        for key in LOGICAL_KEYS:
+            row[key] = getattr(record.logical, key)
+    if record.model == QUERY_MODEL and record.classical is not None:
+        row["query_time_units"] = record.classical.get("total_time_units", record.classical.get("oracle_time_units"))
+        row["paper_scaling"] = record.classical.get("paper_scaling_n1.5_k0.5_d")
+    return row
