@@ -76,8 +76,16 @@ def read_json_file(path: str | os.PathLike) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise QResourceError(f"{source}: cannot read ({exc.__class__.__name__})") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_refuse_non_finite)
     except json.JSONDecodeError as exc:
         raise QResourceError(
             f"{source}:{exc.lineno}:{exc.colno}: malformed JSON ({exc.msg})"
         ) from None
+    except RecursionError:
+        raise QResourceError(f"{source}: JSON nested too deeply") from None
+    except ValueError as exc:  # NaN/Infinity, or an integer of more than 4300 digits
+        raise QResourceError(f"{source}: {' '.join(str(exc).split(';')[0].split())}") from None
+
+
+def _refuse_non_finite(name: str) -> None:
+    raise ValueError(f"non-finite number {name} is not allowed")
