@@ -1,0 +1,177 @@
+"""OpenQASM 2 and 3 text of a lowered circuit, written atomically and streamed.
+
+- OpenQASM 3: ``qiskit.qasm3.dump``; measurement-based uncomputation appears as
+  ``meas[0] = measure q;`` followed by ``if (meas[0]) { ... }``.
+- OpenQASM 2: ``qiskit.qasm2.dump`` when the circuit has no classical control. With the
+  classically controlled corrections of measurement-based uncomputation, OpenQASM 2 still
+  allows them as ``if(creg==value) gate;`` one gate at a time, when the condition is a whole
+  classical register (ours: the 1-bit register ``meas``); Qiskit 2 no longer writes that form,
+  so this module writes such circuits itself, line by line, and refuses any other classical
+  control with one line.
+
+Registers keep their names, so an exported QRAM shows ``address``, ``target`` and ``ancilla``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from typing import TextIO
+
+from qresource.errors import QResourceError
+from qresource.io import atomic_text_writer
+
+QASM_VERSIONS = (2, 3)
+
+# Gates written by name in OpenQASM 2 (qelib1.inc), with their parameter counts.
+_QASM2_GATES = {
+    "h": 0, "s": 0, "sdg": 0, "t": 0, "tdg": 0, "x": 0, "y": 0, "z": 0, "id": 0, "sx": 0,
+    "sxdg": 0, "cx": 0, "cz": 0, "cy": 0, "ch": 0, "swap": 0, "ccx": 0, "cswap": 0,
+    "rz": 1, "rx": 1, "ry": 1, "u1": 1, "p": 1, "crz": 1, "cu1": 1, "cp": 1, "u2": 2, "u3": 3,
+    "u": 3,
+}
+_QASM2_RENAMES = {"p": "u1", "cp": "cu1", "u": "u3"}
+
+
+def _check_version(version) -> int:
+    try:
+        value = int(version)
+    except (TypeError, ValueError):
+        raise QResourceError(f"unknown OpenQASM version {version!r}: use 2 or 3") from None
+    if value not in QASM_VERSIONS:
+        raise QResourceError(f"unknown OpenQASM version {version!r}: use 2 or 3")
+    return value
+
+
+def _has_control_flow(qc) -> bool:
+    return any(inst.operation.name in ("if_else", "while_loop", "for_loop", "switch_case")
+               for inst in qc.data)
+
+
+def write_qasm_stream(qc, version, stream: TextIO) -> None:
+    """Write ``qc`` as OpenQASM ``version`` (2 or 3) to an open text stream."""
+    version = _check_version(version)
+    if version == 3:
+        import qiskit.qasm3
+
+        qiskit.qasm3.dump(qc, stream)
+        return
+    if not _has_control_flow(qc):
+        import qiskit.qasm2
+
+        try:
+            qiskit.qasm2.dump(qc, stream)
+        except Exception as exc:  # qiskit raises QASM2ExportError for unsupported content
+            raise QResourceError(f"cannot write OpenQASM 2: {exc}") from None
+        return
+    _write_qasm2_with_ifs(qc, stream)
+
+
+def qasm_text(qc, version) -> str:
+    """The OpenQASM ``version`` (2 or 3) text of ``qc``."""
+    buffer = io.StringIO()
+    write_qasm_stream(qc, version, buffer)
+    return buffer.getvalue()
+
+
+def write_qasm(qc, version, path: str | os.PathLike) -> None:
+    """Write ``qc`` to ``path`` as OpenQASM ``version``; the file appears whole or not at all."""
+    version = _check_version(version)
+    with atomic_text_writer(path) as handle:
+        write_qasm_stream(qc, version, handle)
+
+
+def _format_angle(value) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise QResourceError("cannot write OpenQASM 2: a gate has an unbound parameter") from None
+    if not math.isfinite(number):
+        raise QResourceError("cannot write OpenQASM 2: a gate angle is not finite")
+    return repr(number)
+
+
+def _write_qasm2_with_ifs(qc, stream: TextIO) -> None:
+    """OpenQASM 2 with ``if(creg==v) gate;`` for conditions on a whole classical register."""
+    names = {}
+    write = stream.write
+    write('OPENQASM 2.0;\ninclude "qelib1.inc";\n')
+    for reg in qc.qregs:
+        write(f"qreg {reg.name}[{len(reg)}];\n")
+        for k, bit in enumerate(reg):
+            names.setdefault(bit, f"{reg.name}[{k}]")
+    for reg in qc.cregs:
+        write(f"creg {reg.name}[{len(reg)}];\n")
+        for k, bit in enumerate(reg):
+            names.setdefault(bit, f"{reg.name}[{k}]")
+    if len(names) != qc.num_qubits + qc.num_clbits:
+        raise QResourceError("cannot write OpenQASM 2: every bit must belong to a register")
+    clbit_register = {}
+    for reg in qc.cregs:
+        for bit in reg:
+            clbit_register.setdefault(bit, reg)
+    lines: list[str] = []
+    for inst in qc.data:
+        if inst.operation.name == "if_else":
+            _qasm2_if(inst, names, clbit_register, lines)
+        else:
+            _qasm2_lines(inst.operation, [names[q] for q in inst.qubits],
+                         [names[c] for c in inst.clbits], "", lines)
+        if len(lines) >= 4096:
+            write("".join(lines))
+            lines.clear()
+    write("".join(lines))
+
+
+def _qasm2_lines(op, qubits, clbits, prefix: str, lines: list[str]) -> None:
+    name = op.name
+    if name in ("if_else", "while_loop", "for_loop", "switch_case"):
+        raise QResourceError(f"cannot write OpenQASM 2: '{name}' needs OpenQASM 3")
+    if name == "measure":
+        lines.append(f"{prefix}measure {qubits[0]} -> {clbits[0]};\n")
+    elif name == "reset":
+        lines.append(f"{prefix}reset {qubits[0]};\n")
+    elif name == "barrier":
+        lines.append(f"{prefix}barrier {','.join(qubits)};\n")
+    elif name in _QASM2_GATES:
+        params = op.params
+        if len(params) != _QASM2_GATES[name]:
+            raise QResourceError(f"cannot write OpenQASM 2: gate {name} with {len(params)} parameters")
+        label = _QASM2_RENAMES.get(name, name)
+        if params:
+            label += "(" + ",".join(_format_angle(p) for p in params) + ")"
+        lines.append(f"{prefix}{label} {','.join(qubits)};\n")
+    else:
+        raise QResourceError(f"cannot write OpenQASM 2: the gate '{name}' has no qelib1 name")
+
+
+def _qasm2_if(inst, names, clbit_register, lines: list[str]) -> None:
+    op = inst.operation
+    condition = op.condition
+    if not isinstance(condition, tuple) or len(op.blocks) > 1 and op.blocks[1] is not None:
+        raise QResourceError(
+            "cannot write OpenQASM 2: only a single-branch condition on a classical register "
+            "can be expressed (use --qasm 3)"
+        )
+    target, value = condition
+    register = clbit_register.get(target, target)
+    if register is target and not hasattr(target, "size"):
+        raise QResourceError("cannot write OpenQASM 2: the condition bit belongs to no register")
+    if not hasattr(register, "size") or (register is not target and len(register) != 1):
+        raise QResourceError(
+            "cannot write OpenQASM 2: conditions on one bit of a wider register need OpenQASM 3"
+        )
+    if value is True:
+        value = 1
+    elif value is False:
+        value = 0
+    body = op.blocks[0]
+    inner = dict(zip(body.qubits, (names[q] for q in inst.qubits)))
+    inner.update(zip(body.clbits, (names[c] for c in inst.clbits)))
+    prefix = f"if({register.name}=={int(value)}) "
+    for body_inst in body.data:
+        if body_inst.operation.name in ("if_else", "measure", "for_loop", "while_loop"):
+            raise QResourceError("cannot write OpenQASM 2: nested classical control needs OpenQASM 3")
+        _qasm2_lines(body_inst.operation, [inner[q] for q in body_inst.qubits],
+                     [inner[c] for c in body_inst.clbits], prefix, lines)
