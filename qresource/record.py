@@ -86,6 +86,8 @@ class EstimateRecord:
     physical: dict[str, Any] | None = None
     model: str | None = None
     notes: list[str] = field(default_factory=list)
+    shots: dict[str, Any] | None = None  # qlaci: shot budget and per-head totals
+    error_budget: dict[str, Any] | None = None  # qlaci: split of eps between shots, synthesis, loading
     # grover / attention: the find-all schedule behind `queries` (expected totals, per-stage data)
     schedule: dict[str, Any] | None = None
 
