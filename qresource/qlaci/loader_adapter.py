@@ -1,0 +1,20 @@
+"""The data loader behind the QLACI feature map: the shared loader interface
+(``qresource.bloqs.loaders.make_loader``), with its errors turned into one-line user errors."""
+
+from __future__ import annotations
+
+from qualtran import Bloq
+
+from qresource.errors import QResourceError
+
+
+def feature_loader(kind: str, n: int, bits: int, data=None) -> Bloq:
+    """A loader with registers ``address`` (ceil(log2 n) bits) and ``target`` (``bits``)."""
+    from qresource.bloqs.loaders import LOADER_KINDS, make_loader
+
+    if kind not in LOADER_KINDS:
+        raise QResourceError(f"qlaci: --loader must be one of {', '.join(LOADER_KINDS)}, got {kind!r}")
+    try:
+        return make_loader(kind, n, bits, None if data is None else list(data))
+    except ValueError as exc:
+        raise QResourceError(f"qlaci: cannot build the {kind} loader: {exc}") from None
