@@ -24,6 +24,8 @@ definition), a gate with an unbound parameter, a non-finite angle.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import re
 from dataclasses import dataclass
@@ -143,7 +145,8 @@ def _check_literals(source: Path, code: str, max_memory: int | None) -> None:
         digits, fraction, exponent = match.groups()
         literal = match.group(0)
         if fraction is None and exponent is None:
-            if int(digits.replace("_", "")) > _MAX_LITERAL:
+            plain = digits.replace("_", "").lstrip("0")
+            if len(plain) > 19 or int(plain or "0") > _MAX_LITERAL:
                 line, col = _line_col(code, match.start())
                 raise QResourceError(f"{source}:{line}:{col}: integer {literal[:30]} is too large (over 2^63 - 1)")
         elif not math.isfinite(float(literal.replace("_", ""))):
@@ -194,7 +197,10 @@ def _load_qasm3(source: QasmSource):
     from qiskit_qasm3_import import ConversionError, convert
 
     try:
-        program = openqasm3.parse(source.text)
+        # ANTLR's lexer also reports to its console listener (stderr): keep that off the terminal,
+        # the error itself is raised and turned into one line below.
+        with contextlib.redirect_stderr(io.StringIO()):
+            program = openqasm3.parse(source.text)
     except QASM3ParsingError as exc:
         raise QResourceError(_qasm3_syntax_message(source.path, exc)) from None
     except RecursionError:
@@ -614,14 +620,3 @@ def count_qasm(
     except RecursionError:
         raise QResourceError(f"{source.path}: nested too deeply to count") from None
 
-
-def with_physical(record: CircuitCountRecord, **options) -> CircuitCountRecord:
-    """Add the physical estimate (``qresource.estimate.physical``) of the record's counts."""
-    try:
-        from qresource.estimate.physical import physical_estimate
-    except ImportError:
-        from qresource.errors import NotBuiltError
-
-        raise NotBuiltError("--physical is not built yet: the physical estimator is missing") from None
-    record.physical = physical_estimate(record.logical, 1, **options)
-    return record
