@@ -461,3 +461,235 @@ def _flat_row(record: EstimateRecord) -> dict:
         row["query_time_units"] = record.classical.get("total_time_units", record.classical.get("oracle_time_units"))
         row["paper_scaling"] = record.classical.get("paper_scaling_n1.5_k0.5_d")
     return row
+
+
+# --------------------------------------------------------------------------------------------
+# problems from parameters and instance files
+
+
+def make_problem(*, n: int, k: int, d: int, bits: int | None = None, tau: float | None = None,
+                 loader: str = DEFAULT_LOADER, schedule: str = "known",
+                 delta: float = DEFAULT_DELTA) -> Problem:
+    """A ``Problem`` with tau defaulting to 2 ln n (Theorem 1.3's smallest) and bits to the
+    precision planner's width for entries in [-1, 1] (``default_bits``)."""
+    if k > n:
+        raise QResourceError(f"the sparsity k = {k} exceeds the number of keys n = {n}")
+    tau = 2.0 * math.log(n) if tau is None else float(tau)
+    bits = default_bits(n, d, tau) if bits is None else bits
+    return Problem(n=n, k=k, d=d, bits=bits, tau=tau, loader=loader, schedule=schedule, delta=delta)
+
+
+#: Entries |Q_it|, |K_jt| <= VALUE_RANGE when the planner picks the width from ranges alone.
+VALUE_RANGE = 1
+
+
+def default_bits(n: int, d: int, tau: float) -> int:
+    """The precision planner's entry width for d-dimensional entries in [-1, 1] and threshold
+    tau (``qresource.precision.plan_precision``, range form): the smallest b at which
+    quantisation cannot move a score across the gap (0, tau)."""
+    from qresource.precision import plan_precision
+
+    return plan_precision(d=d, q_max=VALUE_RANGE, k_max=VALUE_RANGE, tau=tau).bits
+
+
+def load_oracle_instance(path) -> dict:
+    """An oracle instance file ``{"q": [d], "K": [[d] x n], "tau": number, "bits": int}``."""
+    from qresource.io import read_json_file
+
+    data = read_json_file(path)
+    if not isinstance(data, dict):
+        raise QResourceError(f"{path}: expected a JSON object with q, K, tau, bits")
+    missing = [key for key in ("q", "K", "tau", "bits") if key not in data]
+    if missing:
+        raise QResourceError(f"{path}: missing key(s) {', '.join(missing)} (need q, K, tau, bits)")
+    q, keys, tau, bits = data["q"], data["K"], data["tau"], data["bits"]
+    if not isinstance(q, list) or not q or not all(_is_number(x) for x in q):
+        raise QResourceError(f"{path}: q must be a non-empty list of numbers")
+    if not isinstance(keys, list) or len(keys) < 2:
+        raise QResourceError(f"{path}: K must be a list of at least 2 rows")
+    for j, row in enumerate(keys):
+        if not isinstance(row, list) or len(row) != len(q) or not all(_is_number(x) for x in row):
+            raise QResourceError(f"{path}: K[{j}] must be a list of {len(q)} numbers, like q")
+    if not _is_number(tau) or not math.isfinite(float(tau)):
+        raise QResourceError(f"{path}: tau must be a finite number")
+    if not isinstance(bits, int) or isinstance(bits, bool) or bits < 2:
+        raise QResourceError(f"{path}: bits must be an integer >= 2")
+    return {"q": q, "K": keys, "tau": tau, "bits": bits}
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def problem_from_oracle_instance(data: dict, *, k: int | None = None, loader: str = DEFAULT_LOADER,
+                                 schedule: str = "known", delta: float = DEFAULT_DELTA) -> Problem:
+    """The problem of one row: n = len(K), d = len(q); k = the instance's marked count unless given."""
+    n, d = len(data["K"]), len(data["q"])
+    actual = len(marked_indices(data))
+    if k is None:
+        if actual == 0:
+            raise QResourceError("the instance has no key with q . K_j >= tau: nothing to search for")
+        k = actual
+    if k > n:
+        raise QResourceError(f"the sparsity k = {k} exceeds the number of keys n = {n}")
+    return Problem(n=n, k=k, d=d, bits=int(data["bits"]), tau=float(data["tau"]), loader=loader,
+                   schedule=schedule, delta=delta)
+
+
+def problem_from_attention_instance(path, *, k: int | None = None, bits: int | None = None,
+                                    loader: str = DEFAULT_LOADER, schedule: str = "known",
+                                    delta: float = DEFAULT_DELTA) -> tuple[Problem, list[int]]:
+    """A whole-attention instance (``qresource.classical.instances`` format): the problem and
+    the actual number of marked keys of every row (|S_i|)."""
+    from qresource.classical.attention import find_sets
+    from qresource.classical.instances import load_instance
+
+    instance = load_instance(path)
+    sets = find_sets(instance.Q, instance.K, instance.tau)
+    row_marked = [int(c) for c in _row_sizes(sets, instance.n)]
+    largest = max(row_marked)
+    if k is None:
+        k = max(largest, 1)
+    elif largest > k:
+        raise QResourceError(f"the instance is not (tau, {k})-good: a row has {largest} scores >= tau")
+    problem = make_problem(n=instance.n, k=k, d=instance.d, bits=bits, tau=float(instance.tau),
+                           loader=loader, schedule=schedule, delta=delta)
+    return problem, row_marked
+
+
+def _row_sizes(sets, rows: int) -> list[int]:
+    for name in ("sizes", "row_sizes", "counts"):
+        value = getattr(sets, name, None)
+        if value is not None:
+            return list(value() if callable(value) else value)
+    return [len(s) for s in sets.sets]
+
+
+# --------------------------------------------------------------------------------------------
+# the single-search circuit: export and validation on Qiskit Aer
+
+
+def grover_search_bloq(data: dict, *, k: int | None = None, loader: str = DEFAULT_LOADER):
+    """GroverSearch over the instance's phase oracle with r = r_k (k: the instance's marked count)."""
+    from qresource.bloqs.grover_iterate import GroverSearch
+
+    problem = problem_from_oracle_instance(data, k=k, loader=loader)
+    r, _ = single_search(problem)
+    return GroverSearch(threshold_oracle_factory(problem, data)(0), r), problem
+
+
+def measured_search_circuit(search_bloq):
+    """``to_circuit`` of the search, then `index` measured into the classical register `result`."""
+    from qiskit.circuit import ClassicalRegister
+
+    from qresource.compile.flatten import to_circuit
+
+    qc = to_circuit(search_bloq)
+    index = next(reg for reg in qc.qregs if reg.name == "index")
+    result = ClassicalRegister(len(index), "result")
+    qc.add_register(result)
+    qc.measure(index, result)
+    return qc
+
+
+def qasm_text(qc, version: int) -> str:
+    try:
+        from qresource.compile.qasm import qasm_text as machinery_qasm_text
+    except ImportError:
+        machinery_qasm_text = None
+    if machinery_qasm_text is not None:
+        return machinery_qasm_text(qc, version)
+    if version == 2:
+        from qiskit import qasm2
+
+        return qasm2.dumps(qc) + "\n"
+    from qiskit import qasm3
+
+    return qasm3.dumps(qc) + "\n"
+
+
+def grover_search_qasm(data: dict, *, k: int | None = None, loader: str = DEFAULT_LOADER, version: int = 3) -> str:
+    search_bloq, _ = grover_search_bloq(data, k=k, loader=loader)
+    return qasm_text(measured_search_circuit(search_bloq), version)
+
+
+def sample_search(qc, shots: int, seed: int) -> dict[int, int]:
+    """Run the measured search circuit shot by shot on Aer: counts of each value of `result`.
+
+    Every shot re-simulates the mid-circuit measurements of the uncomputations, so this is for
+    circuits of a few qubits; ``validate_search_circuit`` samples the final state instead."""
+    from qiskit import transpile
+    from qiskit_aer import AerSimulator
+
+    from qresource.verify.statevector import check_statevector_size
+
+    check_statevector_size(qc.num_qubits)
+    simulator = AerSimulator(method="statevector", seed_simulator=seed)
+    counts = simulator.run(transpile(qc, simulator, optimization_level=0), shots=shots).result().get_counts()
+    names = [creg.name for creg in qc.cregs]
+    out: dict[int, int] = {}
+    for key, times in counts.items():
+        fields = key.split(" ")  # qiskit prints the last-added classical register first
+        value = int(fields[len(fields) - 1 - names.index("result")], 2)
+        out[value] = out.get(value, 0) + times
+    return out
+
+
+def validate_search_circuit(search_bloq, marked: Sequence[int], space: int, shots: int, seed: int) -> dict:
+    """Simulate the search circuit on Aer and compare with sin^2((2r+1) theta).
+
+    Two checks: the exact probability of the marked values in Aer's final state (the flattened
+    circuit, mid-circuit measurements included, ancillas verified back in |0>) equals the
+    prediction to 1e-9; and ``shots`` measurements of `index` sampled from that state (seeded)
+    give a frequency within 5 binomial standard deviations.  A measurement-based uncomputation
+    leaves the same final state on every measurement branch, so one simulated branch suffices.
+    """
+    import numpy as np
+
+    from qresource.compile.flatten import to_circuit
+    from qresource.verify.statevector import run_circuit_statevector
+
+    qc = to_circuit(search_bloq)
+    state = run_circuit_statevector(qc, {}, seed=seed)
+    position = state.register_names.index("index")
+    probabilities = np.zeros(space)
+    for key, amplitude in state.amplitudes.items():
+        probabilities[key[position]] += abs(amplitude) ** 2
+    marked_set = sorted(set(int(j) for j in marked))
+    exact = float(probabilities[marked_set].sum())
+    predicted = search.success_probability(len(marked_set), space, search_bloq.iterations)
+    rng = np.random.default_rng(seed)
+    outcomes = rng.choice(space, size=shots, p=probabilities / probabilities.sum())
+    measured = float(np.isin(outcomes, marked_set).mean())
+    sigma = math.sqrt(max(predicted * (1 - predicted), 1.0 / shots) / shots)
+    passed = abs(exact - predicted) <= 1e-9 and abs(measured - predicted) <= 5 * sigma
+    return {
+        "iterations": search_bloq.iterations, "marked": marked_set, "shots": shots, "seed": seed,
+        "measured_success": measured, "simulated_success": exact, "success_probability": predicted,
+        "sigma": sigma, "deviation_sigmas": abs(measured - predicted) / sigma, "passed": passed,
+        "circuit_qubits": qc.num_qubits,
+    }
+
+
+def validate_grover_search(data: dict, *, loader: str = DEFAULT_LOADER, shots: int = 4000, seed: int = 0) -> dict:
+    search_bloq, problem = grover_search_bloq(data, loader=loader)
+    result = validate_search_circuit(search_bloq, marked_indices(data), 1 << problem.index_qubits, shots, seed)
+    return {"n": problem.n, "d": problem.d, "bits": problem.bits, "tau": problem.tau, "loader": loader, **result}
+
+
+def small_oracle_instance(seed: int, n: int = 8, d: int = 2, bits: int = 3) -> dict:
+    """A random integer instance small enough for a statevector: 1 to 3 marked keys, tau >= 1."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    low, high = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    for _ in range(1000):
+        q = rng.integers(low, high + 1, size=d)
+        keys = rng.integers(low, high + 1, size=(n, d))
+        scores = sorted(int(s) for s in keys @ q)
+        marked = int(rng.integers(1, 4))
+        tau = scores[-marked]
+        if tau >= 1 and scores[-marked - 1] < tau:
+            return {"q": [int(x) for x in q], "K": [[int(x) for x in row] for row in keys],
+                    "tau": tau, "bits": bits}
+    raise QResourceError(f"no small instance found for seed {seed}")  # pragma: no cover

@@ -1,8 +1,159 @@
-"""``qresource estimate|export|validate grover`` and ``qresource estimate attention``."""
+"""``qresource estimate grover|attention``, ``qresource export grover``, ``qresource validate grover``.
 
-from qresource.cli.app import estimate, export, not_built, validate
+A thin layer over :mod:`qresource.attention_estimate`: parse, build a ``Problem``, print records.
+"""
 
-not_built(estimate, "grover", "the find-all-k Grover search")
-not_built(estimate, "attention", "whole Grover sparse attention")
-not_built(export, "grover", "the find-all-k Grover search")
-not_built(validate, "grover", "the find-all-k Grover search")
+from __future__ import annotations
+
+import click
+
+from qresource.cli.app import CONTEXT, estimate, export, validate
+from qresource.cli.output import emit_records
+from qresource.cli.params import FiniteFloat, IntType, OpenUnitInterval
+
+LOADERS = ("bucket-brigade", "qrom", "qroam")
+
+
+def _problem_options(command):
+    decorators = [
+        click.option("--n", type=IntType(minimum=2), default=None, help="Number of keys n >= 2."),
+        click.option("--k", type=IntType(minimum=1), default=None,
+                     help="Marked keys per row (at most k for --schedule unknown), 1 <= k <= n."),
+        click.option("--d", type=IntType(minimum=1), default=None, help="Head dimension d."),
+        click.option("--bits", type=IntType(minimum=2), default=None,
+                     help="Fixed-point bits per entry [default: the precision planner's, else 8]."),
+        click.option("--tau", type=FiniteFloat(), default=None,
+                     help="Threshold tau [default: 2 ln n, Theorem 1.3's smallest]."),
+        click.option("--instance", "instance_path", type=click.Path(dir_okay=False), default=None,
+                     help="Instance JSON instead of --n/--d/--tau (grover: {q, K, tau, bits}; "
+                     "attention: {Q, K, V, tau, ...})."),
+        click.option("--loader", type=click.Choice(LOADERS), default="qrom", show_default=True,
+                     help="Data loader for K inside the oracle (circuit model)."),
+        click.option("--model", type=click.Choice(("query", "circuit", "both")), default="both",
+                     show_default=True, help="Cost model(s), printed side by side."),
+        click.option("--schedule", type=click.Choice(("known", "unknown")), default="known",
+                     show_default=True,
+                     help="known: exactly k marked, found one by one; unknown: at most k, capped "
+                     "BBHT exponential search plus certification."),
+        click.option("--delta", type=OpenUnitInterval(), default=0.01, show_default=True,
+                     help="Failure probability for the 1 - delta counts (and BBHT's cap)."),
+        click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per model)."),
+    ]
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return command
+
+
+def _models(model: str) -> tuple[str, ...]:
+    return ("query", "circuit") if model == "both" else (model,)
+
+
+def _warn(records) -> None:
+    for note in {n for r in records for n in r.notes if n.startswith("warning:")}:
+        click.echo(f"qresource: {note}", err=True)
+
+
+def _emit(records, as_json: bool) -> None:
+    _warn(records)
+    emit_records(records, as_json)
+
+
+@estimate.command("grover", context_settings=CONTEXT)
+@_problem_options
+def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json):
+    """Find all marked keys of one row by Grover search: expected oracle queries (`queries`),
+    the single search's iterations and success probability, and in the circuit model the
+    Clifford+T counts of the search circuit and of the whole schedule."""
+    from qresource import attention_estimate as api
+
+    if instance_path is not None:
+        data = api.load_oracle_instance(instance_path)
+        problem = api.problem_from_oracle_instance(data, k=k, loader=loader, schedule=schedule, delta=delta)
+        records = api.grover_records(problem, _models(model), data=data)
+    else:
+        problem = _problem(n, k, d, bits, tau, loader, schedule, delta)
+        records = api.grover_records(problem, _models(model))
+    _emit(records, as_json)
+
+
+@estimate.command("attention", context_settings=CONTEXT)
+@_problem_options
+def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json):
+    """Whole Grover sparse attention (Theorem 1.4 / 6.1): n row searches plus Algorithm 2, in
+    the seeds' query model and the full-circuit model side by side."""
+    from qresource import attention_estimate as api
+
+    if instance_path is not None:
+        problem, row_marked = api.problem_from_attention_instance(
+            instance_path, k=k, bits=bits, loader=loader, schedule=schedule, delta=delta)
+        records = api.attention_records(problem, _models(model), row_marked=row_marked)
+    else:
+        problem = _problem(n, k, d, bits, tau, loader, schedule, delta)
+        records = api.attention_records(problem, _models(model))
+    _emit(records, as_json)
+
+
+def _problem(n, k, d, bits, tau, loader, schedule, delta):
+    from qresource import attention_estimate as api
+    from qresource.errors import QResourceError
+
+    missing = [name for name, value in (("--n", n), ("--k", k), ("--d", d)) if value is None]
+    if missing:
+        raise QResourceError(f"give {', '.join(missing)} (or --instance FILE)")
+    return api.make_problem(n=n, k=k, d=d, bits=bits, tau=tau, loader=loader, schedule=schedule, delta=delta)
+
+
+@export.command("grover", context_settings=CONTEXT)
+@click.option("--instance", "instance_path", type=click.Path(dir_okay=False), required=True,
+              help="Oracle instance JSON {q, K, tau, bits}.")
+@click.option("--k", type=IntType(minimum=1), default=None,
+              help="Marked keys the iteration count is chosen for [default: the instance's].")
+@click.option("--loader", type=click.Choice(LOADERS), default="qrom", show_default=True)
+@click.option("--qasm", "version", type=click.Choice(("2", "3")), required=True, help="OpenQASM version.")
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Output file [default: standard output].")
+def export_grover(instance_path, k, loader, version, output):
+    """One Grover search with the optimal iteration count for k marked keys, ending with `index`
+    measured into the classical register `result`."""
+    from qresource import attention_estimate as api
+
+    data = api.load_oracle_instance(instance_path)
+    text = api.grover_search_qasm(data, k=k, loader=loader, version=int(version))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from qresource.io import atomic_write_text
+
+        atomic_write_text(output, text)
+
+
+@validate.command("grover", context_settings=CONTEXT)
+@click.option("--instance", "instance_path", type=click.Path(dir_okay=False), default=None,
+              help="Oracle instance JSON {q, K, tau, bits} (small: n <= 16).")
+@click.option("--seed", type=IntType(minimum=0), default=0, show_default=True,
+              help="Seed of the generated instance (without --instance) and of the simulator.")
+@click.option("--loader", type=click.Choice(LOADERS), default="qrom", show_default=True)
+@click.option("--shots", type=IntType(minimum=100, maximum=10**6), default=4000, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def validate_grover(instance_path, seed, loader, shots, as_json):
+    """Run the exported search on Qiskit Aer and compare the measured frequency of marked
+    indices with `success_probability` (5 binomial standard deviations)."""
+    import json
+
+    from qresource import attention_estimate as api
+
+    data = api.load_oracle_instance(instance_path) if instance_path else api.small_oracle_instance(seed)
+    result = api.validate_grover_search(data, loader=loader, shots=shots, seed=seed)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        verdict = "PASS" if result["passed"] else "FAIL"
+        click.echo(
+            f"{verdict}: n={result['n']} marked={result['marked']} r={result['iterations']} "
+            f"measured {result['measured_success']:.4f} vs predicted "
+            f"{result['success_probability']:.4f} (5 sigma = {5 * result['sigma']:.4f}, {shots} shots)"
+        )
+    if not result["passed"]:
+        from qresource.errors import QResourceError
+
+        raise QResourceError("validation failed: measured success is outside 5 sigma of the prediction")
