@@ -1,0 +1,80 @@
+"""``qresource estimate classical`` through the real console script, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from qresource.classical.costs import estimate_classical
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qresource", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_json_output_is_the_api_record():
+    result = run_cli("estimate", "classical", "--n", "4096", "--d", "128", "--k", "32", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data == estimate_classical(4096, 128, 32).to_dict()
+    assert data["classical"]["naive"]["mul"] == 2 * 4096 * 4096 * 128
+    assert data["logical"] is None and data["physical"] is None and data["queries"] is None
+
+
+def test_a_range_of_n_gives_a_json_list():
+    result = run_cli("estimate", "classical", "--n", "2**10..2**12", "--d", "4", "--k", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [r["params"]["n"] for r in data] == [1024, 2048, 4096]
+
+
+def test_options_reach_the_record():
+    result = run_cli("estimate", "classical", "--n", "1000", "--d", "6", "--k", "2", "--json",
+                     "--hardware", "epyc-9654-2s-fp32", "--halfspace-constant", "3", "--polylog-power", "2",
+                     "--utilisation", "0.25", "--exp-flops", "10")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data == estimate_classical(1000, 6, 2, hardware="epyc-9654-2s-fp32", halfspace_constant=3.0,
+                                      polylog_power=2.0, utilisation=0.25, exp_flops=10).to_dict()
+
+
+def test_table_output_without_json():
+    result = run_cli("estimate", "classical", "--n", "64", "--d", "4", "--k", "2")
+    assert result.returncode == 0, result.stderr
+    assert "naive.flops" in result.stdout
+
+
+def test_help():
+    result = run_cli("estimate", "classical", "--help")
+    assert result.returncode == 0 and "--halfspace-constant" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--n", "1", "--d", "4", "--k", "1"],
+        ["--n", "8", "--d", "4", "--k", "9"],
+        ["--n", "8", "--d", "0", "--k", "1"],
+        ["--n", "-5", "--d", "4", "--k", "1"],
+        ["--n", "8", "--d", "-2", "--k", "1"],
+        ["--n", "8", "--d", "4", "--k", "-1"],
+        ["--n", "abc", "--d", "4", "--k", "1"],
+        ["--n", "8", "--d", "four", "--k", "1"],
+        ["--n", "8", "--d", "4", "--k", "1.5"],
+        ["--n", "2**10..2**12", "--d", "4", "--k", "2000"],
+        ["--n", "8", "--d", "4", "--k", "1", "--utilisation", "0"],
+        ["--n", "8", "--d", "4", "--k", "1", "--polylog-power", "-1"],
+        ["--n", "8", "--d", "4", "--k", "1", "--hardware", "abacus"],
+        ["--n", "8", "--d", "4"],
+    ],
+)
+def test_bad_input_is_one_stderr_line_and_nonzero(args):
+    result = run_cli("estimate", "classical", *args, "--json")
+    assert result.returncode != 0
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr and lines[0].startswith("qresource: error:")
