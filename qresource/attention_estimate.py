@@ -593,19 +593,9 @@ def measured_search_circuit(search_bloq):
 
 
 def qasm_text(qc, version: int) -> str:
-    try:
-        from qresource.compile.qasm import qasm_text as machinery_qasm_text
-    except ImportError:
-        machinery_qasm_text = None
-    if machinery_qasm_text is not None:
-        return machinery_qasm_text(qc, version)
-    if version == 2:
-        from qiskit import qasm2
+    from qresource.compile.qasm import qasm_text as lowered_qasm_text
 
-        return qasm2.dumps(qc) + "\n"
-    from qiskit import qasm3
-
-    return qasm3.dumps(qc) + "\n"
+    return lowered_qasm_text(qc, version)
 
 
 def grover_search_qasm(data: dict, *, k: int | None = None, loader: str = DEFAULT_LOADER, version: int = 3) -> str:

@@ -1,0 +1,108 @@
+"""`qresource estimate grover|attention` in the query model, bad input, and the n^1.5 scaling."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from qresource import attention_estimate as api
+from qresource import search
+from qresource.classical.costs import loglog_slope
+from qresource.cli import main
+
+
+def run(capsys, *args):
+    with pytest.raises(SystemExit) as stop:
+        main(list(args))
+    captured = capsys.readouterr()
+    return stop.value.code, captured.out, captured.err
+
+
+def test_estimate_grover_query_json(capsys):
+    code, out, err = run(capsys, "estimate", "grover", "--n", "1024", "--k", "8", "--d", "64",
+                         "--model", "query", "--json")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["primitive"] == "grover" and record["model"].startswith("query")
+    schedule = search.known_k_schedule(1024, 8)
+    assert record["queries"] == math.ceil(schedule.expected_queries)
+    # r_8 = floor(pi / (4 asin(sqrt(8/1024)))) = floor(8.878) = 8
+    assert record["iterations"] == 8
+    assert record["success_probability"] == pytest.approx(search.success_probability(8, 1024, 8))
+    assert record["registers"] == {"index": 10}
+    assert record["logical"] is None
+    assert record["classical"]["oracle_time_units"] == math.ceil(schedule.expected_queries * 64)
+    assert record["schedule"]["expected_queries"] == pytest.approx(schedule.expected_queries)
+    assert record["params"]["tau"] == pytest.approx(2 * math.log(1024))
+
+
+def test_estimate_grover_unknown_schedule(capsys):
+    code, out, err = run(capsys, "estimate", "grover", "--n", "4096", "--k", "4", "--d", "8",
+                         "--model", "query", "--schedule", "unknown", "--delta", "0.05", "--json")
+    assert code == 0, err
+    block = json.loads(out)["schedule"]
+    assert block["kind"] == "unknown" and block["miss_probability"] <= 0.05
+    expected = search.unknown_k_schedule(4096, 4, 0.05)
+    assert block["expected_queries"] == pytest.approx(expected.expected_queries)
+    assert block["queries_1_minus_delta"] >= block["expected_queries"]
+
+
+def test_k_larger_than_n_is_one_line_error(capsys):
+    code, out, err = run(capsys, "estimate", "grover", "--n", "8", "--k", "9", "--d", "2")
+    assert code != 0 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "exceeds" in err
+
+
+def test_missing_sizes_is_one_line_error(capsys):
+    code, _, err = run(capsys, "estimate", "attention", "--n", "64", "--model", "query")
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "--k" in err
+
+
+def test_small_tau_warns_and_still_computes(capsys):
+    code, out, err = run(capsys, "estimate", "grover", "--n", "1024", "--k", "2", "--d", "4",
+                         "--tau", "3", "--model", "query", "--json")
+    assert code == 0
+    assert "warning" in err and "2 ln n" in err
+    assert json.loads(out)["queries"] > 0
+
+
+def test_bad_instance_file_is_one_line_error(capsys, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"q": [1, 2], "K": [[1, 2], [3]], "tau": 1, "bits": 3}))
+    code, _, err = run(capsys, "estimate", "grover", "--instance", str(path), "--model", "query")
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "K[1]" in err
+
+
+def test_instance_sets_k_to_its_marked_count(capsys, tmp_path):
+    # scores q . K_j = 1*K_j0 + 2*K_j1: 3, -1, 5, 0 -> two keys >= tau = 3
+    data = {"q": [1, 2], "K": [[1, 1], [1, -1], [1, 2], [0, 0]], "tau": 3, "bits": 3}
+    path = tmp_path / "row.json"
+    path.write_text(json.dumps(data))
+    code, out, err = run(capsys, "estimate", "grover", "--instance", str(path), "--model", "query", "--json")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["params"]["k"] == 2 and record["params"]["n"] == 4
+    # N = 4, t = 2: theta = pi/4, r = floor(pi / pi) = 1, sin^2(3 pi/4) = 1/2
+    assert record["iterations"] == 1 and record["success_probability"] == pytest.approx(0.5)
+
+
+def test_attention_query_model_scales_as_n_to_1_5():
+    ns = [2**e for e in range(10, 21)]
+    records = [api.attention_records(api.make_problem(n=n, k=8, d=64), ("query",))[0] for n in ns]
+    queries = [r.queries for r in records]
+    # n rows x sum_t r_t / p_t with r_t ~ (pi/4) sqrt(N/t): slope 1.5 up to the floor's ripple
+    assert loglog_slope(ns, queries) == pytest.approx(1.5, abs=0.02)
+    for n, record in zip(ns, records):
+        row = search.known_k_schedule(n, 8)
+        assert record.queries == math.ceil(n * row.expected_queries)
+        # the paper's n^1.5 k^0.5 d against ours: the constant is sum_t (pi/4) t^-1/2 / sqrt(k)
+        assert record.classical["oracle_time_units"] <= 1.05 * (math.pi / 2) * n**1.5 * 8**0.5 * 64
+
+
+def test_sweep_dataframe_query_model():
+    frame = api.sweep([2**10, 2**12], [8, 32], [64], models=("query",))
+    assert len(frame) == 4
+    assert set(frame["model"]) == {"query"}
+    assert (frame["queries"] > 0).all()
