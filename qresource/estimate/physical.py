@@ -297,41 +297,44 @@ def physical_estimate(
 def gidney_fowler_estimate(
     counts: dict[str, int], repetitions: int, error_budget: float, job_params: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """Qualtran's Gidney–Fowler model (CCZ->2T factories, arXiv:1812.01238) on the same unit,
+    """Qualtran's Gidney–Fowler model (CCZ->2T factories, arXiv:1812.01238) on the same work,
     with the physical error rate and surface-code cycle time of the estimator's qubit model.
 
-    Applies to gate-based qubit models under the surface code only (the model knows no floquet
-    code); the code cycle is one syndrome round, 4 two-qubit gates + 2 measurements. Rotations are
-    charged as the estimator's T count per rotation would be unknown to it: it uses Qualtran's
-    own default (``GateCounts.total_t_and_ccz_count``).
+    Qualtran's model keeps counts and durations as Python numbers, so it is given the whole
+    computation at once (the unit's counts times ``repetitions``, the total error budget) and
+    needs no slicing. Applies to gate-based qubit models under the surface code only (it knows no
+    floquet code); the code cycle is one syndrome round, 4 two-qubit gates + 2 measurements.
+    Rotations are left to Qualtran's own T cost per rotation.
     """
     qubit = job_params["qubitParams"]
     if job_params["qecScheme"]["name"] != "surface_code" or qubit.get("instructionSet") != "GateBased":
         return None
     from qualtran.resource_counting import GateCounts
-    from qualtran.surface_code import get_ccz2t_costs_from_grid_search
+    from qualtran.surface_code import get_ccz2t_costs_from_grid_search, iter_simple_data_blocks
 
     phys_err = float(qubit["twoQubitGateErrorRate"])
     cycle_ns = 4 * _time_ns(qubit["twoQubitGateTime"]) + 2 * _time_ns(qubit["oneQubitMeasurementTime"])
     gates = GateCounts(
-        t=int(counts["tCount"]),
-        toffoli=int(counts["cczCount"]) + int(counts["ccixCount"]),
-        rotation=int(counts["rotationCount"]),
-        measurement=int(counts["measurementCount"]),
+        t=repetitions * int(counts["tCount"]),
+        toffoli=repetitions * (int(counts["cczCount"]) + int(counts["ccixCount"])),
+        rotation=repetitions * int(counts["rotationCount"]),
+        measurement=repetitions * int(counts["measurementCount"]),
     )
     try:
         cost, factory, data_block = get_ccz2t_costs_from_grid_search(
             n_logical_gates=gates,
             n_algo_qubits=int(counts["numQubits"]),
             phys_err=phys_err,
-            error_budget=error_budget / repetitions,
+            error_budget=error_budget,
             cycle_time_us=cycle_ns / 1e3,
+            # Qualtran's default data distances stop at 33; the estimator goes to 50, so search as far
+            data_block_iter=tuple(iter_simple_data_blocks(d_start=7, d_stop=53)),
         )
-    except ValueError as exc:
+    except ValueError as exc:  # no factory and data distance in its grid meet the budget
         return {"error": " ".join(str(exc).split())}
     return {
         "physical_qubits": int(cost.footprint),
-        "runtime_s": repetitions * float(cost.duration_hr) * 3600.0,
+        "runtime_s": float(cost.duration_hr) * 3600.0,
         "code_distance": int(data_block.data_d),
         "factory_distances": [int(factory.distillation_l1_d), int(factory.distillation_l2_d)],
         "phys_err": phys_err,

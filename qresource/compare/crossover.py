@@ -1,0 +1,124 @@
+"""Crossover between a quantum and a classical runtime, and Babbush et al.'s breakeven formula.
+
+``find_crossover`` answers "from which sequence length n on is the quantum runtime below the
+classical one?" for two runtime functions of n. It scans the powers of two between ``n_min`` and
+``n_max`` and then bisects over the integers inside the first bracket where the sign changes, so it
+assumes the difference changes sign at most once in that bracket (both runtimes are monotone
+power laws times logarithms; docs/report.md). ``None`` means no crossover at or below ``n_max``.
+
+``babbush_breakeven`` is the closed form of Babbush et al. 2021 (PRX Quantum 2, 010103, section II)
+for a quadratic speedup, applied to one attention row: a classical scan makes n primitive calls
+of t_C seconds, a Grover search c sqrt(n k) calls of t_Q seconds, so they break even at
+n* = c^2 k (t_Q / t_C)^2, after a row time of n* t_C.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+from qresource.errors import QResourceError
+
+
+@dataclass(frozen=True)
+class Crossover:
+    """Where ``quantum(n) < classical(n)`` first holds, within ``[n_min, n_max]``."""
+
+    n_star: int | None
+    n_min: int
+    n_max: int
+    status: str  # "crossover", "quantum faster at n_min", "none below n_max", "no estimate beyond"
+    quantum_s: float | None  # at n_star
+    classical_s: float | None
+    n_checked: int | None = None  # with "no estimate beyond": the largest n both sides were known
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def label(self) -> str:
+        if self.status == "crossover":
+            return f"n* = {self.n_star:,}"
+        if self.status == "quantum faster at n_min":
+            return f"n* <= {self.n_min:,}"
+        if self.status == "no estimate beyond" and self.n_checked is None:
+            return "no quantum estimate at n_min"
+        if self.status == "no estimate beyond":
+            return f"none up to n = {self.n_checked:,} (no quantum estimate beyond)"
+        return f"none below n_max = 2^{self.n_max.bit_length() - 1}" if self.n_max & (self.n_max - 1) == 0 else f"none below n_max = {self.n_max:,}"
+
+
+def find_crossover(
+    quantum: Callable[[int], float],
+    classical: Callable[[int], float],
+    n_min: int,
+    n_max: int,
+    rel_tol: float = 0.0,
+) -> Crossover:
+    """The least integer n in [n_min, n_max] with quantum(n) < classical(n) (see module notes).
+
+    With ``rel_tol`` > 0 the bisection stops once the bracket is narrower than ``rel_tol`` times
+    its lower end, and ``n_star`` is the bracket's upper end: the quantum side wins there, and
+    loses at an n at most that fraction smaller. Runtimes the models cannot give (None or NaN)
+    count as "not faster"."""
+    if not 2 <= n_min <= n_max:
+        raise QResourceError(f"crossover search needs 2 <= n_min <= n_max, got {n_min}, {n_max}")
+    cache: dict[int, tuple[float, float]] = {}
+
+    def wins(n: int) -> bool:
+        if n not in cache:
+            cache[n] = (_seconds(quantum(n)), _seconds(classical(n)))
+        q, c = cache[n]
+        return q < c
+
+    def known(n: int) -> bool:
+        return math.isfinite(cache[n][0])
+
+    if wins(n_min):
+        q, c = cache[n_min]
+        return Crossover(n_min, n_min, n_max, "quantum faster at n_min", q, c)
+    if not known(n_min):
+        return Crossover(None, n_min, n_max, "no estimate beyond", None, None, n_checked=None)
+    low = n_min
+    probe = 1 << n_min.bit_length()  # next power of two above n_min
+    high = None
+    while True:
+        candidate = min(probe, n_max)
+        if wins(candidate):
+            high = candidate
+            break
+        if not known(candidate):
+            return Crossover(None, n_min, n_max, "no estimate beyond", None, None, n_checked=low)
+        if candidate == n_max:
+            return Crossover(None, n_min, n_max, "none below n_max", None, None)
+        low = candidate
+        probe <<= 1
+    while high - low > max(1, int(low * rel_tol)):
+        middle = (low + high) // 2
+        if wins(middle):
+            high = middle
+        else:
+            low = middle
+    q, c = cache[high]
+    return Crossover(high, n_min, n_max, "crossover", q, c)
+
+
+def _seconds(value) -> float:
+    if value is None:
+        return math.inf
+    value = float(value)
+    return math.inf if math.isnan(value) else value
+
+
+def babbush_breakeven(t_quantum_s: float, t_classical_s: float, k: int, calls_constant: float) -> dict:
+    """Babbush et al. 2021's breakeven for one row: classical n t_C against quantum
+    ``calls_constant`` sqrt(n k) t_Q (the constant of the find-all-k schedule, pi/2 for the
+    textbook bound sum_m (pi/4) sqrt(n/m) <= (pi/2) sqrt(n k)).
+
+    Returns ``n_star`` (real), ``row_seconds`` at breakeven (= n* t_C), and the ratio t_Q / t_C.
+    """
+    if t_quantum_s <= 0 or t_classical_s <= 0 or k < 1 or calls_constant <= 0:
+        raise QResourceError("breakeven needs positive times, k >= 1 and a positive constant")
+    ratio = t_quantum_s / t_classical_s
+    n_star = calls_constant**2 * k * ratio**2
+    return {"n_star": n_star, "row_seconds": n_star * t_classical_s, "time_ratio": ratio}

@@ -1,0 +1,423 @@
+"""The default report: resource tables, classical comparison, crossovers and plots.
+
+``build_report(output_dir)`` computes everything through the primitives' own APIs
+(:mod:`qresource.report.sources`), writes CSV + Markdown tables, PNG plots and an ``index.md``,
+and returns the list of files written. Output is byte-for-byte reproducible: fixed parameter
+lists, sorted rows, fixed number formats, deterministic plots (:mod:`qresource.report.render`).
+Primitives that are not built get one "not built" line in index.md and no numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from qresource.compare.classical_side import (
+    ALGORITHMS,
+    classical_seconds,
+    hybrid_classical_seconds,
+    per_key_seconds,
+)
+from qresource.compare.crossover import babbush_breakeven, find_crossover
+from qresource.errors import QResourceError
+from qresource.estimate.physical import physical_estimate
+from qresource.io import atomic_write_text
+from qresource.report import render, sources
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    n: int
+    d: int
+    description: str
+
+
+DEFAULT_PRESETS = (
+    Preset("gpt2-small-head", 1024, 64, "one GPT-2-small attention head: context 1024, head dimension 64"),
+    Preset("7b-head", 4096, 128, "one head of a 7B-class model: context 4096, head dimension 128"),
+    Preset("long-128k", 2**17, 128, "long context, 2^17 tokens, head dimension 128"),
+    Preset("long-1m", 2**20, 128, "long context, 2^20 tokens, head dimension 128"),
+)
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    presets: tuple[Preset, ...] = DEFAULT_PRESETS
+    ks: tuple[int, ...] = (8, 32, 128)
+    hardware: tuple[str, ...] = ("h100-sxm", "epyc-9654-2s-fp64")
+    loaders: tuple[str, ...] = ("bucket-brigade", "qrom", "qroam")
+    bits: int | None = None  # None: the oracle's own default width
+    qubit_model: str | None = None  # None: the estimator's defaults
+    qec: str | None = None
+    error_budget: float | None = None
+    plot_d: tuple[int, ...] = (64, 128)
+    plot_k: int = 32
+    plot_exponents: tuple[int, ...] = tuple(range(10, 31, 2))
+    crossover_n_min: int = 2**4
+    crossover_n_max: int = 2**80
+    crossover_rel_tol: float = 2.0**-10
+    babbush_reference_n: int = 2**20
+
+
+DEFAULT_CONFIG = ReportConfig()
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantum runtimes (physical estimates of a unit x repetitions)
+
+
+@dataclass
+class QuantumSeries:
+    """One quantum cost curve: a name, a loader (or None) and a function (n, k, d) -> dict."""
+
+    name: str
+    loader: str | None
+    evaluate: Callable[[int, int, int], dict[str, Any]]
+
+
+class Engine:
+    """Evaluates quantum series with physical estimates, cached per point."""
+
+    def __init__(self, config: ReportConfig):
+        self.config = config
+        self.status = sources.availability()
+        self._cache: dict[tuple, dict[str, Any]] = {}
+
+    def physical(self, unit, repetitions, t_outside, second_opinion=False) -> dict[str, Any]:
+        return physical_estimate(
+            unit,
+            repetitions,
+            t_outside_toffoli=t_outside,
+            qubit_model=self.config.qubit_model,
+            qec=self.config.qec,
+            error_budget=self.config.error_budget,
+            second_opinion=second_opinion,
+        )
+
+    def series(self) -> list[QuantumSeries]:
+        out = []
+        if self.status.get("grover-query") is None:
+            out.append(QuantumSeries(sources.GROVER_QUERY, None, self._grover_query))
+        if self.status.get("grover-circuit") is None:
+            for loader in self.config.loaders:
+                out.append(QuantumSeries(sources.GROVER_CIRCUIT, loader, self._grover_circuit(loader)))
+        return out
+
+    def _point(self, key: tuple, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        if key not in self._cache:
+            try:
+                self._cache[key] = compute()
+            except QResourceError as exc:
+                self._cache[key] = {"error": str(exc), "runtime_s": None}
+        return self._cache[key]
+
+    def _grover_query(self, n: int, k: int, d: int, second_opinion: bool = False) -> dict[str, Any]:
+        def compute():
+            counts = sources.grover_query(n, k, d)
+            phys = self.physical(counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"], second_opinion)
+            return {"counts": counts, "physical": phys, "runtime_s": phys["runtime_s"], "classical_flops": counts["classical_flops"]}
+
+        return self._point(("query", n, k, d, second_opinion), compute)
+
+    def _grover_circuit(self, loader: str) -> Callable[..., dict[str, Any]]:
+        def evaluate(n: int, k: int, d: int, second_opinion: bool = False) -> dict[str, Any]:
+            def compute():
+                counts = sources.grover_circuit(n, k, d, self.config.bits, loader)
+                phys = self.physical(counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"], second_opinion)
+                return {"counts": counts, "physical": phys, "runtime_s": phys["runtime_s"], "classical_flops": counts["checks_flops"]}
+
+            return self._point(("circuit", loader, n, k, d, second_opinion), compute)
+
+        return evaluate
+
+    def error_at(self, series: QuantumSeries, n: int, k: int, d: int) -> str:
+        """Why the physical estimate at this point is missing (one line), or ''."""
+        message = str(series.evaluate(n, k, d).get("error", ""))
+        limit = re.search(r"code distance (\d+) is too high; maximum allowed code distance is (\d+)", message)
+        if limit:
+            return f"at n = {n:,} the estimator needs code distance {limit.group(1)} > its maximum {limit.group(2)}"
+        return message
+
+    def total_seconds(self, series: QuantumSeries, n: int, k: int, d: int, hardware: str) -> float | None:
+        """Quantum runtime plus the hybrid algorithm's classical work on ``hardware``."""
+        if k > n:
+            return None
+        point = series.evaluate(n, k, d)
+        if point.get("runtime_s") is None:
+            return None
+        from qresource.classical.hardware import get_hardware
+
+        checks = point.get("classical_flops", 0) / get_hardware(hardware).peak_flops_per_s
+        if series.name == sources.GROVER_CIRCUIT:
+            checks += hybrid_classical_seconds(n, d, k, hardware)
+        return point["runtime_s"] + checks
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+RESOURCE_COLUMNS = [
+    "preset", "n", "d", "k", "series", "loader", "queries", "qubits", "toffoli", "t", "measurements",
+    "depth", "t_depth", "physical_qubits", "runtime_s", "code_distance", "t_factories", "repetitions",
+    "qualtran_physical_qubits", "qualtran_runtime_s",
+]
+
+
+def resource_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFrame:
+    rows = []
+    for preset in engine.config.presets:
+        for k in engine.config.ks:
+            for series in engine.series():
+                point = series.evaluate(preset.n, k, preset.d, True)
+                progress()
+                row: dict[str, Any] = {"preset": preset.name, "n": preset.n, "d": preset.d, "k": k,
+                                       "series": series.name, "loader": series.loader or ""}
+                if "error" in point:
+                    row["runtime_s"] = None
+                    rows.append(row)
+                    continue
+                counts = point["counts"]
+                row["queries"] = counts["queries"]
+                logical = counts.get("logical")
+                row.update(sources.logical_row(logical))
+                phys = point["physical"]
+                row.update({
+                    "physical_qubits": phys["physical_qubits"], "runtime_s": phys["runtime_s"],
+                    "code_distance": phys["code_distance"], "t_factories": phys["t_factories"],
+                    "repetitions": phys["repetitions"],
+                })
+                second = phys.get("qualtran_gidney_fowler") or {}
+                row["qualtran_physical_qubits"] = second.get("physical_qubits")
+                row["qualtran_runtime_s"] = second.get("runtime_s")
+                rows.append(row)
+    return pd.DataFrame(rows, columns=RESOURCE_COLUMNS)
+
+
+CLASSICAL_COLUMNS = ["preset", "n", "d", "k", "hardware", "naive_s", "half_space_s", "grover_classical_part_s"]
+
+
+def classical_table(config: ReportConfig) -> pd.DataFrame:
+    rows = []
+    for preset in config.presets:
+        for k in config.ks:
+            for hardware in config.hardware:
+                rows.append({
+                    "preset": preset.name, "n": preset.n, "d": preset.d, "k": k, "hardware": hardware,
+                    "naive_s": classical_seconds("naive", preset.n, preset.d, k, hardware),
+                    "half_space_s": classical_seconds("half-space", preset.n, preset.d, k, hardware),
+                    "grover_classical_part_s": hybrid_classical_seconds(preset.n, preset.d, k, hardware),
+                })
+    return pd.DataFrame(rows, columns=CLASSICAL_COLUMNS)
+
+
+CROSSOVER_COLUMNS = [
+    "d", "k", "series", "loader", "classical", "hardware", "crossover", "n_star", "quantum_s_at_n_star",
+    "classical_s_at_n_star", "babbush_n_star", "babbush_row_s", "note",
+]
+
+
+def crossover_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFrame:
+    config = engine.config
+    rows = []
+    ds = sorted({p.d for p in config.presets})
+    for d in ds:
+        for k in config.ks:
+            for series in engine.series():
+                for algorithm in ALGORITHMS:
+                    for hardware in config.hardware:
+                        result = find_crossover(
+                            lambda n: engine.total_seconds(series, n, k, d, hardware),
+                            lambda n: classical_seconds(algorithm, n, d, k, hardware),
+                            max(config.crossover_n_min, k),
+                            config.crossover_n_max,
+                            rel_tol=config.crossover_rel_tol,
+                        )
+                        progress()
+                        row = {
+                            "d": d, "k": k, "series": series.name, "loader": series.loader or "",
+                            "classical": algorithm, "hardware": hardware, "crossover": result.label(),
+                            "n_star": result.n_star, "quantum_s_at_n_star": result.quantum_s,
+                            "classical_s_at_n_star": result.classical_s,
+                        }
+                        if result.status == "no estimate beyond":
+                            beyond = (result.n_checked or result.n_min // 2) * 2
+                            row["note"] = engine.error_at(series, beyond, k, d)
+                        if series.name == sources.GROVER_QUERY and algorithm == "naive":
+                            row.update(_babbush(engine, series, k, d, hardware))
+                        rows.append(row)
+    return pd.DataFrame(rows, columns=CROSSOVER_COLUMNS)
+
+
+def _babbush(engine: Engine, series: QuantumSeries, k: int, d: int, hardware: str) -> dict[str, Any]:
+    """Babbush et al.'s closed form with t_Q = the query model's time per oracle call at
+    n = babbush_reference_n, t_C = one classical inner product, and the schedule's own constant
+    c = E[queries per row] / sqrt(n k) there."""
+    n = engine.config.babbush_reference_n
+    point = series.evaluate(n, k, d)
+    if point.get("runtime_s") is None:
+        return {}
+    row_queries = point["counts"]["row_queries"]
+    t_query = point["physical"]["runtime_s"] / (n * row_queries)
+    constant = row_queries / math.sqrt(n * k)
+    result = babbush_breakeven(t_query, per_key_seconds(d, hardware), k, constant)
+    return {"babbush_n_star": result["n_star"], "babbush_row_s": result["row_seconds"]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Plots
+
+
+def plot_ns(config: ReportConfig) -> list[int]:
+    return [2**e for e in config.plot_exponents]
+
+
+def runtime_plot(engine: Engine, d: int, hardware: str, progress: Callable[[], None]) -> bytes:
+    config = engine.config
+    k = config.plot_k
+    ns = plot_ns(config)
+    series_data = []
+    for series in engine.series():
+        label = series.name + (f" ({series.loader})" if series.loader else "")
+        values = []
+        for n in ns:
+            values.append(engine.total_seconds(series, n, k, d, hardware))
+            progress()
+        series_data.append((label, ns, values))
+    for algorithm, label in (("naive", "classical naive"), ("half-space", "classical half-space")):
+        series_data.append((f"{label} ({hardware})", ns, [classical_seconds(algorithm, n, d, k, hardware) for n in ns]))
+    return render.loglog_png(
+        series_data,
+        title=f"Attention runtime vs n (d = {d}, k = {k}); quantum: physical estimate",
+        xlabel="sequence length n",
+        ylabel="seconds",
+        hlines=[(3600.0, "1 hour"), (3.156e7, "1 year")],
+    )
+
+
+def crossover_plot(engine: Engine, d: int, hardware: str) -> bytes:
+    """quantum / classical-naive runtime ratio vs n: the crossover is where a curve meets 1."""
+    config = engine.config
+    k = config.plot_k
+    ns = plot_ns(config)
+    series_data = []
+    for series in engine.series():
+        label = series.name + (f" ({series.loader})" if series.loader else "")
+        for algorithm in ALGORITHMS:
+            ratios = []
+            for n in ns:
+                quantum = engine.total_seconds(series, n, k, d, hardware)
+                classical = classical_seconds(algorithm, n, d, k, hardware)
+                ratios.append(None if quantum is None else quantum / classical)
+            series_data.append((f"{label} / {algorithm}", ns, ratios))
+    return render.loglog_png(
+        series_data,
+        title=f"Quantum / classical runtime (d = {d}, k = {k}, {hardware}); below 1: quantum faster",
+        xlabel="sequence length n",
+        ylabel="runtime ratio",
+        hlines=[(1.0, "break-even")],
+    )
+
+
+def logical_plot(engine: Engine, d: int) -> bytes:
+    """Logical non-Clifford work vs n: Toffolis of the full circuit, the query model's charge."""
+    config = engine.config
+    k = config.plot_k
+    ns = plot_ns(config)
+    series_data = []
+    for series in engine.series():
+        label = series.name + (f" ({series.loader})" if series.loader else "")
+        values = []
+        for n in ns:
+            point = series.evaluate(n, k, d) if k <= n else {"error": ""}
+            if "error" in point:
+                values.append(None)
+            elif series.name == sources.GROVER_QUERY:
+                values.append(point["counts"]["unit"].toffoli * point["counts"]["repetitions"])
+            else:
+                values.append(point["counts"]["logical"].toffoli)
+        series_data.append((label, ns, values))
+    from qresource.classical.costs import naive_attention_counts
+
+    series_data.append(("classical naive", ns, [naive_attention_counts(n, d).flops() for n in ns]))
+    return render.loglog_png(
+        series_data,
+        title=f"Logical work vs n (d = {d}, k = {k}): Toffolis (quantum), flops (classical)",
+        xlabel="sequence length n",
+        ylabel="Toffoli gates / flops",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+
+
+@dataclass
+class ReportFiles:
+    written: list[str] = field(default_factory=list)
+
+
+def _write_table(out: Path, stem: str, frame: pd.DataFrame, files: ReportFiles) -> None:
+    atomic_write_text(out / f"{stem}.csv", render.to_csv(frame))
+    atomic_write_text(out / f"{stem}.md", render.to_markdown(frame))
+    files.written += [f"{stem}.csv", f"{stem}.md"]
+
+
+def build_report(output_dir: str | Path, config: ReportConfig = DEFAULT_CONFIG, progress=None) -> list[str]:
+    """Compute and write the report into ``output_dir`` (created if missing); returns the names
+    of the files written, sorted."""
+    out = Path(output_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise QResourceError(f"cannot create {out}: {exc.strerror or exc}") from None
+    tick = progress.advance if progress is not None else (lambda: None)
+    engine = Engine(config)
+    if progress is not None:
+        progress.start(_work_units(engine))
+    files = ReportFiles()
+
+    resources = resource_table(engine, tick)
+    _write_table(out, "resources", resources, files)
+    classical = classical_table(config)
+    _write_table(out, "classical", classical, files)
+    crossovers = crossover_table(engine, tick)
+    _write_table(out, "crossover", crossovers, files)
+
+    plots = []
+    for d in config.plot_d:
+        hardware = config.hardware[0]
+        name = f"runtime_vs_n_d{d}.png"
+        render.write_png(runtime_plot(engine, d, hardware, tick), out / name)
+        plots.append(name)
+    name = f"crossover_ratio_d{config.plot_d[-1]}.png"
+    render.write_png(crossover_plot(engine, config.plot_d[-1], config.hardware[0]), out / name)
+    plots.append(name)
+    name = f"logical_vs_n_d{config.plot_d[-1]}.png"
+    render.write_png(logical_plot(engine, config.plot_d[-1]), out / name)
+    plots.append(name)
+    files.written += plots
+
+    from qresource.report.index import index_markdown
+
+    atomic_write_text(out / "index.md", index_markdown(config, engine.status, resources, crossovers, plots))
+    files.written.append("index.md")
+    if progress is not None:
+        progress.finish()
+    return sorted(files.written)
+
+
+def _work_units(engine: Engine) -> int:
+    config = engine.config
+    series = len(engine.series())
+    resources = len(config.presets) * len(config.ks) * series
+    ds = len({p.d for p in config.presets})
+    crossovers = ds * len(config.ks) * series * len(ALGORITHMS) * len(config.hardware)
+    plots = len(config.plot_d) * series * len(config.plot_exponents)
+    return resources + crossovers + plots

@@ -1,0 +1,211 @@
+"""Deterministic rendering of tables (Markdown, CSV, JSON, terminal) and log-log plots (PNG).
+
+Same frame in, same bytes out: numbers are formatted by fixed rules (exact integers in full,
+floats to four significant digits), JSON keys are sorted, and PNGs are drawn by matplotlib's Agg
+backend with fixed rcParams and no metadata that carries a version or a date.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+
+from qresource.errors import QResourceError
+from qresource.io import atomic_write_bytes, atomic_write_text
+
+FORMATS = ("markdown", "csv", "json")
+
+
+def format_cell(value: Any) -> str:
+    """One cell as text: ints exact, floats to 4 significant digits, missing values empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        return format_cell(value.item())
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _rows(frame: pd.DataFrame) -> list[list[str]]:
+    return [[format_cell(v) for v in row] for row in frame.astype(object).itertuples(index=False, name=None)]
+
+
+def to_markdown(frame: pd.DataFrame) -> str:
+    header = [str(c) for c in frame.columns]
+    rows = _rows(frame)
+    numeric = [
+        all(_looks_numeric(r[i]) for r in rows if r[i]) and any(r[i] for r in rows) for i in range(len(header))
+    ]
+    lines = ["| " + " | ".join(header) + " |"]
+    lines.append("|" + "|".join("---:" if numeric[i] else "---" for i in range(len(header))) + "|")
+    for row in rows:
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([str(c) for c in frame.columns])
+    writer.writerows(_rows(frame))
+    return buffer.getvalue()
+
+
+def to_json(frame: pd.DataFrame) -> str:
+    from qresource.record import _jsonable
+
+    records = [
+        {str(k): _jsonable(_plain(v)) for k, v in row.items()} for row in frame.astype(object).to_dict("records")
+    ]
+    return json.dumps(records, indent=2, sort_keys=True) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
+def render(frame: pd.DataFrame, fmt: str) -> str:
+    if fmt == "markdown":
+        return to_markdown(frame)
+    if fmt == "csv":
+        return to_csv(frame)
+    if fmt == "json":
+        return to_json(frame)
+    raise QResourceError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def print_rich(frame: pd.DataFrame, title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, header_style="bold")
+    rows = _rows(frame)
+    for i, column in enumerate(frame.columns):
+        numeric = all(_looks_numeric(r[i]) for r in rows if r[i])
+        table.add_column(str(column), justify="right" if numeric else "left")
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plots
+
+RC_PARAMS = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9.0,
+    "axes.titlesize": 10.0,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "lines.linewidth": 1.6,
+    "lines.markersize": 4.0,
+    "legend.fontsize": 7.5,
+    "legend.frameon": False,
+    "figure.dpi": 100.0,
+    "savefig.dpi": 110.0,
+    "path.simplify": False,
+    "svg.hashsalt": "qresource",
+}
+
+#: Colour and line style per series name, so the same quantity looks the same on every plot.
+STYLES = {
+    "Grover attention, query model": ("#1f77b4", "--", "o"),
+    "Grover attention, full circuit": ("#1f77b4", "-", "s"),
+    "QLACI, QRAM-free model": ("#2ca02c", "--", "^"),
+    "QLACI, full circuit": ("#2ca02c", "-", "v"),
+    "classical naive": ("#d62728", "-", "D"),
+    "classical half-space": ("#ff7f0e", "-", "P"),
+}
+_FALLBACK_COLOURS = ("#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def loglog_png(
+    series: Sequence[tuple[str, Sequence[float], Sequence[float]]],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    hlines: Iterable[tuple[float, str]] = (),
+    vlines: Iterable[tuple[float, str]] = (),
+    base_x: int = 2,
+) -> bytes:
+    """A log-log plot of named (x, y) series as PNG bytes; points with y <= 0 or None are left
+    out (a gap, not a zero)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    with matplotlib.rc_context(RC_PARAMS):
+        figure, axes = plt.subplots(figsize=(7.0, 4.4))
+        try:
+            for index, (name, xs, ys) in enumerate(series):
+                points = [(float(x), float(y)) for x, y in zip(xs, ys) if y is not None and _positive(y)]
+                if not points:
+                    continue
+                colour, style, marker = STYLES.get(name, (_FALLBACK_COLOURS[index % len(_FALLBACK_COLOURS)], "-", "o"))
+                axes.plot([p[0] for p in points], [p[1] for p in points], color=colour, linestyle=style, marker=marker, label=name)
+            for value, label in hlines:
+                axes.axhline(value, color="#444444", linestyle=":", linewidth=1.0)
+                axes.annotate(label, (0.01, value), xycoords=("axes fraction", "data"), fontsize=7, va="bottom", color="#444444")
+            for value, label in vlines:
+                axes.axvline(value, color="#444444", linestyle=":", linewidth=1.0)
+                axes.annotate(label, (value, 0.02), xycoords=("data", "axes fraction"), fontsize=7, rotation=90, ha="right", color="#444444")
+            axes.set_xscale("log", base=base_x)
+            axes.set_yscale("log")
+            axes.set_title(title)
+            axes.set_xlabel(xlabel)
+            axes.set_ylabel(ylabel)
+            if axes.get_legend_handles_labels()[0]:
+                axes.legend(loc="best")
+            figure.tight_layout()
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", metadata={"Software": None})
+        finally:
+            plt.close(figure)
+    return buffer.getvalue()
+
+
+def _positive(value: Any) -> bool:
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return math.isfinite(number) and number > 0
+
+
+def write_table(frame: pd.DataFrame, path, fmt: str) -> None:
+    atomic_write_text(path, render(frame, fmt))
+
+
+def write_png(data: bytes, path) -> None:
+    atomic_write_bytes(path, data)

@@ -1,0 +1,180 @@
+"""The report's view of every primitive: which are built, and their costs as plain dicts.
+
+Each function here asks the primitive's own module (one source of truth) and only reshapes its
+answer; a primitive whose module is missing raises :class:`NotBuiltError`, and
+:func:`availability` says so in one line instead of inventing numbers.
+
+Physical estimates are taken per *unit* run back to back (qresource.estimate.physical):
+
+- Grover attention, circuit model: the unit is one row's find-all search (the expected totals
+  of that row's schedule, rounded up), repeated n times (rows one after another, as
+  ``qresource.attention_estimate`` counts them). Toffoli-class gates go over as CCZ; the T gates
+  outside them are the same expectation taken over Qualtran's ``QECGatesCost`` of the same bloqs.
+- Grover attention, query model: the seeds charge each oracle call d time units with QRAM access
+  free. On a fault-tolerant machine the cheapest reading of one unit is one logical Toffoli, so
+  one row is ``queries_per_row x d`` CCZ on the index register plus the oracle's flag qubit.
+- The classical work of the hybrid algorithm (checking measured indices, the sparse values and
+  Algorithm 2) runs on the classical hardware preset and is added to the quantum runtime.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+import mpmath
+
+from qresource.errors import NotBuiltError, QResourceError
+from qresource.record import LOGICAL_KEYS, LogicalCounts
+
+GROVER_QUERY = "Grover attention, query model"
+GROVER_CIRCUIT = "Grover attention, full circuit"
+QLACI_FREE = "QLACI, QRAM-free model"
+QLACI_CIRCUIT = "QLACI, full circuit"
+
+
+def availability() -> dict[str, str | None]:
+    """Primitive -> None when built, else a one-line reason (what is missing)."""
+    status: dict[str, str | None] = {}
+    for name, probe in (
+        ("classical", _probe_classical),
+        ("grover-query", _probe_grover_query),
+        ("grover-circuit", _probe_grover_circuit),
+        ("qlaci", _probe_qlaci),
+        ("loaders", _probe_loaders),
+    ):
+        try:
+            probe()
+            status[name] = None
+        except NotBuiltError as exc:
+            status[name] = str(exc)
+        except ImportError as exc:
+            status[name] = f"not built ({exc.__class__.__name__}: {exc})"
+    return status
+
+
+def _probe_classical() -> None:
+    from qresource.classical.costs import classical_costs  # noqa: F401
+
+
+def _probe_grover_query() -> None:
+    from qresource.attention_estimate import Problem, attention_records  # noqa: F401
+
+
+def _probe_grover_circuit() -> None:
+    from qresource.attention_estimate import Problem, threshold_oracle_factory
+
+    threshold_oracle_factory(Problem(n=16, k=1, d=2, bits=4))
+
+
+def _probe_qlaci() -> None:
+    try:
+        from qresource.qlaci import estimate  # noqa: F401
+    except ImportError:
+        raise NotBuiltError("QLACI has no estimate API yet (qresource.qlaci.estimate)") from None
+
+
+def _probe_loaders() -> None:
+    from qresource.estimate import closed_forms_loaders
+
+    if not hasattr(closed_forms_loaders, "loader_counts"):
+        raise NotBuiltError("loader closed forms are not built yet")
+
+
+# ---------------------------------------------------------------------------------------------
+# Grover attention
+
+
+@functools.lru_cache(maxsize=4096)
+def grover_query(n: int, k: int, d: int) -> dict[str, Any]:
+    """Query-model counts of whole attention, and the per-row unit handed to the estimator."""
+    from qresource.attention_estimate import Problem, attention_records
+
+    problem = Problem(n=n, k=k, d=d)
+    (record,) = attention_records(problem, ["query"])
+    charge = record.classical
+    row_queries = record.schedule["expected_queries"] / n  # every row has k marked (worst case)
+    index_qubits = problem.index_qubits
+    row_toffolis = math.ceil(row_queries * d)
+    unit = LogicalCounts(
+        qubits=index_qubits + 1,
+        toffoli=row_toffolis,
+        t=7 * row_toffolis,
+        clifford=0,
+        rotations=0,
+        measurements=index_qubits,
+        depth=0,
+        t_depth=0,
+    )
+    classical = charge["classical_costs"]
+    checks_flops = charge["check_time_units"] * 2  # each check: one inner product, d multiply-adds
+    return {
+        "queries": int(record.queries),
+        "time_units": int(charge["total_time_units"]),
+        "paper_scaling": float(charge["paper_scaling_n1.5_k0.5_d"]),
+        "unit": unit,
+        "unit_t_outside_toffoli": 0,
+        "repetitions": n,
+        "classical_flops": int(classical["sparse_inference"]["flops"] + classical["sparse_values"]["flops"] + checks_flops),
+        "index_qubits": index_qubits,
+        "row_queries": row_queries,
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def grover_circuit(n: int, k: int, d: int, bits: int | None, loader: str) -> dict[str, Any]:
+    """Full-circuit counts of whole attention, the per-row unit and its T outside Toffolis."""
+    from qresource.attention_estimate import (
+        Problem,
+        attention_records,
+        circuit_totals,
+        find_all_schedule,
+        threshold_oracle_factory,
+    )
+
+    problem = Problem(n=n, k=k, d=d, bits=bits, loader=loader)
+    factory = threshold_oracle_factory(problem)
+    memo: dict[int, Any] = {}
+
+    def oracle_for(excluded: int):
+        if excluded not in memo:
+            memo[excluded] = factory(excluded)
+        return memo[excluded]
+
+    (record,) = attention_records(problem, ["circuit"], oracle_for=oracle_for)
+    schedule = find_all_schedule(problem)
+    row = circuit_totals(problem, schedule, oracle_for).totals
+    return {
+        "queries": int(record.queries),
+        "logical": record.logical,
+        "unit": row,
+        "unit_t_outside_toffoli": _row_bare_t(schedule, oracle_for),
+        "repetitions": n,
+        "checks_flops": int(math.ceil(schedule.expected_attempts) * n * (2 * d - 1)),
+    }
+
+
+def _row_bare_t(schedule, oracle_for) -> int:
+    """T gates outside Toffoli-class gates in one row's expected schedule: the same expectation
+    as ``attention_estimate.circuit_totals`` (attempts 1/p_t of each stage's search), taken over
+    Qualtran's QECGatesCost instead of the lowered counts."""
+    from qresource import search
+    from qresource.bloqs.grover_iterate import GroverSearch
+    from qresource.estimate.physical import bare_t_count
+
+    if not isinstance(schedule, search.KnownKSchedule):
+        raise QResourceError("the report's physical estimates use the known-k schedule")
+    total = mpmath.mpf(0)
+    with mpmath.workdps(40):
+        for stage in schedule.stages:
+            total += bare_t_count(GroverSearch(oracle_for(stage.excluded), stage.iterations)) / mpmath.mpf(
+                stage.success_probability
+            )
+        return int(mpmath.ceil(total))
+
+
+def logical_row(counts: LogicalCounts | None) -> dict[str, Any]:
+    if counts is None:
+        return {key: None for key in LOGICAL_KEYS}
+    return counts.as_dict()
