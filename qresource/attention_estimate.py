@@ -254,6 +254,16 @@ def threshold_oracle_factory(problem: Problem, data: dict | None = None) -> Orac
     return oracle_for
 
 
+def iterate_unit(problem: Problem, data: dict | None = None):
+    """(counts, bloq) of one Grover iterate with no exclusions: the unit a physical estimate
+    repeats once per expected oracle call."""
+    from qresource.bloqs.grover_iterate import GroverIterate
+    from qresource.estimate.logical import logical_counts
+
+    bloq = GroverIterate(threshold_oracle_factory(problem, data)(0))
+    return logical_counts(bloq), bloq
+
+
 def marked_indices(data: dict) -> list[int]:
     """Indices j with q . K_j >= tau, exactly (integers and the dyadic tau compared as Fractions)."""
     from fractions import Fraction

@@ -10,6 +10,7 @@ import click
 from qresource.cli.app import CONTEXT, estimate, export, validate
 from qresource.cli.output import emit_records
 from qresource.cli.params import FiniteFloat, IntType, OpenUnitInterval
+from qresource.report.physical_options import attach_physical, physical_options
 
 LOADERS = ("bucket-brigade", "qrom", "qroam")
 
@@ -53,14 +54,28 @@ def _warn(records) -> None:
         click.echo(f"qresource: {note}", err=True)
 
 
-def _emit(records, as_json: bool) -> None:
+def _emit(records, as_json: bool, physical_args: dict, unit=None) -> None:
+    """Print the records; with --physical, circuit-model records get a physical estimate of one
+    Grover iterate (oracle + diffusion) repeated once per expected oracle call."""
+    if not physical_args["physical"]:
+        attach_physical(records[0], **physical_args)  # refuses physical options without --physical
+    else:
+        for record in records:
+            if record.logical is None:
+                record.notes.append("no physical estimate in the query model (it has no circuit)")
+                continue
+            counts, bloq = unit()
+            attach_physical(record, **physical_args, unit=counts, repetitions=max(record.queries, 1),
+                            unit_bloq=bloq)
     _warn(records)
     emit_records(records, as_json)
 
 
 @estimate.command("grover", context_settings=CONTEXT)
 @_problem_options
-def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json):
+@physical_options
+def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json, physical,
+                    qubit_model, qec, error_budget):
     """Find all marked keys of one row by Grover search: expected oracle queries (`queries`),
     the single search's iterations and success probability, and in the circuit model the
     Clifford+T counts of the search circuit and of the whole schedule."""
@@ -71,14 +86,18 @@ def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, 
         problem = api.problem_from_oracle_instance(data, k=k, loader=loader, schedule=schedule, delta=delta)
         records = api.grover_records(problem, _models(model), data=data)
     else:
+        data = None
         problem = _problem(n, k, d, bits, tau, loader, schedule, delta)
         records = api.grover_records(problem, _models(model))
-    _emit(records, as_json)
+    physical_args = dict(physical=physical, qubit_model=qubit_model, qec=qec, error_budget=error_budget)
+    _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem, data))
 
 
 @estimate.command("attention", context_settings=CONTEXT)
 @_problem_options
-def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json):
+@physical_options
+def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json, physical,
+                       qubit_model, qec, error_budget):
     """Whole Grover sparse attention (Theorem 1.4 / 6.1): n row searches plus Algorithm 2, in
     the seeds' query model and the full-circuit model side by side."""
     from qresource import attention_estimate as api
@@ -90,7 +109,8 @@ def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedul
     else:
         problem = _problem(n, k, d, bits, tau, loader, schedule, delta)
         records = api.attention_records(problem, _models(model))
-    _emit(records, as_json)
+    physical_args = dict(physical=physical, qubit_model=qubit_model, qec=qec, error_budget=error_budget)
+    _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem))
 
 
 def _problem(n, k, d, bits, tau, loader, schedule, delta):
