@@ -297,32 +297,38 @@ def structural_toffoli_count(qc) -> int:
     consistent relabelling of qubits, to its template in the lowering table; matched runs do
     not overlap. Gates kept whole (``ccx``...) are counted separately by ``circuit_counts``.
     """
-    templates = _structure_templates()
-    first_names = {t[0][0] for t in templates}
+    templates = [(tuple(op[0] for op in t), t) for t in _structure_templates()]
+    by_first: dict[str, list] = {}
+    for names, template in templates:
+        by_first.setdefault(names[0], []).append((names, template))
     index = {bit: k for k, bit in enumerate(qc.qubits)}
-    ops = [(inst.operation.name, tuple(index[q] for q in inst.qubits)) for inst in qc.data]
-    count, i, n = 0, 0, len(ops)
+    data = qc.data
+    names_seq = [inst.operation.name for inst in data]
+    count, i, n = 0, 0, len(names_seq)
     while i < n:
-        if ops[i][0] in first_names:
-            for template in templates:
-                length = len(template)
-                if i + length <= n and _matches(template, ops, i):
-                    count += 1
-                    i += length
+        candidates = by_first.get(names_seq[i])
+        matched = 0
+        if candidates:
+            for names, template in candidates:
+                length = len(names)
+                if tuple(names_seq[i:i + length]) == names and _matches(
+                    template, [tuple(index[q] for q in data[i + k].qubits) for k in range(length)]
+                ):
+                    matched = length
                     break
-            else:
-                i += 1
+        if matched:
+            count += 1
+            i += matched
         else:
             i += 1
     return count
 
 
-def _matches(template, ops, start: int) -> bool:
+def _matches(template, qubit_lists) -> bool:
     binding: dict[int, int] = {}
     used: set[int] = set()
-    for offset, top in enumerate(template):
-        name, qubits = ops[start + offset]
-        if name != top[0] or len(qubits) != len(top[1]):
+    for top, qubits in zip(template, qubit_lists):
+        if len(qubits) != len(top[1]):
             return False
         for local, actual in zip(top[1], qubits):
             bound = binding.get(local)

@@ -83,6 +83,10 @@ _DECOMPOSITIONS: dict = {}
 
 
 def _decompose(bloq: Bloq):
+    from qualtran import CompositeBloq
+
+    if isinstance(bloq, CompositeBloq):
+        return bloq
     try:
         cached = _DECOMPOSITIONS.get(bloq)
     except TypeError:
@@ -124,88 +128,151 @@ def _bloq_signature_kind(bloq: Bloq) -> Optional[str]:
     return None
 
 
-def _walk(bloq: Bloq, in_wires: dict[str, list[int]], prog: LeafProgram,
-          rules=leaf_rule) -> dict[str, list[int]]:
-    """Append ``bloq`` applied to ``in_wires`` to ``prog``; return its output wires."""
+_LEAF, _RELABEL, _ALLOCATE, _FREE, _COMPOSITE = range(5)
+
+
+@dataclass
+class _Plan:
+    """A decomposition compiled once: soquets numbered as slots, sub-bloqs as handlers.
+
+    ``left_slots``/``final_slots``: per register, its slots and bit size; each step is
+    ``(handler, input slots per left register, (output slots, bit size) per right register)``.
+    """
+
+    n_slots: int
+    left_slots: list
+    steps: list
+    final_slots: list
+
+
+_HANDLERS: dict = {}
+
+
+def _handler(bloq: Bloq, rules) -> tuple:
+    """How the walk treats ``bloq`` (memoised per bloq and leaf table)."""
+    table = _HANDLERS.setdefault(rules, {})
+    try:
+        cached = table.get(bloq)
+    except TypeError:
+        cached = None
+    if cached is not None:
+        return cached
+    handler = _make_handler(bloq, rules)
+    try:
+        if len(table) > 50000:
+            table.clear()
+        table[bloq] = handler
+    except TypeError:
+        pass
+    return handler
+
+
+def _make_handler(bloq: Bloq, rules) -> tuple:
     rule = rules(bloq)
     if rule is not None:
-        local: list[int] = []
-        out: dict[str, list[int]] = {}
-        freed: list[int] = []
-        for name, width, side in rule.registers:
-            if side & Side.LEFT:
-                wires = in_wires[name]
-            else:
-                wires = []
-                for _ in range(width):
-                    wire = prog.new_wire()
-                    prog.ops.append((ALLOC, wire))
-                    wires.append(wire)
-            local.extend(wires)
-            if side & Side.RIGHT:
-                out[name] = wires
-            else:
-                freed.extend(wires)
-        prog.ops.append((rule, tuple(local)))
-        for wire in freed:
-            prog.ops.append((FREE, wire))
-        return out
-
+        sides = tuple((bool(side & Side.LEFT), bool(side & Side.RIGHT), width)
+                      for _, width, side in rule.registers)
+        return (_LEAF, rule, sides)
     kind = _bloq_signature_kind(bloq)
     if kind == "relabel":
-        flat = [w for reg in bloq.signature.lefts() for w in in_wires[reg.name]]
-        out, start = {}, 0
-        for reg in bloq.signature.rights():
-            width = _register_width(reg)
-            out[reg.name] = flat[start:start + width]
+        return (_RELABEL, tuple(_register_width(r) for r in bloq.signature.rights()))
+    if kind == "allocate":
+        return (_ALLOCATE, tuple(_register_width(r) for r in bloq.signature.rights()))
+    if kind == "free":
+        return (_FREE,)
+    cbloq = _decompose(bloq)
+    slot_of: dict = {}
+
+    def slots_for(soqs) -> list[int]:
+        out = []
+        for soq in ([soqs] if isinstance(soqs, Soquet) else np.asarray(soqs).reshape(-1)):
+            if soq not in slot_of:
+                slot_of[soq] = len(slot_of)
+            out.append(slot_of[soq])
+        return out
+
+    left_slots = []
+    for reg in cbloq.signature.lefts():
+        if reg.shape:
+            soqs = [Soquet(LeftDangle, reg, idx) for idx in np.ndindex(*reg.shape)]
+        else:
+            soqs = [Soquet(LeftDangle, reg)]
+        left_slots.append((slots_for(np.array(soqs, dtype=object)) if reg.shape else slots_for(soqs[0]),
+                           int(reg.bitsize)))
+    steps = []
+    for binst, in_soqs, out_soqs in cbloq.iter_bloqsoqs():
+        sub = binst.bloq
+        inputs = [slots_for(in_soqs[reg.name]) for reg in sub.signature.lefts()]
+        outputs = [(slots_for(soqs), int(reg.bitsize))
+                   for reg, soqs in zip(sub.signature.rights(), out_soqs)]
+        steps.append((_handler(sub, rules), inputs, outputs))
+    final = cbloq.final_soqs()
+    final_slots = [slots_for(final[reg.name]) for reg in cbloq.signature.rights()]
+    return (_COMPOSITE, _Plan(len(slot_of), left_slots, steps, final_slots))
+
+
+def _allocate(width: int, prog: LeafProgram) -> list[int]:
+    wires = list(range(prog.n_wires, prog.n_wires + width))
+    prog.n_wires += width
+    prog.ops.extend((ALLOC, w) for w in wires)
+    return wires
+
+
+def _walk(handler: tuple, in_lists: list, prog: LeafProgram) -> list:
+    """Append the bloq of ``handler`` on input wires ``in_lists`` (one list per left register,
+    Qualtran bit order) to ``prog``; return one wire list per right register."""
+    kind = handler[0]
+    if kind == _LEAF:
+        local: list[int] = []
+        out: list = []
+        freed: list[int] = []
+        position = 0
+        for is_left, is_right, width in handler[2]:
+            if is_left:
+                wires = in_lists[position]
+                position += 1
+            else:
+                wires = _allocate(width, prog)
+            local.extend(wires)
+            if is_right:
+                out.append(wires)
+            else:
+                freed.extend(wires)
+        prog.ops.append((handler[1], tuple(local)))
+        if freed:
+            prog.ops.extend((FREE, w) for w in freed)
+        return out
+    if kind == _RELABEL:
+        flat = [w for wires in in_lists for w in wires]
+        out, start = [], 0
+        for width in handler[1]:
+            out.append(flat[start:start + width])
             start += width
         return out
-    if kind == "allocate":
-        out = {}
-        for reg in bloq.signature.rights():
-            wires = []
-            for _ in range(_register_width(reg)):
-                wire = prog.new_wire()
-                prog.ops.append((ALLOC, wire))
-                wires.append(wire)
-            out[reg.name] = wires
-        return out
-    if kind == "free":
-        for reg in bloq.signature.lefts():
-            for wire in in_wires[reg.name]:
-                prog.ops.append((FREE, wire))
-        return {}
-
-    cbloq = _decompose(bloq)
-    soq_wires: dict = {}
-    for reg in cbloq.signature.lefts():
-        wires = in_wires[reg.name]
-        if reg.shape:
-            size = int(reg.bitsize)
-            for k, idx in enumerate(np.ndindex(*reg.shape)):
-                soq_wires[Soquet(LeftDangle, reg, idx)] = wires[k * size:(k + 1) * size]
-        else:
-            soq_wires[Soquet(LeftDangle, reg)] = wires
-    for binst, in_soqs, out_soqs in cbloq.iter_bloqsoqs():
-        sub_in = {name: _gather(soqs, soq_wires) for name, soqs in in_soqs.items()}
-        sub_out = _walk(binst.bloq, sub_in, prog, rules)
-        for reg, soqs in zip(binst.bloq.signature.rights(), out_soqs):
-            _scatter(soqs, sub_out[reg.name], int(reg.bitsize), soq_wires)
-    return {name: _gather(soqs, soq_wires) for name, soqs in cbloq.final_soqs().items()}
+    if kind == _ALLOCATE:
+        return [_allocate(width, prog) for width in handler[1]]
+    if kind == _FREE:
+        prog.ops.extend((FREE, w) for wires in in_lists for w in wires)
+        return []
+    plan: _Plan = handler[1]
+    values: list = [None] * plan.n_slots
+    for (slots, bitsize), wires in zip(plan.left_slots, in_lists):
+        _store(values, slots, bitsize, wires)
+    for sub_handler, inputs, outputs in plan.steps:
+        sub_in = [values[s[0]] if len(s) == 1 else [w for k in s for w in values[k]] for s in inputs]
+        sub_out = _walk(sub_handler, sub_in, prog)
+        for (slots, bitsize), wires in zip(outputs, sub_out):
+            _store(values, slots, bitsize, wires)
+    return [values[s[0]] if len(s) == 1 else [w for k in s for w in values[k]]
+            for s in plan.final_slots]
 
 
-def _gather(soqs, soq_wires) -> list[int]:
-    if isinstance(soqs, Soquet):
-        return soq_wires.pop(soqs)
-    return [w for soq in np.asarray(soqs).reshape(-1) for w in soq_wires.pop(soq)]
-
-
-def _scatter(soqs, wires: list[int], bitsize: int, soq_wires) -> None:
-    if isinstance(soqs, Soquet):
-        soq_wires[soqs] = wires
+def _store(values: list, slots: list[int], bitsize: int, wires: list[int]) -> None:
+    if len(slots) == 1:
+        values[slots[0]] = wires
         return
-    for k, soq in enumerate(np.asarray(soqs).reshape(-1)):
-        soq_wires[soq] = wires[k * bitsize:(k + 1) * bitsize]
+    for k, slot in enumerate(slots):
+        values[slot] = wires[k * bitsize:(k + 1) * bitsize]
 
 
 def leaf_program(bloq: Bloq, *, rules=leaf_rule) -> LeafProgram:
@@ -216,20 +283,20 @@ def leaf_program(bloq: Bloq, *, rules=leaf_rule) -> LeafProgram:
     """
     registers: list[RegisterWires] = []
     prog = LeafProgram(registers=registers)
-    in_wires: dict[str, list[int]] = {}
+    in_lists: list = []
     for reg in bloq.signature:
         if reg.is_symbolic():
             raise QResourceError(f"cannot flatten {bloq}: register {reg.name} has a symbolic size")
         entry = RegisterWires(reg.name, reg.side, int(reg.bitsize),
                               tuple(int(s) for s in reg.shape), [], [])
         if reg.side & Side.LEFT:
-            entry.inputs = [prog.new_wire() for _ in range(_register_width(reg))]
-            in_wires[reg.name] = entry.inputs
+            entry.inputs = list(range(prog.n_wires, prog.n_wires + entry.width))
+            prog.n_wires += entry.width
+            in_lists.append(entry.inputs)
         registers.append(entry)
-    out = _walk(bloq, in_wires, prog, rules)
-    for entry in registers:
-        if entry.side & Side.RIGHT:
-            entry.outputs = list(out[entry.name])
+    out = _walk(_handler(bloq, rules), in_lists, prog)
+    for entry, wires in zip([e for e in registers if e.side & Side.RIGHT], out):
+        entry.outputs = list(wires)
     return prog
 
 
@@ -333,30 +400,39 @@ def to_circuit(bloq: Bloq, *, reuse_ancillas: bool = True, program: Optional[Lea
     qubit_of = {wire: qregs[name][index] for wire, (name, index) in layout.physical.items()}
 
     gates = _gate_objects()
-    if_ops: dict = {}
+    compiled: dict[int, list] = {}
     append = qc._append
     for op in prog.ops:
         rule = op[0]
         if not isinstance(rule, LeafRule):
             continue
+        steps = compiled.get(id(rule))
+        if steps is None:
+            steps = compiled[id(rule)] = _compile_template(rule, gates, creg)
         qubits = [qubit_of[w] for w in op[1]]
-        for gate_op in rule.template:
-            name = gate_op[0]
-            if name == "measure":
-                append(CircuitInstruction(gates["measure"], (qubits[gate_op[1][0]],), (creg[0],)))
-            elif name == "if":
-                key = (rule.name, gate_op[1])
-                if key not in if_ops:
-                    body = _body_circuit(gate_op[1], gate_op[2], gates, creg[0])
-                    if_ops[key] = IfElseOp((creg[0], 1), body)
-                append(CircuitInstruction(if_ops[key], tuple(qubits[q] for q in gate_op[1]), (creg[0],)))
-            elif len(gate_op) == 3:
-                gate = gates[name](gate_op[2])
-                append(CircuitInstruction(gate, tuple(qubits[q] for q in gate_op[1]), ()))
-            else:
-                append(CircuitInstruction(gates[name], tuple(qubits[q] for q in gate_op[1]), ()))
+        for operation, local, clbits in steps:
+            append(CircuitInstruction(operation, tuple([qubits[q] for q in local]), clbits))
     qc.metadata = {"toffoli": prog.toffoli_class, "source": str(bloq)}
     return qc
+
+
+def _compile_template(rule: LeafRule, gates: dict, creg) -> list:
+    """(operation, local qubits, clbits) per template step, built once per leaf rule."""
+    from qiskit.circuit import IfElseOp
+
+    steps = []
+    for gate_op in rule.template:
+        name = gate_op[0]
+        if name == "measure":
+            steps.append((gates["measure"], gate_op[1], (creg[0],)))
+        elif name == "if":
+            body = _body_circuit(gate_op[1], gate_op[2], gates, creg[0])
+            steps.append((IfElseOp((creg[0], 1), body), gate_op[1], (creg[0],)))
+        elif len(gate_op) == 3:
+            steps.append((gates[name](gate_op[2]), gate_op[1], ()))
+        else:
+            steps.append((gates[name], gate_op[1], ()))
+    return steps
 
 
 def _body_circuit(body_qubits, body, gates, clbit):
