@@ -285,11 +285,13 @@ def _first_positions(codes: np.ndarray, count: int) -> np.ndarray:
     return first[:count]
 
 
-def sweep(grid: Mapping[str, Iterable[Any]], sources: Sequence[Source]) -> pd.DataFrame:
+def sweep(grid: Mapping[str, Iterable[Any]], sources: Sequence[Source], *, project: bool = False) -> pd.DataFrame:
     """Evaluate every source over the grid; one row per grid point and source.
 
     Each source is evaluated once per distinct combination of the axes it reads (restricted to
-    the points where ``applies`` holds) and broadcast to every grid point sharing it.
+    the points where ``applies`` holds) and broadcast to every grid point sharing it. With
+    ``project``, each source instead keeps one row per distinct combination of its own axes,
+    the axes it does not read left empty (a table without repeated rows).
     """
     points = grid_frame(grid)
     blocks = []
@@ -312,8 +314,15 @@ def sweep(grid: Mapping[str, Iterable[Any]], sources: Sequence[Source]) -> pd.Da
         unique_rows = _first_positions(take, len(first_row))
         unique = selected.iloc[unique_rows].reset_index(drop=True)
         values = source.evaluate(unique)
-        broadcast = values.iloc[take].reset_index(drop=True)
-        block = pd.concat([selected.reset_index(drop=True), broadcast], axis=1)
+        if project:
+            keys_frame = unique[axes].copy()
+            for axis in points.columns:
+                if axis not in axes:
+                    keys_frame[axis] = None
+            block = pd.concat([keys_frame[list(points.columns)], values.reset_index(drop=True)], axis=1)
+        else:
+            broadcast = values.iloc[take].reset_index(drop=True)
+            block = pd.concat([selected.reset_index(drop=True), broadcast], axis=1)
         block.insert(0, "model", source.model)
         block.insert(0, "primitive", source.primitive)
         blocks.append(block)

@@ -1,6 +1,126 @@
-"""``qresource table`` and ``qresource report``."""
+"""``qresource table`` and ``qresource report``: thin layers over qresource.report."""
 
-from qresource.cli.app import cli, not_built
+from __future__ import annotations
 
-not_built(cli, "table", "resource tables over parameter grids")
-not_built(cli, "report", "the default report")
+import sys
+from pathlib import Path
+
+import click
+
+from qresource.cli.app import CONTEXT, cli
+from qresource.cli.params import IntListType
+from qresource.report.physical_options import physical_options
+
+
+class _NameList(click.ParamType):
+    """A comma-separated list of names, each from ``choices``."""
+
+    name = "NAMES"
+
+    def __init__(self, choices):
+        self.choices = tuple(choices)
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, (list, tuple)):
+            return list(value)
+        items = [item.strip() for item in str(value).split(",")]
+        bad = [item for item in items if item not in self.choices]
+        if bad or not items:
+            self.fail(f"{bad[0] if bad else value!r} is not one of {', '.join(self.choices)}", param, ctx)
+        return items
+
+
+def _hardware_names():
+    from qresource.classical.hardware import PRESETS
+
+    return tuple(PRESETS)
+
+
+def _loader_kinds():
+    try:
+        from qresource.bloqs.loaders import LOADER_KINDS
+    except ImportError:  # pragma: no cover - the loaders ship with the package
+        return ("bucket-brigade", "qrom", "qroam")
+    return LOADER_KINDS
+
+
+@cli.command("table", context_settings=CONTEXT)
+@click.option("--n", "ns", type=IntListType(minimum=2), default="1024,4096", show_default=True,
+              help="Sequence lengths: list or range (2**10..2**20).")
+@click.option("--k", "ks", type=IntListType(minimum=1), default="8,32,128", show_default=True, help="Sparsities.")
+@click.option("--d", "ds", type=IntListType(minimum=1), default="64,128", show_default=True, help="Head dimensions.")
+@click.option("--bits", "bits", type=IntListType(minimum=2), default=None,
+              help="Fixed-point bits per entry (default: the oracle's own width; qram: 8).")
+@click.option("--loader", "loaders", type=_NameList(_loader_kinds()), default=",".join(_loader_kinds()),
+              show_default=True, help="Data loaders for the full-circuit model and qram.")
+@click.option("--hardware", "hardware", type=_NameList(_hardware_names()), default="h100-sxm",
+              show_default=True, help="Classical hardware presets.")
+@click.option("--primitive", "primitives", default=None,
+              help="Comma list of attention-query, attention-circuit, classical, qram (default: all built).")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "csv", "json"]), default=None,
+              help="Output format (default: a table on a terminal, Markdown otherwise).")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE (atomically) instead of standard output.")
+@physical_options
+def table(ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, physical, qubit_model, qec, error_budget):
+    """Resource tables over a grid of parameters, one row per point and primitive."""
+    from qresource.errors import QResourceError
+    from qresource.report.render import print_rich, render
+    from qresource.report.table import PRIMITIVES, build_table, default_primitives
+
+    if not physical and (qubit_model or qec or error_budget is not None):
+        raise QResourceError("--qubit-model, --qec and --error-budget need --physical")
+    chosen = default_primitives() if primitives is None else [p.strip() for p in primitives.split(",")]
+    unknown = [p for p in chosen if p not in PRIMITIVES]
+    if unknown:
+        raise QResourceError(f"unknown primitive {unknown[0]!r}; choose from {', '.join(PRIMITIVES)}")
+    grid = {"n": ns, "k": ks, "d": ds, "bits": bits if bits is not None else [None], "loader": loaders, "hardware": hardware}
+    frame = build_table(grid, chosen, physical=physical, qubit_model=qubit_model, qec=qec, error_budget=error_budget)
+    if output is not None:
+        from qresource.io import atomic_write_text
+
+        atomic_write_text(output, render(frame, fmt or _format_for(output)))
+        return
+    if fmt is None and sys.stdout.isatty():
+        print_rich(frame, title="qresource table")
+        return
+    click.echo(render(frame, fmt or "markdown"), nl=False)
+
+
+def _format_for(path: Path) -> str:
+    return {".csv": "csv", ".json": "json"}.get(path.suffix.lower(), "markdown")
+
+
+@cli.command("report", context_settings=CONTEXT)
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
+              show_default=True, help="Directory for the tables, plots and index.md.")
+def report(output_dir):
+    """The default report: resource tables, classical comparison, crossovers and plots."""
+    from qresource.report.build import build_report
+
+    progress = _Progress() if sys.stderr.isatty() else None
+    files = build_report(output_dir, progress=progress)
+    click.echo(f"wrote {len(files)} files to {output_dir}: {', '.join(files)}")
+
+
+class _Progress:
+    """A rich progress bar on standard error (only when it is a terminal)."""
+
+    def __init__(self):
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TimeElapsedColumn
+
+        self._bar = Progress("report", BarColumn(), "{task.completed}/{task.total}", TimeElapsedColumn(),
+                             console=Console(stderr=True), transient=True)
+        self._task = None
+
+    def start(self, total: int) -> None:
+        self._bar.start()
+        self._task = self._bar.add_task("report", total=total)
+
+    def advance(self) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task)
+
+    def finish(self) -> None:
+        self._bar.stop()

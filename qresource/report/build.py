@@ -381,8 +381,15 @@ def build_report(output_dir: str | Path, config: ReportConfig = DEFAULT_CONFIG, 
     engine = Engine(config)
     if progress is not None:
         progress.start(_work_units(engine))
-    files = ReportFiles()
+    try:
+        return _build(out, config, engine, tick)
+    finally:
+        if progress is not None:
+            progress.finish()
 
+
+def _build(out: Path, config: ReportConfig, engine: Engine, tick: Callable[[], None]) -> list[str]:
+    files = ReportFiles()
     resources = resource_table(engine, tick)
     _write_table(out, "resources", resources, files)
     classical = classical_table(config)
@@ -408,8 +415,6 @@ def build_report(output_dir: str | Path, config: ReportConfig = DEFAULT_CONFIG, 
 
     atomic_write_text(out / "index.md", index_markdown(config, engine.status, resources, crossovers, plots))
     files.written.append("index.md")
-    if progress is not None:
-        progress.finish()
     return sorted(files.written)
 
 

@@ -1,0 +1,109 @@
+"""``qresource table``'s Python API: resource tables over parameter grids, through the sweep
+engine (each primitive evaluated once per distinct point of the axes it reads)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from qresource.errors import NotBuiltError, QResourceError
+from qresource.record import LOGICAL_KEYS
+from qresource.report import sources
+from qresource.sweep import PointSource, sweep
+
+#: Table primitives, and the availability key (qresource.report.sources) each needs.
+PRIMITIVES = {
+    "attention-query": "grover-query",
+    "attention-circuit": "grover-circuit",
+    "classical": "classical",
+    "qram": "loaders",
+}
+
+#: Word width of ``qram`` rows when the grid gives none.
+DEFAULT_QRAM_BITS = 8
+
+PHYSICAL_COLUMNS = ("physical_qubits", "runtime_s", "code_distance", "t_factories", "repetitions")
+
+
+def default_primitives() -> list[str]:
+    status = sources.availability()
+    return [name for name, key in PRIMITIVES.items() if status.get(key) is None]
+
+
+def build_table(
+    grid: Mapping[str, Sequence[Any]],
+    primitives: Sequence[str],
+    *,
+    physical: bool = False,
+    qubit_model: str | None = None,
+    qec: str | None = None,
+    error_budget: float | None = None,
+) -> pd.DataFrame:
+    """One row per grid point and primitive. ``grid`` has axes n, k, d, bits, loader, hardware."""
+    status = sources.availability()
+    for name in primitives:
+        if name not in PRIMITIVES:
+            raise QResourceError(f"unknown primitive {name!r}; choose from {', '.join(PRIMITIVES)}")
+        reason = status.get(PRIMITIVES[name])
+        if reason is not None:
+            raise NotBuiltError(f"table: {name} is not built ({reason})")
+    options = {"qubit_model": qubit_model, "qec": qec, "error_budget": error_budget}
+
+    def with_physical(row: dict, unit, repetitions, t_outside) -> dict:
+        if physical:
+            from qresource.estimate.physical import physical_estimate
+
+            block = physical_estimate(unit, repetitions, t_outside_toffoli=t_outside, second_opinion=False, **options)
+            row.update({key: block[key] for key in PHYSICAL_COLUMNS})
+        return row
+
+    def attention_query(n, k, d):
+        if k > n:
+            return {}
+        counts = sources.grover_query(n, k, d)
+        row = {"queries": counts["queries"], "query_time_units": counts["time_units"], "paper_n1.5_k0.5_d": counts["paper_scaling"]}
+        return with_physical(row, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"])
+
+    def attention_circuit(n, k, d, bits, loader):
+        if k > n:
+            return {}
+        counts = sources.grover_circuit(n, k, d, bits, loader)
+        row = {"queries": counts["queries"], **sources.logical_row(counts["logical"])}
+        return with_physical(row, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"])
+
+    def classical(n, k, d, hardware):
+        from qresource.compare.classical_side import classical_seconds, hybrid_classical_seconds
+
+        if k > n:
+            return {}
+        return {
+            "naive_s": classical_seconds("naive", n, d, k, hardware),
+            "half_space_s": classical_seconds("half-space", n, d, k, hardware),
+            "sparse_inference_s": hybrid_classical_seconds(n, d, k, hardware),
+        }
+
+    def qram(n, bits, loader):
+        from qresource.estimate.closed_forms_loaders import loader_counts
+
+        width = DEFAULT_QRAM_BITS if bits is None else bits
+        counts = dict(loader_counts(loader, n, width))
+        return {"word_bits": width, **{key: counts.get(key) for key in LOGICAL_KEYS}}
+
+    factories = {
+        "attention-query": lambda: PointSource("attention", "query", ("n", "k", "d"), attention_query),
+        "attention-circuit": lambda: PointSource("attention", "circuit", ("n", "k", "d", "bits", "loader"), attention_circuit),
+        "classical": lambda: PointSource("classical", "flops at peak rate", ("n", "k", "d", "hardware"), classical),
+        "qram": lambda: PointSource("qram", "circuit", ("n", "bits", "loader"), qram),
+    }
+    frame = sweep(grid, [factories[name]() for name in primitives], project=True)
+    return _order_columns(frame, grid)
+
+
+def _order_columns(frame: pd.DataFrame, grid: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
+    leading = ["primitive", "model", *grid]
+    metrics = [c for c in frame.columns if c not in leading]
+    preferred = ["queries", "query_time_units", "paper_n1.5_k0.5_d", *LOGICAL_KEYS, *PHYSICAL_COLUMNS,
+                 "naive_s", "half_space_s", "sparse_inference_s"]
+    ordered = [c for c in preferred if c in metrics] + sorted(c for c in metrics if c not in preferred)
+    return frame[[c for c in leading if c in frame.columns] + ordered]
