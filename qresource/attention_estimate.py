@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
 import mpmath
@@ -166,6 +167,14 @@ class CircuitTotals:
     depth_is_bound: bool
 
 
+@lru_cache(maxsize=4096)
+def _counts(bloq) -> LogicalCounts:
+    """logical_counts, memoised: equal bloqs (frozen attrs) are counted once per process."""
+    from qresource.estimate.logical import logical_counts
+
+    return logical_counts(bloq)
+
+
 def _measured(counts: LogicalCounts, index_qubits: int) -> dict:
     """A search plus the final measurement of `index`: m more measurements, one more layer."""
     out = counts.as_dict()
@@ -184,7 +193,6 @@ def circuit_totals(problem: Problem, schedule, oracle_for: OracleFactory) -> Cir
     upper bound on the as-soon-as-possible depth).
     """
     from qresource.bloqs.grover_iterate import GroverIterate, GroverSearch
-    from qresource.estimate.logical import logical_counts
 
     m = problem.index_qubits
     sums = {key: _mp(0) for key in LOGICAL_KEYS if key != "qubits"}
@@ -194,7 +202,7 @@ def circuit_totals(problem: Problem, schedule, oracle_for: OracleFactory) -> Cir
     with mpmath.workdps(40):
         if isinstance(schedule, search.KnownKSchedule):
             for stage in schedule.stages:
-                counts = logical_counts(GroverSearch(oracle_for(stage.excluded), stage.iterations))
+                counts = _counts(GroverSearch(oracle_for(stage.excluded), stage.iterations))
                 if first is None:
                     first = counts
                 peak = max(peak, counts.qubits)
@@ -207,15 +215,15 @@ def circuit_totals(problem: Problem, schedule, oracle_for: OracleFactory) -> Cir
             actual = schedule.actual
             for phase in schedule.phases:
                 excluded = actual - phase.marked
-                iterate = logical_counts(GroverIterate(oracle_for(excluded)))
-                layer = logical_counts(GroverSearch(oracle_for(excluded), 0))
+                iterate = _counts(GroverIterate(oracle_for(excluded)))
+                layer = _counts(GroverSearch(oracle_for(excluded), 0))
                 peak = max(peak, iterate.qubits)
                 per_round = _measured(layer, m)
                 for key in sums:
                     sums[key] += _mp(phase.expected_rounds) * per_round[key]
                     sums[key] += _mp(phase.expected_iterations) * getattr(iterate, key)
             r, _ = single_search(problem)
-            first = logical_counts(GroverSearch(oracle_for(0), r))
+            first = _counts(GroverSearch(oracle_for(0), r))
         totals = LogicalCounts(qubits=peak, **{key: _ceil(value) for key, value in sums.items()})
     return CircuitTotals(totals=totals, first_search=first, depth_is_bound=depth_is_bound)
 
