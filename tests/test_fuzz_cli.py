@@ -61,7 +61,7 @@ COMMANDS = leaf_commands()
 BUILT = [(path, cmd) for path, cmd in COMMANDS if "(not built yet)" not in (cmd.help or "")]
 #: The fuzzing budget is shared among the commands that exist, so the file's run time stays
 #: about the same as commands are added.
-EXAMPLES_PER_COMMAND = max(8, 240 // max(1, len(BUILT)))
+EXAMPLES_PER_COMMAND = int(os.environ.get("QRESOURCE_FUZZ_EXAMPLES", 0)) or max(8, 240 // max(1, len(BUILT)))
 
 HOSTILE_TEXT = [
     "", " ", "-1", "0", "1", "2", "3", "-0", "+5", "nan", "NaN", "inf", "-inf", "1e309", "-1e309",
@@ -155,6 +155,10 @@ def check_contract(path: tuple[str, ...], argv: list[str], code: int, stdout: st
             assert key in KNOWN_FINDINGS, f"{where}: internal error: {lines[0]}"
 
 
+def refuse_constant(name: str):
+    raise AssertionError(f"--json printed {name}, which is not JSON")
+
+
 def option_values(param: click.Parameter, hostile_dir: Path):
     """A strategy of values for one option: mostly plausible, often hostile."""
     plausible: list[str] = []
@@ -170,14 +174,16 @@ def option_values(param: click.Parameter, hostile_dir: Path):
     else:
         plausible = [str(hostile_dir / name) for name in HOSTILE_FILES] + ["8"]
     files = [str(hostile_dir / name) for name in (*HOSTILE_FILES, "a_directory", "missing")]
-    return st.one_of(
-        st.sampled_from(plausible),
+    hostile = st.one_of(
         st.sampled_from(HOSTILE_TEXT),
         st.sampled_from(files),
         st.text(max_size=12),
         st.integers(-(2**70), 2**70).map(str),
         st.floats(allow_nan=True, allow_infinity=True).map(repr),
     )
+    # Mostly plausible values, so that most invocations carry one or two hostile values and
+    # reach the code behind the option parsers.
+    return st.integers(0, 9).flatmap(lambda roll: st.sampled_from(plausible) if roll < 6 else hostile)
 
 
 @st.composite
@@ -223,7 +229,10 @@ def test_fuzz_command_in_process(path, command, hostile_dir, tmp_path_factory):
             args = [*args, "--output", str(target)]
         argv = [*path, *args]
         TRIED["argv"] += 1
-        result = CliRunner().invoke(cli, argv, catch_exceptions=True)
+        with alarm(HANG_SECONDS):
+            result = CliRunner().invoke(cli, argv, catch_exceptions=True)
+        if result.exit_code == 0 and result.exception is None and "--json" in argv and "--help" not in argv:
+            json.loads(result.stdout, parse_constant=refuse_constant)  # strict JSON: no NaN
         if result.exit_code != 0 or result.exception is not None:
             code, stdout, stderr = run_main(argv)
             check_contract(path, argv, code, stdout, stderr)
