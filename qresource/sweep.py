@@ -20,6 +20,7 @@ columns of dtype ``object`` (exact Python ints) and float columns as float64.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -190,13 +191,36 @@ _NAMESPACE: dict[str, Any] = {
 }
 
 
+def _owner_scalar(cls) -> Callable:
+    """A scalar wrapper for a function class an owner defined (e.g. an exact integer logarithm
+    with its own ``eval``): it is applied through sympy on exact numbers, once per argument."""
+
+    @functools.lru_cache(maxsize=65536)
+    def apply(*values):
+        result = cls(*(sympy.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sympy.sympify(v) for v in values))
+        if result.is_Integer:
+            return int(result)
+        if result.is_Rational:
+            return Fraction(int(result.p), int(result.q))
+        raise QResourceError(f"{cls.__name__}{tuple(values)} did not evaluate to a number")
+
+    return apply
+
+
 def exact_lambdify(symbols: Sequence[sympy.Symbol], expr: sympy.Expr) -> Callable[..., np.ndarray]:
     """Compile ``expr`` once into a function of numpy object arrays (one per symbol) that returns
     an object array of exact values: Python ints where the value is integral, Fractions where it
     is rational, floats only where the expression itself is irrational (a real logarithm)."""
     prepared = _integer_logs(sympy.sympify(expr))
+    namespace = dict(_NAMESPACE)
+    for node in sympy.preorder_traversal(prepared):
+        if isinstance(node, sympy.Function) and type(node).__name__ not in namespace:
+            cls = type(node)
+            arity = len(node.args)
+            wrapped = np.frompyfunc(_owner_scalar(cls), arity, 1)
+            namespace[cls.__name__] = wrapped
     function = sympy.lambdify(
-        list(symbols), prepared, modules=[_NAMESPACE], printer=_ExactPrinter({"fully_qualified_modules": False})
+        list(symbols), prepared, modules=[namespace], printer=_ExactPrinter({"fully_qualified_modules": False})
     )
     exact = np.frompyfunc(_exact, 1, 1)
 
@@ -209,6 +233,11 @@ def exact_lambdify(symbols: Sequence[sympy.Symbol], expr: sympy.Expr) -> Callabl
         return exact(out).astype(object)
 
     return evaluate
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(symbols: tuple, expr: sympy.Expr) -> Callable[..., np.ndarray]:
+    return exact_lambdify(symbols, expr)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,7 +253,11 @@ class ClosedFormSource:
     symbols: Mapping[str, sympy.Symbol]
     expressions: Mapping[str, sympy.Expr]
     fixed: Mapping[str, Any] = field(default_factory=dict)
-    applies: Callable[[Mapping[str, Any]], bool] | None = None
+    #: restrict the source to grid points whose axis values lie in these sets (e.g. one loader)
+    where: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    #: symbols that are not grid axes but functions of them (a QROAM block size chosen from N
+    #: and b, say): symbol -> function of the axis values (keyword arguments), per distinct point
+    derived: Mapping[sympy.Symbol, Callable[..., Any]] = field(default_factory=dict)
 
     @property
     def axes(self) -> tuple[str, ...]:
@@ -234,9 +267,14 @@ class ClosedFormSource:
         axes = list(self.symbols)
         arrays = [points[a].to_numpy(dtype=object) for a in axes]
         symbols = [self.symbols[a] for a in axes]
+        for symbol, function in self.derived.items():
+            values = [function(**dict(zip(axes, row))) for row in zip(*arrays)]
+            arrays.append(np.array(values, dtype=object))
+            symbols.append(symbol)
         out = pd.DataFrame(index=points.index)
         for key, expr in self.expressions.items():
-            out[key] = pd.Series(exact_lambdify(symbols, expr)(*arrays), index=points.index, dtype=object)
+            compiled = _compiled(tuple(symbols), sympy.sympify(expr))
+            out[key] = pd.Series(compiled(*arrays), index=points.index, dtype=object)
         for key, value in self.fixed.items():
             out[key] = value
         return out
@@ -250,7 +288,7 @@ class PointSource:
     model: str
     axes: tuple[str, ...]
     point: Callable[..., Mapping[str, Any]]
-    applies: Callable[[Mapping[str, Any]], bool] | None = None
+    where: Mapping[str, Sequence[Any]] = field(default_factory=dict)
 
     def evaluate(self, points: pd.DataFrame) -> pd.DataFrame:
         rows = [dict(self.point(**dict(zip(self.axes, values)))) for values in points[list(self.axes)].itertuples(index=False, name=None)]
@@ -289,7 +327,7 @@ def sweep(grid: Mapping[str, Iterable[Any]], sources: Sequence[Source], *, proje
     """Evaluate every source over the grid; one row per grid point and source.
 
     Each source is evaluated once per distinct combination of the axes it reads (restricted to
-    the points where ``applies`` holds) and broadcast to every grid point sharing it. With
+    the points its ``where`` admits) and broadcast to every grid point sharing it. With
     ``project``, each source instead keeps one row per distinct combination of its own axes,
     the axes it does not read left empty (a table without repeated rows).
     """
@@ -300,9 +338,10 @@ def sweep(grid: Mapping[str, Iterable[Any]], sources: Sequence[Source], *, proje
         if missing:
             raise QResourceError(f"{source.primitive}: sweep grid lacks axis {missing[0]!r}")
         selected = points
-        if source.applies is not None:
-            mask = [bool(source.applies(row)) for row in points.to_dict("records")]
-            selected = points[mask]
+        for axis, allowed in source.where.items():
+            if axis not in points.columns:
+                raise QResourceError(f"{source.primitive}: sweep grid lacks axis {axis!r}")
+            selected = selected[selected[axis].isin(list(allowed))]
         if selected.empty:
             continue
         axes = list(source.axes)

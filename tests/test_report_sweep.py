@@ -86,10 +86,10 @@ def test_each_source_is_evaluated_once_per_distinct_point_and_broadcast():
     assert loader.toffoli.dtype == object and max(loader.toffoli) > 2**63  # exact, not float
 
 
-def test_applies_restricts_a_source_to_part_of_the_grid():
+def test_where_restricts_a_source_to_part_of_the_grid():
     frame = sweep(
         {"n": [4, 8], "loader": ["qrom", "bucket-brigade"]},
-        [PointSource("qrom-only", "x", ("n",), lambda n: {"v": n}, applies=lambda p: p["loader"] == "qrom")],
+        [PointSource("qrom-only", "x", ("n",), lambda n: {"v": n}, where={"loader": ("qrom",)})],
     )
     assert list(frame.loader) == ["qrom", "qrom"] and list(frame.v) == [4, 8]
 
@@ -101,3 +101,27 @@ def test_grid_keeps_axis_order_and_rejects_empty_axes():
         grid_frame({"n": []})
     with pytest.raises(QResourceError, match="lacks axis"):
         sweep({"n": [4]}, [PointSource("x", "y", ("k",), lambda k: {})])
+
+
+def test_loader_closed_forms_in_the_sweep_equal_the_bloq_counts():
+    """One source of truth: the sweep evaluates the loaders' own closed forms; at small N they
+    must equal the counts of the loader bloqs' call graphs, at large N the owner's exact
+    substitution (sympy, CeilLog2 evaluated on integers). Cliffords are left out of the bloq
+    comparison: for a shape-only QROM they depend on which neighbouring words are equal, which
+    the loaders' closed forms state for their own tables (docs/loaders.md)."""
+    from qresource.bloqs.loaders import make_loader
+    from qresource.estimate.closed_forms_loaders import loader_counts
+    from qresource.estimate.logical import logical_counts
+    from qresource.report.sources import loader_sources
+
+    small = [3, 8, 13, 32]
+    large = [2**40, 2**40 + 1]
+    frame = sweep({"n": small + large, "bits": [5], "loader": ["bucket-brigade", "qrom", "qroam"]}, loader_sources())
+    assert len(frame) == 3 * len(small + large)
+    for row in frame.to_dict("records"):
+        expected = loader_counts(row["loader"], row["n"], row["bits"])
+        assert {key: row[key] for key in expected} == expected
+        if row["n"] in small:
+            bloq = logical_counts(make_loader(row["loader"], row["n"], row["bits"]), with_depth=False)
+            for key in ("qubits", "toffoli", "t", "measurements"):
+                assert row[key] == getattr(bloq, key), (row["loader"], row["n"], key)

@@ -178,3 +178,36 @@ def logical_row(counts: LogicalCounts | None) -> dict[str, Any]:
     if counts is None:
         return {key: None for key in LOGICAL_KEYS}
     return counts.as_dict()
+
+
+# ---------------------------------------------------------------------------------------------
+# Data loaders: the owners' closed forms, compiled once for the sweep engine
+
+
+def loader_sources(bits_axis: str = "bits", default_bits: int | None = None) -> list:
+    """One ``ClosedFormSource`` per loader kind, over the axes ``n`` and ``bits_axis``, reading
+    the loader closed forms of :mod:`qresource.estimate.closed_forms_loaders` (shape-only tables:
+    W = N b ones, QROAM's block size from the loaders module)."""
+    from qresource.bloqs.loaders import LOADER_KINDS, qroam_log_block_size
+    from qresource.estimate import closed_forms_loaders as forms
+    from qresource.sweep import ClosedFormSource
+
+    out = []
+    for kind in LOADER_KINDS:
+        expressions = {
+            key: expr.subs(forms.W, forms.N * forms.b) for key, expr in forms.expressions(kind).items()
+        }
+        derived = {}
+        if kind == "qroam":
+            derived[forms.k] = lambda n, bits: qroam_log_block_size(n, bits)
+        out.append(
+            ClosedFormSource(
+                primitive="qram",
+                model=f"circuit ({kind})",
+                symbols={"n": forms.N, bits_axis: forms.b},
+                expressions=expressions,
+                where={"loader": (kind,)},
+                derived=derived,
+            )
+        )
+    return out
