@@ -7,12 +7,14 @@
   exactly the text Qiskit writes (tests compare the two byte for byte; rotation angles are
   written as Python's shortest exact decimal instead of Qiskit's multiples of pi). Any other
   circuit goes through ``qiskit.qasm3.dump``.
-- OpenQASM 2: ``qiskit.qasm2.dump`` when the circuit has no classical control. With the
-  classically controlled corrections of measurement-based uncomputation, OpenQASM 2 still
-  allows them as ``if(creg==value) gate;`` one gate at a time, when the condition is a whole
-  classical register (ours: the 1-bit register ``meas``); Qiskit 2 no longer writes that form,
-  so this module writes such circuits itself, line by line, and refuses any other classical
-  control with one line.
+- OpenQASM 2: written line by line by this module for the gates of ``qelib1.inc``. Classically
+  controlled corrections are allowed there as ``if(creg==value) gate;``, one gate at a time,
+  when the condition is a whole classical register (ours: the 1-bit register ``meas``); Qiskit 2
+  no longer writes that form (``c_if`` is gone), and ``qiskit.qasm2.dump`` keeps register names
+  that clash with gate names (a register ``x`` gives ``qreg x[4];``, which its own parser then
+  rejects), so such names get a ``_reg`` suffix here. Other classical control, and gates
+  without a ``qelib1`` name, are refused with one line. Tests parse every file back with
+  ``qiskit.qasm2.loads``.
 
 Registers keep their names, so an exported QRAM shows ``address``, ``target`` and ``ancilla``.
 """
@@ -65,15 +67,7 @@ def write_qasm_stream(qc, version, stream: TextIO) -> None:
 
         qiskit.qasm3.dump(qc, stream)
         return
-    if not _has_control_flow(qc):
-        import qiskit.qasm2
-
-        try:
-            qiskit.qasm2.dump(qc, stream)
-        except Exception as exc:  # qiskit raises QASM2ExportError for unsupported content
-            raise QResourceError(f"cannot write OpenQASM 2: {exc}") from None
-        return
-    _write_qasm2_with_ifs(qc, stream)
+    _write_qasm2(qc, stream)
 
 
 def qasm_text(qc, version) -> str:
@@ -100,19 +94,44 @@ def _format_angle(value) -> str:
     return repr(number)
 
 
-def _write_qasm2_with_ifs(qc, stream: TextIO) -> None:
-    """OpenQASM 2 with ``if(creg==v) gate;`` for conditions on a whole classical register."""
+_QASM2_RESERVED = frozenset(_QASM2_GATES) | {
+    "OPENQASM", "include", "qreg", "creg", "gate", "opaque", "barrier", "measure", "reset", "if",
+    "pi", "sin", "cos", "tan", "exp", "ln", "sqrt", "U", "CX", "u0", "rxx", "rzz", "c3x", "c4x",
+    "c3sqrtx", "rccx", "rc3x", "csx", "cu3", "cry", "crx", "cu", "cswap", "sxdg", "sx",
+}
+
+
+def _qasm2_names(registers) -> dict:
+    """Register -> a valid, unreserved, unique OpenQASM 2 identifier."""
+    import re
+
+    taken: set[str] = set()
+    out = {}
+    for reg in registers:
+        name = reg.name
+        if not re.fullmatch(r"[a-z][A-Za-z0-9_]*", name):
+            name = "r_" + re.sub(r"[^A-Za-z0-9_]", "_", name)
+        while name in _QASM2_RESERVED or name in taken:
+            name += "_reg"
+        taken.add(name)
+        out[reg] = name
+    return out
+
+
+def _write_qasm2(qc, stream: TextIO) -> None:
+    """OpenQASM 2, with ``if(creg==v) gate;`` for conditions on a whole classical register."""
     names = {}
     write = stream.write
     write('OPENQASM 2.0;\ninclude "qelib1.inc";\n')
+    register_names = _qasm2_names(list(qc.qregs) + list(qc.cregs))
     for reg in qc.qregs:
-        write(f"qreg {reg.name}[{len(reg)}];\n")
+        write(f"qreg {register_names[reg]}[{len(reg)}];\n")
         for k, bit in enumerate(reg):
-            names.setdefault(bit, f"{reg.name}[{k}]")
+            names.setdefault(bit, f"{register_names[reg]}[{k}]")
     for reg in qc.cregs:
-        write(f"creg {reg.name}[{len(reg)}];\n")
+        write(f"creg {register_names[reg]}[{len(reg)}];\n")
         for k, bit in enumerate(reg):
-            names.setdefault(bit, f"{reg.name}[{k}]")
+            names.setdefault(bit, f"{register_names[reg]}[{k}]")
     if len(names) != qc.num_qubits + qc.num_clbits:
         raise QResourceError("cannot write OpenQASM 2: every bit must belong to a register")
     clbit_register = {}
@@ -122,7 +141,7 @@ def _write_qasm2_with_ifs(qc, stream: TextIO) -> None:
     lines: list[str] = []
     for inst in qc.data:
         if inst.operation.name == "if_else":
-            _qasm2_if(inst, names, clbit_register, lines)
+            _qasm2_if(inst, names, clbit_register, register_names, lines)
         else:
             _qasm2_lines(inst.operation, [names[q] for q in inst.qubits],
                          [names[c] for c in inst.clbits], "", lines)
@@ -154,7 +173,7 @@ def _qasm2_lines(op, qubits, clbits, prefix: str, lines: list[str]) -> None:
         raise QResourceError(f"cannot write OpenQASM 2: the gate '{name}' has no qelib1 name")
 
 
-def _qasm2_if(inst, names, clbit_register, lines: list[str]) -> None:
+def _qasm2_if(inst, names, clbit_register, register_names, lines: list[str]) -> None:
     op = inst.operation
     condition = op.condition
     if not isinstance(condition, tuple) or len(op.blocks) > 1 and op.blocks[1] is not None:
@@ -177,7 +196,7 @@ def _qasm2_if(inst, names, clbit_register, lines: list[str]) -> None:
     body = op.blocks[0]
     inner = dict(zip(body.qubits, (names[q] for q in inst.qubits)))
     inner.update(zip(body.clbits, (names[c] for c in inst.clbits)))
-    prefix = f"if({register.name}=={int(value)}) "
+    prefix = f"if({register_names.get(register, register.name)}=={int(value)}) "
     for body_inst in body.data:
         if body_inst.operation.name in ("if_else", "measure", "for_loop", "while_loop"):
             raise QResourceError("cannot write OpenQASM 2: nested classical control needs OpenQASM 3")
