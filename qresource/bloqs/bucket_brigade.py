@@ -378,23 +378,43 @@ class BucketBrigadeQRAM(Bloq):
         addr[0], right = bb.add(CNOT(), ctrl=addr[0], target=right)
         flags = np.array([left, right])
 
+        # Every address bit is fanned out once, up front, and its copies stay live until the
+        # address is unloaded: the fan-outs run in parallel with the root, and no freed qubit is
+        # reused inside the access (which would serialise the levels in a flattened circuit).
+        copies = {level: self._fan_out(bb, level, addr[level]) for level in range(1, n)}
         for level in range(1, n):
-            flags, addr[level] = self._load_level(bb, level, flags, addr[level])
+            flags, copies[level], right = bb.add(RouterLevel(level), flags=flags, copies=copies[level])
+            children = np.empty(2 * len(flags), dtype=object)
+            children[0::2], children[1::2] = flags, right
+            flags = children
 
         lanes = np.array(
             [[bb.allocate(dtype=QBit()) for _ in range(self.leaves // 2)] for _ in range(b)]
         )
-        flags, lanes = bb.add(self.leaf_write, flags=flags, lanes=lanes)
-        lanes = bb.add(MergeTree(self.leaves, b), lanes=lanes)
+        # Sub-bloqs with nothing to do (an all-zero table, a one-router tree) are left out, so
+        # that every leaf of the call graph is a gate.
+        if self.leaf_write.n_ones:
+            flags, lanes = bb.add(self.leaf_write, flags=flags, lanes=lanes)
+        if self.leaves > 2:
+            lanes = bb.add(MergeTree(self.leaves, b), lanes=lanes)
         for lane in range(b):
             lanes[lane, 0], tgt[lane] = bb.add(CNOT(), ctrl=lanes[lane, 0], target=tgt[lane])
-        lanes = bb.add(MergeTree(self.leaves, b, uncompute=True), lanes=lanes)
-        flags, lanes = bb.add(self.leaf_write, flags=flags, lanes=lanes)
+        if self.leaves > 2:
+            lanes = bb.add(MergeTree(self.leaves, b, uncompute=True), lanes=lanes)
+        if self.leaf_write.n_ones:
+            flags, lanes = bb.add(self.leaf_write, flags=flags, lanes=lanes)
         for soq in lanes.flat:
             bb.free(soq)
 
         for level in range(n - 1, 0, -1):
-            flags, addr[level] = self._unload_level(bb, level, flags, addr[level])
+            flags, copies[level] = bb.add(
+                RouterLevel(level, uncompute=True),
+                flags=flags[0::2],
+                copies=copies[level],
+                right=flags[1::2],
+            )
+        for level in range(1, n):
+            addr[level] = self._fan_in(bb, level, copies[level])
 
         left, right = flags
         addr[0], right = bb.add(CNOT(), ctrl=addr[0], target=right)
@@ -405,45 +425,30 @@ class BucketBrigadeQRAM(Bloq):
         return {"address": bb.join(addr, dtype=self.signature[0].dtype), "target": bb.join(tgt)}
 
     @staticmethod
-    def _fan(bb: BloqBuilder, level: int, bit: SoquetT, uncompute: bool, copies=None):
-        width = 2**level
-        if not uncompute:
-            copies = np.array([bit] + [bb.allocate(dtype=QBit()) for _ in range(width - 1)])
-        copies = bb.add(FanOut(width, uncompute), copies=copies)
-        if uncompute:
-            for soq in copies[1:]:
-                bb.free(soq)
-            return copies[0]
-        return copies
+    def _fan_out(bb: BloqBuilder, level: int, bit: SoquetT):
+        copies = np.array([bit] + [bb.allocate(dtype=QBit()) for _ in range(2**level - 1)])
+        return bb.add(FanOut(2**level), copies=copies)
 
-    def _load_level(self, bb, level, flags, bit):
-        copies = self._fan(bb, level, bit, uncompute=False)
-        flags, copies, right = bb.add(RouterLevel(level), flags=flags, copies=copies)
-        children = np.empty(2 * len(flags), dtype=object)
-        children[0::2], children[1::2] = flags, right
-        return children, self._fan(bb, level, None, uncompute=True, copies=copies)
-
-    def _unload_level(self, bb, level, children, bit):
-        copies = self._fan(bb, level, bit, uncompute=False)
-        flags, copies = bb.add(
-            RouterLevel(level, uncompute=True),
-            flags=children[0::2],
-            copies=copies,
-            right=children[1::2],
-        )
-        return flags, self._fan(bb, level, None, uncompute=True, copies=copies)
+    @staticmethod
+    def _fan_in(bb: BloqBuilder, level: int, copies) -> SoquetT:
+        copies = bb.add(FanOut(2**level, uncompute=True), copies=copies)
+        for soq in copies[1:]:
+            bb.free(soq)
+        return copies[0]
 
     def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
         n, b = self.address_bitsize, self.bits
         counts: dict[Bloq, int] = {XGate(): 2, CNOT(): 4 + b}
         for level in range(1, n):
-            counts[FanOut(2**level)] = 2
-            counts[FanOut(2**level, uncompute=True)] = 2
+            counts[FanOut(2**level)] = 1
+            counts[FanOut(2**level, uncompute=True)] = 1
             counts[RouterLevel(level)] = 1
             counts[RouterLevel(level, uncompute=True)] = 1
-        counts[self.leaf_write] = 2
-        counts[MergeTree(self.leaves, b)] = 1
-        counts[MergeTree(self.leaves, b, uncompute=True)] = 1
+        if self.leaf_write.n_ones:
+            counts[self.leaf_write] = 2
+        if self.leaves > 2:
+            counts[MergeTree(self.leaves, b)] = 1
+            counts[MergeTree(self.leaves, b, uncompute=True)] = 1
         return counts
 
     def my_static_costs(self, cost_key: "CostKey"):
@@ -471,11 +476,8 @@ class BucketBrigadeQRAM(Bloq):
 
 
 def peak_qubits(n_words: int, bits: int) -> int:
-    """Peak live qubits of :class:`BucketBrigadeQRAM`: address + target + leaf flags + lanes.
-
-    The lanes (b x P/2) and the P leaf flags are live together during the bus phase; the
-    loading phase needs at most the flags plus 2^(n-1) address copies, which is never more.
-    """
+    """Peak live qubits of :class:`BucketBrigadeQRAM`, reached during the bus phase: address (n)
+    + target (b) + leaf flags (P) + address copies (P - 1 - n) + lanes (b P / 2)."""
     n = address_bits(n_words)
     leaves = 2**n
-    return n + bits + leaves + bits * (leaves // 2)
+    return 2 * leaves - 1 + bits + bits * (leaves // 2)

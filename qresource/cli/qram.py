@@ -1,7 +1,120 @@
-"""``qresource estimate|export|validate qram``."""
+"""``qresource estimate|export|validate qram``: a thin layer over :mod:`qresource.estimate.qram`."""
 
-from qresource.cli.app import estimate, export, not_built, validate
+from __future__ import annotations
 
-not_built(estimate, "qram", "data loading (bucket-brigade QRAM, QROM, QROAM)")
-not_built(export, "qram", "data loading (bucket-brigade QRAM, QROM, QROAM)")
-not_built(validate, "qram", "data loading (bucket-brigade QRAM, QROM, QROAM)")
+import json
+
+import click
+
+from qresource.cli.app import CONTEXT, estimate, export, validate
+from qresource.cli.output import emit_records
+from qresource.cli.params import IntListType, IntType
+from qresource.errors import QResourceError
+from qresource.report.physical_options import attach_physical, physical_options
+
+LOADERS = ("bucket-brigade", "qrom", "qroam")
+_LOADER_HELP = (
+    "bucket-brigade: routing tree, N - 2 ANDs, depth O(log N + b); qrom: Qualtran's unary "
+    "iteration; qroam: Qualtran's select-swap QROM (clean ancillas)."
+)
+
+
+def _table(api, data_path, n_values, bits):
+    """The table of a --data file, padded with zero words to --n when that is given."""
+    if bits is not None:
+        raise QResourceError("--bits comes from the --data file; do not give both")
+    data, table_bits = api.read_table(data_path)
+    if n_values is not None:
+        if len(n_values) != 1:
+            raise QResourceError("--n takes one value together with --data")
+        data = api.check_table(data, table_bits, n_values[0], source=str(data_path))
+    return data, table_bits
+
+
+@estimate.command("qram", context_settings=CONTEXT)
+@click.option("--loader", type=click.Choice(LOADERS), required=True, help=_LOADER_HELP)
+@click.option("--n", "n_values", type=IntListType(minimum=2), default=None,
+              help="Words N >= 2: one, a list (1024,4096) or a range (2**10..2**20).")
+@click.option("--bits", type=IntType(minimum=1), default=None, help="Bits per word b >= 1.")
+@click.option("--data", "data_path", type=click.Path(dir_okay=False), default=None,
+              help='Table file {"data": [N ints], "bits": int} instead of --bits (with --n: padded).')
+@click.option("--block-size", "log_block_size", type=IntType(minimum=0), default=None,
+              help="qroam only: log2 of the block size lambda [default: Qualtran's optimum].")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object, or a list for a sweep).")
+@physical_options
+def estimate_qram(loader, n_values, bits, data_path, log_block_size, as_json, physical, qubit_model,
+                  qec, error_budget):
+    """Logical resources of one access `target ^= data[address]` to a table of N b-bit words."""
+    from qresource.estimate import qram as api
+
+    if log_block_size is not None and loader != "qroam":
+        raise QResourceError("--block-size applies to --loader qroam only")
+    if data_path is not None:
+        data, table_bits = _table(api, data_path, n_values, bits)
+        records = [api.estimate_qram(loader, len(data), table_bits, data, log_block_size)]
+    else:
+        if n_values is None or bits is None:
+            raise QResourceError("--n and --bits are required (or --data FILE)")
+        records = [api.estimate_qram(loader, n, bits, None, log_block_size) for n in n_values]
+    for record in records:
+        attach_physical(record, physical=physical, qubit_model=qubit_model, qec=qec,
+                        error_budget=error_budget)
+    emit_records(records, as_json)
+
+
+@export.command("qram", context_settings=CONTEXT)
+@click.option("--loader", type=click.Choice(LOADERS), required=True, help=_LOADER_HELP)
+@click.option("--data", "data_path", type=click.Path(dir_okay=False), required=True,
+              help='Table file {"data": [N ints], "bits": int}.')
+@click.option("--n", "n_words", type=IntType(minimum=2), default=None,
+              help="Pad the table with zero words to N words (error if it is longer).")
+@click.option("--qasm", "version", type=click.Choice(("2", "3")), required=True,
+              help="OpenQASM version (3 writes measurement-based uncomputation as if blocks).")
+@click.option("--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
+def export_qram(loader, data_path, n_words, version, output):
+    """Write the loader's Clifford+T circuit for a table as OpenQASM (registers `address`,
+    `target`, little-endian; every other qubit starts and ends in |0>)."""
+    from qresource.estimate import qram as api
+
+    data, bits = _table(api, data_path, None if n_words is None else [n_words], None)
+    info = api.export_qram(loader, data, bits, int(version), output)
+    counts = info["counts"]
+    click.echo(
+        f"wrote {info['path']}: {loader}, N = {info['n']}, b = {bits}, {counts['qubits']} qubits, "
+        f"{counts['t']} T, {counts['toffoli']} Toffoli-class, depth {counts['depth']} "
+        f"({info['seconds']} s)"
+    )
+
+
+@validate.command("qram", context_settings=CONTEXT)
+@click.option("--loader", type=click.Choice(LOADERS), required=True, help=_LOADER_HELP)
+@click.option("--n", "n_words", type=IntType(minimum=2), default=None, help="Words N >= 2 (random table).")
+@click.option("--bits", type=IntType(minimum=1), default=None, help="Bits per word b >= 1 (random table).")
+@click.option("--seed", type=IntType(minimum=0), default=0, show_default=True,
+              help="Seed of the random table and of the random target values.")
+@click.option("--data", "data_path", type=click.Path(dir_okay=False), default=None,
+              help='Table file {"data": [N ints], "bits": int} instead of --n/--bits.')
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+def validate_qram(loader, n_words, bits, seed, data_path, as_json):
+    """Bit-sliced simulation of the circuit on every address (target = data[address], ancillas
+    back to 0), and for N <= 8 an Aer statevector run with the address in uniform superposition."""
+    from qresource.estimate import qram as api
+
+    if data_path is not None:
+        data, bits = _table(api, data_path, None if n_words is None else [n_words], bits)
+    else:
+        if n_words is None or bits is None:
+            raise QResourceError("--n and --bits are required (or --data FILE)")
+        if n_words > 1 << 16:
+            raise QResourceError(f"--n {n_words}: at most 65536 words can be validated")
+        data = api.random_table(n_words, bits, seed)
+    result = api.validate_qram(loader, data, bits, seed)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    sv = result["statevector"]
+    sv_text = (f"statevector ok on {sv['qubits']} qubits" if sv["ok"] else f"statevector skipped ({sv['skipped']})")
+    click.echo(
+        f"{loader}: N = {result['n']}, b = {result['bits']}: all {result['n']} addresses ok "
+        f"(bit-sliced, {result['bitsliced']['seconds']} s); {sv_text}"
+    )
