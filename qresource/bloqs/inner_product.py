@@ -1,0 +1,368 @@
+"""s = Q_i . K_j with Q_i classical: shift-and-add of the loaded row K_j into an accumulator.
+
+Each classical coefficient q_t is recoded as signed digits, q_t = sum_l e_l 2^l with e_l in
+{-1, 0, +1}: plain binary of |q_t| with the sign of q_t, or the non-adjacent form (NAF, also
+called canonical signed digit; Reitwiesner 1960), which has the fewest non-zero digits of any
+signed-digit form, about b/3 instead of b/2 on average. Every non-zero digit is one *term*: add
+(K_jt << l) to the accumulator, or subtract it.
+
+Signs without subtractors or sign extension. K_jt is b-bit two's complement. Its offset-binary
+pattern K'_jt = K_jt + 2^(b-1) (the pattern with its top bit flipped) is unsigned in [0, 2^b), and
+its bitwise complement ~K'_jt = 2^(b-1) - 1 - K_jt (the pattern with every bit but the top one
+flipped) is too. So a +1 digit adds K'_jt << l = K_jt 2^l + 2^(b-1+l), and a -1 digit adds
+~K'_jt << l = -K_jt 2^l + (2^(b-1) - 1) 2^l; both flips are X gates on the loaded row, undone
+after the term. The accumulator therefore only ever adds unsigned numbers:
+
+    acc = Q_i . K_j + C,   C = sum_{+ terms} 2^(b-1+l) + sum_{- terms} (2^(b-1) - 1) 2^l,
+
+a classical constant that the comparator folds into its threshold. The partial sums grow
+monotonically, bounded after term m by P_m = (2^b - 1) sum_{terms <= m} 2^(l), so the
+accumulator needs exactly ``bitlen(P_total)`` bits and cannot overflow, and the m-th term only
+touches accumulator bits [l, bitlen(P_m)): it is an addition of a b-bit number into a
+(bitlen(P_m) - l)-bit window, costing bitlen(P_m) - l - 1 ANDs with the ripple-carry adder below,
+or nothing (a CNOT copy) when the window is still all zero (P_{m-1} < 2^l). Terms run in
+increasing shift order so that windows stay narrow.
+
+:class:`RippleCarryAdd` is Gidney's adder ("Halving the cost of quantum addition",
+Quantum 2, 74 (2018), Fig. 2-4): n-1 temporary ANDs for an n-bit target, uncomputed by
+measurement, generalised to a narrower addend (the carries above the addend are an increment).
+It matches Qualtran's ``Add(QUInt(a), QUInt(n))`` in ANDs and classical action; unlike that
+bloq's call graph, its Clifford count is exact for unequal widths (tests hold both facts).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cached_property
+from typing import Optional, Sequence
+
+from attrs import field, frozen
+
+from qualtran import Bloq, BloqBuilder, QUInt, Register, Side, Signature, SoquetT
+
+from qresource.bloqs._gate_ops import adjoint_ops, apply_ops, tally_ops
+
+RECODINGS = ("naf", "binary")
+
+
+# --------------------------------------------------------------------------------------------
+# The adder
+
+
+def ripple_add_cnots(a_bits: int, b_bits: int) -> int:
+    """CNOTs of :class:`RippleCarryAdd` (derived in docs/oracle.md): 5r + n - 1 + top with
+    n = b_bits, r = min(a_bits - 1, n - 2) middle positions that hold an addend bit, and
+    top = 2 when the addend reaches the top bit (a_bits == n), else 1; a single CNOT for n = 1."""
+    n = b_bits
+    if n == 1:
+        return 1
+    r = min(a_bits - 1, n - 2)
+    return 5 * r + n - 1 + (2 if a_bits == n else 1)
+
+
+@frozen
+class RippleCarryAdd(Bloq):
+    """``b += a`` modulo 2^b_bits (``b -= a`` for the adjoint), for unsigned a, b.
+
+    Args:
+        a_bits: width of the addend ``a`` (1 <= a_bits <= b_bits).
+        b_bits: width of the target ``b``.
+        is_adjoint: subtract instead of add.
+
+    Costs: b_bits - 1 temporary ANDs and as many measurement-based uncomputations
+    (Gidney 2018), ``ripple_add_cnots`` CNOTs, nothing else.
+    """
+
+    a_bits: int
+    b_bits: int
+    is_adjoint: bool = False
+
+    def __attrs_post_init__(self):
+        if not 1 <= self.a_bits <= self.b_bits:
+            raise ValueError(f"need 1 <= a_bits <= b_bits, got {self.a_bits}, {self.b_bits}")
+
+    @cached_property
+    def signature(self) -> Signature:
+        return Signature.build_from_dtypes(a=QUInt(self.a_bits), b=QUInt(self.b_bits))
+
+    @cached_property
+    def ops(self) -> list[tuple]:
+        """Gate list on ("a", i), ("b", i) (i = 0 least significant) and carries ("c", i)."""
+        k, n = self.a_bits, self.b_bits
+        a, b, c = (lambda i: ("a", i)), (lambda i: ("b", i)), (lambda i: ("c", i))
+        if n == 1:
+            ops = [("cnot", a(0), b(0))]
+            return ops
+        compute = [("and", a(0), b(0), c(1), 1, 1)]
+        for i in range(1, n - 1):
+            if i < k:  # majority of (a_i, b_i, c_i) into c_{i+1}
+                compute += [("cnot", c(i), a(i)), ("cnot", c(i), b(i)),
+                            ("and", a(i), b(i), c(i + 1), 1, 1), ("cnot", c(i), c(i + 1))]
+            else:  # no addend bit: the carry of an increment
+                compute += [("and", c(i), b(i), c(i + 1), 1, 1)]
+        top = ([("cnot", a(n - 1), b(n - 1))] if k == n else []) + [("cnot", c(n - 1), b(n - 1))]
+        uncompute = []
+        for i in range(n - 2, 0, -1):
+            if i < k:
+                uncompute += [("cnot", c(i), c(i + 1)), ("and_dag", a(i), b(i), c(i + 1), 1, 1),
+                              ("cnot", c(i), a(i)), ("cnot", a(i), b(i))]
+            else:
+                uncompute += [("and_dag", c(i), b(i), c(i + 1), 1, 1), ("cnot", c(i), b(i))]
+        uncompute += [("and_dag", a(0), b(0), c(1), 1, 1), ("cnot", a(0), b(0))]
+        ops = compute + top + uncompute
+        return adjoint_ops(ops) if self.is_adjoint else ops
+
+    def build_composite_bloq(self, bb: BloqBuilder, a: SoquetT, b: SoquetT) -> dict[str, SoquetT]:
+        a_wires, b_wires = bb.split(a)[::-1], bb.split(b)[::-1]
+        wires = {("a", i): s for i, s in enumerate(a_wires)}
+        wires.update({("b", i): s for i, s in enumerate(b_wires)})
+        apply_ops(bb, wires, self.ops)
+        return {
+            "a": bb.join([wires[("a", i)] for i in reversed(range(self.a_bits))], dtype=QUInt(self.a_bits)),
+            "b": bb.join([wires[("b", i)] for i in reversed(range(self.b_bits))], dtype=QUInt(self.b_bits)),
+        }
+
+    def build_call_graph(self, ssa):
+        from qualtran.bloqs.basic_gates import CNOT
+        from qualtran.bloqs.mcmt import And
+
+        ands = self.b_bits - 1
+        counts = {CNOT(): ripple_add_cnots(self.a_bits, self.b_bits)}
+        if ands:
+            counts[And()] = ands
+            counts[And(uncompute=True)] = ands
+        return counts
+
+    def on_classical_vals(self, a, b):
+        sign = -1 if self.is_adjoint else 1
+        return {"a": a, "b": (int(b) + sign * int(a)) % (1 << self.b_bits)}
+
+    def adjoint(self) -> "RippleCarryAdd":
+        return RippleCarryAdd(self.a_bits, self.b_bits, not self.is_adjoint)
+
+    def __str__(self) -> str:
+        return f"{'Sub' if self.is_adjoint else 'Add'}({self.a_bits}->{self.b_bits})"
+
+
+# --------------------------------------------------------------------------------------------
+# Recoding and the term schedule
+
+
+def signed_digits(value: int, recoding: str = "naf") -> list[tuple[int, int]]:
+    """(shift, sign) of the non-zero digits of ``value`` = sum sign * 2^shift, lowest first."""
+    if recoding not in RECODINGS:
+        raise ValueError(f"unknown recoding {recoding!r}: choose one of {', '.join(RECODINGS)}")
+    sign = -1 if value < 0 else 1
+    v = abs(int(value))
+    digits = []
+    shift = 0
+    if recoding == "binary":
+        while v:
+            if v & 1:
+                digits.append((shift, sign))
+            v >>= 1
+            shift += 1
+        return digits
+    while v:
+        if v & 1:
+            digit = 2 - (v & 3)  # +1 if v = 1 mod 4, -1 if v = 3 mod 4
+            digits.append((shift, sign * digit))
+            v -= digit
+        v >>= 1
+        shift += 1
+    return digits
+
+
+Term = tuple[int, int, bool]  # (coordinate t, shift l, negative digit)
+
+
+def terms_for(q: Sequence[int], recoding: str = "naf") -> tuple[Term, ...]:
+    """The additions of Q_i . K_j, in the order the circuit performs them (shift, then coordinate)."""
+    terms = [(t, shift, sign < 0) for t, value in enumerate(q) for shift, sign in signed_digits(value, recoding)]
+    return tuple(sorted(terms, key=lambda term: (term[1], term[0])))
+
+
+def worst_case_terms(d: int, bits: int) -> tuple[Term, ...]:
+    """Every digit position 0..b-1 of every coordinate non-zero: the term set of every
+    b-bit signed q (binary or NAF) is a subset, so counts from it bound every Q_i (docs/oracle.md)."""
+    return tuple((t, shift, False) for shift in range(bits) for t in range(d))
+
+
+def partial_sum_bounds(terms: Sequence[Term], bits: int) -> list[int]:
+    """P_m, the largest value the accumulator can hold after each term."""
+    bounds, total = [], 0
+    for _, shift, _ in terms:
+        total += ((1 << bits) - 1) << shift
+        bounds.append(total)
+    return bounds
+
+
+def accumulator_bits(terms: Sequence[Term], bits: int) -> int:
+    """Width of the accumulator: bitlen of the last partial-sum bound (at least 1)."""
+    bounds = partial_sum_bounds(terms, bits)
+    return max(1, bounds[-1].bit_length()) if bounds else 1
+
+
+def accumulator_bits_for(q: Sequence[int], bits: int, recoding: str = "naf") -> int:
+    return accumulator_bits(terms_for(q, recoding), bits)
+
+
+def worst_case_accumulator_bits(d: int, bits: int) -> int:
+    """bitlen(d (2^b - 1)^2): the accumulator of :func:`worst_case_terms`, <= 2b + ceil(log2 d)."""
+    return accumulator_bits(worst_case_terms(d, bits), bits)
+
+
+def score_offset(terms: Sequence[Term], bits: int) -> int:
+    """C with acc = Q_i . K_j + C (module docstring)."""
+    half = 1 << (bits - 1)
+    return sum(((half - 1) if negative else half) << shift for _, shift, negative in terms)
+
+
+def _mask(bits: int, negative: bool) -> int:
+    """Bits of K_jt to flip for a + digit (top bit: offset binary) or a - digit (all but top)."""
+    half = 1 << (bits - 1)
+    return (half - 1) if negative else half
+
+
+def schedule(terms: Sequence[Term], bits: int) -> list[tuple]:
+    """The circuit as steps: ("x", t, bit), ("copy", t, shift) or ("add", t, shift, window)."""
+    steps: list[tuple] = []
+    current: dict[int, int] = {}
+    previous = 0
+    for (t, shift, negative), bound in zip(terms, partial_sum_bounds(terms, bits)):
+        flip = current.get(t, 0) ^ _mask(bits, negative)
+        steps += [("x", t, i) for i in range(bits) if (flip >> i) & 1]
+        current[t] = _mask(bits, negative)
+        if previous < (1 << shift):
+            steps.append(("copy", t, shift))
+        else:
+            steps.append(("add", t, shift, bound.bit_length() - shift))
+        previous = bound
+    for t in sorted(current):
+        steps += [("x", t, i) for i in range(bits) if (current[t] >> i) & 1]
+    return steps
+
+
+# --------------------------------------------------------------------------------------------
+# The bloq
+
+
+@frozen
+class ConstantInnerProduct(Bloq):
+    """acc := Q_i . K_j + C for classical Q_i (given as its term schedule) and a loaded row K_j.
+
+    Args:
+        d: dimension; bits: width b of each two's-complement entry of K_j.
+        terms: the additions (:func:`terms_for` of Q_i, or :func:`worst_case_terms`).
+        is_adjoint: uncompute: the accumulator comes in holding Q_i . K_j + C and is released.
+
+    Registers:
+        keys: QUInt(d * b), coordinate t in bits [t b, (t+1) b) (``fixed_point.pack_row``); restored.
+        acc: QUInt(accumulator_bits), RIGHT (allocated here; LEFT and released for the adjoint).
+
+    Use :meth:`from_q` and :meth:`worst_case` to build one.
+    """
+
+    d: int
+    bits: int
+    terms: tuple[Term, ...] = field(converter=lambda ts: tuple(tuple(t) for t in ts))
+    is_adjoint: bool = False
+
+    @classmethod
+    def from_q(cls, q: Sequence[int], bits: int, recoding: str = "naf") -> "ConstantInnerProduct":
+        return cls(len(q), bits, terms_for(q, recoding))
+
+    @classmethod
+    def worst_case(cls, d: int, bits: int) -> "ConstantInnerProduct":
+        return cls(d, bits, worst_case_terms(d, bits))
+
+    @cached_property
+    def acc_bits(self) -> int:
+        return accumulator_bits(self.terms, self.bits)
+
+    @cached_property
+    def offset(self) -> int:
+        return score_offset(self.terms, self.bits)
+
+    @cached_property
+    def steps(self) -> list[tuple]:
+        return schedule(self.terms, self.bits)
+
+    @cached_property
+    def signature(self) -> Signature:
+        side = Side.LEFT if self.is_adjoint else Side.RIGHT
+        return Signature([Register("keys", QUInt(self.d * self.bits)), Register("acc", QUInt(self.acc_bits), side=side)])
+
+    def build_composite_bloq(self, bb: BloqBuilder, keys: SoquetT, acc: Optional[SoquetT] = None):
+        from qualtran.bloqs.basic_gates import CNOT, XGate
+
+        b, w = self.bits, self.acc_bits
+        key_wires = list(bb.split(keys)[::-1])
+        acc_wires = list(bb.split(acc if self.is_adjoint else bb.allocate(w, dtype=QUInt(w)))[::-1])
+        steps = list(reversed(self.steps)) if self.is_adjoint else self.steps
+        for step in steps:
+            kind, t, shift = step[0], step[1], step[2]
+            row = slice(t * b, (t + 1) * b)
+            if kind == "x":
+                key_wires[t * b + shift] = bb.add(XGate(), q=key_wires[t * b + shift])
+            elif kind == "copy":
+                for i in range(b):
+                    key_wires[t * b + i], acc_wires[shift + i] = bb.add(
+                        CNOT(), ctrl=key_wires[t * b + i], target=acc_wires[shift + i])
+            else:
+                window = step[3]
+                adder = RippleCarryAdd(b, window, self.is_adjoint)
+                a_in = bb.join(key_wires[row][::-1], dtype=QUInt(b))
+                b_in = bb.join(acc_wires[shift:shift + window][::-1], dtype=QUInt(window))
+                a_out, b_out = bb.add(adder, a=a_in, b=b_in)
+                key_wires[row] = bb.split(a_out)[::-1]
+                acc_wires[shift:shift + window] = bb.split(b_out)[::-1]
+        keys_out = bb.join(key_wires[::-1], dtype=QUInt(self.d * b))
+        acc_out = bb.join(acc_wires[::-1], dtype=QUInt(w))
+        if self.is_adjoint:
+            bb.free(acc_out)
+            return {"keys": keys_out}
+        return {"keys": keys_out, "acc": acc_out}
+
+    def adder_counts(self) -> Counter:
+        """RippleCarryAdd(b, window) -> how many, from the schedule (at most ~w distinct widths)."""
+        counts: Counter = Counter()
+        for step in self.steps:
+            if step[0] == "add":
+                counts[RippleCarryAdd(self.bits, step[3], self.is_adjoint)] += 1
+        return counts
+
+    def build_call_graph(self, ssa):
+        from qualtran.bloqs.basic_gates import CNOT, XGate
+
+        counts: Counter = Counter(self.adder_counts())
+        n_x = sum(1 for step in self.steps if step[0] == "x")
+        n_copy = sum(1 for step in self.steps if step[0] == "copy")
+        if n_x:
+            counts[XGate()] += n_x
+        if n_copy:
+            counts[CNOT()] += n_copy * self.bits
+        return dict(counts)
+
+    def value(self, keys: int) -> int:
+        """acc for the loaded word ``keys`` (what the circuit computes, from the term list)."""
+        b = self.bits
+        total = 0
+        for t, shift, negative in self.terms:
+            pattern = (int(keys) >> (t * b)) & ((1 << b) - 1)
+            total += (pattern ^ _mask(b, negative)) << shift
+        return total
+
+    def on_classical_vals(self, keys, acc=None):
+        value = self.value(keys)
+        if self.is_adjoint:
+            if int(acc) != value:
+                raise ValueError(f"uncomputing an accumulator that holds {acc}, not {value}")
+            return {"keys": keys}
+        return {"keys": keys, "acc": value}
+
+    def adjoint(self) -> "ConstantInnerProduct":
+        return ConstantInnerProduct(self.d, self.bits, self.terms, not self.is_adjoint)
+
+    def __str__(self) -> str:
+        return f"{'Un' if self.is_adjoint else ''}InnerProduct(d={self.d}, b={self.bits}, {len(self.terms)} terms)"
