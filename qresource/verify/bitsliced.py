@@ -124,7 +124,7 @@ def _assemble(bit_vectors, bitsize: int, shape: tuple[int, ...], count: int) -> 
         for position, vector in enumerate(chunk):
             weight = bitsize - 1 - position
             if wide:
-                result[:, element] += np.where(vector, 1 << weight, 0).astype(object)
+                result[:, element] += vector.astype(np.int64).astype(object) * (1 << weight)
             else:
                 result[:, element] |= vector.astype(np.int64) << weight
     return result.reshape((count,) + tuple(shape))
