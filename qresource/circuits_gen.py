@@ -1,0 +1,276 @@
+"""Regenerate ``circuits/``: reference OpenQASM 2 and 3 for the small preset instance of every
+primitive, and ``circuits/manifest.json`` with their counts and how each was made.
+
+    python3 -m qresource.circuits_gen            # rewrite circuits/ in place
+    python3 -m qresource.circuits_gen --check    # exit 1 if circuits/ is not what it would write
+
+Each circuit comes from its primitive's own export path (the bloq, flattened by
+``qresource.compile.flatten.to_circuit``, written by ``qresource.compile.qasm``), from a
+fixed instance stored beside it in ``circuits/instances/``. The counts in the manifest are
+those ``qresource count`` reads back from the written OpenQASM 3 file, so a reader can check
+any of them with one command. A primitive that is not built yet is listed under
+``not_built`` with the reason, instead of a circuit.
+
+Everything written is a function of the presets below and the library versions, so two runs
+give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from qresource.errors import NotBuiltError, QResourceError
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "circuits"
+COMMAND = "python3 -m qresource.circuits_gen"
+MAX_FILE_BYTES = 2 * 2**20
+
+#: The QRAM table: N = 8 words of b = 3 bits, every value 0..7 once in a fixed shuffled order,
+#: so that every address reads a different word.
+QRAM_TABLE = {"data": [5, 0, 3, 6, 1, 7, 2, 4], "bits": 3}
+
+#: The oracle / Grover instance: n = 4 keys of d = 2 entries; Q_0 . K_j = 3, -1, 0, -2, so with
+#: tau = 2 exactly one key (j = 0) is marked.
+ORACLE_INSTANCE = {"q": [1, 1], "K": [[2, 1], [0, -1], [1, -1], [-1, -1]], "tau": 2, "bits": 4}
+
+
+@dataclass
+class Preset:
+    name: str
+    primitive: str
+    description: str
+    params: dict[str, Any]
+    build: Callable[["Preset", Path], Any]
+    instance: str | None = None
+    command: list[str] = field(default_factory=list)
+
+
+def _instance_path(directory: Path, name: str) -> Path:
+    return directory / "instances" / name
+
+
+def _build_qram(preset: Preset, directory: Path):
+    try:
+        from qresource.estimate.qram import qram_circuit
+    except ImportError as exc:
+        raise NotBuiltError(f"data loaders are not built ({exc})") from None
+    return qram_circuit(preset.params["loader"], QRAM_TABLE["data"], QRAM_TABLE["bits"])
+
+
+def _build_oracle(preset: Preset, directory: Path):
+    try:
+        from qresource.attention_estimate import threshold_oracle_factory  # noqa: F401
+        from qresource.bloqs.threshold_oracle import ThresholdOracle  # noqa: F401
+        from qresource.oracle_estimate import oracle_circuit
+    except ImportError as exc:
+        raise NotBuiltError(f"the threshold oracle's export is not built ({exc})") from None
+    return oracle_circuit(ORACLE_INSTANCE, loader=preset.params["loader"])
+
+
+def _build_grover(preset: Preset, directory: Path):
+    try:
+        from qresource.attention_estimate import grover_search_bloq, measured_search_circuit
+        from qresource.bloqs.threshold_oracle import ThresholdOracle  # noqa: F401
+    except ImportError as exc:
+        raise NotBuiltError(f"Grover search needs the threshold oracle ({exc})") from None
+    search, _ = grover_search_bloq(ORACLE_INSTANCE, k=preset.params["k"], loader=preset.params["loader"])
+    return measured_search_circuit(search)
+
+
+def _build_qlaci(preset: Preset, directory: Path):
+    try:
+        from qresource.qlaci.export import prototype_circuit
+    except ImportError as exc:
+        raise NotBuiltError(f"the QLACI prototype's export is not built ({exc})") from None
+    return prototype_circuit()
+
+
+PRESETS = [
+    *[
+        Preset(
+            name=f"qram-{loader}-n8-b3",
+            primitive="qram",
+            description=f"one access target ^= data[address] by {loader}, N = 8 words of 3 bits",
+            params={"loader": loader, "n": 8, "bits": 3},
+            build=_build_qram,
+            instance="qram-n8-b3.json",
+            command=["export", "qram", "--loader", loader, "--data", "{instance}"],
+        )
+        for loader in ("bucket-brigade", "qrom", "qroam")
+    ],
+    Preset(
+        name="oracle-qrom-n4-d2",
+        primitive="oracle",
+        description="threshold oracle |j,0> -> |j, [q . K_j >= tau]> with a QROM loader, n = 4, d = 2",
+        params={"loader": "qrom", "n": 4, "d": 2, "bits": 4},
+        build=_build_oracle,
+        instance="oracle-n4-d2.json",
+        command=["export", "oracle", "--instance", "{instance}"],
+    ),
+    Preset(
+        name="grover-qrom-n4-k1",
+        primitive="grover",
+        description="one Grover search for the single marked key of the oracle instance, index measured",
+        params={"loader": "qrom", "n": 4, "k": 1},
+        build=_build_grover,
+        instance="oracle-n4-d2.json",
+        command=["export", "grover", "--instance", "{instance}", "--k", "1", "--loader", "qrom"],
+    ),
+    Preset(
+        name="qlaci-prototype-n16",
+        primitive="qlaci",
+        description="the QLACI prototype of the paper's section 4.5: N = 16, 4 query + 4 index + 3 readout qubits",
+        params={"n": 16, "dq": 4},
+        build=_build_qlaci,
+        command=["export", "qlaci"],
+    ),
+]
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write(path: Path, data: bytes) -> None:
+    from qresource.io import atomic_write_bytes
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, data)
+
+
+def _instances(directory: Path) -> dict[str, dict]:
+    return {"qram-n8-b3.json": QRAM_TABLE, "oracle-n4-d2.json": ORACLE_INSTANCE}
+
+
+def generate(directory: Path = DEFAULT_DIR, progress: Callable[[str], None] | None = None) -> dict:
+    """Write every built preset's OpenQASM 2 and 3 and the manifest into ``directory``; return
+    the manifest. Files of presets not built are removed, so the folder matches the manifest."""
+    from qresource.compile.qasm import qasm_text
+    from qresource.qasm_count import count_qasm
+
+    directory = Path(directory)
+    for name, content in _instances(directory).items():
+        _write(_instance_path(directory, name), (json.dumps(content, indent=2) + "\n").encode())
+    circuits, not_built = [], []
+    for preset in PRESETS:
+        if progress is not None:
+            progress(preset.name)
+        try:
+            circuit = preset.build(preset, directory)
+        except NotBuiltError as exc:
+            not_built.append({"name": preset.name, "primitive": preset.primitive, "reason": str(exc)})
+            for version in (2, 3):
+                (directory / f"{preset.name}.qasm{version}").unlink(missing_ok=True)
+            continue
+        files: dict[str, Any] = {}
+        for version in (3, 2):
+            target = directory / f"{preset.name}.qasm{version}"
+            try:
+                text = qasm_text(circuit, version)
+            except QResourceError as exc:  # e.g. control flow that OpenQASM 2 cannot express
+                target.unlink(missing_ok=True)
+                files[str(version)] = {"file": None, "reason": str(exc)}
+                continue
+            data = text.encode("utf-8")
+            if len(data) > MAX_FILE_BYTES:
+                raise QResourceError(f"{preset.name}: OpenQASM {version} would be {len(data):,} bytes, over 2 MiB")
+            _write(target, data)
+            files[str(version)] = {"file": target.name, "bytes": len(data), "sha256": _sha256(data)}
+        counted = count_qasm(directory / f"{preset.name}.qasm3", synthesis="formula")
+        command = [part.replace("{instance}", f"circuits/instances/{preset.instance}") for part in preset.command]
+        circuits.append({
+            "name": preset.name,
+            "primitive": preset.primitive,
+            "description": preset.description,
+            "params": preset.params,
+            "instance": f"instances/{preset.instance}" if preset.instance else None,
+            "files": files,
+            "registers": {reg.name: reg.size for reg in circuit.qregs},
+            "counts": counted.logical.as_dict(),
+            "cli_equivalent": "qresource " + " ".join(command + ["--qasm", "3|2", "--output", "FILE"]),
+        })
+    manifest = {
+        "generated_by": COMMAND,
+        "counts_from": "qresource count on the OpenQASM 3 file (rotations none: all circuits are Clifford+T)",
+        "circuits": circuits,
+        "not_built": not_built,
+    }
+    _write(directory / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
+    _write(directory / "README.md", _readme(manifest).encode())
+    return manifest
+
+
+def _readme(manifest: dict) -> str:
+    lines = [
+        "# Reference circuits",
+        "",
+        f"Generated by `{COMMAND}` (byte for byte; `--check` verifies). Each circuit is the small",
+        "preset instance of a primitive, flattened to Clifford+T plus measurement and written as",
+        "OpenQASM 3 (`.qasm3`) and, where the circuit needs no classical control beyond what",
+        "OpenQASM 2 can express, OpenQASM 2 (`.qasm2`). Registers are named as in the CLI",
+        "(`address`/`target`, `index`/`flag`, `result`), little-endian; every other qubit starts and",
+        "ends in |0>. `manifest.json` lists parameters, instance files, SHA-256 of every file and",
+        "the counts `qresource count` reads back from the `.qasm3` file.",
+        "",
+        "| circuit | primitive | qubits | Toffoli-class | T | Clifford | measurements | depth | T-depth |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for entry in manifest["circuits"]:
+        c = entry["counts"]
+        lines.append(
+            f"| `{entry['name']}` | {entry['primitive']} | {c['qubits']} | {c['toffoli']} | {c['t']} | "
+            f"{c['clifford']} | {c['measurements']} | {c['depth']} | {c['t_depth']} |"
+        )
+    if manifest["not_built"]:
+        lines += ["", "Not built yet (no circuit written):", ""]
+        lines += [f"- `{e['name']}` ({e['primitive']}): {e['reason']}" for e in manifest["not_built"]]
+    return "\n".join(lines) + "\n"
+
+
+def differences(directory: Path = DEFAULT_DIR) -> list[str]:
+    """Files of ``directory`` that differ from a fresh generation (empty when current)."""
+    directory = Path(directory)
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch)
+        generate(fresh)
+        expected = {p.relative_to(fresh): p.read_bytes() for p in sorted(fresh.rglob("*")) if p.is_file()}
+    actual = {
+        p.relative_to(directory): p.read_bytes()
+        for p in sorted(directory.rglob("*")) if p.is_file()
+    } if directory.is_dir() else {}
+    out = []
+    for name in sorted(set(expected) | set(actual)):
+        if name not in actual:
+            out.append(f"missing: {name}")
+        elif name not in expected:
+            out.append(f"not generated: {name}")
+        elif expected[name] != actual[name]:
+            out.append(f"differs: {name}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="target folder (default: circuits/)")
+    parser.add_argument("--check", action="store_true", help="only compare; exit 1 when out of date")
+    args = parser.parse_args(argv)
+    if args.check:
+        diff = differences(args.dir)
+        for line in diff:
+            print(line)
+        return 1 if diff else 0
+    manifest = generate(args.dir, progress=lambda name: print(f"building {name}", file=sys.stderr))
+    print(f"wrote {len(manifest['circuits'])} circuits to {args.dir}; not built: "
+          f"{', '.join(e['name'] for e in manifest['not_built']) or 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
