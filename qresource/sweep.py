@@ -354,9 +354,11 @@ def sweep(grid: Mapping[str, Iterable[Any]], sources: Sequence[Source], *, proje
         unique = selected.iloc[unique_rows].reset_index(drop=True)
         values = source.evaluate(unique)
         if project:
-            keys_frame = unique[axes].copy()
+            # keep the axes the source reads and those its where-filter fixes
+            shown = axes + [a for a in source.where if a not in axes]
+            keys_frame = unique[shown].copy()
             for axis in points.columns:
-                if axis not in axes:
+                if axis not in shown:
                     keys_frame[axis] = None
             block = pd.concat([keys_frame[list(points.columns)], values.reset_index(drop=True)], axis=1)
         else:

@@ -27,7 +27,6 @@ from typing import Callable
 
 import click
 
-from qresource.cli.params import OpenUnitInterval
 from qresource.estimate.physical import QEC_SCHEMES, QUBIT_MODELS, bare_t_count, physical_estimate
 from qresource.errors import QResourceError
 from qresource.record import EstimateRecord, LogicalCounts
@@ -58,7 +57,8 @@ def physical_options(command: Callable) -> Callable:
         ),
         click.option(
             "--error-budget",
-            type=OpenUnitInterval(),
+            # click's own type: importing qresource.cli here would import every CLI module
+            type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
             default=None,
             help="Total error budget (default: the estimator's, 1e-3).",
         ),

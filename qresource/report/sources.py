@@ -199,11 +199,11 @@ def loader_sources(bits_axis: str = "bits", default_bits: int | None = None) -> 
         }
         derived = {}
         if kind == "qroam":
-            derived[forms.k] = lambda n, bits: qroam_log_block_size(n, bits)
+            derived[forms.k] = lambda **axes: qroam_log_block_size(axes["n"], axes[bits_axis])
         out.append(
             ClosedFormSource(
                 primitive="qram",
-                model=f"circuit ({kind})",
+                model="circuit",
                 symbols={"n": forms.N, bits_axis: forms.b},
                 expressions=expressions,
                 where={"loader": (kind,)},

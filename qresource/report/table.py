@@ -83,25 +83,24 @@ def build_table(
             "sparse_inference_s": hybrid_classical_seconds(n, d, k, hardware),
         }
 
-    def qram(n, bits, loader):
-        from qresource.estimate.closed_forms_loaders import loader_counts
-
-        width = DEFAULT_QRAM_BITS if bits is None else bits
-        counts = dict(loader_counts(loader, n, width))
-        return {"word_bits": width, **{key: counts.get(key) for key in LOGICAL_KEYS}}
-
     factories = {
         "attention-query": lambda: PointSource("attention", "query", ("n", "k", "d"), attention_query),
         "attention-circuit": lambda: PointSource("attention", "circuit", ("n", "k", "d", "bits", "loader"), attention_circuit),
         "classical": lambda: PointSource("classical", "flops at peak rate", ("n", "k", "d", "hardware"), classical),
-        "qram": lambda: PointSource("qram", "circuit", ("n", "bits", "loader"), qram),
     }
-    frame = sweep(grid, [factories[name]() for name in primitives], project=True)
+    chosen = []
+    for name in primitives:
+        chosen += sources.loader_sources("word_bits") if name == "qram" else [factories[name]()]
+    grid = dict(grid)
+    if "qram" in primitives:
+        given = [b for b in grid.get("bits", [None]) if b is not None]
+        grid["word_bits"] = given or [DEFAULT_QRAM_BITS]
+    frame = sweep(grid, chosen, project=True)
     return _order_columns(frame, grid)
 
 
 def _order_columns(frame: pd.DataFrame, grid: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
-    leading = ["primitive", "model", *grid]
+    leading = list(dict.fromkeys(["primitive", "model", *grid, "word_bits"]))
     metrics = [c for c in frame.columns if c not in leading]
     preferred = ["queries", "query_time_units", "paper_n1.5_k0.5_d", *LOGICAL_KEYS, *PHYSICAL_COLUMNS,
                  "naive_s", "half_space_s", "sparse_inference_s"]

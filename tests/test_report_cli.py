@@ -1,0 +1,139 @@
+"""``qresource table`` and the shared physical options, through the real command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from qresource.estimate.physical import physical_estimate, estimator_input
+from qresource.record import EstimateRecord, LogicalCounts
+from qresource.report.physical_options import attach_physical, physical_options
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    """The command line in this process (the package's own main(), which turns every failure into
+    one stderr line and an exit status), captured like a subprocess."""
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from qresource.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
+def test_the_console_script_runs_a_table():
+    result = subprocess.run([sys.executable, "-m", "qresource", "table", "--n", "64", "--k", "2", "--d", "4",
+                             "--primitive", "classical", "--format", "csv"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("primitive,model,n,k,d")
+
+
+def test_table_csv_rows_match_the_closed_forms_and_the_classical_model(tmp_path):
+    out = tmp_path / "t.csv"
+    result = run("table", "--n", "1024,2**40", "--k", "8", "--d", "64", "--primitive", "qram,classical",
+                 "--format", "csv", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    from qresource.classical.costs import classical_costs
+    from qresource.estimate.closed_forms_loaders import loader_counts
+
+    qram = [r for r in rows if r["primitive"] == "qram"]
+    assert {(r["loader"], int(r["n"])) for r in qram} == {
+        (kind, n) for kind in ("bucket-brigade", "qrom", "qroam") for n in (1024, 2**40)
+    }
+    for r in qram:  # exact integers beyond 2^63, not floats
+        expected = loader_counts(r["loader"], int(r["n"]), 8)
+        assert int(r["toffoli"]) == expected["toffoli"] and int(r["t"]) == expected["t"]
+    classical = [r for r in rows if r["primitive"] == "classical"]
+    for r in classical:
+        seconds = classical_costs(int(r["n"]), 64, 8, hardware="h100-sxm")["naive"]["seconds"]
+        assert float(r["naive_s"]) == pytest.approx(seconds, rel=1e-3)  # 4 significant digits
+
+
+def test_table_json_with_physical_matches_a_direct_estimate():
+    result = run("table", "--n", "1024", "--k", "8", "--d", "64", "--primitive", "attention-query",
+                 "--format", "json", "--physical", "--qubit-model", "qubit_gate_ns_e4")
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    from qresource.report.sources import grover_query
+
+    counts = grover_query(1024, 8, 64)
+    direct = physical_estimate(counts["unit"], counts["repetitions"], t_outside_toffoli=0,
+                               qubit_model="qubit_gate_ns_e4", second_opinion=False)
+    assert row["physical_qubits"] == direct["physical_qubits"]
+    assert row["code_distance"] == direct["code_distance"]
+    assert row["queries"] == counts["queries"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["table", "--n", "1"], "at least 2"),
+        (["table", "--qec", "floquet_code"], "need --physical"),
+        (["table", "--loader", "magic"], "not one of"),
+        (["table", "--primitive", "teleport"], "unknown primitive"),
+        (["table", "--format", "xml"], "xml"),
+        (["report", "--output-dir", "/proc/forbidden/dir"], "cannot create"),
+    ],
+)
+def test_bad_input_is_one_line_and_no_file(args, message, tmp_path):
+    result = run(*args)
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_table_output_is_atomic_on_failure(tmp_path):
+    target = tmp_path / "keep.md"
+    target.write_text("old")
+    result = run("table", "--n", "4", "--k", "8", "--primitive", "attention-query", "--output", str(target))
+    # k > n everywhere: an empty table is still a table, and the file is replaced whole
+    assert result.returncode == 0, result.stderr
+    assert target.read_text() != "old"
+    result = run("table", "--n", "4", "--primitive", "teleport", "--output", str(target))
+    assert result.returncode != 0 and target.exists()
+
+
+def test_physical_options_decorator_and_attach():
+    """Another CLI module applies the options and the function: defaults reach the estimator as
+    nothing at all (its own defaults), and a bare --physical equals a bare qdk estimate."""
+    seen = {}
+
+    @click.command()
+    @physical_options
+    def command(physical, qubit_model, qec, error_budget):
+        counts = LogicalCounts(qubits=50, toffoli=1000, t=7000, clifford=0, rotations=0, measurements=50, depth=0, t_depth=0)
+        record = EstimateRecord(primitive="demo", params={}, logical=counts)
+        attach_physical(record, physical=physical, qubit_model=qubit_model, qec=qec, error_budget=error_budget)
+        seen["record"] = record
+
+    runner = CliRunner()
+    assert runner.invoke(command, ["--physical"]).exit_code == 0
+    block = seen["record"].physical
+    assert block["estimator_params"] == {} and block["toffoli_mapping"] == "t"
+    from qdk.estimator import LogicalCounts as QdkCounts
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        direct = QdkCounts(estimator_input(seen["record"].logical)).estimate()
+    assert block["physical_qubits"] == direct["physicalCounts"]["physicalQubits"]
+    assert block["runtime_s"] == direct["physicalCounts"]["runtime"] / 1e9
+    assert runner.invoke(command, []).exit_code == 0 and seen["record"].physical is None
+    bad = runner.invoke(command, ["--qec", "surface_code"])
+    assert bad.exit_code != 0 and "need --physical" in str(bad.exception)
+    bad = runner.invoke(command, ["--physical", "--qubit-model", "nope"])
+    assert bad.exit_code == 2
