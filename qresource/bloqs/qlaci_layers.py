@@ -7,14 +7,16 @@ r"""The parameterised layers of the QLACI circuit (QLACI paper, section 3.2.3).
   (step 2): for each (query, kv) pair of the connectivity an Rzz(theta) = CNOT Rz(theta) CNOT,
   then Ry(theta) on every query and kv qubit.
 * ``ScoreLayer``: one layer of U_score(phi) mapping (query, kv) onto the output register
-  (step 3): for each (source, out) pair an Rzz(phi), then Ry(phi) on every output qubit.
+  (step 3): Ry(phi) on every output qubit, for each (source, out) pair an Rzz(phi), then Ry(phi)
+  on every output qubit again. (Rzz commutes with Z on the output qubit, so without the first
+  Ry it would act on |0> as a mere phase, and without the second Ry it could not change <Z>.)
 * ``PauliBasisChange``: the single-qubit Cliffords that turn a measurement of X or Y on an
   output qubit into a Z measurement (step 4), followed by the Z measurements.
 
 Connectivity ``linear``: interaction pairs (i mod q_Q, i mod q_KV) for i < max(q_Q, q_KV); score
 pairs (s, s mod q_out) for every source s of the q_Q + q_KV query and kv qubits. Connectivity
-``all``: every pair. Each layer therefore holds pairs + (single-qubit rotations) rotations and
-2 x pairs CNOTs.
+``all``: every pair. An interaction layer holds pairs + q_Q + q_KV rotations, a score layer
+pairs + 2 q_out, and each 2 x pairs CNOTs.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def interaction_parameter_count(dq: int, kv: int, connectivity: str) -> int:
 
 
 def score_parameter_count(dq: int, kv: int, out: int, connectivity: str) -> int:
-    return len(score_pairs(dq, kv, out, connectivity)) + out
+    return len(score_pairs(dq, kv, out, connectivity)) + 2 * out
 
 
 def _angles(given: Optional[Tuple[float, ...]], count: int):
@@ -163,10 +165,13 @@ class ScoreLayer(Bloq):
         sources = list(query) + list(kv)
         out = list(out)
         angles = _angles(self.angles, score_parameter_count(self.dq, self.kv, self.out, self.connectivity))
+        pairs = len(self.pairs)
+        for o in range(self.out):
+            out[o] = bb.add(rotation("y", angles[pairs + o], self.eps, self.synthesize), q=out[o])
         for (s, o), angle in zip(self.pairs, angles):
             sources[s], out[o] = _rzz(bb, sources[s], out[o], angle, self.eps, self.synthesize)
         for o in range(self.out):
-            out[o] = bb.add(rotation("y", angles[len(self.pairs) + o], self.eps, self.synthesize), q=out[o])
+            out[o] = bb.add(rotation("y", angles[pairs + self.out + o], self.eps, self.synthesize), q=out[o])
         return {"query": sources[: self.dq], "kv": sources[self.dq :], "out": out}
 
     def build_call_graph(self, ssa):
@@ -176,7 +181,7 @@ class ScoreLayer(Bloq):
         return {
             CNOT(): 2 * pairs,
             rotation("z", None, self.eps, self.synthesize): pairs,
-            rotation("y", None, self.eps, self.synthesize): self.out,
+            rotation("y", None, self.eps, self.synthesize): 2 * self.out,
         }
 
 

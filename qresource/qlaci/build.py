@@ -60,9 +60,14 @@ def _bloq(params: QlaciParams, bits: Optional[int], eps: float, angles: Optional
     )
 
 
-def plan(params: QlaciParams) -> QlaciPlan:
+def plan(params: QlaciParams, *, strict: bool = True) -> QlaciPlan:
     """Split the error budget, size the angle words, count the rotations to synthesise, and
-    plan the shots (union bound over the N queries of a head and their observables)."""
+    plan the shots (union bound over the N queries of a head and their observables).
+
+    A fixed ``angle_bits`` spends 2 pi R_load / 2^b of the budget on loading; with ``strict``
+    a word too short for ``eps`` is refused, without it (small circuits for simulation) the
+    loading bound is reported as it is and synthesis keeps its default share.
+    """
     from qresource.estimate.logical import gate_tally
 
     params = params.validated()
@@ -74,8 +79,9 @@ def plan(params: QlaciParams) -> QlaciPlan:
         if params.angle_bits is not None:
             # a fixed word size spends 2 pi R / 2^b of the budget on loading; the rest goes to synthesis
             eps_load = 2.0 * 3.141592653589793 * loaded_rotations(params) / 2**bits
-            eps_synth = params.eps - eps_shot - eps_load
-            if eps_synth <= 0:
+            if params.eps - eps_shot - eps_load > 0:
+                eps_synth = params.eps - eps_shot - eps_load
+            elif strict:
                 from qresource.errors import QResourceError
 
                 raise QResourceError(
