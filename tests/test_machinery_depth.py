@@ -47,7 +47,7 @@ def test_free_and_allocate_edges():
 def test_adder_depth_equals_flattened_fresh_layout():
     for bits in (2, 3, 6):
         bloq = Add(QUInt(bits))
-        fresh = circuit_counts(to_circuit(bloq, reuse_ancillas=False))
+        fresh = circuit_counts(to_circuit(bloq, ancillas="fresh"))
         assert get_cost_value(bloq, DepthCost()) == fresh.depth
         assert get_cost_value(bloq, TDepthCost()) == fresh.t_depth
 

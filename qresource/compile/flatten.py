@@ -13,11 +13,11 @@ Qubit layout of ``to_circuit``:
   is the least significant bit (Qualtran orders an integer's bits most significant first, so
   the order is reversed here; a register of shape ``s`` holds its elements one after another,
   each little-endian);
-- one register ``ancilla`` for every other qubit. A released wire's qubit goes to the back of
-  a first-in-first-out pool and the next allocation takes the qubit released longest ago (a
-  fresh one only when the pool is empty), so the width is the peak number of simultaneously
-  live wires in the sequential order, and a reused qubit has had the longest time to finish
-  its previous work (the choice that least delays the as-soon-as-possible schedule);
+- one register ``ancilla`` for every other qubit, laid out by one of the policies of
+  :func:`assign_qubits` (default ``"reuse"``: a released wire's qubit goes to the back of a
+  first-in-first-out pool and the next allocation takes the qubit released longest ago, so the
+  width is the peak number of simultaneously live wires in the sequential order, Qualtran's
+  ``QubitCount``);
 - one classical bit ``meas[0]``, written by every measurement of a measurement-based
   uncomputation and read right after it by the classically controlled correction.
 """
@@ -319,11 +319,76 @@ class Layout:
     n_ancilla: int
 
 
-def assign_qubits(prog: LeafProgram, *, reuse_ancillas: bool = True) -> Layout:
-    """Map virtual wires to register qubits and ancillas: a first-in-first-out pool of released
-    qubits when ``reuse_ancillas``, else a new qubit for every temporary wire."""
+ANCILLA_POLICIES = ("reuse", "fresh", "schedule")
+
+
+def _fresh_schedule_windows(prog: LeafProgram) -> dict[int, tuple[int, int, int, int]]:
+    """For every temporary wire: (latest start, latest T-start, end, T-end) in the ASAP schedule
+    with fresh wires, where *latest start* is when its preparation (the single-qubit gates
+    before its first multi-qubit gate) must begin at the latest for that gate to start on time."""
+    from qresource.estimate.depth import _t_weight, _template_scalar_depth, _unit_weight
+
+    ready = [0] * prog.n_wires
+    t_ready = [0] * prog.n_wires
+    prep = {}  # wire -> (layers, T layers) of single-qubit gates before its first multi-qubit gate
+    windows: dict[int, list[int]] = {}
+    block_cache: dict = {}
+    for op in prog.ops:
+        rule = op[0]
+        if rule is ALLOC:
+            prep[op[1]] = [0, 0]
+            windows[op[1]] = [0, 0, 0, 0]
+            continue
+        if rule is FREE:
+            continue
+        wires = op[1]
+        for gate_op in rule.template:
+            qubits = [wires[q] for q in gate_op[1]]
+            if gate_op[0] == "if":
+                key = id(gate_op)
+                if key not in block_cache:
+                    block_cache[key] = (_template_scalar_depth(gate_op[2], _unit_weight),
+                                        _template_scalar_depth(gate_op[2], _t_weight))
+                duration, t_duration = block_cache[key]
+            else:
+                duration, t_duration = 1, _t_weight(gate_op[0])
+            start = max(ready[q] for q in qubits)
+            t_start = max(t_ready[q] for q in qubits)
+            if len(qubits) > 1:
+                for q in qubits:
+                    pending = prep.pop(q, None)
+                    if pending is not None:
+                        windows[q][0] = start - pending[0]
+                        windows[q][1] = t_start - pending[1]
+            else:
+                pending = prep.get(qubits[0])
+                if pending is not None:
+                    pending[0] += duration
+                    pending[1] += t_duration
+            for q in qubits:
+                ready[q] = start + duration
+                t_ready[q] = t_start + t_duration
+    for wire, window in windows.items():
+        window[2], window[3] = ready[wire], t_ready[wire]
+        # A wire that never meets another qubit can start only at time 0 (it is never reused).
+    return {wire: tuple(w) for wire, w in windows.items()}
+
+
+def assign_qubits(prog: LeafProgram, *, ancillas: str = "reuse") -> Layout:
+    """Map virtual wires to register qubits and ancilla qubits.
+
+    ``ancillas``: ``"reuse"``: a released qubit goes to the back of a first-in-first-out pool
+    and the next temporary wire takes the front one (width = peak live wires in program order);
+    ``"fresh"``: every temporary wire gets a new qubit; ``"schedule"``: a released qubit is
+    reused only when its last gate ends, in the fresh-wire ASAP schedule, no later than the new
+    wire's preparation must start (for depth and for T-depth), so the schedule, and hence depth
+    and T-depth, is exactly the fresh-wire one.
+    """
     from collections import deque
 
+    if ancillas not in ANCILLA_POLICIES:
+        raise QResourceError(f"unknown ancilla policy {ancillas!r}: use one of {ANCILLA_POLICIES}")
+    windows = _fresh_schedule_windows(prog) if ancillas == "schedule" else {}
     physical: dict[int, tuple[str, int]] = {}
     reserved: dict[int, tuple[str, int]] = {}
     for entry in prog.registers:
@@ -338,12 +403,13 @@ def assign_qubits(prog: LeafProgram, *, reuse_ancillas: bool = True) -> Layout:
                 )
             reserved[wire] = (entry.name, pos)
     busy: set[tuple[str, int]] = set(physical.values())
-    pool: deque = deque()
+    pool: deque = deque()  # (qubit, end, T-end) of released qubits, oldest release first
     n_ancilla = 0
     for op in prog.ops:
         tag = op[0]
         if tag is ALLOC:
             wire = op[1]
+            qubit = None
             if wire in reserved:
                 qubit = reserved[wire]
                 if qubit in busy:
@@ -351,39 +417,50 @@ def assign_qubits(prog: LeafProgram, *, reuse_ancillas: bool = True) -> Layout:
                         f"cannot lay out register {qubit[0]}: its qubit {qubit[1]} is still in "
                         "use when the output is allocated"
                     )
-                try:
-                    pool.remove(qubit)
-                except ValueError:
-                    pass
-            elif pool:
-                qubit = pool.popleft()
-            else:
+                for k, item in enumerate(pool):
+                    if item[0] == qubit:
+                        del pool[k]
+                        break
+            elif ancillas == "reuse" and pool:
+                qubit = pool.popleft()[0]
+            elif ancillas == "schedule" and pool:
+                start, t_start = windows[wire][0], windows[wire][1]
+                for k, (candidate, end, t_end) in enumerate(pool):
+                    if end <= start and t_end <= t_start:
+                        qubit = candidate
+                        del pool[k]
+                        break
+            if qubit is None:
                 qubit = ("ancilla", n_ancilla)
                 n_ancilla += 1
             physical[wire] = qubit
             busy.add(qubit)
         elif tag is FREE:
-            qubit = physical[op[1]]
+            wire = op[1]
+            qubit = physical[wire]
             busy.discard(qubit)
-            if op[1] not in reserved and reuse_ancillas:
-                pool.append(qubit)
+            if wire not in reserved and ancillas != "fresh":
+                window = windows.get(wire, (0, 0, 0, 0))
+                pool.append((qubit, window[2], window[3]))
     return Layout(physical=physical, n_ancilla=n_ancilla)
 
 
-def to_circuit(bloq: Bloq, *, reuse_ancillas: bool = True, program: Optional[LeafProgram] = None):
+def to_circuit(bloq: Bloq, *, ancillas: str = "reuse", program: Optional[LeafProgram] = None):
     """``bloq`` as a Qiskit circuit of Clifford+T, measurement and classically controlled Paulis.
 
-    See the module docstring for the register layout. With ``reuse_ancillas=False`` every
-    temporary wire gets its own qubit: the circuit is wider, and its as-soon-as-possible depth
-    is exactly the bloq-level ``DepthCost`` (a reused qubit must wait for its previous work and
-    be prepared again, which can only lengthen the schedule). ``qc.metadata`` records the number of
+    See the module docstring for the register layout and :func:`assign_qubits` for the
+    ``ancillas`` policies: ``"reuse"`` (default) gives width = Qualtran's ``QubitCount``;
+    ``"fresh"`` and ``"schedule"`` give an as-soon-as-possible depth and T-depth exactly equal to
+    ``DepthCost``/``TDepthCost`` (a reused qubit must wait for its previous work and be prepared
+    again, which under ``"reuse"`` can lengthen the schedule), ``"schedule"`` with as few qubits
+    as that allows. ``qc.metadata`` records the number of
     Toffoli-class leaves lowered (``toffoli``), since a Clifford+T circuit no longer shows them.
     """
     from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
     from qiskit.circuit import CircuitInstruction, IfElseOp
 
     prog = program if program is not None else leaf_program(bloq)
-    layout = assign_qubits(prog, reuse_ancillas=reuse_ancillas)
+    layout = assign_qubits(prog, ancillas=ancillas)
     qregs = {entry.name: QuantumRegister(entry.width, entry.name) for entry in prog.registers}
     if "ancilla" in qregs or "meas" in qregs:
         raise QResourceError(f"{bloq} has a register named 'ancilla' or 'meas', reserved for layout")

@@ -24,8 +24,8 @@ Sources of the constructions:
   so the same classically controlled block flips it back to |0> (one X) and the qubit can be
   reused: 0 T;
 - Toffoli without ancilla: 7 T, 6 CNOT, 2 H (Amy, Maslov, Mosca, Roetteler 2013,
-  arXiv:1206.0758, Fig. 13; T-depth 3 there with parallel T gates, here written as the
-  sequential textbook form of Nielsen and Chuang Fig. 4.9, which has the same T count);
+  arXiv:1206.0758, reach T-depth 3 by parallel T layers; here the sequential textbook form of
+  Nielsen and Chuang Fig. 4.9, same T count, T-depth 4);
 - CSWAP (Fredkin): CNOT(y->x) Toffoli(c,x->y) CNOT(y->x) (Nielsen and Chuang exercise 4.25);
 - an AND control of value 0 is conjugated by X on that control (2 Cliffords per inverted
   control on compute); on uncompute the phase (-1)^(a'b') with a' = 1 - a is CZ times Z on the
