@@ -41,6 +41,36 @@ QRAM_TABLE = {"data": [5, 0, 3, 6, 1, 7, 2, 4], "bits": 3}
 ORACLE_INSTANCE = {"q": [1, 1], "K": [[2, 1], [0, -1], [1, -1], [-1, -1]], "tau": 2, "bits": 4}
 
 
+#: Hand-written inputs for ``qresource count`` used in the user guide: a circuit with
+#: Toffoli-class gates, a defined gate and rotations, and one with an unknown gate.
+EXAMPLES = {
+    "rotations.qasm": """\
+// A hand-written example for `qresource count`: a Toffoli, a CSWAP, a user-defined gate
+// with a rotation, and rotations at angles that are and are not multiples of pi/4.
+OPENQASM 3.0;
+include "stdgates.inc";
+qubit[3] q;
+bit[3] c;
+gate entangle(theta) a, b { cx a, b; rz(theta) b; cx a, b; }
+h q[0];
+ccx q[0], q[1], q[2];
+cswap q[2], q[0], q[1];
+entangle(0.25) q[0], q[1];
+rz(pi / 4) q[2];
+ry(1.2) q[1];
+u3(0.1, 0.2, 0.3) q[0];
+c = measure q;
+""",
+    "broken.qasm": """\
+OPENQASM 2.0;
+include "qelib1.inc";
+qreg q[2];
+h q[0];
+toffoli q[0], q[1];
+""",
+}
+
+
 @dataclass
 class Preset:
     name: str
@@ -158,6 +188,8 @@ def generate(directory: Path = DEFAULT_DIR, progress: Callable[[str], None] | No
     directory = Path(directory)
     for name, content in _instances(directory).items():
         _write(_instance_path(directory, name), (json.dumps(content, indent=2) + "\n").encode())
+    for name, text in EXAMPLES.items():
+        _write(directory / "examples" / name, text.encode())
     circuits, not_built = [], []
     for preset in PRESETS:
         if progress is not None:
@@ -217,7 +249,8 @@ def _readme(manifest: dict) -> str:
         "OpenQASM 2 can express, OpenQASM 2 (`.qasm2`). Registers are named as in the CLI",
         "(`address`/`target`, `index`/`flag`, `result`), little-endian; every other qubit starts and",
         "ends in |0>. `manifest.json` lists parameters, instance files, SHA-256 of every file and",
-        "the counts `qresource count` reads back from the `.qasm3` file.",
+        "the counts `qresource count` reads back from the `.qasm3` file. `instances/` holds the",
+        "input tables; `examples/` two hand-written inputs for `qresource count` (see docs/guide.md).",
         "",
         "| circuit | primitive | qubits | Toffoli-class | T | Clifford | measurements | depth | T-depth |",
         "|---|---|---|---|---|---|---|---|---|",

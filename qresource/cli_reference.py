@@ -1,13 +1,20 @@
-"""Write ``docs/cli-reference.md`` from the command line itself.
+"""Write ``docs/cli-reference.md`` from the command line itself, and refresh the worked
+examples of ``docs/guide.md`` with the real output of their commands.
 
 Every group and command registered on :data:`qresource.cli.app.cli` gets a section with the
 help text click prints for it, rendered at a fixed width so that the file does not depend on
 the terminal. Run ``python3 -m qresource.cli_reference`` after changing any option;
 ``tests/test_userfacing_docs.py`` fails while the committed file is out of date.
+
+``python3 -m qresource.cli_reference --guide`` reruns every example of the guide: a line
+``<!-- run: qresource ARGS -->`` (optionally ``<!-- run lines=N: ... -->`` to keep the first N
+lines) is followed by a ``text`` code block that is replaced by what the command prints, run
+in a scratch folder holding a copy of ``circuits/``.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -68,6 +75,57 @@ def write(path: Path = DEFAULT_PATH) -> Path:
     return atomic_write_text(path, render())
 
 
+GUIDE_PATH = DEFAULT_PATH.parent / "guide.md"
+_RUN = re.compile(r"<!-- run(?: lines=(\d+))?: (qresource[^>]*?) -->\n```text\n.*?\n```", re.DOTALL)
+
+
+def _run_example(argv: list[str], keep_lines: int | None) -> str:
+    from click.testing import CliRunner
+
+    from qresource.cli import cli
+
+    result = CliRunner(env={"COLUMNS": str(WIDTH), "QRESOURCE_DEBUG": None}).invoke(cli, argv)
+    text = result.stdout
+    if result.exit_code != 0:
+        message = " ".join(str(result.exception or result.stderr).split())
+        text += f"qresource: error: {message}\n"
+    lines = text.rstrip().splitlines()
+    if keep_lines is not None and len(lines) > keep_lines:
+        lines = lines[:keep_lines] + ["..."]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def refresh_guide(path: Path = GUIDE_PATH) -> Path:
+    """Rerun every ``<!-- run: ... -->`` example of the guide and write its output below it."""
+    import os
+    import shlex
+    import shutil
+    import tempfile
+
+    from qresource.io import atomic_write_text
+
+    text = Path(path).read_text(encoding="utf-8")
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as scratch:
+        shutil.copytree(DEFAULT_PATH.parent.parent / "circuits", Path(scratch) / "circuits")
+        os.chdir(scratch)
+        try:
+            def replace(match: re.Match) -> str:
+                keep = int(match.group(1)) if match.group(1) else None
+                command = match.group(2).strip()
+                output = _run_example(shlex.split(command)[1:], keep)
+                head = f"<!-- run lines={keep}: {command} -->" if keep else f"<!-- run: {command} -->"
+                return f"{head}\n```text\n$ {command}\n{output}\n```"
+
+            text = _RUN.sub(replace, text)
+        finally:
+            os.chdir(here)
+    return atomic_write_text(path, text)
+
+
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_PATH
-    print(write(target))
+    if "--guide" in sys.argv[1:]:
+        print(refresh_guide())
+    else:
+        target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_PATH
+        print(write(target))
