@@ -1,7 +1,155 @@
-"""``qresource estimate|export|validate qlaci``."""
+"""``qresource estimate|export|validate qlaci``: a thin layer over :mod:`qresource.qlaci`."""
 
-from qresource.cli.app import estimate, export, not_built, validate
+from __future__ import annotations
 
-not_built(estimate, "qlaci", "the QLACI attention primitive")
-not_built(export, "qlaci", "the QLACI attention primitive")
-not_built(validate, "qlaci", "the QLACI attention primitive")
+import json
+from dataclasses import replace
+
+import click
+
+from qresource.cli.app import CONTEXT, estimate, export, validate
+from qresource.cli.output import emit_records
+from qresource.cli.params import IntListType, IntType, OpenUnitInterval
+from qresource.errors import QResourceError
+from qresource.report.physical_options import attach_physical, physical_options
+
+FEATURE_MAPS = ("loader", "multiplexed")
+LOADERS = ("bucket-brigade", "qrom", "qroam")
+
+
+def _circuit_options(command, *, sweep: bool):
+    n_type = IntListType(minimum=2) if sweep else IntType(minimum=2)
+    decorators = [
+        click.option("--preset", type=click.Choice(("prototype",)), default=None,
+                     help="prototype: the paper's N = 16, 4 query + 4 index + 2 kv + 1 out qubits "
+                     "(section 4.5); other options override it."),
+        click.option("--n", "n", type=n_type, default=None,
+                     help="Sequence length N >= 2, a power of two" + (" (list or range: 2**4..2**20)." if sweep else ".")),
+        click.option("--dq", type=IntType(minimum=1), default=None, help="Query qubits q_Q >= 1."),
+        click.option("--kv", type=IntType(minimum=1), default=None, help="Key/value qubits q_KV >= 1."),
+        click.option("--out", type=IntType(minimum=1), default=None, help="Output qubits q_out >= 1."),
+        click.option("--layers", type=IntType(minimum=0), default=None, help="Depth of U_interact and U_score [1]."),
+        click.option("--eps", type=OpenUnitInterval(), default=None,
+                     help="Additive error of every expectation value [1e-2]."),
+        click.option("--delta", type=OpenUnitInterval(), default=None,
+                     help="Failure probability of the whole head [1e-2]."),
+        click.option("--feature-map", type=click.Choice(FEATURE_MAPS), default=None,
+                     help="loader: load b-bit angles, rotate through a phase gradient; "
+                     "multiplexed: uniformly controlled rotations [loader]."),
+        click.option("--loader", type=click.Choice(LOADERS), default=None, help="Data loader [qrom]."),
+        click.option("--connectivity", type=click.Choice(("linear", "all")), default=None,
+                     help="Pairs coupled by the theta and phi layers [linear]."),
+        click.option("--observables", type=click.Choice(("z", "xyz", "all")), default=None,
+                     help="Paulis on the output register: Z each, X/Y/Z each, or all 4^q_out - 1 [z]."),
+        click.option("--shot-method", type=click.Choice(("grouped", "shadows")), default=None,
+                     help="Hoeffding with commuting groups, or classical shadows [grouped]."),
+        click.option("--shot-share", type=OpenUnitInterval(), default=None,
+                     help="Share of eps given to shot noise; the rest to synthesis and loading [0.8]."),
+        click.option("--angle-bits", type=IntType(minimum=3, maximum=64), default=None,
+                     help="Bits per loaded angle [from the loading share of eps]."),
+    ]
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return command
+
+
+def _params(preset, n, **options):
+    from qresource.qlaci.params import PRESETS, QlaciParams
+
+    base = PRESETS[preset] if preset else None
+    given = {k: v for k, v in options.items() if v is not None}
+    if base is None:
+        missing = [f"--{k}" for k in ("dq", "kv", "out") if k not in given]
+        if n is None:
+            missing.insert(0, "--n")
+        if missing:
+            raise QResourceError(f"qlaci: {', '.join(missing)} required (or --preset prototype)")
+        base = QlaciParams(n=2, dq=given["dq"], kv=given["kv"], out=given["out"])
+    return replace(base, **given), n
+
+
+def _sweep_options(command):
+    return _circuit_options(command, sweep=True)
+
+
+def _single_options(command):
+    return _circuit_options(command, sweep=False)
+
+
+@estimate.command("qlaci", context_settings=CONTEXT)
+@_sweep_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object, or a list for a sweep).")
+@physical_options
+def estimate_qlaci(preset, n, as_json, physical, qubit_model, qec, error_budget, **options):
+    """Logical resources of one QLACI shot as a Clifford+T circuit, the error-budget split, the
+    shot budget, and per-head totals in the full-circuit and QRAM-is-free models."""
+    from qresource.qlaci.estimate import estimate_qlaci as api
+
+    params, n_values = _params(preset, n, **options)
+    records = []
+    for value in n_values if n_values is not None else [params.n]:
+        record = api(replace(params, n=value))
+        executions = record.shots["per_head"]["circuit_executions"]
+        attach_physical(record, physical=physical, qubit_model=qubit_model, qec=qec,
+                        error_budget=error_budget, unit=record.logical, repetitions=executions)
+        if physical:
+            record.notes.append(f"physical: one shot repeated {executions} times (N queries x shots per query)")
+        records.append(record)
+    emit_records(records, as_json)
+
+
+@export.command("qlaci", context_settings=CONTEXT)
+@_single_options
+@click.option("--seed", type=IntType(minimum=0), default=0, show_default=True, help="Seed of the random angles.")
+@click.option("--basis", default=None, help="Measurement basis of the output register, one of X/Y/Z per qubit [all Z].")
+@click.option("--no-synthesis", is_flag=True, help="Keep arbitrary rotations as rz/ry instead of Clifford+T words.")
+@click.option("--qasm", "version", type=click.Choice(("2", "3")), required=True, help="OpenQASM version.")
+@click.option("--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
+def export_qlaci(preset, n, seed, basis, no_synthesis, version, output, **options):
+    """Write one QLACI shot (random angles) as OpenQASM: registers query, index, kv, out
+    (little-endian), ancilla; the output register is measured into `result`."""
+    from qresource.qlaci.run import export_qlaci as api
+
+    params, _ = _params(preset, n, **options)
+    if basis is not None and (len(basis) != params.out or set(basis) - set("XYZ")):
+        raise QResourceError(f"--basis needs {params.out} letters from X, Y, Z, got {basis!r}")
+    info = api(params, seed, int(version), output, synthesize=not no_synthesis, basis=basis)
+    counts = info["counts"]
+    click.echo(
+        f"wrote {info['path']}: qlaci N = {info['n']}, {counts['qubits']} qubits, {counts['t']} T, "
+        f"{counts['toffoli']} Toffoli-class, {counts['rotations']} rotations, depth {counts['depth']} "
+        f"({info['seconds']} s)"
+    )
+
+
+@validate.command("qlaci", context_settings=CONTEXT)
+@_single_options
+@click.option("--seed", type=IntType(minimum=0), default=0, show_default=True, help="Seed of the random angles.")
+@click.option("--shots", type=IntType(minimum=0), default=0, show_default=True,
+              help="Also estimate the observables from this many sampled shots.")
+@click.option("--synthesized", is_flag=True,
+              help="Simulate the Clifford+T circuit (agreement within the synthesis budget, not 1e-9).")
+@click.option("--max-memory", type=IntType(minimum=1), default=None,
+              help="Largest statevector in bytes [a quarter of available memory].")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+def validate_qlaci(preset, n, seed, shots, synthesized, max_memory, as_json, **options):
+    """Aer statevector of the circuit against the classical formula c = (1/N) sum_j f(Q, K_j, V_j)
+    for random angles (agreement to 1e-9), optionally with shot-based estimates."""
+    from qresource.qlaci.run import validate_qlaci as api
+
+    params, _ = _params(preset, n, **options)
+    result = api(params, seed, shots, synthesize=synthesized, limit_bytes=max_memory)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    status = "ok" if result["ok"] else "MISMATCH"
+    line = (
+        f"qlaci N = {result['n']}, {result['qubits']} qubits, {result['feature_map']}: simulator vs "
+        f"classical formula max |diff| = {result['max_abs_difference']:.3g} (tolerance "
+        f"{result['tolerance']:.3g}) {status}"
+    )
+    if shots:
+        line += f"; {shots} shots: max error {result['sampling_error']:.3g} (1/sqrt(shots) = {result['sampling_error_scale']:.3g})"
+    click.echo(line)
+    if not result["ok"]:
+        raise QResourceError("qlaci: the simulated circuit does not match the classical formula")

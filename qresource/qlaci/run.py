@@ -1,0 +1,110 @@
+"""Export and validation of small QLACI instances (random angles from a seed)."""
+
+from __future__ import annotations
+
+import time
+from typing import Optional
+
+import numpy as np
+
+from qresource.errors import ResourceLimitError
+from qresource.qlaci.build import build_qlaci, build_shot, plan
+from qresource.qlaci.params import QlaciParams
+from qresource.qlaci.reference import context_vector, per_key_terms, quantized, random_angles
+from qresource.qlaci.shots import observable_labels
+from qresource.qlaci.simulate import exact_expectations, require_simulable, sampled_expectations
+
+# Circuits above this many gates are not flattened for export (hours and gigabytes of QASM).
+MAX_EXPORT_GATES = 20_000_000
+AGREEMENT = 1e-9
+
+
+def _check_exportable(plan_) -> None:
+    from qresource.estimate.logical import logical_counts
+
+    counts = logical_counts(build_shot(plan_), with_depth=False)
+    gates = counts.t + counts.clifford + counts.measurements
+    if gates > MAX_EXPORT_GATES:
+        raise ResourceLimitError(
+            f"qlaci: the circuit at N = {plan_.params.n} has {gates} gates, over the export limit of "
+            f"{MAX_EXPORT_GATES}; use a smaller --n"
+        )
+
+
+def export_qlaci(params: QlaciParams, seed: int, version: int, output: str, *, synthesize: bool = True,
+                 basis: Optional[str] = None) -> dict:
+    """Write one shot (random angles from ``seed``) as OpenQASM: registers ``query``, ``index``,
+    ``kv``, ``out`` (+ ``ancilla``), the output register measured into ``result``."""
+    from qresource.compile.count import circuit_counts
+    from qresource.compile.qasm import write_qasm
+    from qresource.qlaci.simulate import measured_circuit
+
+    start = time.perf_counter()
+    plan_ = plan(params)
+    _check_exportable(plan_)
+    angles = random_angles(plan_.params, seed)
+    qc = measured_circuit(plan_, angles, basis or "Z" * plan_.params.out, synthesize=synthesize)
+    write_qasm(qc, version, output)
+    counts = circuit_counts(qc).as_dict()
+    return {
+        "path": str(output),
+        "n": plan_.params.n,
+        "counts": counts,
+        "synthesised": synthesize,
+        "eps_per_rotation": plan_.eps_rotation,
+        "seconds": round(time.perf_counter() - start, 2),
+    }
+
+
+def validate_qlaci(params: QlaciParams, seed: int = 0, shots: int = 0, *, synthesize: bool = False,
+                   limit_bytes: Optional[int] = None) -> dict:
+    """Aer statevector of the lowered circuit against the classical per-key formula
+    c = (1/N) sum_j f(Q, K_j, V_j), for random angles; optionally shot-based estimates.
+
+    The reference uses the angles the circuit really applies (b-bit loaded angles for the loader
+    feature map). With ``synthesize`` the Clifford+T circuit is simulated and must agree within
+    the synthesis share of the error budget instead of 1e-9.
+    """
+    from qresource.estimate.logical import logical_counts
+
+    start = time.perf_counter()
+    plan_ = plan(params, strict=False)
+    p = plan_.params
+    qubits = logical_counts(build_qlaci(plan_, synthesize=False), with_depth=False).qubits
+    require_simulable(qubits, limit_bytes)
+    angles = random_angles(p, seed)
+    applied = quantized(angles, plan_.angle_bits) if p.feature_map == "loader" else angles
+    labels = observable_labels(p.observables, p.out)
+    reference = context_vector(p, applied, labels)
+    try:
+        simulated = exact_expectations(plan_, angles, labels, synthesize=synthesize, limit_bytes=limit_bytes, seed=seed)
+    except ResourceLimitError:
+        require_simulable(qubits + 64, limit_bytes)  # the lowered circuit was wider than counted
+        raise
+    differences = [abs(simulated[label] - reference[k]) for k, label in enumerate(labels)]
+    tolerance = plan_.budget.eps_synthesis if synthesize else AGREEMENT
+    terms = per_key_terms(p, applied, labels)
+    result = {
+        "primitive": "qlaci",
+        "n": p.n,
+        "qubits": qubits,
+        "feature_map": p.feature_map,
+        "angle_bits": plan_.angle_bits,
+        "seed": seed,
+        "synthesised": synthesize,
+        "observables": labels,
+        "simulated": [simulated[label] for label in labels],
+        "classical_formula": [float(x) for x in reference],
+        "max_abs_difference": float(max(differences)),
+        "tolerance": tolerance,
+        "ok": bool(max(differences) <= tolerance),
+        "per_key_spread": [float(x) for x in terms.max(axis=0) - terms.min(axis=0)],
+    }
+    if shots:
+        estimates = sampled_expectations(plan_, angles, shots, seed)
+        result["shots"] = shots
+        result["sampled"] = [estimates[label] for label in labels]
+        result["sampling_error"] = max(abs(estimates[label] - simulated[label]) for label in labels)
+        result["sampling_error_scale"] = float(1.0 / np.sqrt(shots))
+    result["seconds"] = round(time.perf_counter() - start, 2)
+    return result
