@@ -110,9 +110,10 @@ def _decompose(bloq: Bloq):
 
 
 def _is_relabelling(bloq: Bloq) -> bool:
-    from qualtran.bloqs.bookkeeping import Cast, Join, Partition, Split
+    from qualtran.bloqs.bookkeeping import Cast, Join, Split
+    from qualtran.bloqs.bookkeeping.partition import _PartitionBase  # Partition, Split2, Join2
 
-    return isinstance(bloq, (Split, Join, Partition, Cast))
+    return isinstance(bloq, (Split, Join, _PartitionBase, Cast))
 
 
 def _bloq_signature_kind(bloq: Bloq) -> Optional[str]:

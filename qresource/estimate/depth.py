@@ -67,10 +67,22 @@ def _unit_rows(n: int, size: int, offset: int = 0) -> np.ndarray:
     return rows
 
 
+_CHUNK_ELEMENTS = 1 << 22
+
+
 def _apply(profile: np.ndarray, arrivals: np.ndarray, fresh: np.ndarray) -> np.ndarray:
-    """Max-plus product: outputs[j] = max_i(arrivals'[i] + profile[i, j]), arrivals' = arrivals + fresh row."""
+    """Max-plus product: outputs[j] = max_i(arrivals'[i] + profile[i, j]), arrivals' = arrivals + fresh row.
+
+    Done a block of output columns at a time, so wide registers do not need a cube of memory.
+    """
     stacked = np.vstack([arrivals, fresh[None, :]])
-    out = (profile[:, :, None] + stacked[:, None, :]).max(axis=0)
+    rows, columns = profile.shape
+    width = stacked.shape[1]
+    block = max(1, _CHUNK_ELEMENTS // max(1, rows * width))
+    out = np.empty((columns, width), dtype=np.int64)
+    for start in range(0, columns, block):
+        part = profile[:, start:start + block]
+        out[start:start + block] = (part[:, :, None] + stacked[:, None, :]).max(axis=0)
     return np.maximum(out, NO_PATH)
 
 
@@ -210,7 +222,12 @@ def _compute_profile(bloq: Bloq) -> DepthProfile:
         return _bookkeeping_profile(bloq, kind, n_in, n_out)
     if any(reg.is_symbolic() for reg in bloq.signature):
         raise QResourceError(f"no closed form for the depth of {bloq}, and it is too symbolic to decompose")
-    cbloq = _decompose(bloq)
+    try:
+        cbloq = _decompose(bloq)
+    except QResourceError:
+        raise QResourceError(
+            f"no closed form for the depth of {bloq}, and it cannot be decomposed"
+        ) from None
     return DepthProfile(*_propagate(cbloq, n_in, n_out))
 
 
@@ -227,6 +244,8 @@ def _bookkeeping_profile(bloq: Bloq, kind: str, n_in: int, n_out: int) -> DepthP
 
 
 def _propagate(cbloq, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+    from qresource.compile.flatten import _bloq_signature_kind
+
     size = n_in + 1
     fresh = np.full(size, NO_PATH, dtype=np.int64)
     fresh[-1] = 0
@@ -250,9 +269,21 @@ def _propagate(cbloq, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
         gathered = [_gather_rows(in_soqs[reg.name], rows) for reg in sub.signature.lefts()]
         arr_d = np.vstack([g[0] for g in gathered]) if gathered else np.empty((0, size), np.int64)
         arr_t = np.vstack([g[1] for g in gathered]) if gathered else np.empty((0, size), np.int64)
-        profile = depth_profile(sub)
-        out_d = _apply(profile.depth, arr_d, fresh)
-        out_t = _apply(profile.t_depth, arr_t, fresh)
+        kind = _bloq_signature_kind(sub) if leaf_rule(sub) is None else None
+        if kind == "relabel":  # a permutation of wires: pass the rows through
+            out_d = np.vstack([arr_d, sink_d[None, :]])
+            out_t = np.vstack([arr_t, sink_t[None, :]])
+        elif kind == "allocate":
+            width = sum(_width(r) for r in sub.signature.rights())
+            out_d = np.vstack([np.tile(fresh, (width, 1)), sink_d[None, :]])
+            out_t = out_d.copy()
+        elif kind == "free":  # released wires end where they arrive: only the sink sees them
+            out_d = (arr_d.max(axis=0) if len(arr_d) else sink_d)[None, :]
+            out_t = (arr_t.max(axis=0) if len(arr_t) else sink_t)[None, :]
+        else:
+            profile = depth_profile(sub)
+            out_d = _apply(profile.depth, arr_d, fresh)
+            out_t = _apply(profile.t_depth, arr_t, fresh)
         sink_d = np.maximum(sink_d, out_d[-1])
         sink_t = np.maximum(sink_t, out_t[-1])
         start = 0
