@@ -74,11 +74,15 @@ DEFAULT_CONFIG = ReportConfig()
 
 @dataclass
 class QuantumSeries:
-    """One quantum cost curve: a name, a loader (or None) and a function (n, k, d) -> dict."""
+    """One quantum cost curve: a name, a loader (or None) and a function (n, k, d) -> dict.
+    ``coarse`` series are slow to count (QLACI: a synthesised circuit per point): plots sample
+    them at every other plot point, and the crossover search leaves them out."""
 
     name: str
     loader: str | None
-    evaluate: Callable[[int, int, int], dict[str, Any]]
+    evaluate: Callable[..., dict[str, Any]]
+    coarse: bool = False
+    reads_k: bool = True  # QLACI has no sparsity parameter
 
 
 class Engine:
@@ -107,7 +111,23 @@ class Engine:
         if self.status.get("grover-circuit") is None:
             for loader in self.config.loaders:
                 out.append(QuantumSeries(sources.GROVER_CIRCUIT, loader, self._grover_circuit(loader)))
+        if self.status.get("qlaci") is None:
+            out.append(QuantumSeries(sources.QLACI_FREE, "qrom", self._qlaci("free"), coarse=True, reads_k=False))
+            out.append(QuantumSeries(sources.QLACI_CIRCUIT, "qrom", self._qlaci("full"), coarse=True, reads_k=False))
         return out
+
+    def _qlaci(self, model: str) -> Callable[..., dict[str, Any]]:
+        def evaluate(n: int, k: int, d: int, second_opinion: bool = False) -> dict[str, Any]:
+            def compute():
+                head = sources.qlaci_head(n, d)
+                part = head[model]
+                phys = self.physical(part["unit"], head["executions"], part["unit_t_outside_toffoli"], second_opinion)
+                counts = {"queries": head["queries"], "logical": _scaled(part["unit"], head["executions"])}
+                return {"counts": counts, "physical": phys, "runtime_s": phys["runtime_s"], "classical_flops": 0}
+
+            return self._point(("qlaci", model, n, d, second_opinion), compute)
+
+        return evaluate
 
     def _point(self, key: tuple, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         if key not in self._cache:
@@ -159,6 +179,17 @@ class Engine:
         return point["runtime_s"] + checks
 
 
+def _scaled(unit, times: int):
+    """Totals of ``times`` back-to-back runs of ``unit``: same qubits, counts times ``times``
+    (depths are not computed for these units and stay 0)."""
+    from qresource.record import LogicalCounts
+
+    return LogicalCounts(
+        qubits=unit.qubits, toffoli=times * unit.toffoli, t=times * unit.t, clifford=times * unit.clifford,
+        rotations=times * unit.rotations, measurements=times * unit.measurements, depth=0, t_depth=0,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Tables
 
@@ -175,9 +206,12 @@ def resource_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFrame
     for preset in engine.config.presets:
         for k in engine.config.ks:
             for series in engine.series():
+                if not series.reads_k and k != engine.config.ks[0]:
+                    continue
                 point = series.evaluate(preset.n, k, preset.d, True)
                 progress()
-                row: dict[str, Any] = {"preset": preset.name, "n": preset.n, "d": preset.d, "k": k,
+                row: dict[str, Any] = {"preset": preset.name, "n": preset.n, "d": preset.d,
+                                       "k": k if series.reads_k else None,
                                        "series": series.name, "loader": series.loader or ""}
                 if "error" in point:
                     row["runtime_s"] = None
@@ -197,7 +231,7 @@ def resource_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFrame
                 row["qualtran_physical_qubits"] = second.get("physical_qubits")
                 row["qualtran_runtime_s"] = second.get("runtime_s")
                 rows.append(row)
-    return pd.DataFrame(rows, columns=RESOURCE_COLUMNS)
+    return pd.DataFrame(rows, columns=RESOURCE_COLUMNS, dtype=object)
 
 
 CLASSICAL_COLUMNS = ["preset", "n", "d", "k", "hardware", "naive_s", "half_space_s", "grover_classical_part_s"]
@@ -214,7 +248,7 @@ def classical_table(config: ReportConfig) -> pd.DataFrame:
                     "half_space_s": classical_seconds("half-space", preset.n, preset.d, k, hardware),
                     "grover_classical_part_s": hybrid_classical_seconds(preset.n, preset.d, k, hardware),
                 })
-    return pd.DataFrame(rows, columns=CLASSICAL_COLUMNS)
+    return pd.DataFrame(rows, columns=CLASSICAL_COLUMNS, dtype=object)
 
 
 CROSSOVER_COLUMNS = [
@@ -229,7 +263,7 @@ def crossover_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFram
     ds = sorted({p.d for p in config.presets})
     for d in ds:
         for k in config.ks:
-            for series in engine.series():
+            for series in [s for s in engine.series() if not s.coarse]:
                 for algorithm in ALGORITHMS:
                     for hardware in config.hardware:
                         result = find_crossover(
@@ -252,7 +286,7 @@ def crossover_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFram
                         if series.name == sources.GROVER_QUERY and algorithm == "naive":
                             row.update(_babbush(engine, series, k, d, hardware))
                         rows.append(row)
-    return pd.DataFrame(rows, columns=CROSSOVER_COLUMNS)
+    return pd.DataFrame(rows, columns=CROSSOVER_COLUMNS, dtype=object)
 
 
 def _babbush(engine: Engine, series: QuantumSeries, k: int, d: int, hardware: str) -> dict[str, Any]:
@@ -274,6 +308,12 @@ def _babbush(engine: Engine, series: QuantumSeries, k: int, d: int, hardware: st
 # Plots
 
 
+def _label(series: QuantumSeries) -> str:
+    if series.name in (sources.QLACI_FREE, sources.QLACI_CIRCUIT):
+        return series.name
+    return series.name + (f" ({series.loader})" if series.loader else "")
+
+
 def plot_ns(config: ReportConfig) -> list[int]:
     return [2**e for e in config.plot_exponents]
 
@@ -284,12 +324,13 @@ def runtime_plot(engine: Engine, d: int, hardware: str, progress: Callable[[], N
     ns = plot_ns(config)
     series_data = []
     for series in engine.series():
-        label = series.name + (f" ({series.loader})" if series.loader else "")
+        label = _label(series)
+        xs = ns[::2] if series.coarse else ns
         values = []
-        for n in ns:
+        for n in xs:
             values.append(engine.total_seconds(series, n, k, d, hardware))
             progress()
-        series_data.append((label, ns, values))
+        series_data.append((label, xs, values))
     for algorithm, label in (("naive", "classical naive"), ("half-space", "classical half-space")):
         series_data.append((f"{label} ({hardware})", ns, [classical_seconds(algorithm, n, d, k, hardware) for n in ns]))
     return render.loglog_png(
@@ -308,14 +349,15 @@ def crossover_plot(engine: Engine, d: int, hardware: str) -> bytes:
     ns = plot_ns(config)
     series_data = []
     for series in engine.series():
-        label = series.name + (f" ({series.loader})" if series.loader else "")
+        label = _label(series)
+        xs = ns[::2] if series.coarse else ns
         for algorithm in ALGORITHMS:
             ratios = []
-            for n in ns:
+            for n in xs:
                 quantum = engine.total_seconds(series, n, k, d, hardware)
                 classical = classical_seconds(algorithm, n, d, k, hardware)
                 ratios.append(None if quantum is None else quantum / classical)
-            series_data.append((f"{label} / {algorithm}", ns, ratios))
+            series_data.append((f"{label} / {algorithm}", xs, ratios))
     return render.loglog_png(
         series_data,
         title=f"Quantum / classical runtime (d = {d}, k = {k}, {hardware}); below 1: quantum faster",
@@ -332,9 +374,10 @@ def logical_plot(engine: Engine, d: int) -> bytes:
     ns = plot_ns(config)
     series_data = []
     for series in engine.series():
-        label = series.name + (f" ({series.loader})" if series.loader else "")
+        label = _label(series)
+        xs = ns[::2] if series.coarse else ns
         values = []
-        for n in ns:
+        for n in xs:
             point = series.evaluate(n, k, d) if k <= n else {"error": ""}
             if "error" in point:
                 values.append(None)
@@ -342,7 +385,7 @@ def logical_plot(engine: Engine, d: int) -> bytes:
                 values.append(point["counts"]["unit"].toffoli * point["counts"]["repetitions"])
             else:
                 values.append(point["counts"]["logical"].toffoli)
-        series_data.append((label, ns, values))
+        series_data.append((label, xs, values))
     from qresource.classical.costs import naive_attention_counts
 
     series_data.append(("classical naive", ns, [naive_attention_counts(n, d).flops() for n in ns]))
@@ -420,9 +463,11 @@ def _build(out: Path, config: ReportConfig, engine: Engine, tick: Callable[[], N
 
 def _work_units(engine: Engine) -> int:
     config = engine.config
-    series = len(engine.series())
-    resources = len(config.presets) * len(config.ks) * series
+    resources = len(config.presets) * sum(len(config.ks) if s.reads_k else 1 for s in engine.series())
     ds = len({p.d for p in config.presets})
-    crossovers = ds * len(config.ks) * series * len(ALGORITHMS) * len(config.hardware)
-    plots = len(config.plot_d) * series * len(config.plot_exponents)
+    fine = len([s for s in engine.series() if not s.coarse])
+    crossovers = ds * len(config.ks) * fine * len(ALGORITHMS) * len(config.hardware)
+    plots = len(config.plot_d) * sum(
+        len(config.plot_exponents[::2]) if s.coarse else len(config.plot_exponents) for s in engine.series()
+    )
     return resources + crossovers + plots

@@ -139,6 +139,9 @@ RC_PARAMS = {
 #: Colour and line style per series name, so the same quantity looks the same on every plot.
 STYLES = {
     "Grover attention, query model": ("#1f77b4", "--", "o"),
+    "Grover attention, full circuit (bucket-brigade)": ("#08306b", "-", "s"),
+    "Grover attention, full circuit (qrom)": ("#17becf", "-", "o"),
+    "Grover attention, full circuit (qroam)": ("#9467bd", "-", "^"),
     "Grover attention, full circuit": ("#1f77b4", "-", "s"),
     "QLACI, QRAM-free model": ("#2ca02c", "--", "^"),
     "QLACI, full circuit": ("#2ca02c", "-", "v"),
@@ -172,7 +175,7 @@ def loglog_png(
                 points = [(float(x), float(y)) for x, y in zip(xs, ys) if y is not None and _positive(y)]
                 if not points:
                     continue
-                colour, style, marker = STYLES.get(name, (_FALLBACK_COLOURS[index % len(_FALLBACK_COLOURS)], "-", "o"))
+                colour, style, marker = _style(name, index)
                 axes.plot([p[0] for p in points], [p[1] for p in points], color=colour, linestyle=style, marker=marker, label=name)
             for value, label in hlines:
                 axes.axhline(value, color="#444444", linestyle=":", linewidth=1.0)
@@ -193,6 +196,18 @@ def loglog_png(
         finally:
             plt.close(figure)
     return buffer.getvalue()
+
+
+def _style(name: str, index: int) -> tuple[str, str, str]:
+    """The style of the longest STYLES key that starts ``name``; a ratio against the half-space
+    algorithm (``... / half-space``) is drawn dotted."""
+    keys = [key for key in STYLES if name.startswith(key)]
+    colour, style, marker = (
+        STYLES[max(keys, key=len)] if keys else (_FALLBACK_COLOURS[index % len(_FALLBACK_COLOURS)], "-", "o")
+    )
+    if name.endswith("/ half-space"):
+        style = ":"
+    return colour, style, marker
 
 
 def _positive(value: Any) -> bool:

@@ -66,6 +66,7 @@ def _probe_grover_circuit() -> None:
     from qresource.attention_estimate import Problem, threshold_oracle_factory
 
     threshold_oracle_factory(Problem(n=16, k=1, d=2, bits=4))
+    _tiny(lambda: grover_circuit(16, 1, 2, None, "qrom"), "the full-circuit Grover estimate")
 
 
 def _probe_qlaci() -> None:
@@ -73,6 +74,15 @@ def _probe_qlaci() -> None:
         from qresource.qlaci import estimate  # noqa: F401
     except ImportError:
         raise NotBuiltError("QLACI has no estimate API yet (qresource.qlaci.estimate)") from None
+    _tiny(lambda: qlaci_head(16, 2), "QLACI")
+
+
+def _tiny(evaluate, what: str) -> None:
+    """Evaluate a tiny instance; a failure means the primitive is not usable yet."""
+    try:
+        evaluate()
+    except (QResourceError, NotImplementedError, AttributeError, TypeError, ValueError) as exc:
+        raise NotBuiltError(f"{what} fails on a tiny instance: {' '.join(str(exc).split())[:160]}") from None
 
 
 def _probe_loaders() -> None:
@@ -211,3 +221,59 @@ def loader_sources(bits_axis: str = "bits", default_bits: int | None = None) -> 
             )
         )
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# QLACI
+
+#: How the report sizes a QLACI head from (n, d): angle encoding of the d query features on
+#: q_Q = d qubits (QLACI paper, section 3.2.1), the prototype's q_KV = 2 key/value qubits, and
+#: q_out = d output qubits whose Z expectations form the d-dimensional context vector c_i (all
+#: commuting, measured together); one interaction and one score layer; eps = delta = 1e-2.
+QLACI_KV = 2
+QLACI_LAYERS = 1
+QLACI_EPS = 1e-2
+QLACI_DELTA = 1e-2
+
+
+def qlaci_params(n: int, d: int):
+    from qresource.qlaci.params import QlaciParams
+
+    return QlaciParams(n=n, dq=d, kv=QLACI_KV, out=d, layers=QLACI_LAYERS, eps=QLACI_EPS, delta=QLACI_DELTA)
+
+
+@functools.lru_cache(maxsize=256)
+def qlaci_head(n: int, d: int) -> dict[str, Any]:
+    """One shot as the unit, run n x shots_per_query times, in both of QLACI's models.
+
+    Counts come from the QLACI modules (plan, shot bloq, data-access tally); depth is not
+    needed for a physical estimate and is not computed. The QRAM-free unit is the shot with the
+    coherent data access's Toffolis and T gates removed, as ``qresource.qlaci.estimate.per_head``
+    removes them; its qubit count is left as the full shot's (an upper bound).
+    """
+    from dataclasses import replace
+
+    from qresource.estimate.logical import logical_counts
+    from qresource.estimate.physical import bare_t_count
+    from qresource.qlaci.build import build_qlaci, build_shot, plan
+    from qresource.qlaci.estimate import data_access_tally
+
+    params = qlaci_params(n, d)
+    if params.feature_map != "loader":
+        raise QResourceError("the report's QLACI heads use the loader feature map")
+    plan_ = plan(params)
+    shot = build_shot(plan_)
+    counts = logical_counts(shot, with_depth=False)
+    counts = replace(counts, measurements=counts.measurements + params.out)  # the final Z readout
+    bare_t = bare_t_count(shot)
+    access_t, access_toffoli = data_access_tally(plan_)
+    access_bare_t = 2 * bare_t_count(build_qlaci(plan_).loader)  # load and unload
+    free = replace(counts, t=counts.t - access_t, toffoli=counts.toffoli - access_toffoli)
+    executions = n * plan_.shots.shots_per_query
+    return {
+        "queries": n,
+        "shots_per_query": plan_.shots.shots_per_query,
+        "executions": executions,
+        "full": {"unit": counts, "unit_t_outside_toffoli": bare_t, "logical_total_toffoli": executions * counts.toffoli},
+        "free": {"unit": free, "unit_t_outside_toffoli": bare_t - access_bare_t, "logical_total_toffoli": executions * free.toffoli},
+    }
