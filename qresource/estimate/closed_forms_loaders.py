@@ -121,40 +121,54 @@ def qubit_expression(kind: str) -> sympy.Expr:
 
 
 def _qrom_depth(items, width_ones):
-    """Depth and T-depth of Qualtran's QROM over ``items`` words (exact at powers of two >= 4)."""
+    """Depth and T-depth of Qualtran's QROM over ``items`` words holding ``width_ones`` 1-bits."""
     return (
-        sympy.Piecewise((2 + width_ones, sympy.Eq(items, 2)), (sympy.Rational(53, 4) * items - 23 + width_ones, True)),
-        sympy.Piecewise((0, sympy.Eq(items, 2)), (sympy.Rational(3, 2) * items - 2, True)),
+        sympy.Piecewise((2 + width_ones, sympy.Eq(items, 2)), (13 * items - 23 + width_ones, True)),
+        sympy.Piecewise((0, sympy.Eq(items, 2)), (items - 1, True)),
     )
 
 
+def _swap_with_zero_depth() -> tuple[sympy.Expr, sympy.Expr]:
+    """Qualtran's SwapWithZero over 2^k registers of b bits: k levels of approximate
+    controlled swaps (about 25 layers each); the top selection bit controls 2^(k-1) b-bit swaps
+    one after another."""
+    return (25 * k - 1 + 2 ** (k - 1) * b, 4 * k)
+
+
 def depth_expressions(kind: str) -> tuple[sympy.Expr, sympy.Expr]:
-    """(depth, T-depth) under the ASAP schedule of the lowered circuit (docs/loaders.md)."""
+    """(depth, T-depth) under the ASAP schedule of the lowered circuit, every temporary qubit a
+    fresh wire (the definition of :mod:`qresource.estimate.depth`); docs/loaders.md derives them.
+    Exact for the bucket brigade (all bits 1) and QROM; for QROAM exact when k = 0 and an upper
+    bound (its five parts run one after another) when k >= 1."""
     n, P = address_width(), _leaves_p()
     if kind == "bucket-brigade":
+        # A lone word in the right half of the tree (N = P/2 + 1) shortens the critical path.
+        lone_right_word = sympy.And(sympy.Eq(N, P / 2 + 1), n >= 2)
         depth = sympy.Piecewise(
             (sympy.Max(b + 9, 2 * b + 6), sympy.Eq(n, 1)),
+            (16 * n - 10 + 2 * sympy.Max(b, 2) - sympy.Piecewise((1, sympy.Eq(b, 1)), (0, True)),
+             lone_right_word),
             (16 * n - 9 + 2 * sympy.Max(b, 2), True),
         )
         t_depth = sympy.Piecewise((0, sympy.Eq(n, 1)), (n, True))
         return depth, t_depth
     if kind == "qrom":
-        return _qrom_depth(P, W)
+        return _qrom_depth(N, W)
     if kind == "qroam":
-        blocks_p = 2 ** (n - k)
-        qrom_depth, qrom_t_depth = _qrom_depth(blocks_p, W)
+        M = _blocks()
+        qrom_depth, qrom_t_depth = _qrom_depth(M, W)
         swap_depth, swap_t_depth = _swap_with_zero_depth()
         return (
-            2 * qrom_depth + 2 * swap_depth + 1,
-            2 * qrom_t_depth + 2 * swap_t_depth,
+            sympy.Piecewise(
+                # k = 0: QROM, CNOT copy, QROM; the copy hides inside the QROMs' schedules
+                (2 * qrom_depth, sympy.And(sympy.Eq(k, 0), sympy.Eq(M, 2))),
+                (2 * qrom_depth - 1, sympy.Eq(k, 0)),
+                (2 * qrom_depth + 2 * swap_depth + 1, True),
+            ),
+            sympy.Piecewise((sympy.Max(2 * qrom_t_depth - 1, 0), sympy.Eq(k, 0)),
+                            (2 * qrom_t_depth + 2 * swap_t_depth, True)),
         )
     raise ValueError(f"unknown loader {kind!r}")
-
-
-def _swap_with_zero_depth() -> tuple[sympy.Expr, sympy.Expr]:
-    """Upper bound on Qualtran's SwapWithZero over 2^k registers of b bits: k levels of
-    approximate controlled swaps, each CSwapApprox template run b times on one control."""
-    return (k * (26 * b + 2), 4 * k * b)
 
 
 # --- numbers ---------------------------------------------------------------------------------

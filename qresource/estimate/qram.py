@@ -98,11 +98,16 @@ def estimate_qram(kind: str, n_words: int, bits: int, data: Optional[Sequence[in
     notes = []
     width = max(1, (int(n_words) - 1).bit_length())
     if n_words != 2**width:
-        notes.append(
-            f"N = {n_words} is not a power of two: addresses are {width} bits and words "
-            f"{n_words}..{2**width - 1} read as 0"
-            + (" (the routing tree is padded to 2^%d leaves)" % width if kind == "bucket-brigade" else "")
-        )
+        if kind == "bucket-brigade":
+            notes.append(
+                f"N = {n_words} is not a power of two: the routing tree is padded to 2^{width} "
+                f"leaves and addresses {n_words}..{2**width - 1} read the word 0"
+            )
+        else:
+            notes.append(
+                f"N = {n_words} is not a power of two: addresses are {width} bits, of which "
+                f"{n_words}..{2**width - 1} lie outside the table"
+            )
     if kind == "qroam":
         params["block_size"] = 2**bloq.log_block_size
         notes.append(
