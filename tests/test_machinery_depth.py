@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import attrs
-import numpy as np
 import pytest
 from qualtran import Bloq, BloqBuilder, QUInt, Signature
 from qualtran.bloqs.arithmetic import Add
-from qualtran.bloqs.basic_gates import CNOT, TGate, Toffoli
+from qualtran.bloqs.basic_gates import TGate, Toffoli
 from qualtran.bloqs.mcmt import And
 from qualtran.resource_counting import get_cost_value
 

@@ -66,10 +66,6 @@ class LeafProgram:
     ops: list = field(default_factory=list)
     n_wires: int = 0
 
-    def new_wire(self) -> int:
-        self.n_wires += 1
-        return self.n_wires - 1
-
     @property
     def toffoli_class(self) -> int:
         return sum(op[0].toffoli_class for op in self.ops if isinstance(op[0], LeafRule))

@@ -224,17 +224,19 @@ def _leaf_rule(bloq: Bloq) -> Optional[LeafRule]:
                         classical=("fanout",))
     if isinstance(bloq, (GlobalPhase, Identity)):
         return LeafRule("identity", regs, (), classical=("phase",))
-    if isinstance(bloq, Rz):
-        return _rotation_rule(bloq, regs, "z", float(bloq.angle))
-    if isinstance(bloq, ZPowGate):
-        return _rotation_rule(bloq, regs, "z", math.pi * float(bloq.exponent))
-    if isinstance(bloq, (Rx, XPowGate)):
-        angle = float(bloq.angle) if isinstance(bloq, Rx) else math.pi * float(bloq.exponent)
-        return _rotation_rule(bloq, regs, "x", angle)
-    if isinstance(bloq, (Ry, YPowGate)):
-        angle = float(bloq.angle) if isinstance(bloq, Ry) else math.pi * float(bloq.exponent)
-        return _rotation_rule(bloq, regs, "y", angle)
+    for axis, by_angle, by_exponent in (("z", Rz, ZPowGate), ("x", Rx, XPowGate), ("y", Ry, YPowGate)):
+        if isinstance(bloq, by_angle):
+            return _rotation_rule(bloq, regs, axis, _concrete(bloq.angle, bloq))
+        if isinstance(bloq, by_exponent):
+            return _rotation_rule(bloq, regs, axis, math.pi * _concrete(bloq.exponent, bloq))
     return None
+
+
+def _concrete(value, bloq) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise QResourceError(f"{bloq} has a symbolic angle; give a number to lower it") from None
 
 
 _CLASSICAL_SINGLE = {"x": ("x", 0), "z": ("phase",), "y": ("x", 0)}
