@@ -31,7 +31,7 @@ from typing import Optional
 import numpy as np
 from qualtran import Bloq, LeftDangle, Side, Soquet
 
-from qresource.compile.lowering import LeafRule, leaf_rule
+from qresource.compile.lowering import LeafRule, gate_duration, leaf_rule, template_depth
 from qresource.errors import QResourceError
 
 ALLOC = "alloc"
@@ -323,8 +323,6 @@ def _fresh_schedule_windows(prog: LeafProgram) -> dict[int, tuple[int, int, int,
     """For every temporary wire: (latest start, latest T-start, end, T-end) in the ASAP schedule
     with fresh wires, where *latest start* is when its preparation (the single-qubit gates
     before its first multi-qubit gate) must begin at the latest for that gate to start on time."""
-    from qresource.estimate.depth import _t_weight, _template_scalar_depth, _unit_weight
-
     ready = [0] * prog.n_wires
     t_ready = [0] * prog.n_wires
     prep = {}  # wire -> (layers, T layers) of single-qubit gates before its first multi-qubit gate
@@ -344,11 +342,11 @@ def _fresh_schedule_windows(prog: LeafProgram) -> dict[int, tuple[int, int, int,
             if gate_op[0] == "if":
                 key = id(gate_op)
                 if key not in block_cache:
-                    block_cache[key] = (_template_scalar_depth(gate_op[2], _unit_weight),
-                                        _template_scalar_depth(gate_op[2], _t_weight))
+                    block_cache[key] = (template_depth(gate_op[2]),
+                                        template_depth(gate_op[2], t_only=True))
                 duration, t_duration = block_cache[key]
             else:
-                duration, t_duration = 1, _t_weight(gate_op[0])
+                duration, t_duration = 1, gate_duration(gate_op[0], t_only=True)
             start = max(ready[q] for q in qubits)
             t_start = max(t_ready[q] for q in qubits)
             if len(qubits) > 1:

@@ -94,6 +94,26 @@ def template_counts(template) -> dict[str, int]:
     return counts
 
 
+def gate_duration(name: str, t_only: bool = False) -> int:
+    """Layers one template gate lasts: 1 each, or for T-depth 1 for T/T-dagger and 0 otherwise."""
+    if t_only:
+        return 1 if name in T_GATES else 0
+    return 1
+
+
+def template_depth(template, t_only: bool = False) -> int:
+    """ASAP depth (or T-depth) of a template from time 0; an if-block lasts its body's depth."""
+    ready: dict[int, int] = {}
+    end = 0
+    for op in template:
+        duration = template_depth(op[2], t_only) if op[0] == "if" else gate_duration(op[0], t_only)
+        start = max(ready.get(q, 0) for q in op[1])
+        for q in op[1]:
+            ready[q] = start + duration
+        end = max(end, start + duration)
+    return end
+
+
 # --- templates -------------------------------------------------------------------------------
 
 def _toffoli_ops(a: int, b: int, c: int) -> tuple:

@@ -38,7 +38,7 @@ import numpy as np
 from qualtran import Bloq, LeftDangle, Side, Soquet
 from qualtran.resource_counting import CostKey
 
-from qresource.compile.lowering import T_GATES, LeafRule, leaf_rule
+from qresource.compile.lowering import LeafRule, gate_duration, leaf_rule, template_depth
 from qresource.errors import QResourceError
 
 NO_PATH = -(1 << 60)
@@ -100,7 +100,7 @@ def _template_profile(template, n_qubits: int, inputs: list[int], outputs: list[
     for op in template:
         qubits = op[1]
         if op[0] == "if":
-            duration = _template_scalar_depth(op[2], weight)
+            duration = template_depth(op[2], t_only=weight is _t_weight)
         else:
             duration = weight(op[0])
         start = arrival[qubits[0]]
@@ -116,24 +116,12 @@ def _template_profile(template, n_qubits: int, inputs: list[int], outputs: list[
     return np.stack(columns + [sink], axis=1)
 
 
-def _template_scalar_depth(template, weight) -> int:
-    ready: dict[int, int] = {}
-    end = 0
-    for op in template:
-        duration = _template_scalar_depth(op[2], weight) if op[0] == "if" else weight(op[0])
-        start = max(ready.get(q, 0) for q in op[1])
-        for q in op[1]:
-            ready[q] = start + duration
-        end = max(end, start + duration)
-    return end
-
-
-def _unit_weight(_name: str) -> int:
-    return 1
+def _unit_weight(name: str) -> int:
+    return gate_duration(name)
 
 
 def _t_weight(name: str) -> int:
-    return 1 if name in T_GATES else 0
+    return gate_duration(name, t_only=True)
 
 
 def leaf_profile(rule: LeafRule) -> DepthProfile:
