@@ -58,6 +58,18 @@ def test_qrom_and_qroam_on_every_address(words):
         assert np.array_equal(out["selection"], address)
 
 
+def test_signed_registers_in_twos_complement():
+    from qualtran import QInt
+    from qualtran.bloqs.arithmetic import Negate
+
+    bloq = Negate(QInt(4))
+    values = np.arange(-8, 8)
+    out = simulate(bloq, {"x": values})
+    assert out["x"].tolist() == [-8] + list(range(7, -8, -1))  # -(-8) wraps to -8 in 4 bits
+    with pytest.raises(QResourceError, match="signed"):
+        simulate(bloq, {"x": np.array([8])})
+
+
 def test_inputs_wider_than_64_bits_are_exact():
     bloq = Add(QUInt(70))
     a = np.array([2**69 + 5, 2**70 - 1], dtype=object)

@@ -48,6 +48,7 @@ class RegisterWires:
     shape: tuple[int, ...]
     inputs: list[int]
     outputs: list[int]
+    signed: bool = False  # two's complement (QInt, signed QFxp)
 
     @property
     def width(self) -> int:
@@ -285,7 +286,8 @@ def leaf_program(bloq: Bloq, *, rules=leaf_rule) -> LeafProgram:
         if reg.is_symbolic():
             raise QResourceError(f"cannot flatten {bloq}: register {reg.name} has a symbolic size")
         entry = RegisterWires(reg.name, reg.side, int(reg.bitsize),
-                              tuple(int(s) for s in reg.shape), [], [])
+                              tuple(int(s) for s in reg.shape), [], [],
+                              signed=_is_signed(reg.dtype))
         if reg.side & Side.LEFT:
             entry.inputs = list(range(prog.n_wires, prog.n_wires + entry.width))
             prog.n_wires += entry.width
@@ -295,6 +297,12 @@ def leaf_program(bloq: Bloq, *, rules=leaf_rule) -> LeafProgram:
     for entry, wires in zip([e for e in registers if e.side & Side.RIGHT], out):
         entry.outputs = list(wires)
     return prog
+
+
+def _is_signed(dtype) -> bool:
+    from qualtran import QInt
+
+    return isinstance(dtype, QInt) or bool(getattr(dtype, "signed", False))
 
 
 def little_endian_positions(bitsize: int, shape: tuple[int, ...]) -> list[int]:

@@ -49,7 +49,8 @@ def _unpack(word_vector: np.ndarray, count: int) -> np.ndarray:
     return np.unpackbits(word_vector.view(np.uint8), bitorder="little")[:count].astype(bool)
 
 
-def _input_bits(values: np.ndarray, bitsize: int, shape: tuple[int, ...], count: int):
+def _input_bits(values: np.ndarray, bitsize: int, shape: tuple[int, ...], count: int,
+                signed: bool = False):
     """Per Qualtran bit position (most significant first, elements in order), a bool vector."""
     values = np.asarray(values)
     if values.shape != (count,) + tuple(shape):
@@ -57,6 +58,13 @@ def _input_bits(values: np.ndarray, bitsize: int, shape: tuple[int, ...], count:
             f"expected input values of shape {(count,) + tuple(shape)}, got {values.shape}"
         )
     flat = values.reshape(count, -1)
+    if signed:
+        as_ints = [int(v) for v in flat.reshape(-1)]
+        half = 1 << (bitsize - 1)
+        if any(not -half <= v < half for v in as_ints):
+            raise QResourceError(f"an input value does not fit in {bitsize} signed bits")
+        flat = np.array([v % (1 << bitsize) for v in as_ints],
+                        dtype=object if bitsize > 62 else np.int64).reshape(flat.shape)
     out = []
     for element in range(flat.shape[1]):
         column = flat[:, element]
@@ -87,7 +95,7 @@ def run_program(prog: LeafProgram, inputs: Mapping[str, np.ndarray], count: int)
             continue
         if entry.name not in inputs:
             raise QResourceError(f"missing input values for register '{entry.name}'")
-        bits = _input_bits(inputs[entry.name], entry.bitsize, entry.shape, count)
+        bits = _input_bits(inputs[entry.name], entry.bitsize, entry.shape, count, entry.signed)
         for wire, vector in zip(entry.inputs, bits):
             state[wire] = _pack(vector, words)
     unknown = set(inputs) - {e.name for e in prog.registers if e.side & Side.LEFT}
@@ -111,7 +119,10 @@ def run_program(prog: LeafProgram, inputs: Mapping[str, np.ndarray], count: int)
         if not entry.side & Side.RIGHT:
             continue
         bit_vectors = [_unpack(state[w], count) for w in entry.outputs]
-        outputs[entry.name] = _assemble(bit_vectors, entry.bitsize, entry.shape, count)
+        values = _assemble(bit_vectors, entry.bitsize, entry.shape, count)
+        if entry.signed:
+            values = np.where(values >= (1 << (entry.bitsize - 1)), values - (1 << entry.bitsize), values)
+        outputs[entry.name] = values
     return outputs
 
 
@@ -189,7 +200,9 @@ def simulate(bloq: Bloq, inputs: Mapping[str, np.ndarray], *,
     """Run ``bloq`` on every basis input at once.
 
     ``inputs`` maps each input register's name to an integer array with one entry per basis
-    input (shape ``(count,) + register.shape`` for a register of shape ``register.shape``).
+    input (shape ``(count,) + register.shape`` for a register of shape ``register.shape``):
+    unsigned for ``QUInt``/``BQUInt``/``QAny``/``QBit``, two's complement for ``QInt`` and
+    signed ``QFxp`` (whose values are the raw integers, value x 2^num_frac).
     Returns the output registers' values in the same form. Raises ``QResourceError`` if any
     temporary qubit is left other than |0> or a leaf is not classical.
     """
