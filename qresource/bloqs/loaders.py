@@ -181,7 +181,8 @@ def loader_metric(kind: str, n: int, bits: int, metric: str) -> int:
 
     counts = loader_counts(kind, n, bits)
     if metric == "toffoli":
-        return counts["toffoli"]
+        # Toffoli-class gates plus the T gates outside them (QROAM's swaps) at 4 T per Toffoli
+        return counts["toffoli"] + -(-(counts["t"] - 4 * counts["toffoli"]) // 4)
     if metric == "qubits":
         return counts["qubits"]
     if metric == "depth":
