@@ -96,43 +96,53 @@ def settings_for(labels: list[str]) -> dict[str, list[str]]:
     return {basis.replace("I", "Z"): members for basis, members in groups.items()}
 
 
-def sample_outcomes(plan_: QlaciPlan, angles: QlaciAngles, basis: str, shots: int, seed: int,
-                    limit_bytes: Optional[int] = None) -> np.ndarray:
-    """``shots`` measured output bit-vectors (rows; column k is out[k]) for one basis."""
-    from qiskit import transpile
-    from qiskit_aer import AerSimulator
+class OutcomeSampler:
+    """Samples the measured output register of one shot circuit (lowered and compiled once)."""
 
-    from qresource.verify.statevector import check_statevector_size
+    def __init__(self, plan_: QlaciPlan, angles: QlaciAngles, basis: str, limit_bytes: Optional[int] = None):
+        from qiskit import transpile
+        from qiskit_aer import AerSimulator
 
-    qc = measured_circuit(plan_, angles, basis)
-    check_statevector_size(qc.num_qubits, limit_bytes)
-    simulator = AerSimulator(method="statevector", seed_simulator=seed)
-    job = simulator.run(transpile(qc, simulator, optimization_level=0), shots=shots, memory=True)
-    memory = job.result().get_memory()
-    order = [reg.name for reg in qc.cregs][::-1]  # Qiskit writes the last register first
-    chunk = order.index("result")
-    rows = []
-    for word in memory:
-        bits = word.split(" ")[chunk]
-        rows.append([int(bits[-1 - k]) for k in range(plan_.params.out)])
-    return np.array(rows, dtype=np.int8)
+        from qresource.verify.statevector import check_statevector_size
+
+        qc = measured_circuit(plan_, angles, basis)
+        check_statevector_size(qc.num_qubits, limit_bytes)
+        self.out = plan_.params.out
+        self.simulator = AerSimulator(method="statevector")
+        self.compiled = transpile(qc, self.simulator, optimization_level=0)
+        order = [reg.name for reg in qc.cregs][::-1]  # Qiskit writes the last register first
+        self.chunk = order.index("result")
+
+    def counts(self, shots: int, seed: int) -> dict[tuple[int, ...], int]:
+        """Outcome counts keyed by (bit of out[0], bit of out[1], ...)."""
+        raw = self.simulator.run(self.compiled, shots=shots, seed_simulator=seed).result().get_counts()
+        counts: dict[tuple[int, ...], int] = {}
+        for word, times in raw.items():
+            bits = word.split(" ")[self.chunk]
+            key = tuple(int(bits[-1 - k]) for k in range(self.out))
+            counts[key] = counts.get(key, 0) + times
+        return counts
 
 
-def estimate_from_outcomes(outcomes: np.ndarray, label: str) -> float:
+def estimate_from_counts(counts: dict[tuple[int, ...], int], label: str) -> float:
     """Mean of prod_{k: label[k] != I} (-1)^{bit k} over the shots."""
-    mask = np.array([c != "I" for c in label])
-    parity = outcomes[:, mask].sum(axis=1) % 2
-    return float(np.mean(1 - 2 * parity))
+    total = sum(counts.values())
+    signed = 0
+    for key, times in counts.items():
+        parity = sum(bit for bit, letter in zip(key, label) if letter != "I") % 2
+        signed += (1 - 2 * parity) * times
+    return signed / total
 
 
 def sampled_expectations(plan_: QlaciPlan, angles: QlaciAngles, shots: int, seed: int = 0,
                          labels: Optional[list[str]] = None) -> dict[str, float]:
+    """Estimates of the observables from ``shots`` shots per measurement setting."""
     labels = labels or observable_labels(plan_.params.observables, plan_.params.out)
     estimates = {}
     for k, (basis, members) in enumerate(sorted(settings_for(labels).items())):
-        outcomes = sample_outcomes(plan_, angles, basis, shots, seed + k)
+        counts = OutcomeSampler(plan_, angles, basis).counts(shots, seed + k)
         for label in members:
-            estimates[label] = estimate_from_outcomes(outcomes, label)
+            estimates[label] = estimate_from_counts(counts, label)
     return estimates
 
 
