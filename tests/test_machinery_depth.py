@@ -117,3 +117,24 @@ def test_registered_rule_and_missing_closed_form():
     register_depth_rule(_Foreign, lambda bloq: (10 * bloq.n, bloq.n))
     assert get_cost_value(_Foreign(4), DepthCost()) == 40
     assert get_cost_value(_Foreign(4), TDepthCost()) == 4
+
+
+def test_allocation_after_work_keeps_depth_and_t_depth_apart():
+    """Allocate after three layers of H: the fresh wire starts at 0 in both schedules, and the
+    T-depth stays 0 (no T gate anywhere) while the depth is 3 H + 2 CNOT = 5."""
+    from qualtran import QBit
+    from qualtran.bloqs.basic_gates import CNOT, Hadamard
+    from qualtran.bloqs.bookkeeping import Allocate, Free
+
+    builder = BloqBuilder()
+    q = builder.add_register("q", 1)
+    for _ in range(3):
+        q = builder.add(Hadamard(), q=q)
+    ancilla = builder.add(Allocate(QBit()))
+    for _ in range(2):
+        q, ancilla = builder.add(CNOT(), ctrl=q, target=ancilla)
+    builder.add(Free(QBit()), reg=ancilla)
+    bloq = builder.finalize(q=q)
+    assert (get_cost_value(bloq, DepthCost()), get_cost_value(bloq, TDepthCost())) == (5, 0)
+    counts = circuit_counts(to_circuit(bloq, ancillas="fresh"))
+    assert (counts.depth, counts.t_depth) == (5, 0)

@@ -264,7 +264,7 @@ def _propagate(cbloq, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
         elif kind == "allocate":
             width = sum(_width(r) for r in sub.signature.rights())
             out_d = np.vstack([np.tile(fresh, (width, 1)), sink_d[None, :]])
-            out_t = out_d.copy()
+            out_t = np.vstack([np.tile(fresh, (width, 1)), sink_t[None, :]])
         elif kind == "free":  # released wires end where they arrive: only the sink sees them
             out_d = (arr_d.max(axis=0) if len(arr_d) else sink_d)[None, :]
             out_t = (arr_t.max(axis=0) if len(arr_t) else sink_t)[None, :]
