@@ -25,7 +25,7 @@ from qresource.qlaci.simulate import (
     [
         (PROTOTYPE.with_(feature_map="multiplexed", observables="xyz"), 0),
         (PROTOTYPE.with_(feature_map="multiplexed", layers=2, connectivity="all"), 5),
-        (QlaciParams(n=4, dq=1, kv=1, out=2, angle_bits=4, observables="all"), 1),
+        (QlaciParams(n=4, dq=1, kv=1, out=2, angle_bits=3, observables="all"), 1),
         (QlaciParams(n=8, dq=2, kv=1, out=1, layers=2, angle_bits=3, connectivity="all", observables="xyz"), 2),
     ],
 )
