@@ -180,3 +180,21 @@ def test_uncountable_gate_is_one_line_error():
         logical_counts(CHadamard())
     with pytest.raises(QResourceError, match="cannot flatten"):
         to_circuit(CHadamard())
+
+
+@pytest.mark.parametrize("kind", ["bucket-brigade", "qrom", "qroam"])
+def test_project_loaders_hierarchical_equals_flattened(kind):
+    """The machinery on the project's own loaders: gate counts and width from the call graph,
+    the exact longest-path depth of the decomposition, against the flattened circuits."""
+    from qresource.bloqs.loaders import make_loader
+    from qresource.estimate.depth import decomposition_depths
+
+    data = [6, 0, 1, 1, 7, 2, 5]
+    bloq = make_loader(kind, len(data), 3, data)
+    logical = logical_counts(bloq, with_depth=False)
+    reused = circuit_counts(to_circuit(bloq))
+    scheduled = circuit_counts(to_circuit(bloq, ancillas="schedule"))
+    for key in GATE_KEYS:
+        assert getattr(logical, key) == getattr(reused, key) == getattr(scheduled, key), key
+    assert logical.qubits == reused.qubits
+    assert decomposition_depths(bloq) == (scheduled.depth, scheduled.t_depth)

@@ -219,6 +219,22 @@ def _compute_profile(bloq: Bloq) -> DepthProfile:
     return DepthProfile(*_propagate(cbloq, n_in, n_out))
 
 
+def decomposition_depths(bloq: Bloq) -> tuple[int, int]:
+    """(depth, T-depth) of ``bloq`` by the longest path over its own decomposition, ignoring
+    any closed form the bloq itself gives (its sub-bloqs' are still used): the reference a
+    closed form is tested against."""
+    from qresource.compile.flatten import _decompose
+
+    rule = leaf_rule(bloq)
+    if rule is not None:
+        profile = leaf_profile(rule)
+        return profile.total_depth, profile.total_t_depth
+    n_in = sum(_width(r) for r in bloq.signature.lefts())
+    n_out = sum(_width(r) for r in bloq.signature.rights())
+    profile = DepthProfile(*_propagate(_decompose(bloq), n_in, n_out))
+    return profile.total_depth, profile.total_t_depth
+
+
 def _bookkeeping_profile(bloq: Bloq, kind: str, n_in: int, n_out: int) -> DepthProfile:
     matrix = np.full((n_in + 1, n_out + 1), NO_PATH, dtype=np.int64)
     if kind == "relabel":
