@@ -58,6 +58,8 @@ def _params(preset, n, **options):
 
     base = PRESETS[preset] if preset else None
     given = {k: v for k, v in options.items() if v is not None}
+    if isinstance(n, int):
+        given["n"] = n
     if base is None:
         missing = [f"--{k}" for k in ("dq", "kv", "out") if k not in given]
         if n is None:
@@ -65,7 +67,7 @@ def _params(preset, n, **options):
         if missing:
             raise QResourceError(f"qlaci: {', '.join(missing)} required (or --preset prototype)")
         base = QlaciParams(n=2, dq=given["dq"], kv=given["kv"], out=given["out"])
-    return replace(base, **given), n
+    return replace(base, **given), n if isinstance(n, list) else None
 
 
 def _sweep_options(command):
