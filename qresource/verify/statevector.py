@@ -146,16 +146,18 @@ def run_circuit_statevector(qc, prepare: Mapping[str, Preparation], *, seed: int
 
 
 def run_bloq_statevector(bloq: Bloq, prepare: Mapping[str, Preparation], *, seed: int = 0,
-                         limit_bytes: Optional[int] = None, tolerance: float = 1e-9) -> StatevectorResult:
+                         limit_bytes: Optional[int] = None, tolerance: float = 1e-9,
+                         ancillas: str = "reuse") -> StatevectorResult:
     """Lower ``bloq`` and run it on Aer from the prepared input state.
 
     ``prepare`` maps register names to: an int (basis value, little-endian), ``"uniform"`` (H on
     every qubit), ``("uniform", n)`` (equal superposition of the values 0..n-1) or an amplitude
     vector of length 2^width. Registers not named start in |0>. The qubit count is checked
-    against the memory guard before anything is built on the simulator.
+    against the memory guard before anything is built on the simulator. ``ancillas`` is the
+    layout policy of ``to_circuit`` (the default reuses released qubits: fewest qubits).
     """
     from qresource.compile.flatten import to_circuit
 
-    qc = to_circuit(bloq)
+    qc = to_circuit(bloq, ancillas=ancillas)
     return run_circuit_statevector(qc, prepare, seed=seed, limit_bytes=limit_bytes,
                                    tolerance=tolerance)
