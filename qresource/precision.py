@@ -248,7 +248,7 @@ def plan_precision(
 
 
 def _plan_ranges(d: int, q_max: Fraction, k_max: Fraction, tau: Fraction, max_bits: int) -> PrecisionPlan:
-    from qresource.bloqs.inner_product import worst_case_accumulator_bits
+    from qresource.bloqs.fixed_point import worst_case_accumulator_bits
 
     if d < 1:
         raise QResourceError(f"d must be at least 1, got {d}")
@@ -332,7 +332,7 @@ def _marks_exactly(instance: Instance, quantised: QuantisedInstance, truth: np.n
 
 
 def _plan_instance(instance: Instance, max_bits: int) -> PrecisionPlan:
-    from qresource.bloqs.inner_product import accumulator_bits_for
+    from qresource.bloqs.fixed_point import accumulator_bits_for
 
     truth = exact_scores_at_least(instance, instance.tau)
     lo, notes = lower_gap_edge(instance)

@@ -20,7 +20,7 @@ from typing import Optional
 
 from attrs import frozen
 
-from qualtran import Bloq, BloqBuilder, DecomposeTypeError, QBit, QUInt, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, QBit, QUInt, Signature, SoquetT
 
 from qresource.bloqs._gate_ops import adjoint_ops, apply_ops, tally_ops
 
@@ -42,7 +42,8 @@ class AtLeastConstant(Bloq):
     Args:
         bitsize: width w of ``x``.
         value: the classical constant (any integer; values outside [1, 2^w - 1] give a constant
-            answer), or None to count the worst case over constants without a decomposition.
+            answer), or None for the worst case over constants, built as c = 2^w - 1 (every carry
+            an AND) so that counts, depth and export of the data-free oracle stay defined.
 
     Registers:
         x: QUInt(w), unchanged. target: one qubit, XORed with the comparison.
@@ -65,9 +66,8 @@ class AtLeastConstant(Bloq):
     @cached_property
     def ops(self) -> list[tuple]:
         """The gate list on qubits ("x", i) (i = 0 least significant), "target", ("carry", i)."""
-        if self.value is None:
-            raise DecomposeTypeError(f"{self} counts the worst case only; give a value to build it")
-        w, c = self.bitsize, self.value
+        w = self.bitsize
+        c = (1 << w) - 1 if self.value is None else self.value
         if c <= 0:
             return [("x", "target")]
         if c >= (1 << w):
@@ -95,15 +95,6 @@ class AtLeastConstant(Bloq):
         return {"x": bb.join(out[::-1], dtype=QUInt(self.bitsize)), "target": wires["target"]}
 
     def build_call_graph(self, ssa):
-        from qualtran.bloqs.basic_gates import CNOT, XGate
-        from qualtran.bloqs.mcmt import And
-
-        if self.value is None:
-            ands = comparator_and_count(self.bitsize, None)
-            # The worst case is c = 2^w - 1 (k = 1): every carry an AND with no X, one CNOT.
-            if ands == 0:
-                return {CNOT(): 1}
-            return {And(): ands, And(uncompute=True): ands, CNOT(): 1}
         return dict(tally_ops(self.ops))
 
     def on_classical_vals(self, x, target):

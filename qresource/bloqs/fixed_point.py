@@ -167,3 +167,80 @@ def largest_frac_bits(values, bits: int, *, floor: int = -1024) -> int | None:
 def is_integral(values: Iterable) -> bool:
     """True when every value is an integer (so that f = 0 represents it exactly if it fits)."""
     return all(exact(v).denominator == 1 for v in values)
+
+
+# --------------------------------------------------------------------------------------------
+# Constants as signed digits: the additions of a shift-and-add product (inner_product.py)
+
+RECODINGS = ("naf", "binary")
+
+def signed_digits(value: int, recoding: str = "naf") -> list[tuple[int, int]]:
+    """(shift, sign) of the non-zero digits of ``value`` = sum sign * 2^shift, lowest first."""
+    if recoding not in RECODINGS:
+        raise ValueError(f"unknown recoding {recoding!r}: choose one of {', '.join(RECODINGS)}")
+    sign = -1 if value < 0 else 1
+    v = abs(int(value))
+    digits = []
+    shift = 0
+    if recoding == "binary":
+        while v:
+            if v & 1:
+                digits.append((shift, sign))
+            v >>= 1
+            shift += 1
+        return digits
+    while v:
+        if v & 1:
+            digit = 2 - (v & 3)  # +1 if v = 1 mod 4, -1 if v = 3 mod 4
+            digits.append((shift, sign * digit))
+            v -= digit
+        v >>= 1
+        shift += 1
+    return digits
+
+
+Term = tuple[int, int, bool]  # (coordinate t, shift l, negative digit)
+
+
+def terms_for(q: Sequence[int], recoding: str = "naf") -> tuple[Term, ...]:
+    """The additions of Q_i . K_j, in the order the circuit performs them (shift, then coordinate)."""
+    terms = [(t, shift, sign < 0) for t, value in enumerate(q) for shift, sign in signed_digits(value, recoding)]
+    return tuple(sorted(terms, key=lambda term: (term[1], term[0])))
+
+
+def worst_case_terms(d: int, bits: int) -> tuple[Term, ...]:
+    """Every digit position 0..b-1 of every coordinate non-zero: the term set of every
+    b-bit signed q (binary or NAF) is a subset, so counts from it bound every Q_i (docs/oracle.md)."""
+    return tuple((t, shift, False) for shift in range(bits) for t in range(d))
+
+
+def partial_sum_bounds(terms: Sequence[Term], bits: int) -> list[int]:
+    """P_m, the largest value the accumulator can hold after each term."""
+    bounds, total = [], 0
+    for _, shift, _ in terms:
+        total += ((1 << bits) - 1) << shift
+        bounds.append(total)
+    return bounds
+
+
+def accumulator_bits(terms: Sequence[Term], bits: int) -> int:
+    """Width of the accumulator: bitlen of the last partial-sum bound (at least 1)."""
+    bounds = partial_sum_bounds(terms, bits)
+    return max(1, bounds[-1].bit_length()) if bounds else 1
+
+
+def accumulator_bits_for(q: Sequence[int], bits: int, recoding: str = "naf") -> int:
+    return accumulator_bits(terms_for(q, recoding), bits)
+
+
+def worst_case_accumulator_bits(d: int, bits: int) -> int:
+    """bitlen(d (2^b - 1)^2): the accumulator of :func:`worst_case_terms`, <= 2b + ceil(log2 d)."""
+    return accumulator_bits(worst_case_terms(d, bits), bits)
+
+
+def score_offset(terms: Sequence[Term], bits: int) -> int:
+    """C with acc = Q_i . K_j + C (module docstring)."""
+    half = 1 << (bits - 1)
+    return sum(((half - 1) if negative else half) << shift for _, shift, negative in terms)
+
+
