@@ -20,11 +20,12 @@ from qresource.estimate.depth import (
 
 
 def test_and_compute_profile_by_hand():
-    """Gidney AND on (c1, c2, fresh t): H t, T t, CX c1>t, CX c2>t, CX t>c1, CX t>c2,
-    T-dag c1 / T-dag c2 / T t, CX t>c1, CX t>c2, H t, S t.  ASAP: c1 enters at layer 3 and the
-    path c1 -> CX(c1,t) -> CX(c2,t) -> CX(t,c2)... is the longest; by hand the target ends at
-    layer 11 from time 0 (H=1, T=2, CX=3, CX=4, CX(t,c1)=5, CX(t,c2)=6, T=7, CX=8, CX=9, H=10,
-    S=11), control 1 at 8 and control 2 at 9."""
+    """Gidney AND on (c1, c2, fresh t), ASAP layers from time 0: H t = 1, T t = 2,
+    CX(c1,t) = 3, CX(c2,t) = 4, CX(t,c1) = 5, CX(t,c2) = 6, T-dag c1 = 6, T-dag c2 = 7,
+    T t = 7, CX(t,c1) = 8, CX(t,c2) = 9, H t = 10, S t = 11. So from the fresh row: c1 ends at
+    8, c2 at 9, t at 11. From input c1 (arriving at 0): its first gate CX(c1,t) would start at 0
+    but must wait for t's preparation only in the fresh row; on its own path c1 -> CX(c1,t) ->
+    CX(c2,t) -> ... -> S t is 9 gates long, so [c1, t] = 9."""
     profile = leaf_profile(leaf_rule(And()))
     depth = profile.depth
     assert depth.shape == (3, 4)  # rows: c1, c2, fresh; columns: c1, c2, t, sink
