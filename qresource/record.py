@@ -90,6 +90,8 @@ class EstimateRecord:
     error_budget: dict[str, Any] | None = None  # qlaci: split of eps between shots, synthesis, loading
     # grover / attention: the find-all schedule behind `queries` (expected totals, per-stage data)
     schedule: dict[str, Any] | None = None
+    # oracle: Toffolis per call by role (loading, inner product, ...) and the precision plan
+    oracle: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

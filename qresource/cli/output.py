@@ -29,7 +29,7 @@ def emit_records(records: Iterable[EstimateRecord], as_json: bool) -> None:
         table.add_column("value", justify="right")
         for key, value in data["params"].items():
             table.add_row(f"param {key}", str(value))
-        for section in ("logical", "registers", "classical", "physical", "schedule", "shots", "error_budget"):
+        for section in ("logical", "registers", "classical", "physical", "schedule", "shots", "error_budget", "oracle"):
             block = data.get(section)
             if not block:
                 continue
