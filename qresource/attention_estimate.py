@@ -167,12 +167,59 @@ class CircuitTotals:
     depth_is_bound: bool
 
 
+#: Cost caches shared by every count this module makes: the stage oracles of one schedule
+#: differ only in their exclusion list, so their loader and inner product are counted once.
+_COST_CACHES: dict[str, dict] = {}
+
+
 @lru_cache(maxsize=4096)
 def _counts(bloq) -> LogicalCounts:
-    """logical_counts, memoised: equal bloqs (frozen attrs) are counted once per process."""
-    from qresource.estimate.logical import logical_counts
+    """``qresource.estimate.logical.logical_counts`` with Qualtran cost caches kept across calls.
 
-    return logical_counts(bloq)
+    Same cost keys (lowered gate counts, Qualtran's QubitCount, our depth and T-depth), so the
+    values are identical (tests compare the two); only the bookkeeping is shared."""
+    from qualtran.resource_counting import QubitCount, get_cost_value
+
+    from qresource.estimate.depth import DepthCost, TDepthCost
+    from qresource.estimate.logical import LoweredGateCost
+
+    _register_worst_case_comparator_depth()
+    if sum(len(cache) for cache in _COST_CACHES.values()) > 200_000:
+        _COST_CACHES.clear()
+    values = {}
+    for name, key in (("gates", LoweredGateCost()), ("qubits", QubitCount()),
+                      ("depth", DepthCost()), ("t_depth", TDepthCost())):
+        values[name] = get_cost_value(bloq, key, costs_cache=_COST_CACHES.setdefault(name, {}))
+    gates = values["gates"]
+    return LogicalCounts(
+        qubits=int(values["qubits"]), toffoli=int(gates.toffoli), t=int(gates.t),
+        clifford=int(gates.clifford), rotations=int(gates.rotations),
+        measurements=int(gates.measurements), depth=int(values["depth"]), t_depth=int(values["t_depth"]),
+    )
+
+
+_COMPARATOR_RULE_REGISTERED = False
+
+
+def _register_worst_case_comparator_depth() -> None:
+    """The shape-only oracle counts its comparator as the worst case over constants,
+    ``AtLeastConstant(w, None)``, which has gate counts but no circuit; its gate counts are those
+    of the constant c = 2^w - 1 (every carry an AND), so its depth and T-depth are taken from
+    that circuit too."""
+    global _COMPARATOR_RULE_REGISTERED
+    if _COMPARATOR_RULE_REGISTERED:
+        return
+    from qresource.bloqs.comparator import AtLeastConstant
+    from qresource.estimate.depth import depth_profile, register_depth_rule
+
+    def worst_case(bloq):
+        if bloq.value is not None:
+            return None
+        profile = depth_profile(AtLeastConstant(bloq.bitsize, (1 << bloq.bitsize) - 1))
+        return profile.total_depth, profile.total_t_depth
+
+    register_depth_rule(AtLeastConstant, worst_case)
+    _COMPARATOR_RULE_REGISTERED = True
 
 
 def _measured(counts: LogicalCounts, index_qubits: int) -> dict:
@@ -183,17 +230,84 @@ def _measured(counts: LogicalCounts, index_qubits: int) -> dict:
     return out
 
 
-def circuit_totals(problem: Problem, schedule, oracle_for: OracleFactory) -> CircuitTotals:
+#: Stages whose oracle excludes at most this many found keys are counted on their own bloq in
+#: full.  Beyond, the gate counts are still exact (the stage oracle's call graph is cheap to
+#: count), the peak qubits are those of the last fully counted oracle (exclusion tests run one
+#: after another, so more of them do not raise the peak), and depth and T-depth are bounded
+#: above by adding every further exclusion test and its uncomputation one after another
+#: (docs/grover.md, section 6); the record then says ``depth_is_upper_bound``.
+EXACT_EXCLUSIONS = 3
+
+
+@lru_cache(maxsize=65536)
+def _gates(bloq) -> dict:
+    from qualtran.resource_counting import get_cost_value
+
+    from qresource.estimate.logical import LoweredGateCost
+
+    tally = get_cost_value(bloq, LoweredGateCost(), costs_cache=_COST_CACHES.setdefault("gates", {}))
+    return {"toffoli": int(tally.toffoli), "t": int(tally.t), "clifford": int(tally.clifford),
+            "rotations": int(tally.rotations), "measurements": int(tally.measurements)}
+
+
+def _exclusion_depths(oracle, first: int) -> tuple[int, int]:
+    """Depth and T-depth of the oracle's exclusion tests beyond the first ``first``, each run
+    twice (compute and uncompute) one after another: an upper bound on what they add."""
+    from qresource.estimate.depth import depth_profile
+
+    depth = t_depth = 0
+    for test in getattr(oracle, "equality_tests", ())[first:]:
+        profile = depth_profile(test)
+        depth += 2 * profile.total_depth
+        t_depth += 2 * profile.total_t_depth
+    return depth, t_depth
+
+
+def _stage_counts(oracle_for: OracleFactory, excluded: int, iterations: int,
+                  exact_up_to: int) -> tuple[LogicalCounts, bool]:
+    """Counts of GroverSearch(oracle excluding ``excluded`` keys, r = ``iterations``), and
+    whether its depth is an upper bound (see ``EXACT_EXCLUSIONS``)."""
+    from qresource.bloqs.grover_iterate import GroverSearch
+
+    if excluded <= exact_up_to:
+        return _counts(GroverSearch(oracle_for(excluded), iterations)), False
+    base = _counts(GroverSearch(oracle_for(exact_up_to), iterations))
+    oracle = oracle_for(excluded)
+    extra_depth, extra_t_depth = _exclusion_depths(oracle, exact_up_to)
+    return LogicalCounts(
+        qubits=base.qubits, **_gates(GroverSearch(oracle, iterations)),
+        depth=base.depth + iterations * extra_depth, t_depth=base.t_depth + iterations * extra_t_depth,
+    ), True
+
+
+def _stage_iterate(oracle_for: OracleFactory, excluded: int, exact_up_to: int) -> tuple[LogicalCounts, bool]:
+    from qresource.bloqs.grover_iterate import GroverIterate
+
+    if excluded <= exact_up_to:
+        return _counts(GroverIterate(oracle_for(excluded))), False
+    base = _counts(GroverIterate(oracle_for(exact_up_to)))
+    oracle = oracle_for(excluded)
+    extra_depth, extra_t_depth = _exclusion_depths(oracle, exact_up_to)
+    return LogicalCounts(
+        qubits=base.qubits, **_gates(GroverIterate(oracle)),
+        depth=base.depth + extra_depth, t_depth=base.t_depth + extra_t_depth,
+    ), True
+
+
+def circuit_totals(problem: Problem, schedule, oracle_for: OracleFactory,
+                   exact_exclusions: int | None = EXACT_EXCLUSIONS) -> CircuitTotals:
     """Expected totals of the find-all schedule, each search costed from its real bloq.
 
     Known k: stage t runs GroverSearch(oracle with k - t excluded, r_t) 1/p_t times in
-    expectation; depth adds up search after search (each search's depth is exact).  Unknown k:
-    a phase with t unfound and a - t excluded makes E[queries_t] iterate calls and E[rounds_t]
-    H layers and measurements; its depth is counted as iterates placed one after another (an
-    upper bound on the as-soon-as-possible depth).
+    expectation, plus the measurement of `index`; depth adds up search after search (each
+    search's depth exact).  Unknown k: a phase with t unfound and a - t excluded makes
+    E[queries_t] iterate calls and E[rounds_t] H layers and measurements; its depth is counted
+    with iterates placed one after another (an upper bound on the as-soon-as-possible depth).
+    ``exact_exclusions``: see ``EXACT_EXCLUSIONS``; None counts every stage on its own bloq.
     """
     from qresource.bloqs.grover_iterate import GroverIterate, GroverSearch
 
+    exact_up_to = 1 << 62 if exact_exclusions is None else exact_exclusions
     m = problem.index_qubits
     sums = {key: _mp(0) for key in LOGICAL_KEYS if key != "qubits"}
     peak = 0
@@ -202,7 +316,8 @@ def circuit_totals(problem: Problem, schedule, oracle_for: OracleFactory) -> Cir
     with mpmath.workdps(40):
         if isinstance(schedule, search.KnownKSchedule):
             for stage in schedule.stages:
-                counts = _counts(GroverSearch(oracle_for(stage.excluded), stage.iterations))
+                counts, bounded = _stage_counts(oracle_for, stage.excluded, stage.iterations, exact_up_to)
+                depth_is_bound = depth_is_bound or bounded
                 if first is None:
                     first = counts
                 peak = max(peak, counts.qubits)
@@ -215,8 +330,8 @@ def circuit_totals(problem: Problem, schedule, oracle_for: OracleFactory) -> Cir
             actual = schedule.actual
             for phase in schedule.phases:
                 excluded = actual - phase.marked
-                iterate = _counts(GroverIterate(oracle_for(excluded)))
-                layer = _counts(GroverSearch(oracle_for(excluded), 0))
+                iterate, _ = _stage_iterate(oracle_for, excluded, exact_up_to)
+                layer = _counts(GroverSearch(oracle_for(0), 0))
                 peak = max(peak, iterate.qubits)
                 per_round = _measured(layer, m)
                 for key in sums:
@@ -235,29 +350,36 @@ def circuit_totals(problem: Problem, schedule, oracle_for: OracleFactory) -> Cir
 def threshold_oracle_factory(problem: Problem, data: dict | None = None) -> OracleFactory:
     """excluded count -> the phase-form ``ThresholdOracle`` of this problem.
 
-    Without an instance the excluded keys are the last indices n-1, n-2, ... (the Toffoli and T
-    counts of an exclusion do not depend on which index it is; its X gates do).  With an
-    instance (``data``: q, K, tau, bits) they are the marked keys in index order.
+    Without an instance the oracle is the shape-only one (worst case over every b-bit Q_i) and
+    the excluded keys are the last indices n-1, n-2, ... (an exclusion's Toffoli and T counts do
+    not depend on which index it is; its X gates do).  With an instance (``data``: q, K, tau,
+    bits) the entries are quantised at the instance's width by the precision planner, which
+    refuses a width that would not mark exactly S_i, and the excluded keys are the marked ones
+    in index order.
     """
-    try:
-        from qresource.bloqs import threshold_oracle
-    except ImportError:
-        from qresource.errors import NotBuiltError
+    from qresource.bloqs.threshold_oracle import ThresholdOracle
 
-        raise NotBuiltError("the threshold oracle is not built yet: no circuit-model estimate") from None
-    build = getattr(threshold_oracle, "phase_oracle_for_search", None)
-    if build is None:
-        from qresource.errors import NotBuiltError
+    bits = problem.bits
+    if bits is None:
+        tau = problem.tau if problem.tau is not None else 2.0 * math.log(problem.n)
+        bits = default_bits(problem.n, problem.d, tau)
+    if data is None:
+        def oracle_for(excluded: int):
+            found = tuple(range(problem.n - 1, problem.n - 1 - excluded, -1))
+            return ThresholdOracle(problem.n, problem.d, bits, loader=problem.loader, form="phase",
+                                   excluded=found)
 
-        raise NotBuiltError("the threshold oracle has no phase form for search yet")
-    marked = marked_indices(data) if data is not None else None
+        return oracle_for
+
+    from qresource.precision import check_width, make_instance
+
+    quantised, _ = check_width(make_instance(data["q"], data["K"], data["tau"]), int(data["bits"]))
+    marked = marked_indices(data)
 
     def oracle_for(excluded: int):
-        if marked is not None:
-            found = tuple(marked[:excluded])
-        else:
-            found = tuple(range(problem.n - 1, problem.n - 1 - excluded, -1))
-        return build(problem, data, found)
+        return ThresholdOracle(problem.n, problem.d, int(data["bits"]), q=quantised.q, keys=quantised.keys,
+                               tau=quantised.threshold, loader=problem.loader, form="phase",
+                               excluded=tuple(marked[:excluded]))
 
     return oracle_for
 
@@ -266,10 +388,9 @@ def iterate_unit(problem: Problem, data: dict | None = None):
     """(counts, bloq) of one Grover iterate with no exclusions: the unit a physical estimate
     repeats once per expected oracle call."""
     from qresource.bloqs.grover_iterate import GroverIterate
-    from qresource.estimate.logical import logical_counts
 
     bloq = GroverIterate(threshold_oracle_factory(problem, data)(0))
-    return logical_counts(bloq), bloq
+    return _counts(bloq), bloq
 
 
 def marked_indices(data: dict) -> list[int]:
