@@ -19,6 +19,20 @@ NS = [2**k for k in range(4, 21)]
 EPSILONS = [1e-2, 1e-3]
 
 
+def _cell(value) -> str:
+    if isinstance(value, float) and value < 1:
+        return f"{value:g}"
+    value = int(value)
+    return f"{value:.3e}" if value >= 10**7 else str(value)
+
+
+def _markdown(frame) -> str:
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    for row in frame.itertuples(index=False):
+        lines.append("| " + " | ".join(_cell(v) for v in row) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feature-map", choices=("loader", "multiplexed"), default="loader")
@@ -27,7 +41,7 @@ def main() -> None:
     frame = sweep(PROTOTYPE.with_(feature_map=args.feature_map), NS, EPSILONS)
     frame["log2_n"] = [n.bit_length() - 1 for n in frame.n]
     columns = ["log2_n", "eps", "qubits", "t_per_shot", "shots_per_query", "head_t_full_circuit", "head_t_qram_free"]
-    print(frame[columns].to_markdown(index=False) if args.markdown else frame[columns].to_string(index=False))
+    print(_markdown(frame[columns]) if args.markdown else frame[columns].to_string(index=False))
     print(f"\nfitted exponent of per-head T in N ({args.feature_map} feature map, q_Q=4, q_KV=2, q_out=1, 1 layer)")
     for eps in EPSILONS:
         part = frame[frame.eps == eps]
