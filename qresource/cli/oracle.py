@@ -1,7 +1,100 @@
-"""``qresource estimate|export|validate oracle``."""
+"""``qresource estimate|export|validate oracle``: a thin layer over :mod:`qresource.oracle_estimate`."""
 
-from qresource.cli.app import estimate, export, not_built, validate
+from __future__ import annotations
 
-not_built(estimate, "oracle", "the inner-product threshold oracle")
-not_built(export, "oracle", "the inner-product threshold oracle")
-not_built(validate, "oracle", "the inner-product threshold oracle")
+import json
+
+import click
+
+from qresource.cli.app import CONTEXT, estimate, export, validate
+from qresource.cli.output import emit_records
+from qresource.cli.params import FiniteFloat, IntListType, IntType
+from qresource.errors import QResourceError
+from qresource.report.physical_options import attach_physical, physical_options
+
+LOADERS = ("bucket-brigade", "qrom", "qroam")
+FORMS = ("bit-flip", "phase")
+_INSTANCE_HELP = 'Instance file {"q": [d numbers], "K": [[d numbers] x n], "tau": number, "bits": int}.'
+
+
+@estimate.command("oracle", context_settings=CONTEXT)
+@click.option("--n", "n_values", type=IntListType(minimum=2), default=None,
+              help="Keys n >= 2: one, a list or a range (2**10..2**20).")
+@click.option("--d", type=IntType(minimum=1), default=None, help="Head dimension d.")
+@click.option("--bits", type=IntType(minimum=1, maximum=48), default=None, help="Bits per entry b.")
+@click.option("--tau", type=FiniteFloat(), default=None,
+              help="Threshold (checked against Theorem 1.3's tau >= 2 ln n).")
+@click.option("--k", type=IntType(minimum=1), default=None,
+              help="Sparsity k <= n: cost the last call of the find-all schedule (k - 1 excluded).")
+@click.option("--instance", "instance_path", type=click.Path(dir_okay=False), default=None, help=_INSTANCE_HELP)
+@click.option("--loader", type=click.Choice(LOADERS), default="qrom", show_default=True)
+@click.option("--form", type=click.Choice(FORMS), default="bit-flip", show_default=True,
+              help="bit-flip: registers index, flag; phase: index only (as Grover uses it).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@physical_options
+def estimate_oracle(n_values, d, bits, tau, k, instance_path, loader, form, as_json, physical,
+                    qubit_model, qec, error_budget):
+    """Logical resources of one call of the threshold oracle O_i (Toffolis split by role)."""
+    from qresource import oracle_estimate as api
+
+    if instance_path is not None:
+        if any(v is not None for v in (n_values, d, bits, tau, k)):
+            raise QResourceError("--instance gives n, d, bits and tau; do not combine it with them")
+        records = [api.estimate_oracle_instance(api.read_instance(instance_path), loader=loader, form=form)]
+    else:
+        if n_values is None or d is None or bits is None:
+            raise QResourceError("--n, --d and --bits are required (or --instance FILE)")
+        records = [api.estimate_oracle(n, d, bits, tau=tau, loader=loader, form=form, k=k) for n in n_values]
+    for record in records:
+        attach_physical(record, physical=physical, qubit_model=qubit_model, qec=qec, error_budget=error_budget)
+    if not as_json:
+        for record in records:
+            for note in record.notes:
+                if "precondition fails" in note:
+                    click.echo(f"qresource: warning: {note}", err=True)
+    emit_records(records, as_json)
+
+
+@export.command("oracle", context_settings=CONTEXT)
+@click.option("--instance", "instance_path", type=click.Path(dir_okay=False), required=True, help=_INSTANCE_HELP)
+@click.option("--loader", type=click.Choice(LOADERS), default="qrom", show_default=True)
+@click.option("--form", type=click.Choice(FORMS), default="bit-flip", show_default=True)
+@click.option("--qasm", "version", type=click.Choice(("2", "3")), required=True, help="OpenQASM version.")
+@click.option("--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
+def export_oracle(instance_path, loader, form, version, output):
+    """Write the oracle's Clifford+T circuit as OpenQASM (registers `index`, little-endian, and
+    `flag`; every other qubit starts and ends in |0>)."""
+    from qresource import oracle_estimate as api
+
+    info = api.export_oracle(api.read_instance(instance_path), int(version), output, loader=loader, form=form)
+    for note in info["notes"]:
+        click.echo(f"qresource: note: {note}", err=True)
+    counts = info["counts"]
+    click.echo(f"wrote {info['output']}: {counts['qubits']} qubits, {counts['toffoli']} Toffoli-class, "
+               f"{counts['t']} T")
+
+
+@validate.command("oracle", context_settings=CONTEXT)
+@click.option("--instance", "instance_path", type=click.Path(dir_okay=False), default=None, help=_INSTANCE_HELP)
+@click.option("--seed", type=IntType(minimum=0), default=None,
+              help="Validate a random integer instance (n = 64, d = 2, b = 4) from this seed.")
+@click.option("--loader", type=click.Choice(LOADERS), default="qrom", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def validate_oracle(instance_path, seed, loader, as_json):
+    """Simulate the flattened oracle on every index and compare with [Q_i . K_j >= tau]."""
+    from qresource import oracle_estimate as api
+
+    if (instance_path is None) == (seed is None):
+        raise QResourceError("give exactly one of --instance FILE and --seed S")
+    data = api.read_instance(instance_path) if instance_path is not None else api.random_instance(seed)
+    result = api.validate_oracle(data, loader=loader)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        status = "PASS" if result["passed"] else "FAIL"
+        click.echo(f"{status}: oracle n={result['n']} d={result['d']} bits={result['bits']}: "
+                   f"{result['indices_simulated']} indices simulated, {result['marked']} marked, "
+                   f"{len(result['mismatches'])} mismatches; counts bloq == flattened: "
+                   f"{result['counts']['bloq'] == result['counts']['flattened']}")
+    if not result["passed"]:
+        raise QResourceError("oracle validation failed")
