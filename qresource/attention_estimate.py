@@ -679,7 +679,8 @@ def problem_from_attention_instance(path, *, k: int | None = None, bits: int | N
                                     loader: str = DEFAULT_LOADER, schedule: str = "known",
                                     delta: float = DEFAULT_DELTA) -> tuple[Problem, list[int]]:
     """A whole-attention instance (``qresource.classical.instances`` format): the problem and
-    the actual number of marked keys of every row (|S_i|)."""
+    the actual number of marked keys of every row (|S_i|).  Without ``bits`` the width is the
+    planner's for the instance's value ranges (max |Q|, max |K|) and tau."""
     from qresource.classical.attention import find_sets
     from qresource.classical.instances import load_instance
 
@@ -691,17 +692,22 @@ def problem_from_attention_instance(path, *, k: int | None = None, bits: int | N
         k = max(largest, 1)
     elif largest > k:
         raise QResourceError(f"the instance is not (tau, {k})-good: a row has {largest} scores >= tau")
+    if bits is None:
+        from qresource.precision import plan_precision
+
+        q_max, k_max = float(abs(instance.Q).max()), float(abs(instance.K).max())
+        bits = plan_precision(d=instance.d, q_max=q_max, k_max=k_max, tau=float(instance.tau)).bits
     problem = make_problem(n=instance.n, k=k, d=instance.d, bits=bits, tau=float(instance.tau),
                            loader=loader, schedule=schedule, delta=delta)
     return problem, row_marked
 
 
 def _row_sizes(sets, rows: int) -> list[int]:
-    for name in ("sizes", "row_sizes", "counts"):
-        value = getattr(sets, name, None)
-        if value is not None:
-            return list(value() if callable(value) else value)
-    return [len(s) for s in sets.sets]
+    """|S_i| of every row, from ``qresource.classical.attention.FindSets``."""
+    counts = [int(c) for c in sets.counts]
+    if len(counts) != rows:
+        raise QResourceError(f"the instance has {len(counts)} query rows, expected n = {rows}")
+    return counts
 
 
 # --------------------------------------------------------------------------------------------
