@@ -671,6 +671,8 @@ def problem_from_oracle_instance(data: dict, *, k: int | None = None, loader: st
         k = actual
     if k > n:
         raise QResourceError(f"the sparsity k = {k} exceeds the number of keys n = {n}")
+    if actual > k:
+        raise QResourceError(f"the instance is not (tau, {k})-good: it has {actual} keys with q . K_j >= tau")
     return Problem(n=n, k=k, d=d, bits=int(data["bits"]), tau=float(data["tau"]), loader=loader,
                    schedule=schedule, delta=delta)
 

@@ -123,3 +123,12 @@ def test_attention_instance_uses_each_rows_marked_count(capsys, tmp_path):
     assert record["queries"] == math.ceil(expected)
     code, _, err = run(capsys, "estimate", "attention", "--instance", str(path), "--k", "2", "--model", "query")
     assert code != 0 and "not (tau, 2)-good" in err and len(err.strip().splitlines()) == 1
+
+
+def test_grover_instance_with_more_marked_keys_than_k(capsys, tmp_path):
+    # scores 3, -1, 5, 0 against tau = 3: two marked keys, so the row is not (tau, 1)-good
+    data = {"q": [1, 2], "K": [[1, 1], [1, -1], [1, 2], [0, 0]], "tau": 3, "bits": 3}
+    path = tmp_path / "row.json"
+    path.write_text(json.dumps(data))
+    code, _, err = run(capsys, "estimate", "grover", "--instance", str(path), "--k", "1", "--model", "query")
+    assert code != 0 and "has 2 keys" in err and len(err.strip().splitlines()) == 1
