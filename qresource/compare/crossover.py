@@ -31,7 +31,8 @@ class Crossover:
     status: str  # "crossover", "quantum faster at n_min", "none below n_max", "no estimate beyond"
     quantum_s: float | None  # at n_star
     classical_s: float | None
-    n_checked: int | None = None  # with "no estimate beyond": the largest n both sides were known
+    n_checked: int | None = None  # "no estimate beyond" / "ratio rising": the largest n examined
+    ratio_slope: float | None = None  # "ratio rising": d log(quantum/classical) / d log n there
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -43,9 +44,18 @@ class Crossover:
             return f"n* <= {self.n_min:,}"
         if self.status == "no estimate beyond" and self.n_checked is None:
             return "no quantum estimate at n_min"
+        if self.status == "ratio rising":
+            return (
+                f"none up to n = {_power(self.n_checked)}: quantum/classical grows as "
+                f"n^{self.ratio_slope:.2f}"
+            )
         if self.status == "no estimate beyond":
             return f"none up to n = {self.n_checked:,} (no quantum estimate beyond)"
-        return f"none below n_max = 2^{self.n_max.bit_length() - 1}" if self.n_max & (self.n_max - 1) == 0 else f"none below n_max = {self.n_max:,}"
+        return f"none below n_max = {_power(self.n_max)}"
+
+
+def _power(n: int) -> str:
+    return f"2^{n.bit_length() - 1}" if n & (n - 1) == 0 else f"{n:,}"
 
 
 def find_crossover(
@@ -54,6 +64,8 @@ def find_crossover(
     n_min: int,
     n_max: int,
     rel_tol: float = 0.0,
+    stop_after_rising: int | None = None,
+    rising_from: int = 0,
 ) -> Crossover:
     """The least integer n in [n_min, n_max] with quantum(n) < classical(n) (see module notes).
 
@@ -82,6 +94,7 @@ def find_crossover(
     low = n_min
     probe = 1 << n_min.bit_length()  # next power of two above n_min
     high = None
+    rising = 0
     while True:
         candidate = min(probe, n_max)
         if wins(candidate):
@@ -89,6 +102,10 @@ def find_crossover(
             break
         if not known(candidate):
             return Crossover(None, n_min, n_max, "no estimate beyond", None, None, n_checked=low)
+        slope = _ratio_slope(cache, low, candidate)
+        rising = rising + 1 if slope is not None and slope > 0 and low >= rising_from else 0
+        if stop_after_rising is not None and rising >= stop_after_rising and candidate < n_max:
+            return Crossover(None, n_min, n_max, "ratio rising", None, None, n_checked=candidate, ratio_slope=slope)
         if candidate == n_max:
             return Crossover(None, n_min, n_max, "none below n_max", None, None)
         low = candidate
@@ -101,6 +118,14 @@ def find_crossover(
             low = middle
     q, c = cache[high]
     return Crossover(high, n_min, n_max, "crossover", q, c)
+
+
+def _ratio_slope(cache: dict, low: int, high: int) -> float | None:
+    """d log(q/c) / d log n between two examined points, or None if a side is not positive."""
+    (q_low, c_low), (q_high, c_high) = cache[low], cache[high]
+    if min(q_low, c_low, q_high, c_high) <= 0 or not math.isfinite(q_low * q_high):
+        return None
+    return (math.log(q_high / c_high) - math.log(q_low / c_low)) / (math.log(high) - math.log(low))
 
 
 def _seconds(value) -> float:

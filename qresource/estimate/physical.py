@@ -98,13 +98,20 @@ def estimator_input(logical: LogicalCounts, t_outside_toffoli: int | None = None
     }
 
 
+#: Qualtran's cost cache for QECGatesCost, kept across calls: the searches of one schedule share
+#: their loaders and arithmetic, which are then counted once.
+_QEC_GATES_CACHE: dict = {}
+
+
 def bare_t_count(bloq) -> int:
     """T gates of ``bloq`` outside Toffoli, CSWAP and AND gates: Qualtran's ``QECGatesCost``
     leaves those three as leaves, so its ``t`` field is exactly that remainder (counted over the
     hierarchical call graph, as fast as the other counts)."""
     from qualtran.resource_counting import QECGatesCost, get_cost_value
 
-    counts = get_cost_value(bloq, QECGatesCost())
+    if len(_QEC_GATES_CACHE) > 200_000:
+        _QEC_GATES_CACHE.clear()
+    counts = get_cost_value(bloq, QECGatesCost(), costs_cache=_QEC_GATES_CACHE)
     try:
         return int(counts.t)
     except TypeError:

@@ -51,17 +51,19 @@ class ReportConfig:
     presets: tuple[Preset, ...] = DEFAULT_PRESETS
     ks: tuple[int, ...] = (8, 32, 128)
     hardware: tuple[str, ...] = ("h100-sxm", "epyc-9654-2s-fp64")
-    loaders: tuple[str, ...] = ("bucket-brigade", "qrom", "qroam")
+    loaders: tuple[str, ...] = ("bucket-brigade", "qrom")
     bits: int | None = None  # None: the oracle's own default width
     qubit_model: str | None = None  # None: the estimator's defaults
     qec: str | None = None
     error_budget: float | None = None
-    plot_d: tuple[int, ...] = (64, 128)
+    plot_d: tuple[int, ...] = (128,)
     plot_k: int = 32
     plot_exponents: tuple[int, ...] = tuple(range(10, 31, 2))
     crossover_n_min: int = 2**4
     crossover_n_max: int = 2**80
     crossover_rel_tol: float = 2.0**-10
+    crossover_stop_after_rising: int = 6
+    crossover_rising_from: int = 2**20
     babbush_reference_n: int = 2**20
 
 
@@ -122,7 +124,7 @@ class Engine:
                 head = sources.qlaci_head(n, d)
                 part = head[model]
                 phys = self.physical(part["unit"], head["executions"], part["unit_t_outside_toffoli"], second_opinion)
-                counts = {"queries": head["queries"], "logical": _scaled(part["unit"], head["executions"])}
+                counts = {"queries": head["queries"], "logical": sources.scaled(part["unit"], head["executions"])}
                 return {"counts": counts, "physical": phys, "runtime_s": phys["runtime_s"], "classical_flops": 0}
 
             return self._point(("qlaci", model, n, d, second_opinion), compute)
@@ -177,17 +179,6 @@ class Engine:
         if series.name == sources.GROVER_CIRCUIT:
             checks += hybrid_classical_seconds(n, d, k, hardware)
         return point["runtime_s"] + checks
-
-
-def _scaled(unit, times: int):
-    """Totals of ``times`` back-to-back runs of ``unit``: same qubits, counts times ``times``
-    (depths are not computed for these units and stay 0)."""
-    from qresource.record import LogicalCounts
-
-    return LogicalCounts(
-        qubits=unit.qubits, toffoli=times * unit.toffoli, t=times * unit.t, clifford=times * unit.clifford,
-        rotations=times * unit.rotations, measurements=times * unit.measurements, depth=0, t_depth=0,
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,6 +263,8 @@ def crossover_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFram
                             max(config.crossover_n_min, k),
                             config.crossover_n_max,
                             rel_tol=config.crossover_rel_tol,
+                            stop_after_rising=config.crossover_stop_after_rising,
+                            rising_from=config.crossover_rising_from,
                         )
                         progress()
                         row = {

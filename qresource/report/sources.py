@@ -6,10 +6,10 @@ answer; a primitive whose module is missing raises :class:`NotBuiltError`, and
 
 Physical estimates are taken per *unit* run back to back (qresource.estimate.physical):
 
-- Grover attention, circuit model: the unit is one row's find-all search (the expected totals
-  of that row's schedule, rounded up), repeated n times (rows one after another, as
-  ``qresource.attention_estimate`` counts them). Toffoli-class gates go over as CCZ; the T gates
-  outside them are the same expectation taken over Qualtran's ``QECGatesCost`` of the same bloqs.
+- Grover attention, circuit model: the unit is one Grover iterate (the threshold oracle with its
+  data loader, and the diffusion), repeated once per expected oracle call of all n rows, as
+  ``qresource estimate attention --physical`` does. Toffoli-class gates go over as CCZ; the T
+  gates outside them come from Qualtran's ``QECGatesCost`` of the same bloq.
 - Grover attention, query model: the seeds charge each oracle call d time units with QRAM access
   free. On a fault-tolerant machine the cheapest reading of one unit is one logical Toffoli, so
   one row is ``queries_per_row x d`` CCZ on the index register plus the oracle's flag qubit.
@@ -23,8 +23,6 @@ import functools
 import math
 from typing import Any
 
-import mpmath
-
 from qresource.errors import NotBuiltError, QResourceError
 from qresource.record import LOGICAL_KEYS, LogicalCounts
 
@@ -34,24 +32,31 @@ QLACI_FREE = "QLACI, QRAM-free model"
 QLACI_CIRCUIT = "QLACI, full circuit"
 
 
+PROBES = ("classical", "grover-query", "grover-circuit", "qlaci", "loaders")
+
+
 def availability() -> dict[str, str | None]:
     """Primitive -> None when built, else a one-line reason (what is missing)."""
-    status: dict[str, str | None] = {}
-    for name, probe in (
-        ("classical", _probe_classical),
-        ("grover-query", _probe_grover_query),
-        ("grover-circuit", _probe_grover_circuit),
-        ("qlaci", _probe_qlaci),
-        ("loaders", _probe_loaders),
-    ):
-        try:
-            probe()
-            status[name] = None
-        except NotBuiltError as exc:
-            status[name] = str(exc)
-        except ImportError as exc:
-            status[name] = f"not built ({exc.__class__.__name__}: {exc})"
-    return status
+    return {name: probe(name) for name in PROBES}
+
+
+@functools.lru_cache(maxsize=None)
+def probe(name: str) -> str | None:
+    """None when primitive ``name`` is built and evaluates a tiny instance, else why not."""
+    check = {
+        "classical": _probe_classical,
+        "grover-query": _probe_grover_query,
+        "grover-circuit": _probe_grover_circuit,
+        "qlaci": _probe_qlaci,
+        "loaders": _probe_loaders,
+    }[name]
+    try:
+        check()
+    except NotBuiltError as exc:
+        return str(exc)
+    except ImportError as exc:
+        return f"not built ({exc.__class__.__name__}: {exc})"
+    return None
 
 
 def _probe_classical() -> None:
@@ -66,7 +71,7 @@ def _probe_grover_circuit() -> None:
     from qresource.attention_estimate import Problem, threshold_oracle_factory
 
     threshold_oracle_factory(Problem(n=16, k=1, d=2, bits=4))
-    _tiny(lambda: grover_circuit(16, 1, 2, None, "qrom"), "the full-circuit Grover estimate")
+    _tiny(lambda: grover_iterate_unit(16, 2, None, "qrom"), "the full-circuit Grover estimate")
 
 
 def _probe_qlaci() -> None:
@@ -118,7 +123,7 @@ def grover_query(n: int, k: int, d: int) -> dict[str, Any]:
         t_depth=0,
     )
     classical = charge["classical_costs"]
-    checks_flops = charge["check_time_units"] * 2  # each check: one inner product, d multiply-adds
+    checks_flops = math.ceil(record.schedule["expected_searches"]) * (2 * d - 1)
     return {
         "queries": int(record.queries),
         "time_units": int(charge["total_time_units"]),
@@ -126,62 +131,55 @@ def grover_query(n: int, k: int, d: int) -> dict[str, Any]:
         "unit": unit,
         "unit_t_outside_toffoli": 0,
         "repetitions": n,
+        "checks_flops": checks_flops,
         "classical_flops": int(classical["sparse_inference"]["flops"] + classical["sparse_values"]["flops"] + checks_flops),
         "index_qubits": index_qubits,
         "row_queries": row_queries,
     }
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
+def grover_iterate_unit(n: int, d: int, bits: int | None, loader: str) -> tuple[LogicalCounts, int]:
+    """Counts of one Grover iterate (phase oracle with no exclusions, plus diffusion) and its
+    T gates outside Toffoli-class gates; the unit ``qresource estimate attention --physical``
+    repeats once per expected oracle call (``attention_estimate.iterate_unit``). Depth is not
+    needed by a physical estimate and is not computed."""
+    from qresource.attention_estimate import Problem, threshold_oracle_factory
+    from qresource.bloqs.grover_iterate import GroverIterate
+    from qresource.estimate.logical import logical_counts
+    from qresource.estimate.physical import bare_t_count
+
+    problem = Problem(n=n, k=1, d=d, bits=bits, loader=loader)  # the oracle does not read k
+    bloq = GroverIterate(threshold_oracle_factory(problem)(0))
+    return logical_counts(bloq, with_depth=False), bare_t_count(bloq)
+
+
 def grover_circuit(n: int, k: int, d: int, bits: int | None, loader: str) -> dict[str, Any]:
-    """Full-circuit counts of whole attention, the per-row unit and its T outside Toffolis."""
-    from qresource.attention_estimate import (
-        Problem,
-        attention_records,
-        circuit_totals,
-        find_all_schedule,
-        threshold_oracle_factory,
-    )
-
-    problem = Problem(n=n, k=k, d=d, bits=bits, loader=loader)
-    factory = threshold_oracle_factory(problem)
-    memo: dict[int, Any] = {}
-
-    def oracle_for(excluded: int):
-        if excluded not in memo:
-            memo[excluded] = factory(excluded)
-        return memo[excluded]
-
-    (record,) = attention_records(problem, ["circuit"], oracle_for=oracle_for)
-    schedule = find_all_schedule(problem)
-    row = circuit_totals(problem, schedule, oracle_for).totals
+    """Full-circuit model of whole attention: one Grover iterate run once per expected oracle
+    call of all rows (the find-all schedule's expectation, rounded up). The exclusion
+    comparisons of later searches, the Hadamard layers and index measurements of each search are
+    left out, as in ``qresource estimate attention --physical``; they add O(k) comparisons per
+    call and O(log n) gates per search against an oracle call of O(n) gates."""
+    query = grover_query(n, k, d)
+    unit, bare_t = grover_iterate_unit(n, d, bits, loader)
+    queries = query["queries"]
     return {
-        "queries": int(record.queries),
-        "logical": record.logical,
-        "unit": row,
-        "unit_t_outside_toffoli": _row_bare_t(schedule, oracle_for),
-        "repetitions": n,
-        "checks_flops": int(math.ceil(schedule.expected_attempts) * n * (2 * d - 1)),
+        "queries": queries,
+        "unit": unit,
+        "unit_t_outside_toffoli": bare_t,
+        "repetitions": queries,
+        "logical": scaled(unit, queries),
+        "checks_flops": query["checks_flops"],
     }
 
 
-def _row_bare_t(schedule, oracle_for) -> int:
-    """T gates outside Toffoli-class gates in one row's expected schedule: the same expectation
-    as ``attention_estimate.circuit_totals`` (attempts 1/p_t of each stage's search), taken over
-    Qualtran's QECGatesCost instead of the lowered counts."""
-    from qresource import search
-    from qresource.bloqs.grover_iterate import GroverSearch
-    from qresource.estimate.physical import bare_t_count
-
-    if not isinstance(schedule, search.KnownKSchedule):
-        raise QResourceError("the report's physical estimates use the known-k schedule")
-    total = mpmath.mpf(0)
-    with mpmath.workdps(40):
-        for stage in schedule.stages:
-            total += bare_t_count(GroverSearch(oracle_for(stage.excluded), stage.iterations)) / mpmath.mpf(
-                stage.success_probability
-            )
-        return int(mpmath.ceil(total))
+def scaled(unit: LogicalCounts, times: int) -> LogicalCounts:
+    """Totals of ``times`` back-to-back runs of ``unit``: same qubits, counts times ``times``
+    (depths are not computed for these units and stay 0)."""
+    return LogicalCounts(
+        qubits=unit.qubits, toffoli=times * unit.toffoli, t=times * unit.t, clifford=times * unit.clifford,
+        rotations=times * unit.rotations, measurements=times * unit.measurements, depth=0, t_depth=0,
+    )
 
 
 def logical_row(counts: LogicalCounts | None) -> dict[str, Any]:
@@ -274,6 +272,6 @@ def qlaci_head(n: int, d: int) -> dict[str, Any]:
         "queries": n,
         "shots_per_query": plan_.shots.shots_per_query,
         "executions": executions,
-        "full": {"unit": counts, "unit_t_outside_toffoli": bare_t, "logical_total_toffoli": executions * counts.toffoli},
-        "free": {"unit": free, "unit_t_outside_toffoli": bare_t - access_bare_t, "logical_total_toffoli": executions * free.toffoli},
+        "full": {"unit": counts, "unit_t_outside_toffoli": bare_t},
+        "free": {"unit": free, "unit_t_outside_toffoli": bare_t - access_bare_t},
     }

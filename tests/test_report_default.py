@@ -1,0 +1,109 @@
+"""The default report: regenerated, it has the committed tables, columns and plots; generated
+twice, it is the same bytes; a primitive that is not built gets a line, not numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import struct
+from pathlib import Path
+
+import pytest
+
+from qresource.report import build, sources
+from qresource.report.build import DEFAULT_PRESETS, ReportConfig, build_report
+
+COMMITTED = Path(__file__).resolve().parent.parent / "reports"
+KEY_COLUMNS = {
+    "resources.csv": ("preset", "n", "d", "k", "series", "loader"),
+    "classical.csv": ("preset", "n", "d", "k", "hardware"),
+    "crossover.csv": ("d", "k", "series", "loader", "classical", "hardware"),
+}
+
+
+def read_csv(path: Path) -> tuple[list[str], list[dict]]:
+    reader = csv.DictReader(io.StringIO(path.read_text()))
+    return list(reader.fieldnames or []), list(reader)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+SMALL = ReportConfig(
+    presets=DEFAULT_PRESETS[:1],
+    ks=(8,),
+    hardware=("h100-sxm",),
+    loaders=("qrom",),
+    plot_d=(64,),
+    plot_exponents=(10, 12),
+    crossover_n_max=2**24,
+    babbush_reference_n=2**12,
+)
+
+
+@pytest.fixture(scope="module")
+def small_reports(tmp_path_factory):
+    """The small configuration without QLACI (its synthesised circuits dominate the run time
+    and are covered by the full regeneration below)."""
+    first, second = tmp_path_factory.mktemp("a"), tmp_path_factory.mktemp("b")
+    def without_qlaci():
+        status = {name: sources.probe(name) for name in sources.PROBES if name != "qlaci"}
+        status["qlaci"] = "left out of this test"
+        return status
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(sources, "availability", without_qlaci)
+    try:
+        build_report(first, SMALL)
+        build_report(second, SMALL)
+    finally:
+        patch.undo()
+    return first, second
+
+
+def test_two_runs_write_the_same_bytes(small_reports):
+    first, second = small_reports
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    assert {"index.md", "resources.csv", "resources.md", "crossover.csv", "classical.csv"} <= set(names)
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_a_primitive_that_is_not_built_gets_a_line_and_no_numbers(small_reports):
+    first, _ = small_reports
+    index = (first / "index.md").read_text()
+    assert "- QLACI: not built (left out of this test); no numbers shown." in index
+    _, rows = read_csv(first / "resources.csv")
+    assert rows and not any("QLACI" in row["series"] for row in rows)
+
+
+def test_crossover_rows_are_consistent_with_their_runtimes(small_reports):
+    first, _ = small_reports
+    _, rows = read_csv(first / "crossover.csv")
+    for row in rows:
+        if row["n_star"]:
+            # at n* the quantum side (plus its classical part) is the faster one
+            assert float(row["quantum_s_at_n_star"]) < float(row["classical_s_at_n_star"])
+        else:
+            assert row["crossover"].startswith(("none", "no quantum"))
+
+
+@pytest.mark.skipif(not COMMITTED.is_dir(), reason="no committed report in this checkout")
+def test_regenerated_default_report_has_the_committed_tables_columns_and_plots(tmp_path):
+    written = build_report(tmp_path)
+    committed = sorted(p.name for p in COMMITTED.iterdir() if not p.name.startswith("."))
+    assert written == committed
+    for name, keys in KEY_COLUMNS.items():
+        new_columns, new_rows = read_csv(tmp_path / name)
+        old_columns, old_rows = read_csv(COMMITTED / name)
+        assert new_columns == old_columns, name
+        assert [tuple(r[k] for k in keys) for r in new_rows] == [tuple(r[k] for k in keys) for r in old_rows], name
+    for name in written:
+        if name.endswith(".png"):
+            assert png_size(tmp_path / name) == png_size(COMMITTED / name), name
+        if name.endswith(".md"):
+            assert (tmp_path / name).read_text().count("\n|") == (COMMITTED / name).read_text().count("\n|"), name
