@@ -123,13 +123,22 @@ class Engine:
             def compute():
                 head = sources.qlaci_head(n, d)
                 part = head[model]
-                phys = self.physical(part["unit"], head["executions"], part["unit_t_outside_toffoli"], second_opinion)
                 counts = {"queries": head["queries"], "logical": sources.scaled(part["unit"], head["executions"])}
-                return {"counts": counts, "physical": phys, "runtime_s": phys["runtime_s"], "classical_flops": 0}
+                return self._estimate(counts, part["unit"], head["executions"], part["unit_t_outside_toffoli"], second_opinion, 0)
 
             return self._point(("qlaci", model, n, d, second_opinion), compute)
 
         return evaluate
+
+    def _estimate(self, counts, unit, repetitions, t_outside, second_opinion, classical_flops) -> dict[str, Any]:
+        """Counts and their physical estimate; where the estimator has no answer the counts stay
+        and ``error`` says why."""
+        point = {"counts": counts, "classical_flops": classical_flops}
+        try:
+            point["physical"] = self.physical(unit, repetitions, t_outside, second_opinion)
+        except QResourceError as exc:
+            return {**point, "error": str(exc), "runtime_s": None}
+        return {**point, "runtime_s": point["physical"]["runtime_s"]}
 
     def _point(self, key: tuple, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         if key not in self._cache:
@@ -142,8 +151,8 @@ class Engine:
     def _grover_query(self, n: int, k: int, d: int, second_opinion: bool = False) -> dict[str, Any]:
         def compute():
             counts = sources.grover_query(n, k, d)
-            phys = self.physical(counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"], second_opinion)
-            return {"counts": counts, "physical": phys, "runtime_s": phys["runtime_s"], "classical_flops": counts["classical_flops"]}
+            return self._estimate(counts, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"],
+                                  second_opinion, counts["classical_flops"])
 
         return self._point(("query", n, k, d, second_opinion), compute)
 
@@ -151,8 +160,8 @@ class Engine:
         def evaluate(n: int, k: int, d: int, second_opinion: bool = False) -> dict[str, Any]:
             def compute():
                 counts = sources.grover_circuit(n, k, d, self.config.bits, loader)
-                phys = self.physical(counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"], second_opinion)
-                return {"counts": counts, "physical": phys, "runtime_s": phys["runtime_s"], "classical_flops": counts["checks_flops"]}
+                return self._estimate(counts, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"],
+                                      second_opinion, counts["checks_flops"])
 
             return self._point(("circuit", loader, n, k, d, second_opinion), compute)
 
@@ -160,11 +169,7 @@ class Engine:
 
     def error_at(self, series: QuantumSeries, n: int, k: int, d: int) -> str:
         """Why the physical estimate at this point is missing (one line), or ''."""
-        message = str(series.evaluate(n, k, d).get("error", ""))
-        limit = re.search(r"code distance (\d+) is too high; maximum allowed code distance is (\d+)", message)
-        if limit:
-            return f"at n = {n:,} the estimator needs code distance {limit.group(1)} > its maximum {limit.group(2)}"
-        return message
+        return short_reason(str(series.evaluate(n, k, d).get("error", "")), n)
 
     def total_seconds(self, series: QuantumSeries, n: int, k: int, d: int, hardware: str) -> float | None:
         """Quantum runtime plus the hybrid algorithm's classical work on ``hardware``."""
@@ -181,6 +186,17 @@ class Engine:
         return point["runtime_s"] + checks
 
 
+def short_reason(message: str, n: int | None = None) -> str:
+    """An estimator's failure in a few words."""
+    limit = re.search(r"code distance (\d+) is too high; maximum allowed code distance is (\d+)", message)
+    if limit:
+        where = f"at n = {n:,} " if n is not None else ""
+        return f"{where}the estimator needs code distance {limit.group(1)} > its maximum {limit.group(2)}"
+    if "No valid factories" in message:
+        return "Qualtran: no CCZ factory in its grid meets the budget"
+    return message
+
+
 # ---------------------------------------------------------------------------------------------
 # Tables
 
@@ -188,7 +204,7 @@ class Engine:
 RESOURCE_COLUMNS = [
     "preset", "n", "d", "k", "series", "loader", "queries", "qubits", "toffoli", "t", "measurements",
     "depth", "t_depth", "physical_qubits", "runtime_s", "code_distance", "t_factories", "repetitions",
-    "qualtran_physical_qubits", "qualtran_runtime_s",
+    "qualtran_physical_qubits", "qualtran_runtime_s", "note",
 ]
 
 
@@ -204,14 +220,18 @@ def resource_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFrame
                 row: dict[str, Any] = {"preset": preset.name, "n": preset.n, "d": preset.d,
                                        "k": k if series.reads_k else None,
                                        "series": series.name, "loader": series.loader or ""}
-                if "error" in point:
-                    row["runtime_s"] = None
+                counts = point.get("counts")
+                if counts is None:
                     rows.append(row)
                     continue
-                counts = point["counts"]
                 row["queries"] = counts["queries"]
                 logical = counts.get("logical")
                 row.update(sources.logical_row(logical))
+                row["depth"] = row["t_depth"] = None  # not computed for these units
+                if "physical" not in point:
+                    row["note"] = short_reason(point.get("error", ""))
+                    rows.append(row)
+                    continue
                 phys = point["physical"]
                 row.update({
                     "physical_qubits": phys["physical_qubits"], "runtime_s": phys["runtime_s"],
@@ -221,6 +241,8 @@ def resource_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFrame
                 second = phys.get("qualtran_gidney_fowler") or {}
                 row["qualtran_physical_qubits"] = second.get("physical_qubits")
                 row["qualtran_runtime_s"] = second.get("runtime_s")
+                if "error" in second:
+                    row["note"] = short_reason(second["error"])
                 rows.append(row)
     return pd.DataFrame(rows, columns=RESOURCE_COLUMNS, dtype=object)
 
@@ -371,8 +393,8 @@ def logical_plot(engine: Engine, d: int) -> bytes:
         xs = ns[::2] if series.coarse else ns
         values = []
         for n in xs:
-            point = series.evaluate(n, k, d) if k <= n else {"error": ""}
-            if "error" in point:
+            point = series.evaluate(n, k, d) if k <= n else {}
+            if "counts" not in point:
                 values.append(None)
             elif series.name == sources.GROVER_QUERY:
                 values.append(point["counts"]["unit"].toffoli * point["counts"]["repetitions"])

@@ -169,7 +169,7 @@ def loglog_png(
     import matplotlib.pyplot as plt
 
     with matplotlib.rc_context(RC_PARAMS):
-        figure, axes = plt.subplots(figsize=(7.0, 4.4))
+        figure, axes = plt.subplots(figsize=(7.5, 6.0))
         try:
             for index, (name, xs, ys) in enumerate(series):
                 points = [(float(x), float(y)) for x, y in zip(xs, ys) if y is not None and _positive(y)]
@@ -189,7 +189,8 @@ def loglog_png(
             axes.set_xlabel(xlabel)
             axes.set_ylabel(ylabel)
             if axes.get_legend_handles_labels()[0]:
-                axes.legend(loc="best")
+                # below the axes, so that no curve or reference line is hidden
+                axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2)
             figure.tight_layout()
             buffer = io.BytesIO()
             figure.savefig(buffer, format="png", metadata={"Software": None})
