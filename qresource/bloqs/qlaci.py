@@ -128,7 +128,8 @@ class Qlaci(Bloq):
 
     @cached_property
     def phase_gradient(self) -> PhaseGradientPrep:
-        return PhaseGradientPrep(self.angle_bits, eps=self.eps, synthesize=self.synthesize)
+        return PhaseGradientPrep(self.angle_bits, eps=self.eps, synthesize=self.synthesize,
+                                 exact_angles=self.angles is not None)
 
     def build_composite_bloq(self, bb: BloqBuilder, query, index, kv, out) -> Dict[str, SoquetT]:
         query = bb.add(self.query_encoding, query=query)

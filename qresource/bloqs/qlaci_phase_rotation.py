@@ -45,7 +45,7 @@ def quantize_angle(theta: float, bits: int) -> int:
     return ((odd - 1) // 2) % 2**bits
 
 
-def _gradient_gate(position: int, bits: int, adjoint: bool, eps: float, synthesize: bool) -> Bloq:
+def _gradient_gate(position: int, bits: int, adjoint: bool, eps: float, synthesize: bool, exact: bool = True) -> Bloq:
     """Phase diag(1, e^{-i pi / 2^p}) (up to global phase) on big-endian position p."""
     if position == 0:
         return ZGate()
@@ -54,6 +54,8 @@ def _gradient_gate(position: int, bits: int, adjoint: bool, eps: float, synthesi
     if position == 2:
         return TGate(is_adjoint=not adjoint)
     angle = -math.pi / 2**position
+    if not exact:
+        return rotation("z", None, eps, synthesize)  # counted by the synthesis formula
     return rotation("z", -angle if adjoint else angle, eps, synthesize)
 
 
@@ -63,13 +65,16 @@ class PhaseGradientPrep(Bloq):
 
     H on every qubit, then on big-endian position p (weight 2^{b-1-p}) the phase
     e^{-2 pi i 2^{b-1-p} / 2^b} = e^{-i pi / 2^p} on |1>: Z, S^dagger, T^dagger and then b - 3
-    arbitrary rotations, each synthesised like every other rotation of the circuit.
+    arbitrary rotations, each synthesised like every other rotation of the circuit. With
+    ``exact_angles=False`` (data-free circuits) they are counted by the synthesis formula, like
+    every other rotation of a data-free circuit.
     """
 
     bits: int
     uncompute: bool = False
     eps: float = 1e-11
     synthesize: bool = True
+    exact_angles: bool = True
 
     @cached_property
     def signature(self) -> Signature:
@@ -80,20 +85,20 @@ class PhaseGradientPrep(Bloq):
         if self.uncompute:
             qubits = bb.split(soqs["phase_grad"])
             for p in range(self.bits):
-                qubits[p] = bb.add(_gradient_gate(p, self.bits, True, self.eps, self.synthesize), q=qubits[p])
+                qubits[p] = bb.add(_gradient_gate(p, self.bits, True, self.eps, self.synthesize, self.exact_angles), q=qubits[p])
                 qubits[p] = bb.add(Hadamard(), q=qubits[p])
             bb.free(bb.join(qubits, dtype=QUInt(self.bits)))
             return {}
         qubits = bb.split(bb.allocate(dtype=QUInt(self.bits)))
         for p in range(self.bits):
             qubits[p] = bb.add(Hadamard(), q=qubits[p])
-            qubits[p] = bb.add(_gradient_gate(p, self.bits, False, self.eps, self.synthesize), q=qubits[p])
+            qubits[p] = bb.add(_gradient_gate(p, self.bits, False, self.eps, self.synthesize, self.exact_angles), q=qubits[p])
         return {"phase_grad": bb.join(qubits, dtype=QUInt(self.bits))}
 
     def build_call_graph(self, ssa):
         counts: Dict[Bloq, int] = {Hadamard(): self.bits}
         for p in range(self.bits):
-            gate = _gradient_gate(p, self.bits, self.uncompute, self.eps, self.synthesize)
+            gate = _gradient_gate(p, self.bits, self.uncompute, self.eps, self.synthesize, self.exact_angles)
             counts[gate] = counts.get(gate, 0) + 1
         return counts
 
