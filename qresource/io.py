@@ -12,48 +12,19 @@ from typing import Any, Iterator, TextIO
 from qresource.errors import QResourceError
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` so that readers see either the old file or the whole new one.
-
-    The bytes go to a temporary file in the same directory, which is renamed over ``path`` only
-    after it is complete; an exception on the way leaves no partial file behind.
-    """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise QResourceError(f"cannot write {target}: directory {directory} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp_name, target)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
-    return target
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
-    return atomic_write_bytes(path, text.encode("utf-8"))
-
-
 @contextlib.contextmanager
-def atomic_text_writer(path: str | os.PathLike) -> Iterator[TextIO]:
-    """Stream text to ``path`` atomically: readers see the old file or the whole new one.
-
-    Yields a text handle on a temporary file in the same directory, renamed over ``path`` when
-    the block ends normally; an exception in the block removes it and leaves ``path`` alone.
-    """
+def _atomic_handle(path: str | os.PathLike, mode: str, **open_args) -> Iterator[Any]:
+    """A handle on a temporary file beside ``path``, renamed over it when the block ends
+    normally; an exception in the block removes the temporary file and leaves ``path`` alone."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise QResourceError(f"cannot write {target}: directory {directory} does not exist")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        # mkstemp creates the file private (0600); outputs get the permissions of an ordinary file.
+        os.fchmod(fd, 0o666 & ~_current_umask())
+        with os.fdopen(fd, mode, **open_args) as handle:
             yield handle
         os.replace(tmp_name, target)
     except BaseException:
@@ -62,6 +33,28 @@ def atomic_text_writer(path: str | os.PathLike) -> Iterator[TextIO]:
         except FileNotFoundError:
             pass
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` so that readers see either the old file or the whole new one."""
+    with _atomic_handle(path, "wb") as handle:
+        handle.write(data)
+    return Path(path)
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_text_writer(path: str | os.PathLike) -> contextlib.AbstractContextManager[TextIO]:
+    """Stream text to ``path`` atomically: readers see the old file or the whole new one."""
+    return _atomic_handle(path, "w", encoding="utf-8", newline="\n")
 
 
 def read_json_file(path: str | os.PathLike) -> Any:
