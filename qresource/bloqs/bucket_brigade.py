@@ -37,7 +37,8 @@ Non-power-of-two N: the tree has P = 2^ceil(log2 N) leaves; leaves N..P-1 hold t
 Depth: the address bits are fanned out in O(l) CNOT layers and loaded in one AND layer per
 level, the b lanes run in parallel (a leaf flag controls at most b CNOTs, so the leaf writes take
 max(b, 2) layers), the merge takes n - 1 CNOT layers, so one access has depth O(log N + b).
-Cost: 2^n - 2 ANDs, independent of b; qubits n + b + P (1 + b / 2) at the peak (the lanes).
+Cost: 2^n - 2 ANDs, independent of b; 2 P - 1 + b + b P / 2 qubits at the peak (the lanes, the
+leaf flags and the address copies, which stay live so that no qubit is reused inside an access).
 """
 
 from __future__ import annotations
