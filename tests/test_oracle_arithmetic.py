@@ -190,3 +190,21 @@ def test_inner_product_offset_and_width_formulas():
     assert accumulator_bits(terms, 3) == 6
     # Worst case d = 128, b = 8: bitlen(128 * 255^2 = 8323200) = 23.
     assert accumulator_bits(worst_case_terms(128, 8), 8) == 23
+
+
+# ------------------------------------------------------------------------------ equality
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 4])
+def test_equality_every_constant_every_input(width):
+    from qresource.bloqs.comparator import EqualsConstant
+
+    x = np.repeat(np.arange(1 << width), 2)
+    target = np.tile([0, 1], 1 << width)
+    for value in range(1 << width):
+        bloq = EqualsConstant(width, value)
+        out = simulate(bloq, {"x": x, "target": target})
+        np.testing.assert_array_equal(out["target"], target ^ (x == value))
+        counted = get_cost_value(bloq, QECGatesCost())
+        assert counted == _flat_counts(bloq)
+        assert counted.and_bloq == width - 1  # an AND ladder over the bits of x

@@ -107,3 +107,57 @@ class AtLeastConstant(Bloq):
 
     def __str__(self) -> str:
         return f"AtLeast({self.bitsize}, {self.value if self.value is not None else 'c'})"
+
+
+@frozen
+class EqualsConstant(Bloq):
+    """``target ^= [x == value]`` for unsigned ``x`` of ``bitsize`` bits: an AND ladder over the
+    bits of x with control values taken from ``value`` (bitsize - 1 temporary ANDs), a CNOT of its
+    last carry into ``target``, and the ladder's measurement-based uncomputation. Used by the
+    oracle to exclude already-found indices. Self-inverse.
+
+    (Qualtran's ``EqualsAConstant`` costs the same ANDs; its call graph counts two Cliffords more
+    than its decomposition holds, which would break the counted == flattened check.)
+    """
+
+    bitsize: int
+    value: int
+
+    def __attrs_post_init__(self):
+        if self.bitsize < 1 or not 0 <= self.value < (1 << self.bitsize):
+            raise ValueError(f"need 0 <= value < 2^bitsize, got {self.value}, {self.bitsize}")
+
+    @cached_property
+    def signature(self) -> Signature:
+        return Signature.build_from_dtypes(x=QUInt(self.bitsize), target=QBit())
+
+    @cached_property
+    def ops(self) -> list[tuple]:
+        bit = [(self.value >> i) & 1 for i in range(self.bitsize)]
+        if self.bitsize == 1:
+            return [("cnot", ("x", 0), "target")] + ([("x", "target")] if bit[0] == 0 else [])
+        compute = [("and", ("x", 0), ("x", 1), ("carry", 1), bit[0], bit[1])]
+        for i in range(2, self.bitsize):
+            compute.append(("and", ("carry", i - 1), ("x", i), ("carry", i), 1, bit[i]))
+        last = ("carry", self.bitsize - 1)
+        return compute + [("cnot", last, "target")] + adjoint_ops(compute)
+
+    def build_composite_bloq(self, bb: BloqBuilder, x: SoquetT, target: SoquetT) -> dict[str, SoquetT]:
+        bits = bb.split(x)[::-1]
+        wires = {("x", i): bits[i] for i in range(self.bitsize)}
+        wires["target"] = target
+        apply_ops(bb, wires, self.ops)
+        out = [wires[("x", i)] for i in range(self.bitsize)]
+        return {"x": bb.join(out[::-1], dtype=QUInt(self.bitsize)), "target": wires["target"]}
+
+    def build_call_graph(self, ssa):
+        return dict(tally_ops(self.ops))
+
+    def on_classical_vals(self, x, target):
+        return {"x": x, "target": int(target) ^ int(int(x) == self.value)}
+
+    def adjoint(self) -> "EqualsConstant":
+        return self
+
+    def __str__(self) -> str:
+        return f"Equals({self.bitsize}, {self.value})"

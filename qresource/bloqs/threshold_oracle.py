@@ -14,8 +14,8 @@ O(d) with QRAM access assumed; here it is a full circuit:
 4. *uncomputation*: the inner product and the load run backwards, every ancilla back to |0>.
 
 With ``excluded`` = (j_1, ..., j_m) the oracle marks [score >= tau] AND [index not in the list]
-(the find-all schedule removes found indices): each [index == j_e] is Qualtran's
-``EqualsAConstant`` (ceil(log2 n) - 1 ANDs), XORed into one qubit (at most one can hold, so the
+(the find-all schedule removes found indices): each [index == j_e] is an AND ladder
+(:class:`~qresource.bloqs.comparator.EqualsConstant`, ceil(log2 n) - 1 ANDs), XORed into one qubit (at most one can hold, so the
 XOR is the OR); the comparison and the exclusion bits are combined by one AND (bit-flip) or a CZ
 (phase), then uncomputed.
 
@@ -41,7 +41,7 @@ from attrs import field, frozen
 
 from qualtran import Bloq, BloqBuilder, QBit, QUInt, Register, Signature, SoquetT
 
-from qresource.bloqs.comparator import AtLeastConstant
+from qresource.bloqs.comparator import AtLeastConstant, EqualsConstant
 from qresource.bloqs.fixed_point import pack_row, signed_range
 from qresource.bloqs.inner_product import RECODINGS, ConstantInnerProduct
 
@@ -131,9 +131,17 @@ class ThresholdOracle(Bloq):
         return index_bits(self.n)
 
     @cached_property
+    def table_words(self) -> int:
+        """2^ceil(log2 n): the table is padded with zero rows so that every value of ``index``
+        loads a defined row (unary iteration is undefined beyond its length)."""
+        return 1 << self.index_bits
+
+    @cached_property
     def row_loader(self) -> Bloq:
-        data = None if self.keys is None else [pack_row(row, self.bits) for row in self.keys]
-        return make_row_loader(self.loader, self.n, self.d * self.bits, data)
+        data = None
+        if self.keys is not None:
+            data = [pack_row(row, self.bits) for row in self.keys] + [0] * (self.table_words - self.n)
+        return make_row_loader(self.loader, self.table_words, self.d * self.bits, data)
 
     @cached_property
     def inner_product(self) -> ConstantInnerProduct:
@@ -152,9 +160,7 @@ class ThresholdOracle(Bloq):
 
     @cached_property
     def equality_tests(self) -> tuple[Bloq, ...]:
-        from qualtran.bloqs.arithmetic import EqualsAConstant
-
-        return tuple(EqualsAConstant(self.index_bits, j) for j in self.excluded)
+        return tuple(EqualsConstant(self.index_bits, j) for j in self.excluded)
 
     def parts(self) -> list[tuple[str, Bloq]]:
         """(role, bloq) in circuit order; roles from :data:`ROLES`. Clifford-only glue (the |->

@@ -8,7 +8,8 @@ function here imports a bloq.
 
 Per call, by role (the same roles as ``ThresholdOracle.parts``):
 
-* loading: the loader's own closed form (``closed_forms_loaders``; QROM: n - 2 ANDs);
+* loading: the loader's own closed form (``closed_forms_loaders``; QROM: N - 2 ANDs) at
+  N = 2^L words, the table padded with zero rows;
 * inner product, worst case over Q_i (every digit of every coordinate non-zero, terms in order
   of increasing shift s, then coordinate): term (s, j) of the j-th coordinate at shift s adds b
   bits into a window of bitlen(P) - s bits, P = (2^b - 1)(d (2^s - 1) + j 2^s), costing
@@ -95,7 +96,7 @@ def oracle_toffoli_split(
 ) -> dict[str, int]:
     """Toffoli-class gates per role for the data-free (worst case over Q_i) oracle."""
     index_bits = max(1, (n_value - 1).bit_length())
-    load = loading_toffoli(kind, n_value, d_value * b_value)
+    load = loading_toffoli(kind, 1 << index_bits, d_value * b_value)  # table padded to 2^L rows
     if symbolic_sum:
         inner = _evaluate(inner_product_worst_case(), {d: d_value, b: b_value})
         width = _evaluate(accumulator_width_worst_case(), {d: d_value, b: b_value})
