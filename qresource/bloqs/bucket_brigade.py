@@ -43,7 +43,6 @@ leaf flags and the address copies, which stay live so that no qubit is reused in
 
 from __future__ import annotations
 
-import math
 from functools import cached_property
 from typing import TYPE_CHECKING, Optional
 
