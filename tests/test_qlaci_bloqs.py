@@ -153,3 +153,20 @@ def test_prototype_registers():
     multiplexed = estimate_qlaci(PROTOTYPE.with_(feature_map="multiplexed"))
     assert multiplexed.logical.qubits == 11 and multiplexed.registers["work_ancilla"] == 0
     assert math.isclose(sum(v for k, v in record.error_budget.items() if k in ("eps_shot", "eps_synthesis", "eps_loading")), PROTOTYPE.eps)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [PROTOTYPE, PROTOTYPE.with_(feature_map="multiplexed"), QlaciParams(n=2**30, dq=5, kv=3, out=2, eps=1e-3, layers=2)],
+)
+def test_data_free_t_count_closed_form(params):
+    # T = 4 Toffoli (ANDs) + 2 (the T^dagger / T of the phase gradient) + R t_rot(eps_rot);
+    # prototype with the loader: 4 * 84 + 2 + 46 * 52 = 2730; multiplexed: 86 * 52 = 4472
+    from qresource.qlaci.synthesis import t_per_rotation
+
+    p = plan(params)
+    counts = logical_counts(build_shot(p))
+    exact_t = 2 if params.feature_map == "loader" else 0
+    assert counts.t == 4 * counts.toffoli + exact_t + p.budget.rotations * t_per_rotation(p.eps_rotation)
+    if params is PROTOTYPE:
+        assert counts.t == 2730
