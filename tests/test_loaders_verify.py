@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from qresource.bloqs.loaders import LOADER_KINDS, make_loader
 from qresource.errors import QResourceError
@@ -65,3 +66,15 @@ def test_validate_rejects_bad_tables():
         validate_qram("qrom", [1], 2)
     with pytest.raises(QResourceError):
         validate_qram("qrom", [1, 9], 2)
+
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    kind=st.sampled_from(LOADER_KINDS),
+    bits=st.integers(1, 6),
+    words=st.lists(st.integers(0, 63), min_size=2, max_size=40),
+)
+def test_random_tables_on_every_address(kind, bits, words):
+    data = [w % (1 << bits) for w in words]
+    check_every_address(kind, data, bits, seed=len(data))
