@@ -96,12 +96,12 @@ def _build_qram(preset: Preset, directory: Path):
 
 def _build_oracle(preset: Preset, directory: Path):
     try:
-        from qresource.attention_estimate import threshold_oracle_factory  # noqa: F401
-        from qresource.bloqs.threshold_oracle import ThresholdOracle  # noqa: F401
-        from qresource.oracle_estimate import oracle_circuit
+        from qresource.compile.flatten import to_circuit
+        from qresource.oracle_estimate import check_instance, instance_oracle
     except ImportError as exc:
-        raise NotBuiltError(f"the threshold oracle's export is not built ({exc})") from None
-    return oracle_circuit(ORACLE_INSTANCE, loader=preset.params["loader"])
+        raise NotBuiltError(f"the threshold oracle is not built ({exc})") from None
+    oracle, _, _, _ = instance_oracle(check_instance(ORACLE_INSTANCE), loader=preset.params["loader"])
+    return to_circuit(oracle)
 
 
 def _build_grover(preset: Preset, directory: Path):
@@ -116,10 +116,15 @@ def _build_grover(preset: Preset, directory: Path):
 
 def _build_qlaci(preset: Preset, directory: Path):
     try:
-        from qresource.qlaci.export import prototype_circuit
+        from qresource.qlaci.build import plan
+        from qresource.qlaci.params import PROTOTYPE
+        from qresource.qlaci.reference import random_angles
+        from qresource.qlaci.simulate import measured_circuit
     except ImportError as exc:
-        raise NotBuiltError(f"the QLACI prototype's export is not built ({exc})") from None
-    return prototype_circuit()
+        raise NotBuiltError(f"the QLACI prototype is not built ({exc})") from None
+    plan_ = plan(PROTOTYPE)
+    angles = random_angles(plan_.params, preset.params["seed"])
+    return measured_circuit(plan_, angles, "Z" * plan_.params.out, synthesize=True)
 
 
 PRESETS = [
@@ -156,10 +161,11 @@ PRESETS = [
     Preset(
         name="qlaci-prototype-n16",
         primitive="qlaci",
-        description="the QLACI prototype of the paper's section 4.5: N = 16, 4 query + 4 index + 3 readout qubits",
-        params={"n": 16, "dq": 4},
+        description="one shot of the QLACI prototype (paper's section 4.5: N = 16, 4 query + 4 index "
+        "+ 2 key/value + 1 output qubits), random angles from seed 0, rotations synthesised",
+        params={"preset": "prototype", "n": 16, "dq": 4, "kv": 2, "out": 1, "layers": 1, "seed": 0},
         build=_build_qlaci,
-        command=["export", "qlaci"],
+        command=["export", "qlaci", "--preset", "prototype", "--seed", "0"],
     ),
 ]
 

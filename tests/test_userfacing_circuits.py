@@ -67,3 +67,15 @@ def test_grover_file_matches_the_single_search_estimate():
     assert entry["counts"]["t"] == logical["t"]
     assert entry["counts"]["toffoli"] == logical["toffoli"]
     assert entry["counts"]["measurements"] == logical["measurements"] + entry["registers"]["index"]
+
+
+def test_oracle_file_matches_the_oracle_estimate():
+    entry = ENTRIES.get("oracle-qrom-n4-d2")
+    if entry is None:
+        pytest.skip("threshold oracle not built")
+    from qresource.circuits_gen import ORACLE_INSTANCE
+    from qresource.oracle_estimate import estimate_oracle_instance
+
+    logical = estimate_oracle_instance(ORACLE_INSTANCE, loader="qrom").logical.as_dict()
+    for key in ("t", "toffoli", "measurements", "qubits", "rotations"):
+        assert entry["counts"][key] == logical[key], key

@@ -29,19 +29,22 @@ INVOCATIONS = [
     ["estimate", "oracle", "--d", "2", "--bits", "4", "--n", "4", "--json"],
     ["export", "oracle", "--instance", "{dir}/oracle.json", "--qasm", "2", "--output", "OUT"],
     ["validate", "oracle", "--instance", "{dir}/oracle.json", "--seed", "5", "--json"],
-    ["estimate", "grover", "--n", "64", "--k", "2", "--d", "4", "--json"],
-    ["estimate", "attention", "--n", "64", "--k", "2", "--d", "4", "--json"],
+    ["estimate", "grover", "--n", "16", "--k", "2", "--d", "2", "--json"],
+    ["estimate", "attention", "--n", "16", "--k", "2", "--d", "2", "--json"],
     ["export", "grover", "--instance", "{dir}/oracle.json", "--qasm", "3", "--output", "OUT"],
     ["validate", "grover", "--instance", "{dir}/oracle.json", "--seed", "5", "--shots", "200", "--json"],
     ["estimate", "qlaci", "--n", "16", "--json"],
     ["export", "qlaci", "--n", "16", "--qasm", "3", "--output", "OUT"],
     ["validate", "qlaci", "--n", "16", "--seed", "5", "--json"],
-    ["table", "--format", "csv"],
+    ["table", "--n", "64", "--k", "2", "--d", "4", "--format", "csv"],
 ]
+
+#: Each command of the list is small; a command that takes longer than this counts as a hang.
+PER_COMMAND_SECONDS = 120
 
 RUNNER = textwrap.dedent(
     """
-    import hashlib, json, os, sys
+    import hashlib, json, os, signal, sys, time
     from click.testing import CliRunner
     from qresource.cli import main  # registers every subcommand
     from qresource.cli.app import cli
@@ -50,23 +53,30 @@ RUNNER = textwrap.dedent(
     for number, argv in enumerate(invocations):
         out = os.path.join(work, f"out{number}")
         argv = [a.replace("{dir}", work).replace("OUT", out) for a in argv]
+        def on_alarm(signum, frame):
+            raise TimeoutError("no answer within PER_COMMAND_SECONDS s")
+        signal.signal(signal.SIGALRM, on_alarm)
+        signal.alarm(PER_COMMAND_SECONDS)
+        start = time.perf_counter()
         result = CliRunner().invoke(cli, argv)
+        signal.alarm(0)
+        seconds = round(time.perf_counter() - start, 1)
         data = open(out, "rb").read() if os.path.exists(out) else b""
         results.append({
-            "argv": argv, "exit": result.exit_code,
+            "argv": argv, "exit": result.exit_code, "seconds": seconds,
             "stdout": result.stdout.replace(work, "{dir}"),
             "error": repr(result.exception) if result.exception and result.exit_code != 0 else None,
             "file": hashlib.sha256(data.replace(work.encode(), b"{dir}")).hexdigest() if data else None,
         })
     print(json.dumps(results))
     """
-)
+).replace("PER_COMMAND_SECONDS", str(PER_COMMAND_SECONDS))
 
 
 def run_all(work, hash_seed: str) -> list[dict]:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed, "COLUMNS": "100"}
     proc = subprocess.run([sys.executable, "-c", RUNNER, str(work), json.dumps(INVOCATIONS)],
-                          capture_output=True, text=True, timeout=600, env=env)
+                          capture_output=True, text=True, timeout=1200, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout)
 
