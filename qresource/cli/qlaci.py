@@ -90,10 +90,17 @@ def estimate_qlaci(preset, n, as_json, physical, qubit_model, qec, error_budget,
     params, n_values = _params(preset, n, **options)
     records = []
     for value in n_values if n_values is not None else [params.n]:
-        record = api(replace(params, n=value))
+        point = replace(params, n=value)
+        record = api(point)
         executions = record.shots["per_head"]["circuit_executions"]
+        unit_bloq = None
+        if physical:
+            from qresource.qlaci.build import build_shot, plan
+
+            unit_bloq = build_shot(plan(point))
         attach_physical(record, physical=physical, qubit_model=qubit_model, qec=qec,
-                        error_budget=error_budget, unit=record.logical, repetitions=executions)
+                        error_budget=error_budget, unit=record.logical, repetitions=executions,
+                        unit_bloq=unit_bloq)
         if physical:
             record.notes.append(f"physical: one shot repeated {executions} times (N queries x shots per query)")
         records.append(record)
