@@ -50,7 +50,7 @@ class Crossover:
                 f"n^{self.ratio_slope:.2f}"
             )
         if self.status == "no estimate beyond":
-            return f"none up to n = {self.n_checked:,} (no quantum estimate beyond)"
+            return f"none up to n = {_power(self.n_checked)} (no quantum estimate beyond)"
         return f"none below n_max = {_power(self.n_max)}"
 
 

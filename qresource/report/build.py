@@ -382,7 +382,7 @@ def crossover_plot(engine: Engine, d: int, hardware: str) -> bytes:
     )
 
 
-def logical_plot(engine: Engine, d: int) -> bytes:
+def logical_plot(engine: Engine, d: int, slopes: dict[str, float] | None = None) -> bytes:
     """Logical non-Clifford work vs n: Toffolis of the full circuit, the query model's charge."""
     config = engine.config
     k = config.plot_k
@@ -404,6 +404,14 @@ def logical_plot(engine: Engine, d: int) -> bytes:
     from qresource.classical.costs import naive_attention_counts
 
     series_data.append(("classical naive", ns, [naive_attention_counts(n, d).flops() for n in ns]))
+    if slopes is not None:
+        for label, xs, ys in series_data:
+            known = [(x, y) for x, y in zip(xs, ys) if y]
+            if len(known) >= 2:
+                (x0, y0), (x1, y1) = known[0], known[-1]
+                slopes[f"{label}, n = 2^{x0.bit_length() - 1}..2^{x1.bit_length() - 1}"] = (
+                    math.log(y1 / y0) / math.log(x1 / x0)
+                )
     return render.loglog_png(
         series_data,
         title=f"Logical work vs n (d = {d}, k = {k}): Toffolis (quantum), flops (classical)",
@@ -465,13 +473,14 @@ def _build(out: Path, config: ReportConfig, engine: Engine, tick: Callable[[], N
     render.write_png(crossover_plot(engine, config.plot_d[-1], config.hardware[0]), out / name)
     plots.append(name)
     name = f"logical_vs_n_d{config.plot_d[-1]}.png"
-    render.write_png(logical_plot(engine, config.plot_d[-1]), out / name)
+    slopes: dict[str, float] = {}
+    render.write_png(logical_plot(engine, config.plot_d[-1], slopes), out / name)
     plots.append(name)
     files.written += plots
 
     from qresource.report.index import index_markdown
 
-    atomic_write_text(out / "index.md", index_markdown(config, engine.status, resources, crossovers, plots))
+    atomic_write_text(out / "index.md", index_markdown(config, engine.status, resources, crossovers, plots, slopes))
     files.written.append("index.md")
     return sorted(files.written)
 

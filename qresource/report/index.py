@@ -15,7 +15,10 @@ PRIMITIVE_NAMES = {
 }
 
 
-def index_markdown(config, status: dict, resources: pd.DataFrame, crossovers: pd.DataFrame, plots: list[str]) -> str:
+def index_markdown(
+    config, status: dict, resources: pd.DataFrame, crossovers: pd.DataFrame, plots: list[str],
+    slopes: dict[str, float] | None = None,
+) -> str:
     from qresource.classical.hardware import get_hardware
     from qresource.estimate.physical import model_limits, estimator_params
     import json
@@ -39,6 +42,18 @@ def index_markdown(config, status: dict, resources: pd.DataFrame, crossovers: pd
     for key, label in PRIMITIVE_NAMES.items():
         reason = status.get(key)
         lines.append(f"- {label}: " + ("built, included." if reason is None else f"not built ({reason}); no numbers shown."))
+    if status.get("grover-circuit") is None:
+        lines.append(
+            f"- Full-circuit Grover attention is shown with the {' and '.join(config.loaders)} loaders; "
+            "the QROAM-loaded oracle is left out of the default report because counting its call graph "
+            "takes tens of seconds per size (`qresource table --primitive attention-circuit --loader qroam` "
+            "gives it)."
+        )
+    if status.get("qlaci") is None:
+        lines.append(
+            "- QLACI has no sparsity parameter and no crossover search (each size means synthesising a "
+            "circuit); its curves on the plots show where it stands."
+        )
     lines += ["", "## Presets", "", "| preset | n | d | what |", "|---|---:|---:|---|"]
     for preset in config.presets:
         lines.append(f"| {preset.name} | {preset.n} | {preset.d} | {preset.description} |")
@@ -47,21 +62,29 @@ def index_markdown(config, status: dict, resources: pd.DataFrame, crossovers: pd
     lines += ["", "## Tables", ""]
     lines += [
         "- [resources.md](resources.md) ([csv](resources.csv)): logical and physical resources of each "
-        "quantum series at each preset and k. Logical columns are exact expected totals over all n rows "
-        "(blank for the query model, which has no circuit); physical columns come from the resource "
-        "estimator on one row run `repetitions` times, with Qualtran's Gidney-Fowler model beside it.",
+        "quantum series at each preset and k. Each row is one unit (a Grover iterate, a query-model row, "
+        "a QLACI shot) run `repetitions` times: logical columns are the exact totals, unit x repetitions "
+        "(blank for the query model, which has no circuit); physical columns are the resource estimator's "
+        "on that unit, with Qualtran's Gidney-Fowler model on the same totals beside it and a note where "
+        "a model has no answer.",
         "- [classical.md](classical.md) ([csv](classical.csv)): seconds of naive attention and of the "
         "half-space pipeline (Theorem 1.5) on each hardware preset, at peak rate. The last column is the "
         "classical part the Grover algorithm still runs (sparse values and Algorithm 2, O(nkd)).",
         "- [crossover.md](crossover.md) ([csv](crossover.csv)): the least n at which the quantum runtime "
         "(physical estimate plus its classical part) drops below the classical one, searched up to "
-        f"n_max = 2^{config.crossover_n_max.bit_length() - 1}, or \"none below n_max\". For the query "
-        "model against naive attention the Babbush et al. (2021) breakeven n* = c^2 k (t_Q/t_C)^2 is "
-        "given as a cross-check.",
+        f"n_max = 2^{config.crossover_n_max.bit_length() - 1}; where there is none it says up to which n "
+        "it looked and why it stopped. For the query model against naive attention the Babbush et al. "
+        "(2021) breakeven n* = c^2 k (t_Q/t_C)^2 is given as a cross-check.",
     ]
     lines += ["", "## Plots", ""]
     for name in plots:
         lines.append(f"### {name}\n\n![{name}]({name})\n\n{_plot_caption(name, config)}\n")
+        if name.startswith("logical_vs_n") and slopes:
+            lines.append("Log-log slopes of these curves between the smallest and largest n plotted:\n")
+            lines.append("| series | slope |\n|---|---:|")
+            for series_name, slope in slopes.items():
+                lines.append(f"| {series_name} | {slope:.3f} |")
+            lines.append("")
 
     lines += ["## Crossovers at a glance", ""]
     if crossovers.empty:
@@ -80,18 +103,27 @@ def index_markdown(config, status: dict, resources: pd.DataFrame, crossovers: pd
         "repetitions of the estimated unit (union bound); PSSPC layout and 15-to-1 T factories as the "
         "estimator models them. Qualtran's Gidney-Fowler model (CCZ->2T factories) on the same unit "
         "with the same physical error rate and syndrome cycle is the second opinion.",
-        "- **Unit and repetitions**: the estimator is given one attention row (its find-all search) "
-        "and the runtime is n times that row's runtime; rows run one after another on one set of "
-        "logical qubits. Units that could pass 2^63 ns are cut into equal slices (docs/report.md).",
+        "- **Unit and repetitions**: the estimator is given one unit and the runtime is `repetitions` "
+        "times its runtime, units running back to back on one set of logical qubits: Grover full "
+        "circuit, one Grover iterate (oracle without exclusions, plus diffusion) per expected oracle "
+        "call of all n rows (known-k find-all schedule, rounded up; the exclusion comparisons and the "
+        "per-search Hadamard layer and measurement are left out, as in `qresource estimate attention "
+        "--physical`); query model, one row; QLACI, one shot, n x shots-per-query times. The error "
+        "budget is split evenly over the repetitions; units that could pass 2^63 ns are cut into "
+        "equal slices (docs/report.md).",
         "- **Toffoli mapping**: Toffoli-class gates go to the estimator as CCZ (4 T states, 3 logical "
         "cycles each); only T gates outside them as T. No gate is counted twice.",
         "- **Query model** (the seeds' accounting, Theorem 1.3): each oracle call costs d time units "
         "with QRAM access free; on the fault-tolerant machine one unit is one logical Toffoli (the "
         "cheapest reading), on index_qubits + 1 logical qubits.",
         "- **Full-circuit model**: every oracle call is the threshold-oracle circuit with the named "
-        "data loader (bucket-brigade QRAM, QROM, select-swap QROAM), counted from its bloq; the search "
-        "is the known-k find-all schedule with exact iteration counts and success probabilities, "
-        "expected totals rounded up.",
+        "data loader, counted from its bloq (Toffolis, T, Cliffords, measurements, peak qubits); the "
+        "number of calls is the known-k find-all schedule's expectation with exact iteration counts "
+        "and success probabilities, every row holding k marked keys (the worst case).",
+        "- **QLACI heads**: q_Q = d query qubits (angle encoding), q_KV = 2, q_out = d output qubits "
+        "read as d commuting Z expectations, one interaction and one score layer, eps = delta = 1e-2, "
+        "QROM loader for the feature-map angles; the QRAM-free model removes the data access's "
+        "Toffolis and T gates from each shot (QLACI paper, section 3.2.4).",
         f"- **Entry width**: {'the oracle default' if config.bits is None else f'{config.bits} bits per entry'}.",
         "- **Classical hardware**: peak arithmetic rates, a lower bound on real time (favouring the "
         "classical side):",
@@ -129,8 +161,8 @@ def _plot_caption(name: str, config) -> str:
         )
     if name.startswith("logical_vs_n"):
         return (
-            "Logical work against n: Toffoli gates of the full circuits (all rows), the query model's "
-            "charge in Toffolis, and the flops of naive attention. The slopes show each model's "
-            "exponent in n (1.5 for the query model, about 2.5 with a linear-cost loader, 2 classical)."
+            "Logical work against n: Toffoli gates of the full circuits (unit x repetitions), the query "
+            "model's charge in Toffolis, and the flops of naive attention. The slopes below are each "
+            "model's exponent in n."
         )
     return ""
