@@ -4,6 +4,7 @@ in the query model and (per loader) the full-circuit model, with log-log slopes 
     python benchmarks/grover_table.py                    # Markdown to standard output
     python benchmarks/grover_table.py --csv table.csv    # also the full table as CSV
     python benchmarks/grover_table.py --max-exponent 14  # a quicker, smaller grid
+    python benchmarks/grover_table.py --circuit-ks 8 --circuit-ds 64   # slopes per loader only
 
 Entry widths b come from the precision planner (entries in [-1, 1], tau = 2 ln n).
 """
@@ -95,8 +96,10 @@ def slopes(exponents, ks, circuit) -> str:
         xs = [2 ** int(r["n"][2:]) for r in rows]
         tof = [r["_attention_toffoli"] for r in rows]
         depth = [r["_attention_t_depth"] for r in rows]
+        local = loglog_slope(xs[-2:], tof[-2:]) if len(xs) >= 2 else float("nan")
         out.append(f"- {loader}, k = {k}, d = {d}: attention Toffolis vs n, slope "
-                   f"{loglog_slope(xs, tof):.3f}; T-depth slope {loglog_slope(xs, depth):.3f}")
+                   f"{loglog_slope(xs, tof):.3f} (between the two largest n: {local:.3f}); "
+                   f"T-depth slope {loglog_slope(xs, depth):.3f}")
     return "\n".join(out)
 
 
@@ -105,6 +108,10 @@ def main(argv=None) -> int:
     parser.add_argument("--min-exponent", type=int, default=10)
     parser.add_argument("--max-exponent", type=int, default=20)
     parser.add_argument("--no-circuit", action="store_true", help="query model only")
+    parser.add_argument("--circuit-step", type=int, default=2,
+                        help="exponent step of n in the circuit-model table (default 2: 2^10, 2^12, ...)")
+    parser.add_argument("--circuit-ks", default="8,32,128")
+    parser.add_argument("--circuit-ds", default="64,128")
     parser.add_argument("--loaders", default=",".join(LOADERS))
     parser.add_argument("--csv", default=None)
     args = parser.parse_args(argv)
@@ -115,7 +122,10 @@ def main(argv=None) -> int:
     print(markdown(rows))
     circuit = []
     if not args.no_circuit:
-        circuit = circuit_rows(exponents, KS, DS, loaders)
+        circuit_exponents = range(args.min_exponent, args.max_exponent + 1, args.circuit_step)
+        circuit_ks = tuple(int(x) for x in args.circuit_ks.split(","))
+        circuit_ds = tuple(int(x) for x in args.circuit_ds.split(","))
+        circuit = circuit_rows(circuit_exponents, circuit_ks, circuit_ds, loaders)
         print("\n### Full-circuit model (known k; rows one after another)\n")
         print(markdown(circuit))
     print("\n### Log-log slopes against n\n")
