@@ -8,6 +8,8 @@ import math
 import cirq
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from qualtran import BloqBuilder
 from qualtran.bloqs.basic_gates import IntEffect, IntState
 
@@ -170,3 +172,26 @@ def test_data_free_t_count_closed_form(params):
     assert counts.t == 4 * counts.toffoli + exact_t + p.budget.rotations * t_per_rotation(p.eps_rotation)
     if params is PROTOTYPE:
         assert counts.t == 2730
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    log_n=st.integers(1, 40),
+    dq=st.integers(1, 6),
+    kv=st.integers(1, 4),
+    out=st.integers(1, 4),
+    layers=st.integers(0, 3),
+    connectivity=st.sampled_from(["linear", "all"]),
+    feature_map=st.sampled_from(["loader", "multiplexed"]),
+)
+def test_rotation_and_toffoli_closed_forms_hold_everywhere(log_n, dq, kv, out, layers, connectivity, feature_map):
+    params = QlaciParams(n=2**log_n, dq=dq, kv=kv, out=out, layers=layers, connectivity=connectivity,
+                         feature_map=feature_map)
+    p = plan(params)
+    assert p.budget.rotations == _expected_rotations(p.params, p.angle_bits)
+    tally = gate_tally(build_shot(p, synthesize=False))
+    if feature_map == "loader":
+        # two QROM calls (N - 2 ANDs each; N = 2 needs none) and 2 q_KV adders of b - 1 ANDs
+        assert tally.toffoli == 2 * max(2**log_n - 2, 0) + 2 * kv * (p.angle_bits - 1)
+    else:
+        assert tally.toffoli == 0
