@@ -147,6 +147,15 @@ class _ExactPrinter(PythonCodePrinter):
     def _print_log(self, expr):
         return f"log({self._print(expr.args[0])})"
 
+    def _print_And(self, expr):
+        return "_and(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_Or(self, expr):
+        return "_or(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_Not(self, expr):
+        return f"_not({self._print(expr.args[0])})"
+
     def _print_Piecewise(self, expr):
         out = "nan"
         for value, condition in reversed(expr.args):
@@ -186,6 +195,9 @@ _NAMESPACE: dict[str, Any] = {
     "log": _elementwise(lambda x: math.log(x), 1),
     "_sqrt": _elementwise(_sqrt, 1),
     "where": lambda c, a, b: np.where(c, a, b),
+    "_and": lambda *cs: np.logical_and.reduce([np.asarray(c, dtype=bool) for c in cs]),
+    "_or": lambda *cs: np.logical_or.reduce([np.asarray(c, dtype=bool) for c in cs]),
+    "_not": lambda c: np.logical_not(np.asarray(c, dtype=bool)),
     "nan": float("nan"),
     "pi": math.pi,
 }

@@ -53,6 +53,13 @@ def test_integer_logarithms_at_powers_of_two():
     assert list(floor_log(array)) == [v.bit_length() - 1 for v in values]
 
 
+def test_piecewise_with_compound_conditions_is_elementwise():
+    expr = sympy.Piecewise((n + 100, sympy.And(sympy.Eq(n, 4), b >= 2)), (n - 1, sympy.Or(n < 3, sympy.Not(b >= 2))), (n, True))
+    out = exact_lambdify([n, b], expr)(np.array([4, 4, 2, 8, 8], dtype=object), np.array([2, 1, 5, 1, 3], dtype=object))
+    # (4, 2): first branch; (4, 1): b < 2 -> second; (2, 5): n < 3 -> second; (8, 1): second; (8, 3): third
+    assert list(out) == [104, 3, 1, 7, 8]
+
+
 def test_square_roots_stay_exact_when_they_can():
     root = exact_lambdify([n, k], sympy.sqrt(n * k))
     out = root(np.array([2**80, 8], dtype=object), np.array([2**40, 2], dtype=object))
