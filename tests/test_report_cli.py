@@ -137,3 +137,17 @@ def test_physical_options_decorator_and_attach():
     assert bad.exit_code != 0 and "need --physical" in str(bad.exception)
     bad = runner.invoke(command, ["--physical", "--qubit-model", "nope"])
     assert bad.exit_code == 2
+
+
+def test_report_units_are_the_ones_estimate_attention_hands_the_estimator():
+    """One source of truth for the physical side too: the report's full-circuit unit and
+    repetitions are exactly what `qresource estimate attention --physical` gives qdk."""
+    result = run("estimate", "attention", "--n", "64", "--k", "2", "--d", "4", "--physical", "--json")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    (circuit,) = [r for r in (records if isinstance(records, list) else [records]) if r["model"].startswith("circuit")]
+    from qresource.report.sources import grover_circuit
+
+    ours = grover_circuit(64, 2, 4, None, "qrom")
+    assert circuit["physical"]["estimator_input"] == estimator_input(ours["unit"], ours["unit_t_outside_toffoli"])
+    assert circuit["physical"]["repetitions"] == ours["repetitions"] == circuit["queries"]

@@ -56,7 +56,8 @@ def _loader_kinds():
 @click.option("--hardware", "hardware", type=_NameList(_hardware_names()), default="h100-sxm",
               show_default=True, help="Classical hardware presets.")
 @click.option("--primitive", "primitives", default=None,
-              help="Comma list of attention-query, attention-circuit, classical, qram (default: all built).")
+              help="Comma list of attention-query, attention-circuit, classical, qram, qlaci (default: all built but "
+                   "qlaci, whose circuits take seconds per size to synthesise).")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "csv", "json"]), default=None,
               help="Output format (default: a table on a terminal, Markdown otherwise).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,

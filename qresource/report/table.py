@@ -18,6 +18,7 @@ PRIMITIVES = {
     "attention-circuit": "grover-circuit",
     "classical": "classical",
     "qram": "loaders",
+    "qlaci": "qlaci",
 }
 
 #: Word width of ``qram`` rows when the grid gives none.
@@ -27,8 +28,9 @@ PHYSICAL_COLUMNS = ("physical_qubits", "runtime_s", "code_distance", "t_factorie
 
 
 def default_primitives() -> list[str]:
+    """Every built primitive but QLACI (asked for by name: each size synthesises a circuit)."""
     status = sources.availability()
-    return [name for name, key in PRIMITIVES.items() if status.get(key) is None]
+    return [name for name, key in PRIMITIVES.items() if status.get(key) is None and name != "qlaci"]
 
 
 def build_table(
@@ -83,14 +85,34 @@ def build_table(
             "sparse_inference_s": hybrid_classical_seconds(n, d, k, hardware),
         }
 
+    def qlaci(model):
+        def point(n, d):
+            head = sources.qlaci_head(n, d)
+            part = head[model]
+            logical = sources.scaled(part["unit"], head["executions"])
+            row = {"queries": n, "shots_per_query": head["shots_per_query"], **sources.logical_row(logical)}
+            row["depth"] = row["t_depth"] = None
+            return with_physical(row, part["unit"], head["executions"], part["unit_t_outside_toffoli"])
+
+        return point
+
     factories = {
+        "qlaci": lambda: [
+            PointSource("qlaci", "QRAM-free", ("n", "d"), qlaci("free")),
+            PointSource("qlaci", "full circuit", ("n", "d"), qlaci("full")),
+        ],
         "attention-query": lambda: PointSource("attention", "query", ("n", "k", "d"), attention_query),
         "attention-circuit": lambda: PointSource("attention", "circuit", ("n", "k", "d", "bits", "loader"), attention_circuit),
         "classical": lambda: PointSource("classical", "flops at peak rate", ("n", "k", "d", "hardware"), classical),
     }
     chosen = []
     for name in primitives:
-        chosen += sources.loader_sources("word_bits") if name == "qram" else [factories[name]()]
+        if name == "qram":
+            chosen += sources.loader_sources("word_bits")
+        elif name == "qlaci":
+            chosen += factories[name]()
+        else:
+            chosen.append(factories[name]())
     grid = dict(grid)
     if "qram" in primitives:
         given = [b for b in grid.get("bits", [None]) if b is not None]
