@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qresource.report import build, sources
+from qresource.report import sources
 from qresource.report.build import DEFAULT_PRESETS, ReportConfig, build_report
 
 COMMITTED = Path(__file__).resolve().parent.parent / "reports"

@@ -101,7 +101,7 @@ def index_markdown(
         "- **Quantum hardware**: Microsoft resource estimator (qdk.estimator), qubit model "
         f"{qubit_model}, QEC scheme {qec}, total error budget {budget:g}, split evenly over the "
         "repetitions of the estimated unit (union bound); PSSPC layout and 15-to-1 T factories as the "
-        "estimator models them. Qualtran's Gidney-Fowler model (CCZ->2T factories) on the same unit "
+        "estimator models them. Qualtran's Gidney-Fowler model (CCZ->2T factories) on the same total work "
         "with the same physical error rate and syndrome cycle is the second opinion.",
         "- **Unit and repetitions**: the estimator is given one unit and the runtime is `repetitions` "
         "times its runtime, units running back to back on one set of logical qubits: Grover full "
