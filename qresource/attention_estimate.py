@@ -66,6 +66,10 @@ class Problem:
             raise QResourceError(f"delta must lie strictly between 0 and 1, got {self.delta}")
         if self.bits is not None and self.bits < 2:
             raise QResourceError(f"bits must be at least 2, got {self.bits}")
+        if self.tau is not None and not self.tau > 0:
+            # scores outside S_i lie in [-eta, 0] (Theorem 1.3), and the unused index values
+            # n..2^m-1 score 0: a threshold at or below 0 would mark them
+            raise QResourceError(f"tau must be positive, got {self.tau:g}")
 
     @property
     def index_qubits(self) -> int:
