@@ -81,3 +81,17 @@ def require_memory(needed_bytes: int, what: str, option: str, limit_bytes: int |
             f"{format_size(limit)}; raise it with {option} SIZE or {MEMORY_ENV}=SIZE if this "
             f"machine really has the memory"
         )
+
+
+#: Memory per gate of a flattened circuit on its way to a file, measured with Qiskit 2.6: about
+#: 60 bytes per instruction in the circuit, 35 while its OpenQASM text is built, and the
+#: flattener's own per-leaf records; 300 bytes covers the three with room to spare.
+BYTES_PER_GATE = 300
+
+
+def require_circuit_memory(
+    n_gates: int, what: str, option: str = "--max-memory", limit_bytes: int | None = None
+) -> None:
+    """Refuse to flatten or export a circuit of ``n_gates`` gates (known beforehand from the
+    call-graph counts: t + clifford + rotations + measurements) that would not fit in memory."""
+    require_memory(int(n_gates) * BYTES_PER_GATE, f"{what} ({int(n_gates):,} gates)", option, limit_bytes)
