@@ -110,7 +110,7 @@ def qubit_expression(kind: str) -> sympy.Expr:
     n, P = address_width(), _leaves_p()
     if kind == "bucket-brigade":
         # address n + target b + leaf flags P + address copies (P - 1 - n) + lanes b P / 2
-        return 2 * P - 1 + b + b * P / 2
+        return 2 * P - 1 + b + b * 2 ** (n - 1)
     if kind == "qrom":
         # address n + target b + n - 1 unary-iteration ANDs live at once (Qualtran's count)
         return 2 * n - 1 + b
@@ -142,8 +142,10 @@ def depth_expressions(kind: str) -> tuple[sympy.Expr, sympy.Expr]:
     bound (its five parts run one after another) when k >= 1."""
     n, P = address_width(), _leaves_p()
     if kind == "bucket-brigade":
-        # A lone word in the right half of the tree (N = P/2 + 1) shortens the critical path.
-        lone_right_word = sympy.And(sympy.Eq(N, P / 2 + 1), n >= 2)
+        # A lone word in the right half of the tree (N = P/2 + 1, n >= 2 since n = 1 is caught
+        # first) shortens the critical path. Conditions are single equalities so that the
+        # expressions also compile for exact array evaluation.
+        lone_right_word = sympy.Eq(N, 2 ** (n - 1) + 1)
         depth = sympy.Piecewise(
             (sympy.Max(b + 9, 2 * b + 6), sympy.Eq(n, 1)),
             (16 * n - 10 + 2 * sympy.Max(b, 2) - sympy.Piecewise((1, sympy.Eq(b, 1)), (0, True)),
@@ -161,8 +163,8 @@ def depth_expressions(kind: str) -> tuple[sympy.Expr, sympy.Expr]:
         return (
             sympy.Piecewise(
                 # k = 0: QROM, CNOT copy, QROM; the copy hides inside the QROMs' schedules
-                (2 * qrom_depth, sympy.And(sympy.Eq(k, 0), sympy.Eq(M, 2))),
-                (2 * qrom_depth - 1, sympy.Eq(k, 0)),
+                (sympy.Piecewise((2 * qrom_depth, sympy.Eq(M, 2)), (2 * qrom_depth - 1, True)),
+                 sympy.Eq(k, 0)),
                 (2 * qrom_depth + 2 * swap_depth + 1, True),
             ),
             sympy.Piecewise((sympy.Max(2 * qrom_t_depth - 1, 0), sympy.Eq(k, 0)),
