@@ -152,6 +152,12 @@ def test_memory_guard_message_names_size_and_option(monkeypatch):
     with pytest.raises(QResourceError, match=r"needs about 2 MiB .* --max-memory SIZE or QRESOURCE_MAX_MEMORY"):
         require_memory(2 * 2**20, "this job", "--max-memory")
     require_memory(2**20, "this job", "--max-memory")  # exactly at the limit: allowed
+    from qresource.guards import BYTES_PER_GATE, require_circuit_memory
+
+    gates = 2**20 // BYTES_PER_GATE
+    require_circuit_memory(gates, "export")  # fits: 300 x 3495 bytes < 1 MiB
+    with pytest.raises(QResourceError, match=r"export \(3,496 gates\) needs about 1(\.0+)? MiB"):
+        require_circuit_memory(gates + 1, "export")
 
 
 @settings(max_examples=60, deadline=None, derandomize=True,
