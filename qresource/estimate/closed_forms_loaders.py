@@ -148,7 +148,7 @@ def depth_expressions(kind: str) -> tuple[sympy.Expr, sympy.Expr]:
         lone_right_word = sympy.Eq(N, 2 ** (n - 1) + 1)
         depth = sympy.Piecewise(
             (sympy.Max(b + 9, 2 * b + 6), sympy.Eq(n, 1)),
-            (16 * n - 10 + 2 * sympy.Max(b, 2) - sympy.Piecewise((1, sympy.Eq(b, 1)), (0, True)),
+            (16 * n - 10 + 2 * sympy.Max(b, 2) - sympy.Max(2 - b, 0),  # one layer less, two for b = 1
              lone_right_word),
             (16 * n - 9 + 2 * sympy.Max(b, 2), True),
         )
