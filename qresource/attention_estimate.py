@@ -309,7 +309,7 @@ def circuit_totals(problem: Problem, schedule, oracle_for: OracleFactory,
     with iterates placed one after another (an upper bound on the as-soon-as-possible depth).
     ``exact_exclusions``: see ``EXACT_EXCLUSIONS``; None counts every stage on its own bloq.
     """
-    from qresource.bloqs.grover_iterate import GroverIterate, GroverSearch
+    from qresource.bloqs.grover_iterate import GroverSearch
 
     exact_up_to = 1 << 62 if exact_exclusions is None else exact_exclusions
     m = problem.index_qubits
