@@ -180,7 +180,7 @@ def lower_gap_edge(instance: Instance) -> tuple[Fraction, list[str]]:
         lo = max(_exact_score(instance, j) for j in near_top)
         notes.append(
             f"Theorem 1.3's gap precondition fails: {violators.size} scores outside S_i lie in "
-            f"(0, tau), up to {float(lo):.6g}; planned for this instance's own gap ({float(lo):.6g}, tau)"
+            f"(0, tau), up to {float(lo):.6g}"
         )
     unmarked = np.nonzero(~marked)[0]
     if unmarked.size and instance.eta is not None:
@@ -361,6 +361,8 @@ def _plan_instance(instance: Instance, max_bits: int) -> PrecisionPlan:
                 exact_ok = _marks_exactly(instance, quantised, truth)
             if not exact_ok:  # the bound is a theorem; reaching this line would be a bug
                 raise AssertionError(f"precision bound certified {bits} bits but the exact check failed")
+            if lo > 0 and not quantised.exactly_represented:
+                notes.append(f"planned for this instance's own gap ({float(lo):.6g}, tau)")
             return PrecisionPlan(
                 bits=bits, frac_bits_q=fq, frac_bits_k=fk,
                 acc_bits=accumulator_bits_for(quantised.q, bits), threshold=quantised.threshold,

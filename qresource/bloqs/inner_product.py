@@ -36,6 +36,8 @@ from collections import Counter
 from functools import cached_property
 from typing import Optional, Sequence
 
+import numpy as np
+
 from attrs import field, frozen
 
 from qualtran import Bloq, BloqBuilder, QUInt, Register, Side, Signature, SoquetT
@@ -165,23 +167,95 @@ def _mask(bits: int, negative: bool) -> int:
     return (half - 1) if negative else half
 
 
-def schedule(terms: Sequence[Term], bits: int) -> list[tuple]:
-    """The circuit as steps: ("x", t, bit), ("copy", t, shift) or ("add", t, shift, window)."""
-    steps: list[tuple] = []
-    current: dict[int, int] = {}
+def schedule(terms: Sequence[Term], bits: int) -> list[tuple[int, int, "ShiftAddTerm"]]:
+    """(coordinate, shift, term bloq) in circuit order: a copy while the window is still empty
+    (P_{m-1} < 2^shift), else an addition into bits [shift, bitlen(P_m)) of the accumulator."""
+    steps = []
     previous = 0
     for (t, shift, negative), bound in zip(terms, partial_sum_bounds(terms, bits)):
-        flip = current.get(t, 0) ^ _mask(bits, negative)
-        steps += [("x", t, i) for i in range(bits) if (flip >> i) & 1]
-        current[t] = _mask(bits, negative)
-        if previous < (1 << shift):
-            steps.append(("copy", t, shift))
-        else:
-            steps.append(("add", t, shift, bound.bit_length() - shift))
+        copy = previous < (1 << shift)
+        window = bits if copy else bound.bit_length() - shift
+        steps.append((t, shift, ShiftAddTerm(bits, window, bool(negative), copy)))
         previous = bound
-    for t in sorted(current):
-        steps += [("x", t, i) for i in range(bits) if (current[t] >> i) & 1]
     return steps
+
+
+@frozen
+class ShiftAddTerm(Bloq):
+    """One term of the shift-and-add: acc_window += K'_jt (+ digit) or ~K'_jt (- digit).
+
+    The flip of K_jt (its top bit, or every bit but the top) is applied, the b-bit result is added
+    into the accumulator window with :class:`RippleCarryAdd` (or copied by b CNOTs when the window
+    is known to be zero), and the flip is undone. Self-contained, so equal terms are one bloq for
+    counting, depth and caching.
+
+    Registers (bit arrays, index i = bit i, least significant first):
+        k: b qubits of the loaded row (coordinate t); acc: ``window`` accumulator qubits.
+    """
+
+    bits: int
+    window: int
+    negative: bool
+    copy: bool
+    is_adjoint: bool = False
+
+    @cached_property
+    def signature(self) -> Signature:
+        from qualtran import QBit
+
+        return Signature([Register("k", QBit(), shape=(self.bits,)), Register("acc", QBit(), shape=(self.window,))])
+
+    @cached_property
+    def mask(self) -> int:
+        return _mask(self.bits, self.negative)
+
+    @cached_property
+    def adder(self) -> Optional[RippleCarryAdd]:
+        return None if self.copy else RippleCarryAdd(self.bits, self.window, self.is_adjoint)
+
+    def build_composite_bloq(self, bb: BloqBuilder, k, acc):
+        from qualtran.bloqs.basic_gates import CNOT, XGate
+
+        k, acc = list(k), list(acc)
+        flips = [i for i in range(self.bits) if (self.mask >> i) & 1]
+        for i in flips:
+            k[i] = bb.add(XGate(), q=k[i])
+        if self.copy:
+            for i in range(self.bits):
+                k[i], acc[i] = bb.add(CNOT(), ctrl=k[i], target=acc[i])
+        else:
+            a_out, b_out = bb.add(self.adder, a=bb.join(np.array(k[::-1]), dtype=QUInt(self.bits)),
+                                  b=bb.join(np.array(acc[::-1]), dtype=QUInt(self.window)))
+            k, acc = list(bb.split(a_out)[::-1]), list(bb.split(b_out)[::-1])
+        for i in flips:
+            k[i] = bb.add(XGate(), q=k[i])
+        return {"k": np.array(k), "acc": np.array(acc)}
+
+    def build_call_graph(self, ssa):
+        from qualtran.bloqs.basic_gates import CNOT, XGate
+
+        counts = {XGate(): 2 * bin(self.mask).count("1")}
+        if self.copy:
+            counts[CNOT()] = self.bits
+        else:
+            counts[self.adder] = 1
+        return counts
+
+    def on_classical_vals(self, k, acc):
+        key = sum(int(bit) << i for i, bit in enumerate(k)) ^ self.mask
+        value = sum(int(bit) << i for i, bit in enumerate(acc))
+        if self.copy:
+            value ^= key
+        else:
+            value = (value + (-key if self.is_adjoint else key)) % (1 << self.window)
+        return {"k": np.asarray(k), "acc": np.array([(value >> i) & 1 for i in range(self.window)], dtype=np.uint8)}
+
+    def adjoint(self) -> "ShiftAddTerm":
+        return ShiftAddTerm(self.bits, self.window, self.negative, self.copy, not self.is_adjoint)
+
+    def __str__(self) -> str:
+        op = "copy" if self.copy else ("sub" if self.is_adjoint else "add")
+        return f"Term({op} {'~' if self.negative else ''}K' {self.bits}->{self.window})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,65 +309,41 @@ class ConstantInnerProduct(Bloq):
         return Signature([Register("keys", QUInt(self.d * self.bits)), Register("acc", QUInt(self.acc_bits), side=side)])
 
     def build_composite_bloq(self, bb: BloqBuilder, keys: SoquetT, acc: Optional[SoquetT] = None):
-        from qualtran.bloqs.basic_gates import CNOT, XGate
-
         b, w = self.bits, self.acc_bits
         key_wires = list(bb.split(keys)[::-1])
         acc_wires = list(bb.split(acc if self.is_adjoint else bb.allocate(w, dtype=QUInt(w)))[::-1])
-        steps = list(reversed(self.steps)) if self.is_adjoint else self.steps
-        for step in steps:
-            kind, t, shift = step[0], step[1], step[2]
-            row = slice(t * b, (t + 1) * b)
-            if kind == "x":
-                key_wires[t * b + shift] = bb.add(XGate(), q=key_wires[t * b + shift])
-            elif kind == "copy":
-                for i in range(b):
-                    key_wires[t * b + i], acc_wires[shift + i] = bb.add(
-                        CNOT(), ctrl=key_wires[t * b + i], target=acc_wires[shift + i])
-            else:
-                window = step[3]
-                adder = RippleCarryAdd(b, window, self.is_adjoint)
-                a_in = bb.join(key_wires[row][::-1], dtype=QUInt(b))
-                b_in = bb.join(acc_wires[shift:shift + window][::-1], dtype=QUInt(window))
-                a_out, b_out = bb.add(adder, a=a_in, b=b_in)
-                key_wires[row] = bb.split(a_out)[::-1]
-                acc_wires[shift:shift + window] = bb.split(b_out)[::-1]
-        keys_out = bb.join(key_wires[::-1], dtype=QUInt(self.d * b))
-        acc_out = bb.join(acc_wires[::-1], dtype=QUInt(w))
+        steps = [(t, shift, term.adjoint()) for t, shift, term in reversed(self.steps)] if self.is_adjoint else self.steps
+        for t, shift, term in steps:
+            k_out, acc_out = bb.add(term, k=np.array(key_wires[t * b:(t + 1) * b]),
+                                    acc=np.array(acc_wires[shift:shift + term.window]))
+            key_wires[t * b:(t + 1) * b] = list(k_out)
+            acc_wires[shift:shift + term.window] = list(acc_out)
+        keys_out = bb.join(np.array(key_wires[::-1]), dtype=QUInt(self.d * b))
+        acc_out = bb.join(np.array(acc_wires[::-1]), dtype=QUInt(w))
         if self.is_adjoint:
             bb.free(acc_out)
             return {"keys": keys_out}
         return {"keys": keys_out, "acc": acc_out}
 
-    def adder_counts(self) -> Counter:
-        """RippleCarryAdd(b, window) -> how many, from the schedule (at most ~w distinct widths)."""
+    def term_counts(self) -> Counter:
+        """ShiftAddTerm -> how many (a handful of distinct terms, whatever d)."""
         counts: Counter = Counter()
-        for step in self.steps:
-            if step[0] == "add":
-                counts[RippleCarryAdd(self.bits, step[3], self.is_adjoint)] += 1
+        for _, _, term in self.steps:
+            counts[term.adjoint() if self.is_adjoint else term] += 1
         return counts
 
     def build_call_graph(self, ssa):
-        from qualtran.bloqs.basic_gates import CNOT, XGate
-
-        counts: Counter = Counter(self.adder_counts())
-        n_x = sum(1 for step in self.steps if step[0] == "x")
-        n_copy = sum(1 for step in self.steps if step[0] == "copy")
-        if n_x:
-            counts[XGate()] += n_x
-        if n_copy:
-            counts[CNOT()] += n_copy * self.bits
-        return dict(counts)
+        return dict(self.term_counts())
 
     @cached_property
     def peak_qubits(self) -> int:
         """keys + accumulator + the carries of the widest adder (all live at its peak)."""
-        widest = max((step[3] for step in self.steps if step[0] == "add"), default=1)
+        widest = max((term.window for _, _, term in self.steps if not term.copy), default=1)
         return self.d * self.bits + self.acc_bits + widest - 1
 
     def my_static_costs(self, cost_key):
         """Peak width in closed form: Qualtran's QubitCount would otherwise rebuild this
-        decomposition (thousands of adders at d = 128); tests hold the two equal."""
+        decomposition (a thousand terms at d = 128); tests hold the two equal."""
         from qualtran.resource_counting import QubitCount
 
         if isinstance(cost_key, QubitCount):
