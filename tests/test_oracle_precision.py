@@ -41,7 +41,7 @@ def _marks(q, keys, fmt_q, fmt_k, threshold):
 
 @given(st.integers(1, 12).flatmap(lambda b: st.tuples(
     st.just(b), st.lists(st.integers(-(1 << (b - 1)), (1 << (b - 1)) - 1), min_size=1, max_size=6))))
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 def test_pack_unpack_roundtrip(args):
     bits, row = args
     word = pack_row(row, bits)
@@ -50,7 +50,7 @@ def test_pack_unpack_roundtrip(args):
 
 
 @given(st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=1, max_size=8), st.integers(2, 20))
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80, deadline=None, derandomize=True)
 def test_quantisation_error_is_at_most_half_a_unit(values, bits):
     f = largest_frac_bits(values, bits)
     assert f is not None
@@ -78,14 +78,19 @@ def _gapped_instance(seed, n, d, fraction_marked=0.1):
     q = rng.normal(size=d)
     keys = rng.normal(size=(n, d))
     scores = keys @ q
-    tau = float(np.quantile(scores, 1 - fraction_marked))
+    # tau halfway between two consecutive scores, so that no score sits within rounding of it.
+    ordered = np.sort(scores)
+    top = max(1, int(round(fraction_marked * n)))
+    tau = float((ordered[-top] + ordered[-top - 1]) / 2)
+    if tau <= 0:  # nothing positive enough: a threshold above every score (S_i empty)
+        tau = float(ordered[-1]) + 1.0
     inside = (scores > 0) & (scores < tau)
     keys[inside] *= -0.5
     return q, keys, tau
 
 
 @given(st.integers(0, 10**6), st.integers(8, 64), st.integers(1, 8))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 def test_planned_width_marks_exactly_s_i(seed, n, d):
     q, keys, tau = _gapped_instance(seed, n, d)
     plan = plan_precision(q=q, keys=keys, tau=tau)
@@ -99,7 +104,7 @@ def test_planned_width_marks_exactly_s_i(seed, n, d):
 
 
 @given(st.integers(0, 10**6), st.integers(1, 16), st.floats(0.1, 4.0), st.floats(0.1, 4.0))
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, derandomize=True)
 def test_range_plan_holds_for_every_instance_in_range(seed, d, q_max, k_max):
     """The data-free plan (d, max|Q|, max|K|, tau) is certified for any data in range: try
     random gapped data, including entries at the range edges."""
