@@ -25,7 +25,7 @@ then uses (:func:`qresource.bloqs.inner_product.accumulator_bits`). When no widt
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Optional, Sequence
 
@@ -234,12 +234,18 @@ def plan_precision(
 ) -> PrecisionPlan:
     """Smallest entry width b for which quantisation cannot move a score across the gap.
 
-    Give either an instance (``q`` = Q_i, ``keys`` = K, ``tau``, optional ``eta``) or ranges
+    Give either an instance (``q`` = Q_i, or several rows Q_i as a 2-D array, ``keys`` = K,
+    ``tau``, optional ``eta``) or ranges
     (``d``, ``q_max`` >= |Q_it|, ``k_max`` >= |K_jt|, ``tau``, optional ``eta``). eta does not
     enter the width: only the top of the low interval (0) and tau bound the gap."""
     if q is not None or keys is not None:
         if q is None or keys is None:
             raise QResourceError("plan_precision: give both q and keys, or d, q_max and k_max")
+        if np.ndim(q) == 2:  # several rows Q_i: the widest plan (each row keeps its own scales)
+            plans = [_plan_instance(make_instance(row, keys, tau, eta), max_bits) for row in q]
+            widest = max(plans, key=lambda plan: (plan.bits, plan.acc_bits))
+            note = f"widest of {len(plans)} rows; each row's oracle uses its own scale and threshold"
+            return replace(widest, notes=widest.notes + (note,))
         return _plan_instance(make_instance(q, keys, tau, eta), max_bits)
     if d is None or q_max is None or k_max is None:
         raise QResourceError("plan_precision: give an instance (q, keys) or ranges (d, q_max, k_max)")

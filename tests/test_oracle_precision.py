@@ -150,3 +150,12 @@ def test_gap_violation_is_reported_not_assumed():
     assert any("-eta" in note for note in plan.notes)
     assert np.array_equal(_marks(q, keys, plan.format_q, plan.format_k, plan.threshold),
                           _exact_truth(q, keys, 1.2))
+
+
+def test_several_rows_plan_for_the_widest():
+    rows = [_gapped_instance(seed, 32, 4) for seed in (1, 2, 3)]
+    keys, tau = rows[0][1], rows[0][2]
+    q_rows = np.array([rows[0][0], 0.01 * rows[1][0], rows[2][0]])
+    plans = [plan_precision(q=row, keys=keys, tau=tau) for row in q_rows]
+    combined = plan_precision(q=q_rows, keys=keys, tau=tau)
+    assert combined.bits == max(plan.bits for plan in plans)
