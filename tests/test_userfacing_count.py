@@ -311,6 +311,12 @@ def test_console_script_subprocess(tmp_path):
     ok = subprocess.run([sys.executable, "-m", "qresource", "count", str(path), "--json"],
                         capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0 and json.loads(ok.stdout)["logical"]["toffoli"] == 1
-    bad = subprocess.run([sys.executable, "-m", "qresource", "count", str(path), "--eps", "2"],
-                         capture_output=True, text=True, timeout=120)
-    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+    assert ok.stderr == ""  # no progress bar or warning when stderr is not a terminal
+
+
+def test_bad_option_value_is_a_usage_error(tmp_path, capsys):
+    path = write(tmp_path, HAND2)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["count", str(path), "--eps", "2"])
+    assert exit_info.value.code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1

@@ -35,10 +35,11 @@ INVOCATIONS = [
     ["export", "grover", "--instance", "{dir}/oracle.json", "--qasm", "3", "--output", "OUT"],
     ["validate", "grover", "--instance", "{dir}/oracle.json", "--seed", "5", "--shots", "200", "--json"],
     ["estimate", "qlaci", "--preset", "prototype", "--json"],
-    ["export", "qlaci", "--preset", "prototype", "--seed", "5", "--qasm", "3", "--output", "OUT"],
-    ["validate", "qlaci", "--preset", "prototype", "--seed", "5", "--shots", "100", "--json"],
+    ["validate", "qlaci", "--preset", "prototype", "--feature-map", "multiplexed", "--seed", "5", "--shots", "100", "--json"],
     ["table", "--n", "64", "--k", "2", "--d", "4", "--format", "csv"],
 ]
+# export qlaci is held to the same bytes by tests/test_userfacing_circuits.py, which regenerates
+# the QLACI prototype's circuit and compares it with the committed file.
 
 #: Each command of the list is small; a command that takes longer than this counts as a hang.
 PER_COMMAND_SECONDS = 120
@@ -76,8 +77,12 @@ RUNNER = textwrap.dedent(
 
 #: Wall-clock timings that commands report beside their results ("(0.21 s)", "seconds": 0.21)
 #: are the one thing allowed to differ between runs.
+#: So is a memory limit derived from the memory available at the time ("over the limit of
+#: 5783597056 bytes" in validate qram's statevector block), though it would better stay out of
+#: the output.
 TIMING = [(re.compile(r'("[a-z_]*seconds[a-z_]*": )[0-9.eE+-]+'), r"\1T"),
-          (re.compile(r"[0-9.]+ s\)"), "T s)")]
+          (re.compile(r"[0-9.]+ s\)"), "T s)"),
+          (re.compile(r"limit of [0-9]+ bytes"), "limit of M bytes")]
 
 
 def without_timings(text: str) -> str:
