@@ -76,7 +76,7 @@ def write(path: Path = DEFAULT_PATH) -> Path:
 
 
 GUIDE_PATH = DEFAULT_PATH.parent / "guide.md"
-_RUN = re.compile(r"<!-- run(?: lines=(\d+))?: (qresource[^>]*?) -->\n```text\n.*?\n```", re.DOTALL)
+_RUN = re.compile(r"<!-- run(?: lines=(\d+))?: (qresource[^>]*?) -->\n```text\n(?:(?!```).)*```", re.DOTALL)
 
 
 def _run_example(argv: list[str], keep_lines: int | None) -> str:

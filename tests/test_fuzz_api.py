@@ -160,13 +160,16 @@ def test_memory_guard_message_names_size_and_option(monkeypatch):
         require_circuit_memory(gates + 1, "export")
 
 
+def _containers(inner):
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+
+
 @settings(max_examples=60, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(
     st.binary(max_size=100),
     st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
-                 lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
-                 max_leaves=10).map(lambda v: json.dumps(v).encode()),
+                 _containers, max_leaves=10).map(lambda v: json.dumps(v).encode()),
     st.sampled_from([b"[" * 20000, b"9" * 5000, b'{"a": NaN}', b'{"a": -Infinity}', b"\xef\xbb\xbf{}", b'{"a": 1']),
 ))
 def test_json_reader_returns_or_refuses_in_one_line(tmp_path, data):
