@@ -50,16 +50,15 @@ class _Precision(click.ParamType):
 
 @contextmanager
 def _progress(label: str):
-    """A rich progress bar on stderr when stderr is a terminal; otherwise nothing is drawn."""
+    """A spinner with the current step on stderr when stderr is a terminal (reading a large
+    OpenQASM 3 file or synthesising many angles takes a while); nothing otherwise."""
     if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
-    from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda: bar.advance(task)
+    with Console(stderr=True).status(label) as status:
+        yield status.update
 
 
 @cli.command("count", context_settings=CONTEXT)
@@ -93,8 +92,8 @@ def count(file, as_json, eps, synthesis, max_memory, physical, **physical_kwargs
     from qresource.errors import NotBuiltError
     from qresource.qasm_count import count_qasm
 
-    with _progress("synthesising rotations") as advance:
-        record = count_qasm(file, eps=eps, synthesis=synthesis, max_memory=max_memory, progress=advance)
+    with _progress(f"counting {file}") as update:
+        record = count_qasm(file, eps=eps, synthesis=synthesis, max_memory=max_memory, progress=update)
     if attach_physical is None:
         if physical:
             raise NotBuiltError("--physical is not built yet: the physical estimator is missing")
