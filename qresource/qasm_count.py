@@ -195,6 +195,21 @@ def _qasm2_message(path: Path, message: str) -> str:
     return f"{where}:{line}:{int(col) + 1}: {what}"
 
 
+_NATIVE_MAX_NESTING = 200
+
+
+def _max_nesting(code: str) -> int:
+    """The deepest nesting of (), [] and {} in ``code`` (brackets need not match)."""
+    depth = deepest = 0
+    for char in re.sub(r"[^()\[\]{}]", "", code):
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}" and depth:
+            depth -= 1
+    return deepest
+
+
 def _load_qasm3_native(source: QasmSource):
     """Qiskit's native OpenQASM 3 importer, or None where it does not apply.
 
@@ -209,6 +224,10 @@ def _load_qasm3_native(source: QasmSource):
 
     loader = getattr(qasm3, "loads_experimental", None)
     if loader is None:  # pragma: no cover - Qiskit before 1.1
+        return None
+    if _max_nesting(_strip_comments(source.text)) > _NATIVE_MAX_NESTING:
+        # Its recursive-descent parser overflows the native stack (a segmentation fault, not
+        # an exception) on brackets nested some 20,000 deep (Qiskit 2.6).
         return None
     try:
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
