@@ -137,6 +137,7 @@ def read_source(path: str | Path, max_memory: int | None = None) -> QasmSource:
     require_memory(
         len(raw) * _BYTES_PER_SOURCE_BYTE[version], f"reading {source} (OpenQASM {version})", "--max-memory", max_memory
     )
+    _check_nesting(source, code)
     _check_literals(source, code, max_memory)
     return QasmSource(source, text, version)
 
@@ -195,19 +196,22 @@ def _qasm2_message(path: Path, message: str) -> str:
     return f"{where}:{line}:{int(col) + 1}: {what}"
 
 
-_NATIVE_MAX_NESTING = 200
+#: Deepest bracket nesting accepted. Real circuits nest a few levels; Qiskit 2.6's native
+#: OpenQASM 3 importer overflows its stack (a segmentation fault, not an exception) near 20,000
+#: levels, and the reference importer's parser exhausts Python's recursion limit near 1,000.
+MAX_NESTING = 500
 
 
-def _max_nesting(code: str) -> int:
-    """The deepest nesting of (), [] and {} in ``code`` (brackets need not match)."""
-    depth = deepest = 0
-    for char in re.sub(r"[^()\[\]{}]", "", code):
-        if char in "([{":
+def _check_nesting(source: Path, code: str) -> None:
+    depth = 0
+    for match in re.finditer(r"[()\[\]{}]", code):
+        if match.group(0) in "([{":
             depth += 1
-            deepest = max(deepest, depth)
-        elif char in ")]}" and depth:
+            if depth > MAX_NESTING:
+                line, col = _line_col(code, match.start())
+                raise QResourceError(f"{source}:{line}:{col}: brackets nested more than {MAX_NESTING} deep")
+        elif depth:
             depth -= 1
-    return deepest
 
 
 def _load_qasm3_native(source: QasmSource):
@@ -224,10 +228,6 @@ def _load_qasm3_native(source: QasmSource):
 
     loader = getattr(qasm3, "loads_experimental", None)
     if loader is None:  # pragma: no cover - Qiskit before 1.1
-        return None
-    if _max_nesting(_strip_comments(source.text)) > _NATIVE_MAX_NESTING:
-        # Its recursive-descent parser overflows the native stack (a segmentation fault, not
-        # an exception) on brackets nested some 20,000 deep (Qiskit 2.6).
         return None
     try:
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):

@@ -245,6 +245,8 @@ BAD = [
     ("empty", "", r": empty file"),
     ("comment_only", "// nothing here\n/* at all */\n", r": empty file"),
     ("big_register", QASM2 + "qreg q[9000000000000000000];\n", r"needs about .* --max-memory"),
+    # Qiskit 2.6's native OpenQASM 3 importer crashes the interpreter near 20,000 levels.
+    ("deep3", QASM3 + "qubit q;\nrz(" + "(" * 20000 + "1" + ")" * 20000 + ") q;\n", r":4:\d+: brackets nested more than 500 deep"),
 ]
 
 
