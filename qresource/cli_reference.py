@@ -37,20 +37,27 @@ a bug); files are written atomically; `--json` prints one JSON object with the k
 """
 
 
+def _context(command: click.Command, name: str, parent: click.Context | None) -> click.Context:
+    # The command's own context settings (its help option names, -h and --help) as the command
+    # line applies them; click caches the help option per command, so a context built without
+    # them would change what every later --help prints.
+    settings = {**command.context_settings, "terminal_width": WIDTH, "max_content_width": WIDTH}
+    return click.Context(command, info_name=name, parent=parent, **settings)
+
+
 def _walk(command: click.Command, context: click.Context):
     yield command, context
     if isinstance(command, click.Group):
         for name in sorted(command.commands):
             child = command.commands[name]
-            yield from _walk(child, click.Context(child, info_name=name, parent=context,
-                                                  terminal_width=WIDTH, max_content_width=WIDTH))
+            yield from _walk(child, _context(child, name, context))
 
 
 def render() -> str:
     """The whole reference as Markdown."""
     from qresource.cli import cli  # importing the package registers every subcommand
 
-    root = click.Context(cli, info_name="qresource", terminal_width=WIDTH, max_content_width=WIDTH)
+    root = _context(cli, "qresource", None)
     entries = list(_walk(cli, root))
     lines = [HEADER, "## Contents\n"]
     for command, context in entries:
