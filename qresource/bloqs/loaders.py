@@ -29,11 +29,11 @@ from attrs import field, frozen
 from qualtran import Bloq, BloqBuilder, BQUInt, QUInt, Register, Signature, SoquetT
 
 from qresource.bloqs.bucket_brigade import BucketBrigadeQRAM, address_bits
+from qresource.bloqs.loader_kinds import LOADER_KINDS
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, CostKey, SympySymbolAllocator
 
-LOADER_KINDS = ("bucket-brigade", "qrom", "qroam")
 CHEAPEST_METRICS = ("toffoli", "qubits", "depth", "spacetime")
 
 

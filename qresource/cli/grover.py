@@ -12,7 +12,7 @@ from qresource.cli.output import emit_records
 from qresource.cli.params import FiniteFloat, IntType, OpenUnitInterval
 from qresource.report.physical_options import attach_physical, physical_options
 
-LOADERS = ("bucket-brigade", "qrom", "qroam")
+from qresource.bloqs.loader_kinds import LOADER_KINDS as LOADERS
 
 
 def _problem_options(command):

@@ -12,7 +12,7 @@ from qresource.cli.params import FiniteFloat, IntListType, IntType
 from qresource.errors import QResourceError
 from qresource.report.physical_options import attach_physical, physical_options
 
-LOADERS = ("bucket-brigade", "qrom", "qroam")
+from qresource.bloqs.loader_kinds import LOADER_KINDS as LOADERS
 FORMS = ("bit-flip", "phase")
 _INSTANCE_HELP = 'Instance file {"q": [d numbers], "K": [[d numbers] x n], "tau": number, "bits": int}.'
 

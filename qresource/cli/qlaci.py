@@ -14,7 +14,7 @@ from qresource.errors import QResourceError
 from qresource.report.physical_options import attach_physical, physical_options
 
 FEATURE_MAPS = ("loader", "multiplexed")
-LOADERS = ("bucket-brigade", "qrom", "qroam")
+from qresource.bloqs.loader_kinds import LOADER_KINDS as LOADERS
 
 
 def _circuit_options(command, *, sweep: bool):

@@ -12,7 +12,7 @@ from qresource.cli.params import IntListType, IntType
 from qresource.errors import QResourceError
 from qresource.report.physical_options import attach_physical, physical_options
 
-LOADERS = ("bucket-brigade", "qrom", "qroam")
+from qresource.bloqs.loader_kinds import LOADER_KINDS as LOADERS
 _LOADER_HELP = (
     "bucket-brigade: routing tree, N - 2 ANDs, depth O(log N + b); qrom: Qualtran's unary "
     "iteration; qroam: Qualtran's select-swap QROM (clean ancillas)."
