@@ -37,10 +37,8 @@ def _hardware_names():
 
 
 def _loader_kinds():
-    try:
-        from qresource.bloqs.loaders import LOADER_KINDS
-    except ImportError:  # pragma: no cover - the loaders ship with the package
-        return ("bucket-brigade", "qrom", "qroam")
+    from qresource.bloqs.loader_kinds import LOADER_KINDS  # no Qualtran import at start-up
+
     return LOADER_KINDS
 
 
