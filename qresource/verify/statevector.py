@@ -11,7 +11,6 @@ amplitudes over the named registers after checking that every ancilla is back in
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from typing import Mapping, Optional, Union
 
@@ -19,23 +18,9 @@ import numpy as np
 from qualtran import Bloq
 
 from qresource.errors import QResourceError, ResourceLimitError
+from qresource.guards import available_memory_bytes
 
 BYTES_PER_AMPLITUDE = 16  # complex128
-
-
-def available_memory_bytes() -> int:
-    """Memory available to this process now (Linux ``MemAvailable``; else physical memory)."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        return 4 << 30
 
 
 def default_limit_bytes() -> int:
