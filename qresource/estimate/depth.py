@@ -329,12 +329,8 @@ def _scatter_rows(soqs, block_d, block_t, bitsize: int, rows) -> None:
 
 # --- cost keys --------------------------------------------------------------------------------
 
-@attrs.frozen
-class DepthCost(CostKey[int]):
-    """Circuit depth of the lowered bloq under ASAP scheduling (see the module docstring)."""
-
-    def compute(self, bloq: Bloq, get_callee_cost: Callable[[Bloq], int]) -> int:
-        return depth_profile(bloq).total_depth
+class _IntegerCostKey(CostKey[int]):
+    """Shared by the depth keys: integer values (or sympy expressions), zero for no gates."""
 
     def zero(self) -> int:
         return 0
@@ -342,24 +338,25 @@ class DepthCost(CostKey[int]):
     def validate_val(self, val):
         if not isinstance(val, (int, np.integer)) and not hasattr(val, "free_symbols"):
             raise TypeError(f"{self} values should be integers, got {val!r}")
+
+
+@attrs.frozen
+class DepthCost(_IntegerCostKey):
+    """Circuit depth of the lowered bloq under ASAP scheduling (see the module docstring)."""
+
+    def compute(self, bloq: Bloq, get_callee_cost: Callable[[Bloq], int]) -> int:
+        return depth_profile(bloq).total_depth
 
     def __str__(self):
         return "depth"
 
 
 @attrs.frozen
-class TDepthCost(CostKey[int]):
+class TDepthCost(_IntegerCostKey):
     """T-depth of the lowered bloq: most T gates on any path (see the module docstring)."""
 
     def compute(self, bloq: Bloq, get_callee_cost: Callable[[Bloq], int]) -> int:
         return depth_profile(bloq).total_t_depth
-
-    def zero(self) -> int:
-        return 0
-
-    def validate_val(self, val):
-        if not isinstance(val, (int, np.integer)) and not hasattr(val, "free_symbols"):
-            raise TypeError(f"{self} values should be integers, got {val!r}")
 
     def __str__(self):
         return "t-depth"
