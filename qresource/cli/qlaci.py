@@ -80,9 +80,12 @@ def _single_options(command):
 
 @estimate.command("qlaci", context_settings=CONTEXT)
 @_sweep_options
+@click.option("--seed", type=IntType(minimum=0), default=None,
+              help="Count the shot that `export qlaci --seed S` writes (its random angles, synthesised "
+                   "exactly) instead of charging every rotation the Ross-Selinger T count.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object, or a list for a sweep).")
 @physical_options
-def estimate_qlaci(preset, n, as_json, physical, qubit_model, qec, error_budget, **options):
+def estimate_qlaci(preset, n, seed, as_json, physical, qubit_model, qec, error_budget, **options):
     """Logical resources of one QLACI shot as a Clifford+T circuit, the error-budget split, the
     shot budget, and per-head totals in the full-circuit and QRAM-is-free models."""
     from qresource.qlaci.estimate import estimate_qlaci as api
@@ -91,13 +94,18 @@ def estimate_qlaci(preset, n, as_json, physical, qubit_model, qec, error_budget,
     records = []
     for value in n_values if n_values is not None else [params.n]:
         point = replace(params, n=value)
-        record = api(point)
+        record = api(point, seed=seed)
         executions = record.shots["per_head"]["circuit_executions"]
         unit_bloq = None
         if physical:
             from qresource.qlaci.build import build_shot, plan
 
-            unit_bloq = build_shot(plan(point))
+            angles = None
+            if seed is not None:
+                from qresource.qlaci.reference import random_angles
+
+                angles = random_angles(plan(point).params, seed)
+            unit_bloq = build_shot(plan(point), angles)
         attach_physical(record, physical=physical, qubit_model=qubit_model, qec=qec,
                         error_budget=error_budget, unit=record.logical, repetitions=executions,
                         unit_bloq=unit_bloq)

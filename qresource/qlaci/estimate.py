@@ -25,11 +25,12 @@ from qresource.record import EstimateRecord, LogicalCounts
 PRIMITIVE = "qlaci"
 
 
-def shot_counts(plan_: QlaciPlan) -> tuple[LogicalCounts, list[str]]:
-    """Logical counts of one shot (data-free, synthesised rotations), with the q_out final Z
-    measurements added (one more layer of depth)."""
+def shot_counts(plan_: QlaciPlan, angles=None) -> tuple[LogicalCounts, list[str]]:
+    """Logical counts of one shot with synthesised rotations, with the q_out final Z
+    measurements added (one more layer of depth). Without ``angles`` the shot is data-free and
+    each rotation costs the Ross-Selinger T count; with them, pygridsynth's exact words."""
     notes: list[str] = []
-    bloq = build_shot(plan_)
+    bloq = build_shot(plan_, angles)
     try:
         counts = logical_counts(bloq)
     except QResourceError as exc:
@@ -88,11 +89,20 @@ def per_head(plan_: QlaciPlan, counts: LogicalCounts) -> dict:
     }
 
 
-def estimate_qlaci(params: QlaciParams) -> EstimateRecord:
+def estimate_qlaci(params: QlaciParams, seed: int | None = None) -> EstimateRecord:
     """The estimate the CLI prints: per-shot logical counts (full circuit), registers, the
-    error-budget split and the shot budget with per-head totals in both cost models."""
+    error-budget split and the shot budget with per-head totals in both cost models.
+
+    With ``seed``, the shot is the one ``export_qlaci`` writes for that seed (its random angles,
+    each synthesised exactly), so the two T counts are equal; without it, angles are unknown
+    and every rotation is charged the Ross-Selinger count."""
     plan_ = plan(params)
-    counts, notes = shot_counts(plan_)
+    angles = None
+    if seed is not None:
+        from qresource.qlaci.reference import random_angles
+
+        angles = random_angles(plan_.params, seed)
+    counts, notes = shot_counts(plan_, angles)
     p = plan_.params
     shots = plan_.shots.as_dict()
     shots["observables"] = p.observables
@@ -103,7 +113,8 @@ def estimate_qlaci(params: QlaciParams) -> EstimateRecord:
     budget["t_per_rotation"] = t_per_rotation(plan_.eps_rotation)
     notes = [
         "logical: one shot (one query, one measurement setting) with every rotation synthesised "
-        "(Ross-Selinger T count) and the q_out final measurements",
+        + ("(Ross-Selinger T count)" if seed is None else f"(pygridsynth's exact words for the angles of seed {seed})")
+        + " and the q_out final measurements",
         "the phase-gradient state is prepared and unprepared in every shot (it could be kept across shots)",
         *notes,
     ]
