@@ -17,3 +17,8 @@ class ResourceLimitError(QResourceError):
     """A simulation or export that would need more memory or time than the guard allows."""
 
     exit_code = 3
+
+
+class InvalidParameterError(QResourceError, ValueError):
+    """A parameter outside a primitive's domain. A ValueError to library callers, a one-line
+    error to CLI users."""

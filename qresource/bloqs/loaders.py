@@ -30,6 +30,7 @@ from qualtran import Bloq, BloqBuilder, BQUInt, QUInt, Register, Signature, Soqu
 
 from qresource.bloqs.bucket_brigade import BucketBrigadeQRAM, address_bits
 from qresource.bloqs.loader_kinds import LOADER_KINDS
+from qresource.errors import InvalidParameterError
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, CostKey, SympySymbolAllocator
@@ -79,9 +80,9 @@ class TableLoader(Bloq):
         if self.kind == "qroam" and self.log_block_size is None:
             object.__setattr__(self, "log_block_size", qroam_log_block_size(self.n_words, self.bits))
         if self.kind == "qrom" and self.log_block_size is not None:
-            raise ValueError("a block size applies to 'qroam' only")
+            raise InvalidParameterError("a block size applies to 'qroam' only")
         if self.kind == "qroam" and not 0 <= self.log_block_size < address_bits(self.n_words):
-            raise ValueError(
+            raise InvalidParameterError(
                 f"log block size must lie in [0, {address_bits(self.n_words) - 1}]"
                 " (at least two blocks)"
             )
@@ -143,15 +144,15 @@ class TableLoader(Bloq):
 
 def _check_table(n_words: int, bits: int, data) -> None:
     if isinstance(n_words, bool) or not isinstance(n_words, (int, np.integer)) or n_words < 2:
-        raise ValueError(f"a table needs at least 2 words, got {n_words!r}")
+        raise InvalidParameterError(f"a table needs at least 2 words, got {n_words!r}")
     if isinstance(bits, bool) or not isinstance(bits, (int, np.integer)) or bits < 1:
-        raise ValueError(f"words need at least 1 bit, got {bits!r}")
+        raise InvalidParameterError(f"words need at least 1 bit, got {bits!r}")
     if data is not None:
         if len(data) != n_words:
-            raise ValueError(f"expected {n_words} words, got {len(data)}")
+            raise InvalidParameterError(f"expected {n_words} words, got {len(data)}")
         bad = next((x for x in data if not 0 <= x < 2**bits), None)
         if bad is not None:
-            raise ValueError(f"word {bad} does not fit in {bits} bits")
+            raise InvalidParameterError(f"word {bad} does not fit in {bits} bits")
 
 
 def make_loader(
@@ -161,15 +162,15 @@ def make_loader(
 
     ``data`` (a sequence of n ints in [0, 2^bits)) may be None to count the shape only.
     ``log_block_size`` applies to ``"qroam"`` (lambda = 2^k; default :func:`qroam_log_block_size`).
-    Raises ValueError on an unknown kind or a table that does not fit.
+    Raises InvalidParameterError (a ValueError) on an unknown kind or a table that does not fit.
     """
     if kind not in LOADER_KINDS:
-        raise ValueError(f"unknown loader {kind!r}: choose one of {', '.join(LOADER_KINDS)}")
+        raise InvalidParameterError(f"unknown loader {kind!r}: choose one of {', '.join(LOADER_KINDS)}")
     data = _data_tuple(data)
     _check_table(n, bits, data)
     if kind == "bucket-brigade":
         if log_block_size is not None:
-            raise ValueError("a block size applies to 'qroam' only")
+            raise InvalidParameterError("a block size applies to 'qroam' only")
         return BucketBrigadeQRAM(int(n), int(bits), data)
     return TableLoader(kind, int(n), int(bits), data, log_block_size)
 
@@ -189,7 +190,7 @@ def loader_metric(kind: str, n: int, bits: int, metric: str) -> int:
         return counts["depth"]
     if metric == "spacetime":
         return counts["qubits"] * counts["depth"]
-    raise ValueError(f"unknown metric {metric!r}: choose one of {', '.join(CHEAPEST_METRICS)}")
+    raise InvalidParameterError(f"unknown metric {metric!r}: choose one of {', '.join(CHEAPEST_METRICS)}")
 
 
 def cheapest_loader(n: int, bits: int, metric: str) -> str:
@@ -197,6 +198,6 @@ def cheapest_loader(n: int, bits: int, metric: str) -> str:
     :data:`LOADER_KINDS`. Toffoli here is the Toffoli-class count plus T / 4 (QROAM's swaps
     are T gates), so that kinds compare at equal non-Clifford cost."""
     if metric not in CHEAPEST_METRICS:
-        raise ValueError(f"unknown metric {metric!r}: choose one of {', '.join(CHEAPEST_METRICS)}")
+        raise InvalidParameterError(f"unknown metric {metric!r}: choose one of {', '.join(CHEAPEST_METRICS)}")
     _check_table(n, bits, None)
     return min(LOADER_KINDS, key=lambda kind: loader_metric(kind, n, bits, metric))

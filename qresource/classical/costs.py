@@ -210,8 +210,17 @@ def estimate_classical(
     """``classical_costs`` as an ``EstimateRecord`` (primitive ``classical``); the quantum keys
     (``logical``, ``queries``, ``iterations``, ``success_probability``, ``registers``,
     ``physical``) are null."""
-    costs = classical_costs(n, d, k, hardware=hardware, halfspace_constant=halfspace_constant,
-                            polylog_power=polylog_power, utilisation=utilisation, exp_flops=exp_flops)
+    try:
+        costs = classical_costs(n, d, k, hardware=hardware, halfspace_constant=halfspace_constant,
+                                polylog_power=polylog_power, utilisation=utilisation, exp_flops=exp_flops)
+    except OverflowError:
+        # The operation counts are exact integers; only the seconds and the half-space model's
+        # real-valued terms pass through floating point, whose range ends near 1.8e308.
+        shown_n = n if n < 10**15 else f"~10^{len(str(n)) - 1}"
+        raise QResourceError(
+            f"n = {shown_n}, d = {d}, k = {k}: the half-space model or the seconds overflow "
+            "floating point; use smaller values"
+        ) from None
     hs = costs["halfspace"]
     params = {"n": n, "d": d, "k": k, "hardware": costs["hardware"]["name"],
               "halfspace_constant": halfspace_constant, "polylog_power": hs["polylog_power"],
