@@ -78,11 +78,10 @@ RUNNER = textwrap.dedent(
 #: Wall-clock timings that commands report beside their results ("(0.21 s)", "seconds": 0.21)
 #: are the one thing allowed to differ between runs.
 #: So is a memory limit derived from the memory available at the time ("over the limit of
-#: 5783597056 bytes" in validate qram's statevector block), though it would better stay out of
-#: the output.
+#: 5.39 GiB" in validate qram's statevector block), though it would better stay out of the output.
 TIMING = [(re.compile(r'("[a-z_]*seconds[a-z_]*": )[0-9.eE+-]+'), r"\1T"),
           (re.compile(r"[0-9.]+ s\)"), "T s)"),
-          (re.compile(r"limit of [0-9]+ bytes"), "limit of M bytes")]
+          (re.compile(r"limit of [0-9.]+ [KMGTP]?i?B"), "limit of M")]
 
 
 def without_timings(text: str) -> str:

@@ -11,6 +11,7 @@ amplitudes over the named registers after checking that every ancilla is back in
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from typing import Mapping, Optional, Union
 
@@ -18,13 +19,16 @@ import numpy as np
 from qualtran import Bloq
 
 from qresource.errors import QResourceError, ResourceLimitError
-from qresource.guards import available_memory_bytes
+from qresource.guards import MEMORY_ENV, available_memory_bytes, format_size, memory_limit_bytes
 
 BYTES_PER_AMPLITUDE = 16  # complex128
 
 
 def default_limit_bytes() -> int:
-    """A quarter of available memory: the simulator keeps a few copies of the state."""
+    """``QRESOURCE_MAX_MEMORY`` when set, else a quarter of available memory: the simulator
+    keeps a few copies of the state."""
+    if os.environ.get(MEMORY_ENV):
+        return memory_limit_bytes()
     return available_memory_bytes() // 4
 
 
@@ -38,8 +42,8 @@ def check_statevector_size(n_qubits: int, limit_bytes: Optional[int] = None) -> 
     needed = statevector_bytes(n_qubits)
     if needed > limit:
         raise ResourceLimitError(
-            f"a statevector of {n_qubits} qubits needs {needed} bytes, over the limit of "
-            f"{limit} bytes"
+            f"a statevector of {n_qubits} qubits needs {format_size(needed)}, over the limit of "
+            f"{format_size(limit)}; raise it with {MEMORY_ENV}=SIZE if this machine really has the memory"
         )
     return needed
 
