@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import click
 
 from qresource.cli.app import CONTEXT, cli
+from qresource.cli.params import MemorySize
 from qresource.cli.output import emit_records
 from qresource.qasm_count import DEFAULT_EPS, MAX_GRIDSYNTH_ANGLES, SYNTHESIS_METHODS
 
@@ -18,19 +19,6 @@ except ImportError:  # pragma: no cover - the physical estimator is an optional 
 
     def physical_options(command):
         return click.option("--physical", is_flag=True, help="Add a physical estimate (not built).")(command)
-
-
-class _MemorySize(click.ParamType):
-    name = "SIZE"
-
-    def convert(self, value, param, ctx):
-        from qresource.errors import QResourceError
-        from qresource.guards import parse_size
-
-        try:
-            return parse_size(value)
-        except QResourceError as exc:
-            self.fail(str(exc), param, ctx)
 
 
 class _Precision(click.ParamType):
@@ -81,7 +69,7 @@ def _progress(label: str):
 )
 @click.option(
     "--max-memory",
-    type=_MemorySize(),
+    type=MemorySize(),
     default=None,
     help="Refuse files needing more memory than this (default: half the available memory).",
 )

@@ -134,3 +134,18 @@ class FiniteFloat(click.ParamType):
         if not math.isfinite(number):
             self.fail(f"must be finite, got {value}", param, ctx)
         return number
+
+
+class MemorySize(click.ParamType):
+    """A memory size such as 512M, 8G or a plain number of bytes (see qresource.guards)."""
+
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        from qresource.errors import QResourceError
+        from qresource.guards import parse_size
+
+        try:
+            return parse_size(value)
+        except QResourceError as exc:
+            self.fail(str(exc), param, ctx)

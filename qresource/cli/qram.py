@@ -8,7 +8,7 @@ import click
 
 from qresource.cli.app import CONTEXT, estimate, export, validate
 from qresource.cli.output import emit_records
-from qresource.cli.params import IntListType, IntType
+from qresource.cli.params import IntListType, IntType, MemorySize
 from qresource.errors import QResourceError
 from qresource.report.physical_options import attach_physical, physical_options
 
@@ -71,13 +71,15 @@ def estimate_qram(loader, n_values, bits, data_path, log_block_size, as_json, ph
 @click.option("--qasm", "version", type=click.Choice(("2", "3")), required=True,
               help="OpenQASM version (3 writes measurement-based uncomputation as if blocks).")
 @click.option("--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
-def export_qram(loader, data_path, n_words, version, output):
+@click.option("--max-memory", type=MemorySize(), default=None,
+              help="Refuse tables whose circuit needs more memory than this (default: half the available memory).")
+def export_qram(loader, data_path, n_words, version, output, max_memory):
     """Write the loader's Clifford+T circuit for a table as OpenQASM (registers `address`,
     `target`, little-endian; every other qubit starts and ends in |0>)."""
     from qresource.estimate import qram as api
 
     data, bits = _table(api, data_path, None if n_words is None else [n_words], None)
-    info = api.export_qram(loader, data, bits, int(version), output)
+    info = api.export_qram(loader, data, bits, int(version), output, max_memory=max_memory)
     counts = info["counts"]
     click.echo(
         f"wrote {info['path']}: {loader}, N = {info['n']}, b = {bits}, {counts['qubits']} qubits, "

@@ -139,13 +139,24 @@ def qram_circuit(kind: str, data: Sequence[int], bits: int):
     return to_circuit(loader_bloq(kind, len(data), bits, data))
 
 
-def export_qram(kind: str, data: Sequence[int], bits: int, version: int, output: str | Path) -> dict:
+def export_qram(
+    kind: str, data: Sequence[int], bits: int, version: int, output: str | Path, max_memory: int | None = None
+) -> dict:
     """Flatten the loader for ``data`` and write it as OpenQASM ``version``; returns what was
-    written (path, qubits, gate counts, seconds)."""
+    written (path, qubits, gate counts, seconds). Refuses, before flattening, a circuit whose
+    gates (known from the call graph) would not fit in ``max_memory``."""
     from qresource.compile.count import circuit_counts
     from qresource.compile.qasm import write_qasm
+    from qresource.estimate.logical import logical_counts
+    from qresource.guards import require_circuit_memory
 
     start = time.perf_counter()
+    planned = logical_counts(loader_bloq(kind, len(data), bits, data), with_depth=False)
+    require_circuit_memory(
+        planned.t + planned.clifford + planned.rotations + planned.measurements,
+        f"exporting the {kind} loader of {len(data)} words",
+        limit_bytes=max_memory,
+    )
     circuit = qram_circuit(kind, data, bits)
     write_qasm(circuit, version, output)
     return {
