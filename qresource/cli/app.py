@@ -31,18 +31,3 @@ def export() -> None:
 def validate() -> None:
     """Check a small instance of a primitive against an independent simulation."""
 
-
-def not_built(group: click.Group, name: str, what: str) -> None:
-    """Register ``group name`` as a command that refuses, in one line, to print any numbers."""
-
-    @group.command(
-        name,
-        context_settings={**CONTEXT, "ignore_unknown_options": True, "allow_extra_args": True},
-        help=f"{what} (not built yet).",
-        add_help_option=True,
-    )
-    @click.pass_context
-    def _refuse(ctx: click.Context) -> None:
-        from qresource.errors import NotBuiltError
-
-        raise NotBuiltError(f"'{ctx.command_path}' is not built yet: {what} has no bloq")
