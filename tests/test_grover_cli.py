@@ -132,3 +132,15 @@ def test_grover_instance_with_more_marked_keys_than_k(capsys, tmp_path):
     path.write_text(json.dumps(data))
     code, _, err = run(capsys, "estimate", "grover", "--instance", str(path), "--k", "1", "--model", "query")
     assert code != 0 and "has 2 keys" in err and len(err.strip().splitlines()) == 1
+
+
+def test_default_json_is_one_object_with_every_contract_key(capsys):
+    # ARCHITECTURE.md: `--json` prints one JSON object; scripts read these keys from it.
+    code, out, _ = run(capsys, "estimate", "grover", "--n", "64", "--k", "2", "--d", "2", "--json")
+    assert code == 0
+    record = json.loads(out)
+    assert isinstance(record, dict)
+    for key in ("primitive", "params", "logical", "queries", "iterations", "success_probability",
+                "registers", "classical", "physical"):
+        assert key in record
+    assert record["logical"]["toffoli"] > 0 and record["iterations"] >= 1

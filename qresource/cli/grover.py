@@ -30,8 +30,10 @@ def _problem_options(command):
                      "attention: {Q, K, V, tau, ...})."),
         click.option("--loader", type=click.Choice(LOADERS), default="qrom", show_default=True,
                      help="Data loader for K inside the oracle (circuit model)."),
-        click.option("--model", type=click.Choice(("query", "circuit", "both")), default="both",
-                     show_default=True, help="Cost model(s), printed side by side."),
+        click.option("--model", type=click.Choice(("query", "circuit", "both")), default="circuit",
+                     show_default=True,
+                     help="circuit: the full Clifford+T circuit with its data loader; query: the seeds' "
+                          "query model; both: the two side by side (with --json, a list of two objects)."),
         click.option("--schedule", type=click.Choice(("known", "unknown")), default="known",
                      show_default=True,
                      help="known: exactly k marked, found one by one; unknown: at most k, capped "
