@@ -32,6 +32,7 @@ import numpy as np
 from qualtran import Bloq, LeftDangle, Side, Soquet
 
 from qresource.compile.lowering import LeafRule, gate_duration, leaf_rule, template_depth
+from qresource.compile.memo import BoundedMemo, register_width
 from qresource.errors import QResourceError
 
 ALLOC = "alloc"
@@ -72,11 +73,7 @@ class LeafProgram:
         return sum(op[0].toffoli_class for op in self.ops if isinstance(op[0], LeafRule))
 
 
-def _register_width(reg) -> int:
-    return int(reg.bitsize) * int(math.prod(int(s) for s in reg.shape))
-
-
-_DECOMPOSITIONS: dict = {}
+_DECOMPOSITIONS: BoundedMemo = BoundedMemo(limit=20000)
 
 
 def _decompose(bloq: Bloq):
@@ -84,10 +81,7 @@ def _decompose(bloq: Bloq):
 
     if isinstance(bloq, CompositeBloq):
         return bloq
-    try:
-        cached = _DECOMPOSITIONS.get(bloq)
-    except TypeError:
-        cached = None
+    cached = _DECOMPOSITIONS.get(bloq)
     if cached is not None:
         return cached
     try:
@@ -97,12 +91,7 @@ def _decompose(bloq: Bloq):
             f"cannot flatten {bloq}: it has no decomposition and no lowering "
             f"({exc.__class__.__name__})"
         ) from None
-    try:
-        if len(_DECOMPOSITIONS) > 20000:
-            _DECOMPOSITIONS.clear()
-        _DECOMPOSITIONS[bloq] = cbloq
-    except TypeError:
-        pass
+    _DECOMPOSITIONS.put(bloq, cbloq)
     return cbloq
 
 
@@ -173,9 +162,9 @@ def _make_handler(bloq: Bloq, rules) -> tuple:
         return (_LEAF, rule, sides)
     kind = _bloq_signature_kind(bloq)
     if kind == "relabel":
-        return (_RELABEL, tuple(_register_width(r) for r in bloq.signature.rights()))
+        return (_RELABEL, tuple(register_width(r) for r in bloq.signature.rights()))
     if kind == "allocate":
-        return (_ALLOCATE, tuple(_register_width(r) for r in bloq.signature.rights()))
+        return (_ALLOCATE, tuple(register_width(r) for r in bloq.signature.rights()))
     if kind == "free":
         return (_FREE,)
     cbloq = _decompose(bloq)

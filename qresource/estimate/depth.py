@@ -29,7 +29,6 @@ to every output takes its whole depth), an upper bound on the exact schedule.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -39,6 +38,7 @@ from qualtran import Bloq, LeftDangle, Side, Soquet
 from qualtran.resource_counting import CostKey
 
 from qresource.compile.lowering import LeafRule, gate_duration, leaf_rule, template_depth
+from qresource.compile.memo import BoundedMemo, register_width
 from qresource.errors import QResourceError
 
 NO_PATH = -(1 << 60)
@@ -167,30 +167,18 @@ def _barrier(n_in: int, n_out: int, value: int) -> np.ndarray:
     return np.full((n_in + 1, n_out + 1), int(value), dtype=np.int64)
 
 
-def _width(reg) -> int:
-    return int(reg.bitsize) * int(math.prod(int(s) for s in reg.shape))
-
-
 # --- composite profiles -----------------------------------------------------------------------
 
-_PROFILES: dict = {}
+_PROFILES: BoundedMemo = BoundedMemo(limit=50000)
 
 
 def depth_profile(bloq: Bloq) -> DepthProfile:
     """The memoised :class:`DepthProfile` of ``bloq`` (see the module docstring)."""
-    try:
-        cached = _PROFILES.get(bloq)
-    except TypeError:
-        cached = None
+    cached = _PROFILES.get(bloq)
     if cached is not None:
         return cached
     profile = _compute_profile(bloq)
-    try:
-        if len(_PROFILES) > 50000:
-            _PROFILES.clear()
-        _PROFILES[bloq] = profile
-    except TypeError:
-        pass
+    _PROFILES.put(bloq, profile)
     return profile
 
 
@@ -198,8 +186,8 @@ def _compute_profile(bloq: Bloq) -> DepthProfile:
     rule = leaf_rule(bloq)
     if rule is not None:
         return leaf_profile(rule)
-    n_in = sum(_width(r) for r in bloq.signature.lefts())
-    n_out = sum(_width(r) for r in bloq.signature.rights())
+    n_in = sum(register_width(r) for r in bloq.signature.lefts())
+    n_out = sum(register_width(r) for r in bloq.signature.rights())
     closed = _closed_form(bloq)
     if closed is not None:
         return DepthProfile(_barrier(n_in, n_out, closed[0]), _barrier(n_in, n_out, closed[1]))
@@ -229,8 +217,8 @@ def decomposition_depths(bloq: Bloq) -> tuple[int, int]:
     if rule is not None:
         profile = leaf_profile(rule)
         return profile.total_depth, profile.total_t_depth
-    n_in = sum(_width(r) for r in bloq.signature.lefts())
-    n_out = sum(_width(r) for r in bloq.signature.rights())
+    n_in = sum(register_width(r) for r in bloq.signature.lefts())
+    n_out = sum(register_width(r) for r in bloq.signature.rights())
     profile = DepthProfile(*_propagate(_decompose(bloq), n_in, n_out))
     return profile.total_depth, profile.total_t_depth
 
@@ -258,7 +246,7 @@ def _propagate(cbloq, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
     rows: dict = {}
     offset = 0
     for reg in cbloq.signature.lefts():
-        width = _width(reg)
+        width = register_width(reg)
         block = _unit_rows(width, size, offset)
         offset += width
         if reg.shape:
@@ -278,7 +266,7 @@ def _propagate(cbloq, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
             out_d = np.vstack([arr_d, sink_d[None, :]])
             out_t = np.vstack([arr_t, sink_t[None, :]])
         elif kind == "allocate":
-            width = sum(_width(r) for r in sub.signature.rights())
+            width = sum(register_width(r) for r in sub.signature.rights())
             out_d = np.vstack([np.tile(fresh, (width, 1)), sink_d[None, :]])
             out_t = np.vstack([np.tile(fresh, (width, 1)), sink_t[None, :]])
         elif kind == "free":  # released wires end where they arrive: only the sink sees them
@@ -292,7 +280,7 @@ def _propagate(cbloq, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
         sink_t = np.maximum(sink_t, out_t[-1])
         start = 0
         for reg, soqs in zip(sub.signature.rights(), out_soqs):
-            width = _width(reg)
+            width = register_width(reg)
             _scatter_rows(soqs, out_d[start:start + width], out_t[start:start + width],
                           int(reg.bitsize), rows)
             start += width
