@@ -319,22 +319,22 @@ class UnknownKSchedule:
     def certification(self) -> PhaseMoments:
         return self.phases[-1]
 
-    @property
-    def expected_queries(self) -> float:
-        """Exact expectation: phase t runs only if no earlier phase stopped early."""
+    def _reach_weighted(self, per_phase: str) -> float:
+        """Exact expectation of a per-phase quantity: phase t runs only if no earlier phase
+        stopped early."""
         total, reach = 0.0, 1.0
         for phase in self.phases:
-            total += reach * phase.expected_iterations
+            total += reach * getattr(phase, per_phase)
             reach *= 1.0 - phase.miss_probability
         return total
 
     @property
+    def expected_queries(self) -> float:
+        return self._reach_weighted("expected_iterations")
+
+    @property
     def expected_rounds(self) -> float:
-        total, reach = 0.0, 1.0
-        for phase in self.phases:
-            total += reach * phase.expected_rounds
-            reach *= 1.0 - phase.miss_probability
-        return total
+        return self._reach_weighted("expected_rounds")
 
     @property
     def queries_upper(self) -> float:

@@ -87,12 +87,7 @@ class AtLeastConstant(Bloq):
         return compute + [("cnot", carry, "target")] + adjoint_ops(compute)
 
     def build_composite_bloq(self, bb: BloqBuilder, x: SoquetT, target: SoquetT) -> dict[str, SoquetT]:
-        bits = bb.split(x)[::-1]  # Qualtran is big-endian; index i here is bit i
-        wires = {("x", i): bits[i] for i in range(self.bitsize)}
-        wires["target"] = target
-        apply_ops(bb, wires, self.ops)
-        out = [wires[("x", i)] for i in range(self.bitsize)]
-        return {"x": bb.join(out[::-1], dtype=QUInt(self.bitsize)), "target": wires["target"]}
+        return _apply_on_x_and_target(bb, self.bitsize, self.ops, x, target)
 
     def build_call_graph(self, ssa):
         return dict(tally_ops(self.ops))
@@ -143,12 +138,7 @@ class EqualsConstant(Bloq):
         return compute + [("cnot", last, "target")] + adjoint_ops(compute)
 
     def build_composite_bloq(self, bb: BloqBuilder, x: SoquetT, target: SoquetT) -> dict[str, SoquetT]:
-        bits = bb.split(x)[::-1]
-        wires = {("x", i): bits[i] for i in range(self.bitsize)}
-        wires["target"] = target
-        apply_ops(bb, wires, self.ops)
-        out = [wires[("x", i)] for i in range(self.bitsize)]
-        return {"x": bb.join(out[::-1], dtype=QUInt(self.bitsize)), "target": wires["target"]}
+        return _apply_on_x_and_target(bb, self.bitsize, self.ops, x, target)
 
     def build_call_graph(self, ssa):
         return dict(tally_ops(self.ops))
@@ -161,3 +151,13 @@ class EqualsConstant(Bloq):
 
     def __str__(self) -> str:
         return f"Equals({self.bitsize}, {self.value})"
+
+
+def _apply_on_x_and_target(bb: BloqBuilder, bitsize: int, ops, x: SoquetT, target: SoquetT) -> dict[str, SoquetT]:
+    """Run a gate list over wires ("x", i) (bit i, little-endian) and "target"."""
+    bits = bb.split(x)[::-1]  # Qualtran is big-endian; index i here is bit i
+    wires = {("x", i): bits[i] for i in range(bitsize)}
+    wires["target"] = target
+    apply_ops(bb, wires, ops)
+    out = [wires[("x", i)] for i in range(bitsize)]
+    return {"x": bb.join(out[::-1], dtype=QUInt(bitsize)), "target": wires["target"]}
