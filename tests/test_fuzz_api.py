@@ -10,12 +10,12 @@ import importlib
 import json
 import math
 import os
-import signal
 import tempfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from hang_guard import alarm
 from qresource.cli.params import parse_int, parse_int_list
 from qresource.errors import QResourceError
 from qresource.guards import parse_size, require_memory
@@ -50,16 +50,10 @@ def nothing_printed_and_no_hang(seconds: int = 60):
         for fd in (1, 2):
             os.dup2(sink.fileno(), fd)
 
-        def on_alarm(signum, frame):
-            raise TimeoutError(f"no answer within {seconds} s")
-
-        previous = signal.signal(signal.SIGALRM, on_alarm)
-        signal.alarm(seconds)
         try:
-            yield
+            with alarm(seconds):
+                yield
         finally:
-            signal.alarm(0)
-            signal.signal(signal.SIGALRM, previous)
             for fd, copy in saved.items():
                 os.dup2(copy, fd)
                 os.close(copy)

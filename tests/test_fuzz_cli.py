@@ -19,7 +19,6 @@ import contextlib
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +28,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from hang_guard import alarm
 from qresource.cli import main
 from qresource.cli.app import cli
 
@@ -119,22 +119,8 @@ def tally_report():
             handle.write(json.dumps({"file": __name__, **TRIED, "findings": FINDINGS}) + "\n")
 
 
-class Hang(Exception):
-    pass
 
 
-@contextlib.contextmanager
-def alarm(seconds: int):
-    def on_alarm(signum, frame):
-        raise Hang(f"no answer within {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def run_main(argv: list[str]) -> tuple[int, str, str]:
