@@ -1,0 +1,72 @@
+"""The fixed list of CLI calls whose output is held byte for byte (timings aside).
+
+Any change that moves a number shows up here as a failing case; regenerate the expected
+outputs with ``python3 -m tests.golden.regenerate`` only when the change is meant to move it,
+and say so in the commit.
+"""
+
+from __future__ import annotations
+
+import re
+
+CIRCUITS = "circuits/instances"
+ORACLE = f"{CIRCUITS}/oracle-n4-d2.json"
+QRAM = f"{CIRCUITS}/qram-n8-b3.json"
+
+#: name -> argv; ``OUT`` marks an output file whose bytes are held too.
+CASES: dict[str, list[str]] = {
+    # estimate: every primitive, both models where there are two, several loaders
+    "estimate-qram-bb": ["estimate", "qram", "--loader", "bucket-brigade", "--n", "16", "--bits", "4", "--json"],
+    "estimate-qram-qrom": ["estimate", "qram", "--loader", "qrom", "--n", "2**20", "--bits", "8", "--json"],
+    "estimate-qram-qroam": ["estimate", "qram", "--loader", "qroam", "--n", "2**20", "--bits", "8", "--json"],
+    "estimate-qram-text": ["estimate", "qram", "--loader", "qrom", "--n", "1024", "--bits", "8"],
+    "estimate-oracle-qrom": ["estimate", "oracle", "--n", "1024", "--d", "8", "--bits", "6", "--json"],
+    "estimate-oracle-bb-phase": ["estimate", "oracle", "--n", "64", "--d", "4", "--bits", "4",
+                                 "--loader", "bucket-brigade", "--form", "phase", "--json"],
+    "estimate-oracle-qroam": ["estimate", "oracle", "--n", "4096", "--d", "4", "--bits", "4", "--loader", "qroam", "--json"],
+    "estimate-oracle-instance": ["estimate", "oracle", "--instance", ORACLE, "--json"],
+    "estimate-grover-both": ["estimate", "grover", "--n", "1024", "--k", "4", "--d", "8", "--model", "both", "--json"],
+    "estimate-grover-bb": ["estimate", "grover", "--n", "256", "--k", "2", "--d", "4", "--loader", "bucket-brigade", "--json"],
+    "estimate-grover-text": ["estimate", "grover", "--n", "256", "--k", "2", "--d", "4"],
+    "estimate-attention-both": ["estimate", "attention", "--n", "4096", "--k", "32", "--d", "64", "--model", "both", "--json"],
+    "estimate-attention-unknown": ["estimate", "attention", "--n", "1024", "--k", "8", "--d", "16",
+                                   "--schedule", "unknown", "--json"],
+    "estimate-attention-huge": ["estimate", "attention", "--n", "2**30", "--k", "32", "--d", "128", "--json"],
+    "estimate-attention-text": ["estimate", "attention", "--n", "4096", "--k", "32", "--d", "64"],
+    "estimate-qlaci-prototype": ["estimate", "qlaci", "--preset", "prototype", "--json"],
+    "estimate-qlaci-multiplexed": ["estimate", "qlaci", "--preset", "prototype", "--feature-map", "multiplexed", "--json"],
+    "estimate-classical": ["estimate", "classical", "--n", "1024,4096", "--d", "64", "--k", "8", "--json"],
+    # physical estimates
+    "estimate-oracle-physical": ["estimate", "oracle", "--n", "1024", "--d", "8", "--bits", "6", "--physical", "--json"],
+    "estimate-attention-physical": ["estimate", "attention", "--n", "4096", "--k", "32", "--d", "64", "--physical", "--json"],
+    # tables
+    "table-csv": ["table", "--n", "64,1024", "--k", "2", "--d", "4", "--format", "csv"],
+    "table-markdown": ["table", "--n", "256", "--k", "4", "--d", "8", "--format", "markdown"],
+    # export of the reference circuits
+    "export-qram-bb": ["export", "qram", "--loader", "bucket-brigade", "--data", QRAM, "--qasm", "3", "--output", "OUT"],
+    "export-qram-qroam": ["export", "qram", "--loader", "qroam", "--data", QRAM, "--qasm", "2", "--output", "OUT"],
+    "export-oracle": ["export", "oracle", "--instance", ORACLE, "--qasm", "3", "--output", "OUT"],
+    "export-grover": ["export", "grover", "--instance", ORACLE, "--qasm", "2", "--output", "OUT"],
+    "export-qlaci": ["export", "qlaci", "--preset", "prototype", "--feature-map", "multiplexed", "--qasm", "3",
+                     "--output", "OUT"],
+    # count
+    "count-rotations": ["count", "circuits/examples/rotations.qasm", "--json"],
+    "count-grover": ["count", "circuits/grover-qrom-n4-k1.qasm3", "--json"],
+    # validate
+    "validate-qram": ["validate", "qram", "--loader", "qroam", "--data", QRAM, "--seed", "5", "--json"],
+    "validate-oracle": ["validate", "oracle", "--instance", ORACLE, "--json"],
+    "validate-grover": ["validate", "grover", "--instance", ORACLE, "--seed", "5", "--shots", "200", "--json"],
+    "validate-qlaci": ["validate", "qlaci", "--preset", "prototype", "--feature-map", "multiplexed", "--seed", "5",
+                       "--shots", "100", "--json"],
+}
+
+#: Wall-clock timings and the memory available at run time are the only things allowed to differ.
+_VOLATILE = [(re.compile(r'("[a-z_]*seconds[a-z_]*": )[0-9.eE+-]+'), r"\1T"),
+             (re.compile(r"[0-9.]+ s\)"), "T s)"),
+             (re.compile(r"limit of [0-9.]+ [KMGTP]?i?B"), "limit of M")]
+
+
+def normalised(text: str) -> str:
+    for pattern, replacement in _VOLATILE:
+        text = pattern.sub(replacement, text)
+    return text
