@@ -187,7 +187,6 @@ def _counts(bloq) -> LogicalCounts:
     from qresource.estimate.depth import DepthCost, TDepthCost
     from qresource.estimate.logical import LoweredGateCost
 
-    _register_worst_case_comparator_depth()
     if sum(len(cache) for cache in _COST_CACHES.values()) > 200_000:
         _COST_CACHES.clear()
     values = {}
@@ -200,30 +199,6 @@ def _counts(bloq) -> LogicalCounts:
         clifford=int(gates.clifford), rotations=int(gates.rotations),
         measurements=int(gates.measurements), depth=int(values["depth"]), t_depth=int(values["t_depth"]),
     )
-
-
-_COMPARATOR_RULE_REGISTERED = False
-
-
-def _register_worst_case_comparator_depth() -> None:
-    """The shape-only oracle counts its comparator as the worst case over constants,
-    ``AtLeastConstant(w, None)``, which has gate counts but no circuit; its gate counts are those
-    of the constant c = 2^w - 1 (every carry an AND), so its depth and T-depth are taken from
-    that circuit too."""
-    global _COMPARATOR_RULE_REGISTERED
-    if _COMPARATOR_RULE_REGISTERED:
-        return
-    from qresource.bloqs.comparator import AtLeastConstant
-    from qresource.estimate.depth import depth_profile, register_depth_rule
-
-    def worst_case(bloq):
-        if bloq.value is not None:
-            return None
-        profile = depth_profile(AtLeastConstant(bloq.bitsize, (1 << bloq.bitsize) - 1))
-        return profile.total_depth, profile.total_t_depth
-
-    register_depth_rule(AtLeastConstant, worst_case)
-    _COMPARATOR_RULE_REGISTERED = True
 
 
 def _measured(counts: LogicalCounts, index_qubits: int) -> dict:
