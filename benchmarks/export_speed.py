@@ -41,9 +41,9 @@ def main() -> None:
     parser.add_argument("--bits", type=int, default=32)
     args = parser.parse_args()
 
-    from qresource.compile.count import circuit_counts
-    from qresource.compile.flatten import to_circuit
-    from qresource.compile.qasm import write_qasm
+    from qresource.machinery.circuit_counts import circuit_counts
+    from qresource.machinery.flatten import to_circuit
+    from qresource.machinery.qasm_export import write_qasm
 
     start = time.perf_counter()
     bloq = adder_chain(args.adders, args.bits)

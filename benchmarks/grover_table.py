@@ -16,8 +16,8 @@ import math
 import sys
 import time
 
-from qresource import attention_estimate as api
-from qresource import search
+from qresource.grover import attention as api
+from qresource.grover import schedules as search
 from qresource.classical.costs import loglog_slope
 
 KS = (8, 32, 128)
@@ -133,7 +133,7 @@ def main(argv=None) -> int:
     if args.csv:
         import pandas as pd
 
-        from qresource.io import atomic_write_text
+        from qresource.core.io import atomic_write_text
 
         atomic_write_text(args.csv, pd.DataFrame(rows + circuit).to_csv(index=False))
     return 0

@@ -22,8 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-from qresource.bloqs.loaders import LOADER_KINDS, make_loader
-from qresource.estimate.logical import logical_counts
+from qresource.loaders.table_loader import LOADER_KINDS, make_loader
+from qresource.machinery.logical import logical_counts
 
 # PennyLane 0.45, qml.estimator.BBQRAM with random data (measured; see COST-MODELS anchors).
 PENNYLANE_QUOTED = {
@@ -106,7 +106,7 @@ def write_docs_table(rows: list[str]) -> None:
     if not pattern.search(text):
         raise SystemExit(f"{DOCS}: table markers not found")
     block = TABLE_BEGIN + "\n" + "\n".join(rows) + "\n" + TABLE_END
-    from qresource.io import atomic_write_text
+    from qresource.core.io import atomic_write_text
 
     atomic_write_text(DOCS, pattern.sub(lambda _: block, text))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import warnings
 
-from qresource.estimate.physical import physical_estimate
+from qresource.machinery.physical import physical_estimate
 from qresource.report import sources
 
 
@@ -34,8 +34,8 @@ def qlaci_prototype() -> dict:
     """The QLACI paper's prototype (section 4.5: N = 16, 4 query qubits), one shot as the unit."""
     from dataclasses import replace
 
-    from qresource.estimate.logical import logical_counts
-    from qresource.estimate.physical import bare_t_count
+    from qresource.machinery.logical import logical_counts
+    from qresource.machinery.physical import bare_t_count
     from qresource.qlaci.build import build_shot, plan
     from qresource.qlaci.params import PROTOTYPE
 

@@ -16,7 +16,7 @@ import time
 from qresource.classical.costs import naive_attention_counts
 from qresource.classical.hardware import get_hardware
 from qresource.report.sources import loader_sources
-from qresource.sweep import PointSource, sweep
+from qresource.machinery.sweep import PointSource, sweep
 
 
 def classical_source() -> PointSource:

@@ -5,7 +5,7 @@ primitive, and ``circuits/manifest.json`` with their counts and how each was mad
     python3 -m qresource.circuits_gen --check    # exit 1 if circuits/ is not what it would write
 
 Each circuit comes from its primitive's own export path (the bloq, flattened by
-``qresource.compile.flatten.to_circuit``, written by ``qresource.compile.qasm``), from a
+``qresource.machinery.flatten.to_circuit``, written by ``qresource.machinery.qasm_export``), from a
 fixed instance stored beside it in ``circuits/instances/``. The counts in the manifest are
 those ``qresource count`` reads back from the written OpenQASM 3 file, so a reader can check
 any of them with one command. A primitive that is not built yet is listed under
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from qresource.errors import NotBuiltError, QResourceError
+from qresource.core.errors import NotBuiltError, QResourceError
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "circuits"
 COMMAND = "python3 -m qresource.circuits_gen"
@@ -88,7 +88,7 @@ def _instance_path(directory: Path, name: str) -> Path:
 
 def _build_qram(preset: Preset, directory: Path):
     try:
-        from qresource.estimate.qram import qram_circuit
+        from qresource.loaders.api import qram_circuit
     except ImportError as exc:
         raise NotBuiltError(f"data loaders are not built ({exc})") from None
     return qram_circuit(preset.params["loader"], QRAM_TABLE["data"], QRAM_TABLE["bits"])
@@ -96,8 +96,8 @@ def _build_qram(preset: Preset, directory: Path):
 
 def _build_oracle(preset: Preset, directory: Path):
     try:
-        from qresource.compile.flatten import to_circuit
-        from qresource.oracle_estimate import check_instance, instance_oracle
+        from qresource.machinery.flatten import to_circuit
+        from qresource.oracle.api import check_instance, instance_oracle
     except ImportError as exc:
         raise NotBuiltError(f"the threshold oracle is not built ({exc})") from None
     oracle, _, _, _ = instance_oracle(check_instance(ORACLE_INSTANCE), loader=preset.params["loader"])
@@ -106,8 +106,8 @@ def _build_oracle(preset: Preset, directory: Path):
 
 def _build_grover(preset: Preset, directory: Path):
     try:
-        from qresource.attention_estimate import grover_search_bloq, measured_search_circuit
-        from qresource.bloqs.threshold_oracle import ThresholdOracle  # noqa: F401
+        from qresource.grover.attention import grover_search_bloq, measured_search_circuit
+        from qresource.oracle.threshold_oracle import ThresholdOracle  # noqa: F401
     except ImportError as exc:
         raise NotBuiltError(f"Grover search needs the threshold oracle ({exc})") from None
     search, _ = grover_search_bloq(ORACLE_INSTANCE, k=preset.params["k"], loader=preset.params["loader"])
@@ -175,7 +175,7 @@ def _sha256(data: bytes) -> str:
 
 
 def _write(path: Path, data: bytes) -> None:
-    from qresource.io import atomic_write_bytes
+    from qresource.core.io import atomic_write_bytes
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, data)
@@ -188,8 +188,8 @@ def _instances(directory: Path) -> dict[str, dict]:
 def generate(directory: Path = DEFAULT_DIR, progress: Callable[[str], None] | None = None) -> dict:
     """Write every built preset's OpenQASM 2 and 3 and the manifest into ``directory``; return
     the manifest. Files of presets not built are removed, so the folder matches the manifest."""
-    from qresource.compile.qasm import qasm_text
-    from qresource.qasm_count import count_qasm
+    from qresource.machinery.qasm_export import qasm_text
+    from qresource.qasm.count import count_qasm
 
     directory = Path(directory)
     for name, content in _instances(directory).items():

@@ -77,7 +77,7 @@ def render() -> str:
 
 
 def write(path: Path = DEFAULT_PATH) -> Path:
-    from qresource.io import atomic_write_text
+    from qresource.core.io import atomic_write_text
 
     return atomic_write_text(path, render())
 
@@ -109,7 +109,7 @@ def refresh_guide(path: Path = GUIDE_PATH) -> Path:
     import shutil
     import tempfile
 
-    from qresource.io import atomic_write_text
+    from qresource.core.io import atomic_write_text
 
     text = Path(path).read_text(encoding="utf-8")
     here = os.getcwd()

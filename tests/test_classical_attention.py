@@ -18,7 +18,7 @@ from qresource.classical.attention import (
     naive_attention,
     sparse_attention,
 )
-from qresource.errors import QResourceError, ResourceLimitError
+from qresource.core.errors import QResourceError, ResourceLimitError
 
 
 def mp_attention(Q, K, V, digits: int = 50) -> np.ndarray:

@@ -24,7 +24,7 @@ from qresource.classical.costs import (
 )
 from qresource.classical.hardware import PRESETS, get_hardware, measure_this_machine
 from qresource.classical.instances import generate_instance
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 
 
 class Tally:

@@ -17,7 +17,7 @@ from qresource.classical.instances import (
     instance_from_json,
     load_instance,
 )
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 
 
 @settings(max_examples=120, deadline=None)

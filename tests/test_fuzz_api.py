@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from hang_guard import alarm
 from qresource.cli.params import parse_int, parse_int_list
-from qresource.errors import QResourceError
-from qresource.guards import parse_size, require_memory
-from qresource.io import atomic_write_bytes, atomic_write_text, read_json_file
-from qresource.qasm_count import count_qasm
-from qresource.record import LOGICAL_KEYS
+from qresource.core.errors import QResourceError
+from qresource.core.guards import parse_size, require_memory
+from qresource.core.io import atomic_write_bytes, atomic_write_text, read_json_file
+from qresource.qasm.count import count_qasm
+from qresource.core.record import LOGICAL_KEYS
 
 TRIED = {"qasm": 0, "bytes": 0, "numbers": 0, "json": 0, "estimators": 0}
 
@@ -146,7 +146,7 @@ def test_memory_guard_message_names_size_and_option(monkeypatch):
     with pytest.raises(QResourceError, match=r"needs about 2 MiB .* --max-memory SIZE or QRESOURCE_MAX_MEMORY"):
         require_memory(2 * 2**20, "this job", "--max-memory")
     require_memory(2**20, "this job", "--max-memory")  # exactly at the limit: allowed
-    from qresource.guards import BYTES_PER_GATE, require_circuit_memory
+    from qresource.core.guards import BYTES_PER_GATE, require_circuit_memory
 
     gates = 2**20 // BYTES_PER_GATE
     require_circuit_memory(gates, "export")  # fits: 300 x 3495 bytes < 1 MiB
@@ -217,7 +217,7 @@ def _optional(module: str, name: str):
 
 ESTIMATORS = [
     ("qresource.classical.costs", "classical_costs", ("n", "d", "k")),
-    ("qresource.bloqs.loaders", "make_loader", ("kind", "n", "bits")),
+    ("qresource.loaders.table_loader", "make_loader", ("kind", "n", "bits")),
 ]
 
 

@@ -7,13 +7,13 @@ import re
 
 import pytest
 
-from qresource import attention_estimate as api
-from qresource import search
-from qresource.bloqs.diffusion import GroverDiffusion
-from qresource.bloqs.grover_iterate import GroverIterate, GroverSearch, search_depths
-from qresource.compile.count import circuit_counts
-from qresource.compile.flatten import to_circuit
-from qresource.estimate.logical import logical_counts
+from qresource.grover import attention as api
+from qresource.grover import schedules as search
+from qresource.grover.diffusion import GroverDiffusion
+from qresource.grover.iterate import GroverIterate, GroverSearch, search_depths
+from qresource.machinery.circuit_counts import circuit_counts
+from qresource.machinery.flatten import to_circuit
+from qresource.machinery.logical import logical_counts
 
 from test_grover_iterate import TablePhaseOracle
 

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from qresource import attention_estimate as api
-from qresource import search
+from qresource.grover import attention as api
+from qresource.grover import schedules as search
 from qresource.classical.costs import loglog_slope
 from qresource.cli import main
 

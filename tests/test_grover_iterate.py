@@ -14,8 +14,8 @@ from qualtran.bloqs.data_loading.qrom import QROM
 from qualtran.bloqs.mcmt import And
 from qualtran.resource_counting import QECGatesCost, QubitCount, get_cost_value
 
-from qresource.bloqs.diffusion import GroverDiffusion, ReflectAboutZero
-from qresource.bloqs.grover_iterate import GroverIterate, GroverSearch
+from qresource.grover.diffusion import GroverDiffusion, ReflectAboutZero
+from qresource.grover.iterate import GroverIterate, GroverSearch
 
 
 @frozen

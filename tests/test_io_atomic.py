@@ -7,8 +7,8 @@ import stat
 
 import pytest
 
-from qresource.errors import QResourceError
-from qresource.io import atomic_text_writer, atomic_write_text
+from qresource.core.errors import QResourceError
+from qresource.core.io import atomic_text_writer, atomic_write_text
 
 
 def test_written_file_has_umask_permissions(tmp_path):

@@ -7,7 +7,7 @@ from qualtran.bloqs.mcmt.and_bloq import And
 from qualtran.resource_counting import QECGatesCost, QubitCount, get_cost_value
 from qualtran.resource_counting._qubit_counts import _cbloq_max_width
 
-from qresource.bloqs.bucket_brigade import (
+from qresource.loaders.bucket_brigade import (
     BucketBrigadeQRAM,
     FanOut,
     LeafWrite,

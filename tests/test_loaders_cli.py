@@ -6,7 +6,7 @@ import re
 import pytest
 
 from qresource.cli import main
-from qresource.record import LOGICAL_KEYS
+from qresource.core.record import LOGICAL_KEYS
 
 
 def run(capsys, *args):

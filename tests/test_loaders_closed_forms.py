@@ -4,12 +4,12 @@ import pytest
 import sympy
 from qualtran.resource_counting import get_cost_value
 
-from qresource.bloqs.loaders import LOADER_KINDS, make_loader
-from qresource.compile.count import circuit_counts
-from qresource.compile.flatten import to_circuit
-from qresource.estimate.closed_forms_loaders import CeilLog2, N, expressions, loader_counts
-from qresource.estimate.depth import DepthCost, TDepthCost
-from qresource.estimate.logical import logical_counts
+from qresource.loaders.table_loader import LOADER_KINDS, make_loader
+from qresource.machinery.circuit_counts import circuit_counts
+from qresource.machinery.flatten import to_circuit
+from qresource.loaders.closed_forms import CeilLog2, N, expressions, loader_counts
+from qresource.machinery.depth import DepthCost, TDepthCost
+from qresource.machinery.logical import logical_counts
 
 GATE_KEYS = ("toffoli", "t", "clifford", "rotations", "measurements", "qubits")
 

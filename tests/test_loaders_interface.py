@@ -4,8 +4,8 @@ import pytest
 from qualtran.bloqs.data_loading.qrom import QROM
 from qualtran.bloqs.data_loading.select_swap_qrom import SelectSwapQROM, find_optimal_log_block_size
 
-from qresource.bloqs.bucket_brigade import BucketBrigadeQRAM
-from qresource.bloqs.loaders import (
+from qresource.loaders.bucket_brigade import BucketBrigadeQRAM
+from qresource.loaders.table_loader import (
     CHEAPEST_METRICS,
     LOADER_KINDS,
     TableLoader,

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from qresource.bloqs.loaders import LOADER_KINDS, make_loader
-from qresource.errors import QResourceError
-from qresource.estimate.qram import random_table, validate_qram
-from qresource.verify.bitsliced import simulate
-from qresource.verify.statevector import run_bloq_statevector
+from qresource.loaders.table_loader import LOADER_KINDS, make_loader
+from qresource.core.errors import QResourceError
+from qresource.loaders.api import random_table, validate_qram
+from qresource.machinery.bitsliced import simulate
+from qresource.machinery.statevector import run_bloq_statevector
 
 
 def check_every_address(kind, data, bits, seed):

@@ -13,10 +13,10 @@ from qualtran.bloqs.data_loading.select_swap_qrom import SelectSwapQROM
 from qualtran.bloqs.mcmt import And, MultiTargetCNOT
 from qualtran.resource_counting import QECGatesCost, QubitCount, get_cost_value
 
-from qresource.compile.count import circuit_counts, structural_toffoli_count
-from qresource.compile.flatten import to_circuit
-from qresource.errors import QResourceError
-from qresource.estimate.logical import logical_counts
+from qresource.machinery.circuit_counts import circuit_counts, structural_toffoli_count
+from qresource.machinery.flatten import to_circuit
+from qresource.core.errors import QResourceError
+from qresource.machinery.logical import logical_counts
 
 
 def _data(n: int, bits: int, seed: int) -> np.ndarray:
@@ -186,8 +186,8 @@ def test_uncountable_gate_is_one_line_error():
 def test_project_loaders_hierarchical_equals_flattened(kind):
     """The machinery on the project's own loaders: gate counts and width from the call graph,
     the exact longest-path depth of the decomposition, against the flattened circuits."""
-    from qresource.bloqs.loaders import make_loader
-    from qresource.estimate.depth import decomposition_depths
+    from qresource.loaders.table_loader import make_loader
+    from qresource.machinery.depth import decomposition_depths
 
     data = [6, 0, 1, 1, 7, 2, 5]
     bloq = make_loader(kind, len(data), 3, data)

@@ -12,8 +12,8 @@ from qiskit.quantum_info import Operator, Statevector
 from qualtran.bloqs.basic_gates import CNOT, Toffoli, TwoBitCSwap, TwoBitSwap, XGate
 from qualtran.bloqs.mcmt import And, MultiTargetCNOT
 
-from qresource.compile import lowering
-from qresource.compile.lowering import leaf_rule
+from qresource.machinery import lowering
+from qresource.machinery.lowering import leaf_rule
 
 
 def template_circuit(template, n_qubits: int) -> QuantumCircuit:

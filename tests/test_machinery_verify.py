@@ -11,10 +11,10 @@ from qualtran.bloqs.data_loading.qrom import QROM
 from qualtran.bloqs.data_loading.select_swap_qrom import SelectSwapQROM
 from qualtran.bloqs.mcmt import And
 
-from qresource.compile.flatten import to_circuit
-from qresource.errors import QResourceError, ResourceLimitError
-from qresource.verify.bitsliced import all_basis_inputs, simulate
-from qresource.verify.statevector import (
+from qresource.machinery.flatten import to_circuit
+from qresource.core.errors import QResourceError, ResourceLimitError
+from qresource.machinery.bitsliced import all_basis_inputs, simulate
+from qresource.machinery.statevector import (
     check_statevector_size, run_bloq_statevector, run_circuit_statevector, statevector_bytes,
 )
 

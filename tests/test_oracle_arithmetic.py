@@ -16,9 +16,9 @@ from qualtran import QUInt
 from qualtran.bloqs.arithmetic import Add, LessThanConstant
 from qualtran.resource_counting import QECGatesCost, QubitCount, get_cost_value
 
-from qresource.bloqs._gate_ops import simulate_ops
-from qresource.bloqs.comparator import AtLeastConstant, comparator_and_count
-from qresource.bloqs.fixed_point import (
+from qresource.arithmetic.gate_ops import simulate_ops
+from qresource.arithmetic.comparator import AtLeastConstant, comparator_and_count
+from qresource.arithmetic.fixed_point import (
     accumulator_bits,
     pack_row,
     score_offset,
@@ -26,8 +26,8 @@ from qresource.bloqs.fixed_point import (
     terms_for,
     worst_case_terms,
 )
-from qresource.bloqs.inner_product import ConstantInnerProduct, RippleCarryAdd, ripple_add_cnots
-from qresource.verify.bitsliced import simulate
+from qresource.arithmetic.inner_product import ConstantInnerProduct, RippleCarryAdd, ripple_add_cnots
+from qresource.machinery.bitsliced import simulate
 
 
 def _flat_counts(bloq):
@@ -163,7 +163,7 @@ def test_inner_product_every_row(q, bits, recoding):
 
 
 def test_inner_product_adjoint_refuses_a_wrong_accumulator():
-    from qresource.errors import QResourceError
+    from qresource.core.errors import QResourceError
 
     bloq = ConstantInnerProduct.from_q((3, -2), 3)
     word = pack_row((1, 1), 3)
@@ -197,7 +197,7 @@ def test_inner_product_offset_and_width_formulas():
 
 @pytest.mark.parametrize("width", [1, 2, 3, 4])
 def test_equality_every_constant_every_input(width):
-    from qresource.bloqs.comparator import EqualsConstant
+    from qresource.arithmetic.comparator import EqualsConstant
 
     x = np.repeat(np.arange(1 << width), 2)
     target = np.tile([0, 1], 1 << width)

@@ -14,15 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qresource.bloqs.fixed_point import (
+from qresource.arithmetic.fixed_point import (
     FixedPointFormat,
     largest_frac_bits,
     pack_row,
     quantize_array,
     unpack_row,
 )
-from qresource.errors import QResourceError
-from qresource.precision import check_width, make_instance, plan_precision, quantise
+from qresource.core.errors import QResourceError
+from qresource.oracle.precision import check_width, make_instance, plan_precision, quantise
 
 
 def _exact_truth(q, keys, tau):

@@ -15,9 +15,9 @@ import re
 import numpy as np
 import pytest
 
-from qresource.bloqs.threshold_oracle import ThresholdOracle, toffoli_breakdown
-from qresource.estimate.closed_forms_oracle import oracle_toffoli_split
-from qresource.verify.bitsliced import simulate
+from qresource.oracle.threshold_oracle import ThresholdOracle, toffoli_breakdown
+from qresource.oracle.closed_forms import oracle_toffoli_split
+from qresource.machinery.bitsliced import simulate
 
 
 def _random_oracle(seed, n, d, bits, loader="qrom", excluded=(), marked=5):
@@ -102,10 +102,10 @@ def test_closed_forms_equal_bloq_counts_per_role(loader, n, d, bits, excluded, f
 
 @pytest.mark.parametrize("loader,n,d,bits,excluded,form", SHAPES[:4])
 def test_bloq_counts_equal_flattened_circuit_and_qasm(loader, n, d, bits, excluded, form):
-    from qresource.compile.count import circuit_counts
-    from qresource.compile.flatten import to_circuit
-    from qresource.compile.qasm import qasm_text
-    from qresource.estimate.logical import logical_counts
+    from qresource.machinery.circuit_counts import circuit_counts
+    from qresource.machinery.flatten import to_circuit
+    from qresource.machinery.qasm_export import qasm_text
+    from qresource.machinery.logical import logical_counts
 
     # Keys are needed to flatten the loader; Q_i stays worst case, as in the closed forms.
     keys = np.random.default_rng(n).integers(-(1 << (bits - 1)), 1 << (bits - 1), size=(n, d))
@@ -125,9 +125,9 @@ def test_bloq_counts_equal_flattened_circuit_and_qasm(loader, n, d, bits, exclud
 
 
 def test_instance_oracle_counts_equal_flattened_circuit():
-    from qresource.compile.count import circuit_counts
-    from qresource.compile.flatten import to_circuit
-    from qresource.estimate.logical import logical_counts
+    from qresource.machinery.circuit_counts import circuit_counts
+    from qresource.machinery.flatten import to_circuit
+    from qresource.machinery.logical import logical_counts
 
     oracle, _, _ = _random_oracle(7, 16, 3, 4, excluded=(3,))
     counted = logical_counts(oracle, with_depth=False)

@@ -80,7 +80,7 @@ def test_validate_prototype_json(capsys):
 
 
 def test_export_writes_qasm_matching_its_counts(capsys, tmp_path):
-    from qresource.compile.count import circuit_counts
+    from qresource.machinery.circuit_counts import circuit_counts
 
     target = tmp_path / "qlaci.qasm"
     code, out, err = run(capsys, "export", "qlaci", "--n", "4", "--dq", "1", "--kv", "1", "--out", "1",

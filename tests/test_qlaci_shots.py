@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 from qresource.qlaci.budget import angle_bits_for, eps_per_rotation, split_budget
 from qresource.qlaci.build import plan
 from qresource.qlaci.params import PROTOTYPE, QlaciParams

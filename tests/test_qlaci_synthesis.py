@@ -10,8 +10,8 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.quantum_info import Operator
 
-from qresource.bloqs.qlaci_rotation import SynthesizedRotation, formula_word_counts
-from qresource.estimate.logical import logical_counts
+from qresource.qlaci.rotation import SynthesizedRotation, formula_word_counts
+from qresource.machinery.logical import logical_counts
 from qresource.qlaci.synthesis import append_rz, measure_gridsynth, t_per_rotation
 
 
@@ -64,7 +64,7 @@ def test_synthesized_rotation_counts(axis):
     assert counted.t == concrete.word.count("T")
     assert counted.rotations == 0
     # the y rotation really is Ry: compare the flattened bloq with numpy
-    from qresource.compile.flatten import to_circuit
+    from qresource.machinery.flatten import to_circuit
 
     unitary = Operator(to_circuit(concrete)).data
     c, s = math.cos(0.35), math.sin(0.35)

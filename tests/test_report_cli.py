@@ -12,8 +12,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from qresource.estimate.physical import physical_estimate, estimator_input
-from qresource.record import EstimateRecord, LogicalCounts
+from qresource.machinery.physical import physical_estimate, estimator_input
+from qresource.core.record import EstimateRecord, LogicalCounts
 from qresource.report.physical_options import attach_physical, physical_options
 
 
@@ -48,7 +48,7 @@ def test_table_csv_rows_match_the_closed_forms_and_the_classical_model(tmp_path)
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     from qresource.classical.costs import classical_costs
-    from qresource.estimate.closed_forms_loaders import loader_counts
+    from qresource.loaders.closed_forms import loader_counts
 
     qram = [r for r in rows if r["primitive"] == "qram"]
     assert {(r["loader"], int(r["n"])) for r in qram} == {

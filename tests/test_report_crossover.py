@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from qresource.compare.crossover import babbush_breakeven, find_crossover
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 
 
 @settings(max_examples=40, deadline=None)

@@ -8,8 +8,8 @@ import warnings
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from qresource.errors import QResourceError
-from qresource.estimate.physical import (
+from qresource.core.errors import QResourceError
+from qresource.machinery.physical import (
     RUNTIME_LIMIT_NS,
     depth_bound,
     estimator_input,
@@ -17,7 +17,7 @@ from qresource.estimate.physical import (
     physical_estimate,
     runtime_bound_ns,
 )
-from qresource.record import LogicalCounts
+from qresource.core.record import LogicalCounts
 
 
 def counts(qubits=200, toffoli=10_000, extra_t=300, rotations=0, measurements=500) -> LogicalCounts:
@@ -73,8 +73,8 @@ def test_bare_t_count_separates_toffolis_from_t_gates_on_a_real_bloq():
     from qualtran.bloqs.arithmetic import Add
     from qualtran import QUInt
 
-    from qresource.estimate.logical import logical_counts
-    from qresource.estimate.physical import bare_t_count
+    from qresource.machinery.logical import logical_counts
+    from qresource.machinery.physical import bare_t_count
 
     adder = Add(QUInt(8))
     logical = logical_counts(adder, with_depth=False)

@@ -11,8 +11,8 @@ import pytest
 import sympy
 from hypothesis import given, settings, strategies as st
 
-from qresource.errors import QResourceError
-from qresource.sweep import ClosedFormSource, PointSource, exact_lambdify, grid_frame, sweep
+from qresource.core.errors import QResourceError
+from qresource.machinery.sweep import ClosedFormSource, PointSource, exact_lambdify, grid_frame, sweep
 
 n, b, k = sympy.symbols("n b k", positive=True, integer=True)
 
@@ -116,9 +116,9 @@ def test_loader_closed_forms_in_the_sweep_equal_the_bloq_counts():
     substitution (sympy, CeilLog2 evaluated on integers). Cliffords are left out of the bloq
     comparison: for a shape-only QROM they depend on which neighbouring words are equal, which
     the loaders' closed forms state for their own tables (docs/loaders.md)."""
-    from qresource.bloqs.loaders import make_loader
-    from qresource.estimate.closed_forms_loaders import loader_counts
-    from qresource.estimate.logical import logical_counts
+    from qresource.loaders.table_loader import make_loader
+    from qresource.loaders.closed_forms import loader_counts
+    from qresource.machinery.logical import logical_counts
     from qresource.report.sources import loader_sources
 
     small = [3, 8, 13, 32]

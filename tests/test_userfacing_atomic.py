@@ -1,6 +1,6 @@
-"""Every file the package writes goes through ``qresource.io``'s atomic writers: a scan of the
+"""Every file the package writes goes through ``qresource.core.io``'s atomic writers: a scan of the
 source for the calls that write a file directly (``open`` in a writing mode, ``write_text``,
-``write_bytes``, ``savefig`` or ``to_csv`` to a path) finds none outside ``qresource/io.py``."""
+``write_bytes``, ``savefig`` or ``to_csv`` to a path) finds none outside ``qresource/core/io.py``."""
 
 from __future__ import annotations
 
@@ -58,4 +58,4 @@ def test_no_direct_file_writes_in_the_package():
             continue
         for line in direct_writes(path.read_text(encoding="utf-8")):
             offenders.append(f"{path.relative_to(PACKAGE.parent)}:{line}")
-    assert not offenders, f"write through qresource.io.atomic_write_*: {offenders}"
+    assert not offenders, f"write through qresource.core.io.atomic_write_*: {offenders}"

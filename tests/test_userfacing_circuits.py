@@ -8,7 +8,7 @@ import json
 import pytest
 
 from qresource.circuits_gen import DEFAULT_DIR, MAX_FILE_BYTES, PRESETS, QRAM_TABLE, differences
-from qresource.qasm_count import count_qasm
+from qresource.qasm.count import count_qasm
 
 MANIFEST = json.loads((DEFAULT_DIR / "manifest.json").read_text())
 ENTRIES = {entry["name"]: entry for entry in MANIFEST["circuits"]}
@@ -44,7 +44,7 @@ def test_files_are_small_and_both_versions_count_the_same(name):
 def test_qram_files_match_the_loader_estimate(name):
     """The written file's T, Toffoli-class, measurement and qubit counts equal the loader's own
     estimate on the same table (the contract between `export` and `estimate`)."""
-    from qresource.estimate.qram import estimate_qram
+    from qresource.loaders.api import estimate_qram
 
     entry = ENTRIES[name]
     record = estimate_qram(entry["params"]["loader"], 8, 3, QRAM_TABLE["data"])
@@ -57,9 +57,9 @@ def test_grover_file_matches_the_single_search_estimate():
     entry = ENTRIES.get("grover-qrom-n4-k1")
     if entry is None:
         pytest.skip("Grover search not built")
-    from qresource.attention_estimate import grover_search_bloq
+    from qresource.grover.attention import grover_search_bloq
     from qresource.circuits_gen import ORACLE_INSTANCE
-    from qresource.estimate.logical import logical_counts
+    from qresource.machinery.logical import logical_counts
 
     search, _ = grover_search_bloq(ORACLE_INSTANCE, k=1, loader="qrom")
     logical = logical_counts(search).as_dict()
@@ -74,7 +74,7 @@ def test_oracle_file_matches_the_oracle_estimate():
     if entry is None:
         pytest.skip("threshold oracle not built")
     from qresource.circuits_gen import ORACLE_INSTANCE
-    from qresource.oracle_estimate import estimate_oracle_instance
+    from qresource.oracle.api import estimate_oracle_instance
 
     logical = estimate_oracle_instance(ORACLE_INSTANCE, loader="qrom").logical.as_dict()
     for key in ("t", "toffoli", "measurements", "qubits", "rotations"):

@@ -15,8 +15,8 @@ from hypothesis import given, settings, strategies as st
 
 from qresource.cli import main
 from qresource.cli.app import cli
-from qresource.errors import QResourceError
-from qresource.qasm_count import (
+from qresource.core.errors import QResourceError
+from qresource.qasm.count import (
     count_qasm,
     formula_t_per_rotation,
     gridsynth_t_count,

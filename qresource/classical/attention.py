@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qresource.errors import QResourceError, ResourceLimitError
+from qresource.core.errors import QResourceError, ResourceLimitError
 
 #: Largest ``n x n`` array (in entries) that the ``*_dense`` reference functions will build.
 DENSE_LIMIT = 1 << 24

@@ -34,8 +34,8 @@ import math
 from dataclasses import dataclass
 
 from qresource.classical.hardware import DEFAULT_HARDWARE, Hardware, get_hardware
-from qresource.errors import QResourceError
-from qresource.record import EstimateRecord
+from qresource.core.errors import QResourceError
+from qresource.core.record import EstimateRecord
 
 CONVENTION = (
     "1 flop per multiplication, addition/subtraction, division and comparison (a multiply-add "

@@ -12,7 +12,7 @@ import functools
 import time
 from dataclasses import asdict, dataclass
 
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 
 
 @dataclass(frozen=True)

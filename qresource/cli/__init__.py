@@ -12,7 +12,7 @@ import sys
 import click
 
 from qresource.cli.app import cli
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 
 # Importing these modules registers their subcommands on the groups of ``app``.
 from qresource.cli import (  # noqa: E402,F401  (registration side effects)

@@ -10,7 +10,7 @@ import click
 from qresource.cli.app import CONTEXT, cli
 from qresource.cli.params import MemorySize
 from qresource.cli.output import emit_records
-from qresource.qasm_count import DEFAULT_EPS, MAX_GRIDSYNTH_ANGLES, SYNTHESIS_METHODS
+from qresource.qasm.count import DEFAULT_EPS, MAX_GRIDSYNTH_ANGLES, SYNTHESIS_METHODS
 
 try:
     from qresource.report.physical_options import attach_physical, physical_options
@@ -77,8 +77,8 @@ def _progress(label: str):
 def count(file, as_json, eps, synthesis, max_memory, physical, **physical_kwargs):
     """Count qubits, Toffolis, T, Cliffords, rotations, measurements, depth and T-depth of any
     OpenQASM 2 or 3 circuit, with the same keys as `estimate`."""
-    from qresource.errors import NotBuiltError
-    from qresource.qasm_count import count_qasm
+    from qresource.core.errors import NotBuiltError
+    from qresource.qasm.count import count_qasm
 
     with _progress(f"counting {file}") as update:
         record = count_qasm(file, eps=eps, synthesis=synthesis, max_memory=max_memory, progress=update)

@@ -1,6 +1,6 @@
 """``qresource estimate grover|attention``, ``qresource export grover``, ``qresource validate grover``.
 
-A thin layer over :mod:`qresource.attention_estimate`: parse, build a ``Problem``, print records.
+A thin layer over :mod:`qresource.grover.attention`: parse, build a ``Problem``, print records.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from qresource.cli.output import emit_records
 from qresource.cli.params import FiniteFloat, IntType, OpenUnitInterval
 from qresource.report.physical_options import attach_physical, physical_options
 
-from qresource.bloqs.loader_kinds import LOADER_KINDS as LOADERS
+from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 
 
 def _problem_options(command):
@@ -81,7 +81,7 @@ def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, 
     """Find all marked keys of one row by Grover search: expected oracle queries (`queries`),
     the single search's iterations and success probability, and in the circuit model the
     Clifford+T counts of the search circuit and of the whole schedule."""
-    from qresource import attention_estimate as api
+    from qresource.grover import attention as api
 
     if instance_path is not None:
         data = api.load_oracle_instance(instance_path)
@@ -102,7 +102,7 @@ def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedul
                        qubit_model, qec, error_budget):
     """Whole Grover sparse attention (Theorem 1.4 / 6.1): n row searches plus Algorithm 2, in
     the seeds' query model and the full-circuit model side by side."""
-    from qresource import attention_estimate as api
+    from qresource.grover import attention as api
 
     if instance_path is not None:
         problem, row_marked = api.problem_from_attention_instance(
@@ -116,8 +116,8 @@ def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedul
 
 
 def _problem(n, k, d, bits, tau, loader, schedule, delta):
-    from qresource import attention_estimate as api
-    from qresource.errors import QResourceError
+    from qresource.grover import attention as api
+    from qresource.core.errors import QResourceError
 
     missing = [name for name, value in (("--n", n), ("--k", k), ("--d", d)) if value is None]
     if missing:
@@ -137,14 +137,14 @@ def _problem(n, k, d, bits, tau, loader, schedule, delta):
 def export_grover(instance_path, k, loader, version, output):
     """One Grover search with the optimal iteration count for k marked keys, ending with `index`
     measured into the classical register `result`."""
-    from qresource import attention_estimate as api
+    from qresource.grover import attention as api
 
     data = api.load_oracle_instance(instance_path)
     text = api.grover_search_qasm(data, k=k, loader=loader, version=int(version))
     if output is None:
         click.echo(text, nl=False)
     else:
-        from qresource.io import atomic_write_text
+        from qresource.core.io import atomic_write_text
 
         atomic_write_text(output, text)
 
@@ -162,7 +162,7 @@ def validate_grover(instance_path, seed, loader, shots, as_json):
     indices with `success_probability` (5 binomial standard deviations)."""
     import json
 
-    from qresource import attention_estimate as api
+    from qresource.grover import attention as api
 
     data = api.load_oracle_instance(instance_path) if instance_path else api.small_oracle_instance(seed)
     result = api.validate_grover_search(data, loader=loader, shots=shots, seed=seed)
@@ -176,6 +176,6 @@ def validate_grover(instance_path, seed, loader, shots, as_json):
             f"{result['success_probability']:.4f} (5 sigma = {5 * result['sigma']:.4f}, {shots} shots)"
         )
     if not result["passed"]:
-        from qresource.errors import QResourceError
+        from qresource.core.errors import QResourceError
 
         raise QResourceError("validation failed: measured success is outside 5 sigma of the prediction")

@@ -1,4 +1,4 @@
-"""``qresource estimate|export|validate oracle``: a thin layer over :mod:`qresource.oracle_estimate`."""
+"""``qresource estimate|export|validate oracle``: a thin layer over :mod:`qresource.oracle.api`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import click
 from qresource.cli.app import CONTEXT, estimate, export, validate
 from qresource.cli.output import emit_records
 from qresource.cli.params import FiniteFloat, IntListType, IntType
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 from qresource.report.physical_options import attach_physical, physical_options
 
-from qresource.bloqs.loader_kinds import LOADER_KINDS as LOADERS
+from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 FORMS = ("bit-flip", "phase")
 _INSTANCE_HELP = 'Instance file {"q": [d numbers], "K": [[d numbers] x n], "tau": number, "bits": int}.'
 
@@ -35,7 +35,7 @@ _INSTANCE_HELP = 'Instance file {"q": [d numbers], "K": [[d numbers] x n], "tau"
 def estimate_oracle(n_values, d, bits, tau, k, instance_path, loader, form, as_json, physical,
                     qubit_model, qec, error_budget):
     """Logical resources of one call of the threshold oracle O_i (Toffolis split by role)."""
-    from qresource import oracle_estimate as api
+    from qresource.oracle import api
 
     if instance_path is not None:
         if any(v is not None for v in (n_values, d, bits, tau, k)):
@@ -64,7 +64,7 @@ def estimate_oracle(n_values, d, bits, tau, k, instance_path, loader, form, as_j
 def export_oracle(instance_path, loader, form, version, output):
     """Write the oracle's Clifford+T circuit as OpenQASM (registers `index`, little-endian, and
     `flag`; every other qubit starts and ends in |0>)."""
-    from qresource import oracle_estimate as api
+    from qresource.oracle import api
 
     info = api.export_oracle(api.read_instance(instance_path), int(version), output, loader=loader, form=form)
     for note in info["notes"]:
@@ -82,7 +82,7 @@ def export_oracle(instance_path, loader, form, version, output):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def validate_oracle(instance_path, seed, loader, as_json):
     """Simulate the flattened oracle on every index and compare with [Q_i . K_j >= tau]."""
-    from qresource import oracle_estimate as api
+    from qresource.oracle import api
 
     if (instance_path is None) == (seed is None):
         raise QResourceError("give exactly one of --instance FILE and --seed S")

@@ -7,7 +7,7 @@ from typing import Iterable
 
 import click
 
-from qresource.record import EstimateRecord
+from qresource.core.record import EstimateRecord
 
 
 def emit_records(records: Iterable[EstimateRecord], as_json: bool) -> None:

@@ -137,13 +137,13 @@ class FiniteFloat(click.ParamType):
 
 
 class MemorySize(click.ParamType):
-    """A memory size such as 512M, 8G or a plain number of bytes (see qresource.guards)."""
+    """A memory size such as 512M, 8G or a plain number of bytes (see qresource.core.guards)."""
 
     name = "SIZE"
 
     def convert(self, value, param, ctx):
-        from qresource.errors import QResourceError
-        from qresource.guards import parse_size
+        from qresource.core.errors import QResourceError
+        from qresource.core.guards import parse_size
 
         try:
             return parse_size(value)

@@ -10,11 +10,11 @@ import click
 from qresource.cli.app import CONTEXT, estimate, export, validate
 from qresource.cli.output import emit_records
 from qresource.cli.params import IntListType, IntType, OpenUnitInterval
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 from qresource.report.physical_options import attach_physical, physical_options
 
 FEATURE_MAPS = ("loader", "multiplexed")
-from qresource.bloqs.loader_kinds import LOADER_KINDS as LOADERS
+from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 
 
 def _circuit_options(command, *, sweep: bool):

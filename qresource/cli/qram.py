@@ -1,4 +1,4 @@
-"""``qresource estimate|export|validate qram``: a thin layer over :mod:`qresource.estimate.qram`."""
+"""``qresource estimate|export|validate qram``: a thin layer over :mod:`qresource.loaders.api`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import click
 from qresource.cli.app import CONTEXT, estimate, export, validate
 from qresource.cli.output import emit_records
 from qresource.cli.params import IntListType, IntType, MemorySize
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 from qresource.report.physical_options import attach_physical, physical_options
 
-from qresource.bloqs.loader_kinds import LOADER_KINDS as LOADERS
+from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 _LOADER_HELP = (
     "bucket-brigade: routing tree, N - 2 ANDs, depth O(log N + b); qrom: Qualtran's unary "
     "iteration; qroam: Qualtran's select-swap QROM (clean ancillas)."
@@ -45,7 +45,7 @@ def _table(api, data_path, n_values, bits):
 def estimate_qram(loader, n_values, bits, data_path, log_block_size, as_json, physical, qubit_model,
                   qec, error_budget):
     """Logical resources of one access `target ^= data[address]` to a table of N b-bit words."""
-    from qresource.estimate import qram as api
+    from qresource.loaders import api
 
     if log_block_size is not None and loader != "qroam":
         raise QResourceError("--block-size applies to --loader qroam only")
@@ -76,7 +76,7 @@ def estimate_qram(loader, n_values, bits, data_path, log_block_size, as_json, ph
 def export_qram(loader, data_path, n_words, version, output, max_memory):
     """Write the loader's Clifford+T circuit for a table as OpenQASM (registers `address`,
     `target`, little-endian; every other qubit starts and ends in |0>)."""
-    from qresource.estimate import qram as api
+    from qresource.loaders import api
 
     data, bits = _table(api, data_path, None if n_words is None else [n_words], None)
     info = api.export_qram(loader, data, bits, int(version), output, max_memory=max_memory)
@@ -100,7 +100,7 @@ def export_qram(loader, data_path, n_words, version, output, max_memory):
 def validate_qram(loader, n_words, bits, seed, data_path, as_json):
     """Bit-sliced simulation of the circuit on every address (target = data[address], ancillas
     back to 0), and for N <= 8 an Aer statevector run with the address in uniform superposition."""
-    from qresource.estimate import qram as api
+    from qresource.loaders import api
 
     if data_path is not None:
         data, bits = _table(api, data_path, None if n_words is None else [n_words], bits)

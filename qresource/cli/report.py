@@ -37,7 +37,7 @@ def _hardware_names():
 
 
 def _loader_kinds():
-    from qresource.bloqs.loader_kinds import LOADER_KINDS  # no Qualtran import at start-up
+    from qresource.loaders.kinds import LOADER_KINDS  # no Qualtran import at start-up
 
     return LOADER_KINDS
 
@@ -63,7 +63,7 @@ def _loader_kinds():
 @physical_options
 def table(ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, physical, qubit_model, qec, error_budget):
     """Resource tables over a grid of parameters, one row per point and primitive."""
-    from qresource.errors import QResourceError
+    from qresource.core.errors import QResourceError
     from qresource.report.render import print_rich, render
     from qresource.report.table import PRIMITIVES, build_table, default_primitives
 
@@ -76,7 +76,7 @@ def table(ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, physical
     grid = {"n": ns, "k": ks, "d": ds, "bits": bits if bits is not None else [None], "loader": loaders, "hardware": hardware}
     frame = build_table(grid, chosen, physical=physical, qubit_model=qubit_model, qec=qec, error_budget=error_budget)
     if output is not None:
-        from qresource.io import atomic_write_text
+        from qresource.core.io import atomic_write_text
 
         atomic_write_text(output, render(frame, fmt or _format_for(output)))
         return

@@ -18,7 +18,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Callable
 
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ import math
 from dataclasses import replace
 from typing import Iterable
 
-from qresource.errors import QResourceError
-from qresource.estimate.logical import gate_tally, logical_counts
+from qresource.core.errors import QResourceError
+from qresource.machinery.logical import gate_tally, logical_counts
 from qresource.qlaci.build import QlaciPlan, build_qlaci, build_shot, plan
 from qresource.qlaci.params import QlaciParams
-from qresource.record import EstimateRecord, LogicalCounts
+from qresource.core.record import EstimateRecord, LogicalCounts
 
 PRIMITIVE = "qlaci"
 
@@ -47,7 +47,7 @@ def shot_counts(plan_: QlaciPlan, angles=None) -> tuple[LogicalCounts, list[str]
 
 def data_access_tally(plan_: QlaciPlan) -> tuple[int, int]:
     """(T, Toffoli) of the coherent data access in one shot: what the QRAM-is-free model drops."""
-    from qresource.bloqs.qlaci_rotation import rotation
+    from qresource.qlaci.rotation import rotation
 
     bloq = build_qlaci(plan_)
     if plan_.params.feature_map == "loader":

@@ -1,16 +1,16 @@
 """The data loader behind the QLACI feature map: the shared loader interface
-(``qresource.bloqs.loaders.make_loader``), with its errors turned into one-line user errors."""
+(``qresource.loaders.table_loader.make_loader``), with its errors turned into one-line user errors."""
 
 from __future__ import annotations
 
 from qualtran import Bloq
 
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 
 
 def feature_loader(kind: str, n: int, bits: int, data=None) -> Bloq:
     """A loader with registers ``address`` (ceil(log2 n) bits) and ``target`` (``bits``)."""
-    from qresource.bloqs.loaders import LOADER_KINDS, make_loader
+    from qresource.loaders.table_loader import LOADER_KINDS, make_loader
 
     if kind not in LOADER_KINDS:
         raise QResourceError(f"qlaci: --loader must be one of {', '.join(LOADER_KINDS)}, got {kind!r}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 
 FEATURE_MAPS = ("loader", "multiplexed")
 CONNECTIVITIES = ("linear", "all")
@@ -87,7 +87,7 @@ class QlaciParams:
         if self.angle_bits is not None and not (isinstance(self.angle_bits, int) and 3 <= self.angle_bits <= 64):
             raise QResourceError(f"qlaci: --angle-bits must be an integer in [3, 64], got {self.angle_bits!r}")
         if self.feature_map == "loader":
-            from qresource.bloqs.loaders import LOADER_KINDS
+            from qresource.loaders.table_loader import LOADER_KINDS
 
             if self.loader not in LOADER_KINDS:
                 raise QResourceError(f"qlaci: --loader must be one of {', '.join(LOADER_KINDS)}, got {self.loader!r}")

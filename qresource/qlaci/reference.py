@@ -8,19 +8,19 @@ controlled access. Every expectation value is therefore
     c_i = <O> = (1/N) sum_j f(Q_i, K_j, V_j),   f(Q_i, K_j, V_j) = <psi_j| O |psi_j>,
 
 a uniform average of per-key terms. This module computes f with a plain numpy statevector of
-that small circuit (gate by gate, in the order of ``qresource.bloqs.qlaci``).
+that small circuit (gate by gate, in the order of ``qresource.qlaci.attention_bloq``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from qresource.bloqs.qlaci import QlaciAngles
-from qresource.bloqs.qlaci_layers import (
+from qresource.qlaci.attention_bloq import QlaciAngles
+from qresource.qlaci.layers import (
     interaction_pairs,
     score_pairs,
 )
-from qresource.bloqs.qlaci_phase_rotation import loaded_angle, quantize_angle
+from qresource.qlaci.phase_rotation import loaded_angle, quantize_angle
 from qresource.qlaci.params import QlaciParams
 
 _PAULI = {
@@ -118,7 +118,7 @@ def context_vector(params: QlaciParams, angles: QlaciAngles, labels: list[str]) 
 
 def random_angles(params: QlaciParams, seed: int) -> QlaciAngles:
     """Angles drawn uniformly from [0, 2 pi) with ``numpy.random.default_rng(seed)``."""
-    from qresource.bloqs.qlaci import parameter_counts
+    from qresource.qlaci.attention_bloq import parameter_counts
 
     rng = np.random.default_rng(seed)
     per_int, per_score = parameter_counts(params.dq, params.kv, params.out, params.connectivity)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 
 
 def hoeffding_shots(eps: float, delta: float) -> int:

@@ -1,7 +1,7 @@
 """QLACI circuits on Qiskit Aer: exact expectation values from the statevector of the lowered
 bloq, and shot-based estimates from sampling the measured circuit.
 
-Both run the same bloq that is counted and exported (``qresource.compile.flatten.to_circuit``),
+Both run the same bloq that is counted and exported (``qresource.machinery.flatten.to_circuit``),
 with the index register prepared by the circuit's own Hadamards and never measured.
 """
 
@@ -11,8 +11,8 @@ from typing import Optional
 
 import numpy as np
 
-from qresource.bloqs.qlaci import QlaciAngles
-from qresource.errors import ResourceLimitError
+from qresource.qlaci.attention_bloq import QlaciAngles
+from qresource.core.errors import ResourceLimitError
 from qresource.qlaci.build import QlaciPlan, build_qlaci, build_shot
 from qresource.qlaci.shots import observable_labels
 
@@ -33,7 +33,7 @@ def pauli_matrix(label: str) -> np.ndarray:
 
 
 def lowered_qubits(bloq) -> int:
-    from qresource.compile.flatten import to_circuit
+    from qresource.machinery.flatten import to_circuit
 
     return to_circuit(bloq).num_qubits
 
@@ -41,7 +41,7 @@ def lowered_qubits(bloq) -> int:
 def output_density_matrix(plan_: QlaciPlan, angles: QlaciAngles, *, synthesize: bool = False,
                           limit_bytes: Optional[int] = None, seed: int = 0) -> np.ndarray:
     """The reduced state of the output register after the circuit (statevector on Aer)."""
-    from qresource.verify.statevector import run_bloq_statevector
+    from qresource.machinery.statevector import run_bloq_statevector
 
     bloq = build_qlaci(plan_, angles, synthesize=synthesize)
     result = run_bloq_statevector(bloq, {}, seed=seed, limit_bytes=limit_bytes, tolerance=1e-13)
@@ -69,7 +69,7 @@ def measured_circuit(plan_: QlaciPlan, angles: QlaciAngles, basis: str, *, synth
     """The lowered shot circuit with the output register measured into ``result``."""
     from qiskit import ClassicalRegister
 
-    from qresource.compile.flatten import to_circuit
+    from qresource.machinery.flatten import to_circuit
 
     qc = to_circuit(build_shot(plan_, angles, basis=basis, synthesize=synthesize))
     result = ClassicalRegister(plan_.params.out, "result")
@@ -103,7 +103,7 @@ class OutcomeSampler:
         from qiskit import transpile
         from qiskit_aer import AerSimulator
 
-        from qresource.verify.statevector import check_statevector_size
+        from qresource.machinery.statevector import check_statevector_size
 
         qc = measured_circuit(plan_, angles, basis)
         check_statevector_size(qc.num_qubits, limit_bytes)
@@ -148,7 +148,7 @@ def sampled_expectations(plan_: QlaciPlan, angles: QlaciAngles, shots: int, seed
 
 def require_simulable(n_qubits: int, limit_bytes: Optional[int] = None) -> None:
     """One-line refusal naming the memory a statevector of ``n_qubits`` would need."""
-    from qresource.verify.statevector import check_statevector_size, statevector_bytes
+    from qresource.machinery.statevector import check_statevector_size, statevector_bytes
 
     try:
         check_statevector_size(n_qubits, limit_bytes)

@@ -16,7 +16,7 @@ import math
 import warnings
 from functools import lru_cache
 
-from qresource.errors import QResourceError
+from qresource.core.errors import QResourceError
 
 # Measured excess of pygridsynth's mean T count over 3 log2(1/eps), 10 random angles in
 # [0, 2 pi): eps=1e-2: 22.0 - 19.93 = +2.1; 1e-3: 32.6 - 29.9 = +2.7; 1e-4: 42.4 - 39.9 = +2.5;

@@ -24,9 +24,9 @@ from qresource.compare.classical_side import (
     per_key_seconds,
 )
 from qresource.compare.crossover import babbush_breakeven, find_crossover
-from qresource.errors import QResourceError
-from qresource.estimate.physical import physical_estimate
-from qresource.io import atomic_write_text
+from qresource.core.errors import QResourceError
+from qresource.machinery.physical import physical_estimate
+from qresource.core.io import atomic_write_text
 from qresource.report import render, sources
 
 

@@ -20,7 +20,7 @@ def index_markdown(
     slopes: dict[str, float] | None = None,
 ) -> str:
     from qresource.classical.hardware import get_hardware
-    from qresource.estimate.physical import model_limits, estimator_params
+    from qresource.machinery.physical import model_limits, estimator_params
     import json
 
     params = estimator_params(config.qubit_model, config.qec, None)

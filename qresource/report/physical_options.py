@@ -15,7 +15,7 @@ Usage in a CLI module::
 
 Pass ``unit_bloq`` (the bloq whose counts ``unit`` are) wherever there is one: it lets Toffolis
 reach the estimator as CCZ states rather than as the T gates of their decomposition (see
-``qresource.estimate.physical``).
+``qresource.machinery.physical``).
 
 Defaults are the estimator's own (``None`` is passed through), so a bare ``--physical`` matches a
 bare ``qdk.estimator`` run on the same logical counts.
@@ -27,9 +27,9 @@ from typing import Callable
 
 import click
 
-from qresource.estimate.physical import QEC_SCHEMES, QUBIT_MODELS, bare_t_count, physical_estimate
-from qresource.errors import QResourceError
-from qresource.record import EstimateRecord, LogicalCounts
+from qresource.machinery.physical import QEC_SCHEMES, QUBIT_MODELS, bare_t_count, physical_estimate
+from qresource.core.errors import QResourceError
+from qresource.core.record import EstimateRecord, LogicalCounts
 
 
 def physical_options(command: Callable) -> Callable:

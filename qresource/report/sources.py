@@ -4,7 +4,7 @@ Each function here asks the primitive's own module (one source of truth) and onl
 answer; a primitive whose module is missing raises :class:`NotBuiltError`, and
 :func:`availability` says so in one line instead of inventing numbers.
 
-Physical estimates are taken per *unit* run back to back (qresource.estimate.physical):
+Physical estimates are taken per *unit* run back to back (qresource.machinery.physical):
 
 - Grover attention, circuit model: the unit is one Grover iterate (the threshold oracle with its
   data loader, and the diffusion), repeated once per expected oracle call of all n rows, as
@@ -23,8 +23,8 @@ import functools
 import math
 from typing import Any
 
-from qresource.errors import NotBuiltError, QResourceError
-from qresource.record import LOGICAL_KEYS, LogicalCounts
+from qresource.core.errors import NotBuiltError, QResourceError
+from qresource.core.record import LOGICAL_KEYS, LogicalCounts
 
 GROVER_QUERY = "Grover attention, query model"
 GROVER_CIRCUIT = "Grover attention, full circuit"
@@ -64,11 +64,11 @@ def _probe_classical() -> None:
 
 
 def _probe_grover_query() -> None:
-    from qresource.attention_estimate import Problem, attention_records  # noqa: F401
+    from qresource.grover.attention import Problem, attention_records  # noqa: F401
 
 
 def _probe_grover_circuit() -> None:
-    from qresource.attention_estimate import Problem, threshold_oracle_factory
+    from qresource.grover.attention import Problem, threshold_oracle_factory
 
     threshold_oracle_factory(Problem(n=16, k=1, d=2, bits=4))
     _tiny(lambda: grover_iterate_unit(16, 2, None, "qrom"), "the full-circuit Grover estimate")
@@ -92,7 +92,7 @@ def _tiny(evaluate, what: str) -> None:
 
 
 def _probe_loaders() -> None:
-    from qresource.estimate import closed_forms_loaders
+    from qresource.loaders import closed_forms as closed_forms_loaders
 
     if not hasattr(closed_forms_loaders, "loader_counts"):
         raise NotBuiltError("loader closed forms are not built yet")
@@ -105,7 +105,7 @@ def _probe_loaders() -> None:
 @functools.lru_cache(maxsize=4096)
 def grover_query(n: int, k: int, d: int) -> dict[str, Any]:
     """Query-model counts of whole attention, and the per-row unit handed to the estimator."""
-    from qresource.attention_estimate import Problem, attention_records
+    from qresource.grover.attention import Problem, attention_records
 
     problem = Problem(n=n, k=k, d=d)
     (record,) = attention_records(problem, ["query"])
@@ -145,10 +145,10 @@ def grover_iterate_unit(n: int, d: int, bits: int | None, loader: str) -> tuple[
     T gates outside Toffoli-class gates; the unit ``qresource estimate attention --physical``
     repeats once per expected oracle call (``attention_estimate.iterate_unit``). Depth is not
     needed by a physical estimate and is not computed."""
-    from qresource.attention_estimate import Problem, threshold_oracle_factory
-    from qresource.bloqs.grover_iterate import GroverIterate
-    from qresource.estimate.logical import logical_counts
-    from qresource.estimate.physical import bare_t_count
+    from qresource.grover.attention import Problem, threshold_oracle_factory
+    from qresource.grover.iterate import GroverIterate
+    from qresource.machinery.logical import logical_counts
+    from qresource.machinery.physical import bare_t_count
 
     problem = Problem(n=n, k=1, d=d, bits=bits, loader=loader)  # the oracle does not read k
     bloq = GroverIterate(threshold_oracle_factory(problem)(0))
@@ -195,11 +195,11 @@ def logical_row(counts: LogicalCounts | None) -> dict[str, Any]:
 
 def loader_sources(bits_axis: str = "bits", default_bits: int | None = None) -> list:
     """One ``ClosedFormSource`` per loader kind, over the axes ``n`` and ``bits_axis``, reading
-    the loader closed forms of :mod:`qresource.estimate.closed_forms_loaders` (shape-only tables:
+    the loader closed forms of :mod:`qresource.loaders.closed_forms` (shape-only tables:
     W = N b ones, QROAM's block size from the loaders module)."""
-    from qresource.bloqs.loaders import LOADER_KINDS, qroam_log_block_size
-    from qresource.estimate import closed_forms_loaders as forms
-    from qresource.sweep import ClosedFormSource
+    from qresource.loaders.table_loader import LOADER_KINDS, qroam_log_block_size
+    from qresource.loaders import closed_forms as forms
+    from qresource.machinery.sweep import ClosedFormSource
 
     out = []
     for kind in LOADER_KINDS:
@@ -252,8 +252,8 @@ def qlaci_head(n: int, d: int) -> dict[str, Any]:
     """
     from dataclasses import replace
 
-    from qresource.estimate.logical import logical_counts
-    from qresource.estimate.physical import bare_t_count
+    from qresource.machinery.logical import logical_counts
+    from qresource.machinery.physical import bare_t_count
     from qresource.qlaci.build import build_qlaci, build_shot, plan
     from qresource.qlaci.estimate import data_access_tally
 

@@ -7,10 +7,10 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from qresource.errors import NotBuiltError, QResourceError
-from qresource.record import LOGICAL_KEYS
+from qresource.core.errors import NotBuiltError, QResourceError
+from qresource.core.record import LOGICAL_KEYS
 from qresource.report import sources
-from qresource.sweep import PointSource, sweep
+from qresource.machinery.sweep import PointSource, sweep
 
 #: Table primitives, and the availability key (qresource.report.sources) each needs.
 PRIMITIVES = {
@@ -54,7 +54,7 @@ def build_table(
 
     def with_physical(row: dict, unit, repetitions, t_outside) -> dict:
         if physical:
-            from qresource.estimate.physical import physical_estimate
+            from qresource.machinery.physical import physical_estimate
 
             block = physical_estimate(unit, repetitions, t_outside_toffoli=t_outside, second_opinion=False, **options)
             row.update({key: block[key] for key in PHYSICAL_COLUMNS})

@@ -1,0 +1,163 @@
+"""``target ^= [x >= c]`` for an unsigned register x and a classical constant c.
+
+Construction: x >= c exactly when x + (2^w - c) carries out of w bits. The carries of an addition
+of a classical constant k = 2^w - c follow c_{i+1} = x_i AND c_i where k_i = 0 and
+c_{i+1} = x_i OR c_i = NOT(NOT x_i AND NOT c_i) where k_i = 1 (Cuccaro et al. 2004 and Gidney 2018
+for the carry recurrence; the constant turns each majority into one AND). Below the lowest set bit
+z of k no carry can arise, and at bit z the carry is x_z itself, so the carry chain needs
+w - 1 - z temporary ANDs (z = trailing zeros of c, since k = -c mod 2^w). The last carry is copied
+into ``target`` and the chain is uncomputed by measurement (0 T).
+
+Toffoli-class cost: ``w - 1 - tz(c)`` ANDs for 1 <= c <= 2^w - 1, and 0 when c <= 0 (always true:
+one X) or c >= 2^w (never true: identity). Qualtran's ``LessThanConstant(w, c)`` plus an X costs w
+ANDs for every c < 2^w (docs/oracle.md compares the two).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Optional
+
+from attrs import frozen
+
+from qualtran import Bloq, BloqBuilder, QBit, QUInt, Signature, SoquetT
+
+from qresource.arithmetic.gate_ops import adjoint_ops, apply_ops, tally_ops
+
+
+def comparator_and_count(bitsize: int, value: Optional[int]) -> int:
+    """ANDs of :class:`AtLeastConstant` (``value`` None: the worst case over constants, w - 1)."""
+    if value is None:
+        return max(bitsize - 1, 0)
+    if value <= 0 or value >= (1 << bitsize):
+        return 0
+    trailing_zeros = (value & -value).bit_length() - 1
+    return bitsize - 1 - trailing_zeros
+
+
+@frozen
+class AtLeastConstant(Bloq):
+    """``target ^= [x >= value]`` for unsigned ``x`` of ``bitsize`` bits.
+
+    Args:
+        bitsize: width w of ``x``.
+        value: the classical constant (any integer; values outside [1, 2^w - 1] give a constant
+            answer), or None for the worst case over constants, built as c = 2^w - 1 (every carry
+            an AND) so that counts, depth and export of the data-free oracle stay defined.
+
+    Registers:
+        x: QUInt(w), unchanged. target: one qubit, XORed with the comparison.
+
+    Costs: ``comparator_and_count(w, value)`` temporary ANDs, as many measurement-based
+    uncomputations, no other non-Clifford gate. Self-inverse.
+    """
+
+    bitsize: int
+    value: Optional[int]
+
+    def __attrs_post_init__(self):
+        if self.bitsize < 1:
+            raise ValueError(f"comparator needs at least 1 bit, got {self.bitsize}")
+
+    @cached_property
+    def signature(self) -> Signature:
+        return Signature.build_from_dtypes(x=QUInt(self.bitsize), target=QBit())
+
+    @cached_property
+    def ops(self) -> list[tuple]:
+        """The gate list on qubits ("x", i) (i = 0 least significant), "target", ("carry", i)."""
+        w = self.bitsize
+        c = (1 << w) - 1 if self.value is None else self.value
+        if c <= 0:
+            return [("x", "target")]
+        if c >= (1 << w):
+            return []
+        k = (1 << w) - c
+        z = (k & -k).bit_length() - 1
+        compute: list[tuple] = []
+        carry = ("x", z)  # the carry out of bit z is x_z itself
+        for i in range(z + 1, w):
+            out = ("carry", i + 1)
+            if (k >> i) & 1:
+                compute.append(("and", ("x", i), carry, out, 0, 0))
+                compute.append(("x", out))
+            else:
+                compute.append(("and", ("x", i), carry, out, 1, 1))
+            carry = out
+        return compute + [("cnot", carry, "target")] + adjoint_ops(compute)
+
+    def build_composite_bloq(self, bb: BloqBuilder, x: SoquetT, target: SoquetT) -> dict[str, SoquetT]:
+        return _apply_on_x_and_target(bb, self.bitsize, self.ops, x, target)
+
+    def build_call_graph(self, ssa):
+        return dict(tally_ops(self.ops))
+
+    def on_classical_vals(self, x, target):
+        if self.value is None:
+            raise ValueError(f"{self} has no constant to compare with")
+        return {"x": x, "target": int(target) ^ int(int(x) >= self.value)}
+
+    def adjoint(self) -> "AtLeastConstant":
+        return self
+
+    def __str__(self) -> str:
+        return f"AtLeast({self.bitsize}, {self.value if self.value is not None else 'c'})"
+
+
+@frozen
+class EqualsConstant(Bloq):
+    """``target ^= [x == value]`` for unsigned ``x`` of ``bitsize`` bits: an AND ladder over the
+    bits of x with control values taken from ``value`` (bitsize - 1 temporary ANDs), a CNOT of its
+    last carry into ``target``, and the ladder's measurement-based uncomputation. Used by the
+    oracle to exclude already-found indices. Self-inverse.
+
+    (Qualtran's ``EqualsAConstant`` costs the same ANDs; its call graph counts two Cliffords more
+    than its decomposition holds, which would break the counted == flattened check.)
+    """
+
+    bitsize: int
+    value: int
+
+    def __attrs_post_init__(self):
+        if self.bitsize < 1 or not 0 <= self.value < (1 << self.bitsize):
+            raise ValueError(f"need 0 <= value < 2^bitsize, got {self.value}, {self.bitsize}")
+
+    @cached_property
+    def signature(self) -> Signature:
+        return Signature.build_from_dtypes(x=QUInt(self.bitsize), target=QBit())
+
+    @cached_property
+    def ops(self) -> list[tuple]:
+        bit = [(self.value >> i) & 1 for i in range(self.bitsize)]
+        if self.bitsize == 1:
+            return [("cnot", ("x", 0), "target")] + ([("x", "target")] if bit[0] == 0 else [])
+        compute = [("and", ("x", 0), ("x", 1), ("carry", 1), bit[0], bit[1])]
+        for i in range(2, self.bitsize):
+            compute.append(("and", ("carry", i - 1), ("x", i), ("carry", i), 1, bit[i]))
+        last = ("carry", self.bitsize - 1)
+        return compute + [("cnot", last, "target")] + adjoint_ops(compute)
+
+    def build_composite_bloq(self, bb: BloqBuilder, x: SoquetT, target: SoquetT) -> dict[str, SoquetT]:
+        return _apply_on_x_and_target(bb, self.bitsize, self.ops, x, target)
+
+    def build_call_graph(self, ssa):
+        return dict(tally_ops(self.ops))
+
+    def on_classical_vals(self, x, target):
+        return {"x": x, "target": int(target) ^ int(int(x) == self.value)}
+
+    def adjoint(self) -> "EqualsConstant":
+        return self
+
+    def __str__(self) -> str:
+        return f"Equals({self.bitsize}, {self.value})"
+
+
+def _apply_on_x_and_target(bb: BloqBuilder, bitsize: int, ops, x: SoquetT, target: SoquetT) -> dict[str, SoquetT]:
+    """Run a gate list over wires ("x", i) (bit i, little-endian) and "target"."""
+    bits = bb.split(x)[::-1]  # Qualtran is big-endian; index i here is bit i
+    wires = {("x", i): bits[i] for i in range(bitsize)}
+    wires["target"] = target
+    apply_ops(bb, wires, ops)
+    out = [wires[("x", i)] for i in range(bitsize)]
+    return {"x": bb.join(out[::-1], dtype=QUInt(bitsize)), "target": wires["target"]}

@@ -1,1 +1,0 @@
-"""Qualtran bloqs: one primitive per module, each decomposing to Clifford+T plus measurement."""

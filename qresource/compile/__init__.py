@@ -1,1 +1,0 @@
-"""Flattening bloqs to Clifford+T plus measurement, counting circuits, OpenQASM export."""

@@ -1,1 +1,0 @@
-"""Logical counts (Qualtran cost keys plus depth keys) and physical estimates."""

@@ -1,0 +1,203 @@
+"""One interface over the three ways of loading word j of a classical table into a register.
+
+``make_loader(kind, n, bits, data=None)`` returns a bloq with registers ``address``
+(ceil(log2 n) qubits, big-endian) and ``target`` (``bits`` qubits) that XORs ``data[address]``
+into ``target`` and returns every other qubit to |0>:
+
+* ``"bucket-brigade"``: :class:`qresource.loaders.bucket_brigade.BucketBrigadeQRAM`, O(N) qubits,
+  N - 2 ANDs (padded to a power of two), depth O(log N + b);
+* ``"qrom"``: Qualtran's ``QROM`` (unary iteration; Babbush et al., PRX 8, 041015 (2018)),
+  N - 2 ANDs, 2 ceil(log2 N) - 1 + b qubits, depth O(N);
+* ``"qroam"``: Qualtran's ``SelectSwapQROM`` with clean ancillas (Low, Kliuchnikov, Schaeffer,
+  arXiv:1812.00954; Berry et al., Quantum 3, 208 (2019), appendices A-B): a QROM over
+  ceil(N / lambda) blocks of lambda words, a swap network, a CNOT copy and the inverse of both.
+
+Qualtran's bloqs are used as they are; :class:`TableLoader` only renames their registers
+(``selection`` -> ``address``, ``target0_`` -> ``target``) so that callers name one interface.
+``cheapest_loader(n, bits, metric)`` picks the kind that minimises Toffolis, qubits, depth or
+space-time volume (qubits x depth).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Optional
+
+import numpy as np
+from attrs import field, frozen
+
+from qualtran import Bloq, BloqBuilder, BQUInt, QUInt, Register, Signature, SoquetT
+
+from qresource.loaders.bucket_brigade import BucketBrigadeQRAM, address_bits
+from qresource.loaders.kinds import LOADER_KINDS
+from qresource.core.errors import InvalidParameterError
+
+if TYPE_CHECKING:
+    from qualtran.resource_counting import BloqCountDictT, CostKey, SympySymbolAllocator
+
+CHEAPEST_METRICS = ("toffoli", "qubits", "depth", "spacetime")
+
+
+def _data_tuple(data) -> Optional[tuple[int, ...]]:
+    if data is None:
+        return None
+    return tuple(int(x) for x in data)
+
+
+def qroam_log_block_size(n_words: int, bits: int) -> int:
+    """The block size exponent k (lambda = 2^k) used for ``"qroam"``: Qualtran's own choice for a
+    clean-ancilla SelectSwapQROM, the integer k minimising ``N / 2^k + 2 b (2^k - 1)``
+    (``find_optimal_log_block_size(N, b, use_dirty_ancilla=False)``), capped at
+    ceil(log2 N) - 1 so that there are at least two blocks."""
+    from qualtran.bloqs.data_loading.select_swap_qrom import find_optimal_log_block_size
+
+    k = int(find_optimal_log_block_size(n_words, bits, use_dirty_ancilla=False))
+    return max(0, min(k, address_bits(n_words) - 1))
+
+
+@frozen
+class TableLoader(Bloq):
+    """Qualtran's ``QROM`` or clean ``SelectSwapQROM`` with registers ``address``/``target``.
+
+    Args:
+        kind: ``"qrom"`` or ``"qroam"``.
+        n_words: N >= 2 words; bits: b >= 1 bits per word.
+        data: the words, or None to count the shape only (Qualtran then counts every bit as 1).
+        log_block_size: QROAM only: k with lambda = 2^k words per block; None picks
+            :func:`qroam_log_block_size`.
+    """
+
+    kind: str
+    n_words: int
+    bits: int
+    data: Optional[tuple[int, ...]] = field(default=None, converter=_data_tuple)
+    log_block_size: Optional[int] = None
+
+    def __attrs_post_init__(self):
+        if self.kind not in ("qrom", "qroam"):
+            raise ValueError(f"TableLoader wraps 'qrom' or 'qroam', not {self.kind!r}")
+        _check_table(self.n_words, self.bits, self.data)
+        if self.kind == "qroam" and self.log_block_size is None:
+            object.__setattr__(self, "log_block_size", qroam_log_block_size(self.n_words, self.bits))
+        if self.kind == "qrom" and self.log_block_size is not None:
+            raise InvalidParameterError("a block size applies to 'qroam' only")
+        if self.kind == "qroam" and not 0 <= self.log_block_size < address_bits(self.n_words):
+            raise InvalidParameterError(
+                f"log block size must lie in [0, {address_bits(self.n_words) - 1}]"
+                " (at least two blocks)"
+            )
+
+    @cached_property
+    def inner(self) -> Bloq:
+        from qualtran.bloqs.data_loading.qrom import QROM
+        from qualtran.bloqs.data_loading.select_swap_qrom import SelectSwapQROM
+
+        if self.kind == "qrom":
+            if self.data is None:
+                return QROM.build_from_bitsize((self.n_words,), (self.bits,))
+            return QROM.build_from_data(np.array(self.data, dtype=object), target_bitsizes=(self.bits,))
+        kwargs = dict(use_dirty_ancilla=False, log_block_sizes=(self.log_block_size,))
+        if self.data is None:
+            return SelectSwapQROM.build_from_bitsize((self.n_words,), (self.bits,), **kwargs)
+        return SelectSwapQROM.build_from_data(
+            np.array(self.data, dtype=object), target_bitsizes=(self.bits,), **kwargs
+        )
+
+    @cached_property
+    def signature(self) -> Signature:
+        return Signature(
+            [
+                Register("address", BQUInt(address_bits(self.n_words), self.n_words)),
+                Register("target", QUInt(self.bits)),
+            ]
+        )
+
+    def build_composite_bloq(self, bb: BloqBuilder, address: SoquetT, target: SoquetT):
+        out = bb.add_d(self.inner, selection=address, target0_=target)
+        return {"address": out["selection"], "target": out["target0_"]}
+
+    def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
+        return {self.inner: 1}
+
+    def my_static_costs(self, cost_key: "CostKey"):
+        from qualtran.resource_counting import QubitCount, get_cost_value
+
+        if isinstance(cost_key, QubitCount):
+            return get_cost_value(self.inner, QubitCount())
+        from qresource.loaders import closed_forms as closed_forms_loaders
+
+        return closed_forms_loaders.static_cost(self, cost_key)
+
+    def on_classical_vals(self, address, target):
+        if self.data is None:
+            raise ValueError(f"{self} has no data to load")
+        word = self.data[int(address)] if address < self.n_words else 0
+        return {"address": address, "target": int(target) ^ word}
+
+    def adjoint(self) -> "TableLoader":
+        return self
+
+    def __str__(self) -> str:
+        block = f", lambda={2**self.log_block_size}" if self.kind == "qroam" else ""
+        return f"{self.kind.upper()}({self.n_words}x{self.bits}{block})"
+
+
+def _check_table(n_words: int, bits: int, data) -> None:
+    if isinstance(n_words, bool) or not isinstance(n_words, (int, np.integer)) or n_words < 2:
+        raise InvalidParameterError(f"a table needs at least 2 words, got {n_words!r}")
+    if isinstance(bits, bool) or not isinstance(bits, (int, np.integer)) or bits < 1:
+        raise InvalidParameterError(f"words need at least 1 bit, got {bits!r}")
+    if data is not None:
+        if len(data) != n_words:
+            raise InvalidParameterError(f"expected {n_words} words, got {len(data)}")
+        bad = next((x for x in data if not 0 <= x < 2**bits), None)
+        if bad is not None:
+            raise InvalidParameterError(f"word {bad} does not fit in {bits} bits")
+
+
+def make_loader(
+    kind: str, n: int, bits: int, data=None, *, log_block_size: Optional[int] = None
+) -> Bloq:
+    """A bloq that XORs ``data[address]`` into ``target``; see the module docstring.
+
+    ``data`` (a sequence of n ints in [0, 2^bits)) may be None to count the shape only.
+    ``log_block_size`` applies to ``"qroam"`` (lambda = 2^k; default :func:`qroam_log_block_size`).
+    Raises InvalidParameterError (a ValueError) on an unknown kind or a table that does not fit.
+    """
+    if kind not in LOADER_KINDS:
+        raise InvalidParameterError(f"unknown loader {kind!r}: choose one of {', '.join(LOADER_KINDS)}")
+    data = _data_tuple(data)
+    _check_table(n, bits, data)
+    if kind == "bucket-brigade":
+        if log_block_size is not None:
+            raise InvalidParameterError("a block size applies to 'qroam' only")
+        return BucketBrigadeQRAM(int(n), int(bits), data)
+    return TableLoader(kind, int(n), int(bits), data, log_block_size)
+
+
+def loader_metric(kind: str, n: int, bits: int, metric: str) -> int:
+    """The value of ``metric`` (one of :data:`CHEAPEST_METRICS`) for loader ``kind``, from the
+    closed forms (which tests hold equal to the bloqs' counts)."""
+    from qresource.loaders.closed_forms import loader_counts
+
+    counts = loader_counts(kind, n, bits)
+    if metric == "toffoli":
+        # Toffoli-class gates plus the T gates outside them (QROAM's swaps) at 4 T per Toffoli
+        return counts["toffoli"] + -(-(counts["t"] - 4 * counts["toffoli"]) // 4)
+    if metric == "qubits":
+        return counts["qubits"]
+    if metric == "depth":
+        return counts["depth"]
+    if metric == "spacetime":
+        return counts["qubits"] * counts["depth"]
+    raise InvalidParameterError(f"unknown metric {metric!r}: choose one of {', '.join(CHEAPEST_METRICS)}")
+
+
+def cheapest_loader(n: int, bits: int, metric: str) -> str:
+    """The loader kind with the smallest ``metric`` at (n, bits); ties go to the earlier kind in
+    :data:`LOADER_KINDS`. Toffoli here is the Toffoli-class count plus T / 4 (QROAM's swaps
+    are T gates), so that kinds compare at equal non-Clifford cost."""
+    if metric not in CHEAPEST_METRICS:
+        raise InvalidParameterError(f"unknown metric {metric!r}: choose one of {', '.join(CHEAPEST_METRICS)}")
+    _check_table(n, bits, None)
+    return min(LOADER_KINDS, key=lambda kind: loader_metric(kind, n, bits, metric))

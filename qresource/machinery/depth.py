@@ -1,0 +1,350 @@
+"""Depth and T-depth as Qualtran cost keys (Qualtran has none: its issues #1423 and #957).
+
+Definition (the same as :mod:`qresource.machinery.circuit_counts` applies to a circuit): the circuit is
+the lowering of every leaf by :mod:`qresource.machinery.lowering`, scheduled as soon as
+possible. Every gate, measurement included, lasts one layer on each of its qubits; a
+classically controlled block lasts the depth of its body on all of its qubits and starts after
+the measurement it reads. ``depth`` is the end of the last gate. ``t_depth`` is the same
+schedule with T/T-dagger lasting one layer and every other gate zero, i.e. the largest number
+of T gates on any path. Each temporary qubit is a fresh wire, ready at time 0.
+
+How it is computed without flattening: the ASAP end time of every output wire is a max-plus
+linear function of the arrival times of the input wires. A bloq's :class:`DepthProfile` is the
+matrix of that function: entry ``[i, j]`` is the longest path (in layers) from input wire ``i``
+to output wire ``j`` (``NO_PATH`` if none), with one extra row for wires allocated inside the
+bloq (they start at time 0) and one extra column, the *sink*, for the end of any gate at all.
+A composite's profile is obtained by pushing arrival vectors through its dataflow graph in
+topological order, one max-plus product per sub-bloq; leaves get their profile from their
+lowering template. Profiles are memoised per bloq, so a bloq used a thousand times is analysed
+once. Because max-plus composition is exact, the result equals the ASAP depth of the flattened
+circuit whenever every temporary qubit is a fresh wire; ``to_circuit`` reuses released qubits
+first-in first-out, which the tests check leaves the schedule unchanged for the bloqs they
+flatten.
+
+Bloqs too large to decompose give closed forms through Qualtran's ``my_static_costs`` hook
+(``DepthCost()`` and ``TDepthCost()``) or, for bloqs this package does not own, through
+:func:`register_depth_rule`. Such a bloq enters an enclosing profile as a barrier (every input
+to every output takes its whole depth), an upper bound on the exact schedule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import attrs
+import numpy as np
+from qualtran import Bloq, LeftDangle, Side, Soquet
+from qualtran.resource_counting import CostKey
+
+from qresource.machinery.lowering import LeafRule, gate_duration, leaf_rule, template_depth
+from qresource.machinery.memo import BoundedMemo, register_width
+from qresource.core.errors import QResourceError
+
+NO_PATH = -(1 << 60)
+
+
+@dataclass(frozen=True)
+class DepthProfile:
+    """Longest-path matrices of one bloq: rows = input wires + fresh source, columns = output
+    wires + sink, wires in signature order and Qualtran bit order."""
+
+    depth: np.ndarray
+    t_depth: np.ndarray
+
+    @property
+    def total_depth(self) -> int:
+        return max(0, int(self.depth[:, -1].max()))
+
+    @property
+    def total_t_depth(self) -> int:
+        return max(0, int(self.t_depth[:, -1].max()))
+
+
+def _unit_rows(n: int, size: int, offset: int = 0) -> np.ndarray:
+    rows = np.full((n, size), NO_PATH, dtype=np.int64)
+    rows[np.arange(n), offset + np.arange(n)] = 0
+    return rows
+
+
+_CHUNK_ELEMENTS = 1 << 22
+
+
+def _apply(profile: np.ndarray, arrivals: np.ndarray, fresh: np.ndarray) -> np.ndarray:
+    """Max-plus product: outputs[j] = max_i(arrivals'[i] + profile[i, j]), arrivals' = arrivals + fresh row.
+
+    Done a block of output columns at a time, so wide registers do not need a cube of memory.
+    """
+    stacked = np.vstack([arrivals, fresh[None, :]])
+    rows, columns = profile.shape
+    width = stacked.shape[1]
+    block = max(1, _CHUNK_ELEMENTS // max(1, rows * width))
+    out = np.empty((columns, width), dtype=np.int64)
+    for start in range(0, columns, block):
+        part = profile[:, start:start + block]
+        out[start:start + block] = (part[:, :, None] + stacked[:, None, :]).max(axis=0)
+    return np.maximum(out, NO_PATH)
+
+
+def _template_profile(template, n_qubits: int, inputs: list[int], outputs: list[int],
+                      weight: Callable[[str], int]) -> np.ndarray:
+    """Profile of a lowering template over local qubits (fresh qubits start at time 0)."""
+    size = len(inputs) + 1
+    fresh = np.full(size, NO_PATH, dtype=np.int64)
+    fresh[-1] = 0
+    arrival = [fresh.copy() for _ in range(n_qubits)]
+    for k, q in enumerate(inputs):
+        arrival[q] = np.full(size, NO_PATH, dtype=np.int64)
+        arrival[q][k] = 0
+    sink = np.full(size, NO_PATH, dtype=np.int64)
+    for op in template:
+        qubits = op[1]
+        if op[0] == "if":
+            duration = template_depth(op[2], t_only=weight is _t_weight)
+        else:
+            duration = weight(op[0])
+        start = arrival[qubits[0]]
+        for q in qubits[1:]:
+            start = np.maximum(start, arrival[q])
+        end = np.where(start > NO_PATH, start + duration, NO_PATH)
+        for q in qubits:
+            arrival[q] = end
+        sink = np.maximum(sink, end)
+    columns = [arrival[q] for q in outputs]
+    for column in columns:
+        sink = np.maximum(sink, column)
+    return np.stack(columns + [sink], axis=1)
+
+
+def _unit_weight(name: str) -> int:
+    return gate_duration(name)
+
+
+def _t_weight(name: str) -> int:
+    return gate_duration(name, t_only=True)
+
+
+def leaf_profile(rule: LeafRule) -> DepthProfile:
+    inputs, outputs, position = [], [], 0
+    for _, width, side in rule.registers:
+        local = list(range(position, position + width))
+        if side & Side.LEFT:
+            inputs.extend(local)
+        if side & Side.RIGHT:
+            outputs.extend(local)
+        position += width
+    return DepthProfile(
+        depth=_template_profile(rule.template, position, inputs, outputs, _unit_weight),
+        t_depth=_template_profile(rule.template, position, inputs, outputs, _t_weight),
+    )
+
+
+# --- closed forms -----------------------------------------------------------------------------
+
+_DEPTH_RULES: list[tuple[type, Callable[[Bloq], Optional[tuple[int, int]]]]] = []
+
+
+def register_depth_rule(bloq_type: type, rule: Callable[[Bloq], Optional[tuple[int, int]]]) -> None:
+    """Give ``(depth, t_depth)`` of bloqs of ``bloq_type`` in closed form (``None``: not known,
+    decompose instead). For bloqs this package does not own, such as Qualtran's QROM."""
+    _DEPTH_RULES.append((bloq_type, rule))
+
+
+def _closed_form(bloq: Bloq) -> Optional[tuple[int, int]]:
+    depth = bloq.my_static_costs(DepthCost())
+    t_depth = bloq.my_static_costs(TDepthCost())
+    if depth is not NotImplemented and t_depth is not NotImplemented:
+        return int(depth), int(t_depth)
+    for bloq_type, rule in _DEPTH_RULES:
+        if isinstance(bloq, bloq_type):
+            value = rule(bloq)
+            if value is not None:
+                return int(value[0]), int(value[1])
+    return None
+
+
+def _barrier(n_in: int, n_out: int, value: int) -> np.ndarray:
+    return np.full((n_in + 1, n_out + 1), int(value), dtype=np.int64)
+
+
+# --- composite profiles -----------------------------------------------------------------------
+
+_PROFILES: BoundedMemo = BoundedMemo(limit=50000)
+
+
+def depth_profile(bloq: Bloq) -> DepthProfile:
+    """The memoised :class:`DepthProfile` of ``bloq`` (see the module docstring)."""
+    cached = _PROFILES.get(bloq)
+    if cached is not None:
+        return cached
+    profile = _compute_profile(bloq)
+    _PROFILES.put(bloq, profile)
+    return profile
+
+
+def _compute_profile(bloq: Bloq) -> DepthProfile:
+    rule = leaf_rule(bloq)
+    if rule is not None:
+        return leaf_profile(rule)
+    n_in = sum(register_width(r) for r in bloq.signature.lefts())
+    n_out = sum(register_width(r) for r in bloq.signature.rights())
+    closed = _closed_form(bloq)
+    if closed is not None:
+        return DepthProfile(_barrier(n_in, n_out, closed[0]), _barrier(n_in, n_out, closed[1]))
+    from qresource.machinery.flatten import _bloq_signature_kind, _decompose
+
+    kind = _bloq_signature_kind(bloq)
+    if kind is not None:
+        return _bookkeeping_profile(bloq, kind, n_in, n_out)
+    if any(reg.is_symbolic() for reg in bloq.signature):
+        raise QResourceError(f"no closed form for the depth of {bloq}, and it is too symbolic to decompose")
+    try:
+        cbloq = _decompose(bloq)
+    except QResourceError:
+        raise QResourceError(
+            f"no closed form for the depth of {bloq}, and it cannot be decomposed"
+        ) from None
+    return DepthProfile(*_propagate(cbloq, n_in, n_out))
+
+
+def decomposition_depths(bloq: Bloq) -> tuple[int, int]:
+    """(depth, T-depth) of ``bloq`` by the longest path over its own decomposition, ignoring
+    any closed form the bloq itself gives (its sub-bloqs' are still used): the reference a
+    closed form is tested against."""
+    from qresource.machinery.flatten import _decompose
+
+    rule = leaf_rule(bloq)
+    if rule is not None:
+        profile = leaf_profile(rule)
+        return profile.total_depth, profile.total_t_depth
+    n_in = sum(register_width(r) for r in bloq.signature.lefts())
+    n_out = sum(register_width(r) for r in bloq.signature.rights())
+    profile = DepthProfile(*_propagate(_decompose(bloq), n_in, n_out))
+    return profile.total_depth, profile.total_t_depth
+
+
+def _bookkeeping_profile(bloq: Bloq, kind: str, n_in: int, n_out: int) -> DepthProfile:
+    matrix = np.full((n_in + 1, n_out + 1), NO_PATH, dtype=np.int64)
+    if kind == "relabel":
+        matrix[np.arange(n_in), np.arange(n_in)] = 0
+        matrix[:n_in, -1] = 0
+    elif kind == "allocate":
+        matrix[-1, :] = 0
+    else:  # free
+        matrix[:, -1] = 0
+    return DepthProfile(matrix, matrix.copy())
+
+
+def _propagate(cbloq, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+    from qresource.machinery.flatten import _bloq_signature_kind
+
+    size = n_in + 1
+    fresh = np.full(size, NO_PATH, dtype=np.int64)
+    fresh[-1] = 0
+    sink_d = np.full(size, NO_PATH, dtype=np.int64)
+    sink_t = sink_d.copy()
+    rows: dict = {}
+    offset = 0
+    for reg in cbloq.signature.lefts():
+        width = register_width(reg)
+        block = _unit_rows(width, size, offset)
+        offset += width
+        if reg.shape:
+            bits = int(reg.bitsize)
+            for k, idx in enumerate(np.ndindex(*reg.shape)):
+                part = block[k * bits:(k + 1) * bits]
+                rows[Soquet(LeftDangle, reg, idx)] = (part, part)
+        else:
+            rows[Soquet(LeftDangle, reg)] = (block, block)
+    for binst, in_soqs, out_soqs in cbloq.iter_bloqsoqs():
+        sub = binst.bloq
+        gathered = [_gather_rows(in_soqs[reg.name], rows) for reg in sub.signature.lefts()]
+        arr_d = np.vstack([g[0] for g in gathered]) if gathered else np.empty((0, size), np.int64)
+        arr_t = np.vstack([g[1] for g in gathered]) if gathered else np.empty((0, size), np.int64)
+        kind = _bloq_signature_kind(sub) if leaf_rule(sub) is None else None
+        if kind == "relabel":  # a permutation of wires: pass the rows through
+            out_d = np.vstack([arr_d, sink_d[None, :]])
+            out_t = np.vstack([arr_t, sink_t[None, :]])
+        elif kind == "allocate":
+            width = sum(register_width(r) for r in sub.signature.rights())
+            out_d = np.vstack([np.tile(fresh, (width, 1)), sink_d[None, :]])
+            out_t = np.vstack([np.tile(fresh, (width, 1)), sink_t[None, :]])
+        elif kind == "free":  # released wires end where they arrive: only the sink sees them
+            out_d = (arr_d.max(axis=0) if len(arr_d) else sink_d)[None, :]
+            out_t = (arr_t.max(axis=0) if len(arr_t) else sink_t)[None, :]
+        else:
+            profile = depth_profile(sub)
+            out_d = _apply(profile.depth, arr_d, fresh)
+            out_t = _apply(profile.t_depth, arr_t, fresh)
+        sink_d = np.maximum(sink_d, out_d[-1])
+        sink_t = np.maximum(sink_t, out_t[-1])
+        start = 0
+        for reg, soqs in zip(sub.signature.rights(), out_soqs):
+            width = register_width(reg)
+            _scatter_rows(soqs, out_d[start:start + width], out_t[start:start + width],
+                          int(reg.bitsize), rows)
+            start += width
+    final = cbloq.final_soqs()
+    columns_d, columns_t = [], []
+    for reg in cbloq.signature.rights():
+        block_d, block_t = _gather_rows(final[reg.name], rows)
+        columns_d.append(block_d)
+        columns_t.append(block_t)
+    out_d = np.vstack(columns_d) if columns_d else np.empty((0, size), np.int64)
+    out_t = np.vstack(columns_t) if columns_t else np.empty((0, size), np.int64)
+    if len(out_d):
+        sink_d = np.maximum(sink_d, out_d.max(axis=0))
+        sink_t = np.maximum(sink_t, out_t.max(axis=0))
+    matrix_d = np.vstack([out_d, sink_d[None, :]]).T.copy()
+    matrix_t = np.vstack([out_t, sink_t[None, :]]).T.copy()
+    return matrix_d, matrix_t
+
+
+def _gather_rows(soqs, rows):
+    if isinstance(soqs, Soquet):
+        return rows.pop(soqs)
+    parts = [rows.pop(soq) for soq in np.asarray(soqs).reshape(-1)]
+    return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
+
+
+def _scatter_rows(soqs, block_d, block_t, bitsize: int, rows) -> None:
+    if isinstance(soqs, Soquet):
+        rows[soqs] = (block_d, block_t)
+        return
+    for k, soq in enumerate(np.asarray(soqs).reshape(-1)):
+        rows[soq] = (block_d[k * bitsize:(k + 1) * bitsize], block_t[k * bitsize:(k + 1) * bitsize])
+
+
+# --- cost keys --------------------------------------------------------------------------------
+
+class _IntegerCostKey(CostKey[int]):
+    """Shared by the depth keys: integer values (or sympy expressions), zero for no gates."""
+
+    def zero(self) -> int:
+        return 0
+
+    def validate_val(self, val):
+        if not isinstance(val, (int, np.integer)) and not hasattr(val, "free_symbols"):
+            raise TypeError(f"{self} values should be integers, got {val!r}")
+
+
+@attrs.frozen
+class DepthCost(_IntegerCostKey):
+    """Circuit depth of the lowered bloq under ASAP scheduling (see the module docstring)."""
+
+    def compute(self, bloq: Bloq, get_callee_cost: Callable[[Bloq], int]) -> int:
+        return depth_profile(bloq).total_depth
+
+    def __str__(self):
+        return "depth"
+
+
+@attrs.frozen
+class TDepthCost(_IntegerCostKey):
+    """T-depth of the lowered bloq: most T gates on any path (see the module docstring)."""
+
+    def compute(self, bloq: Bloq, get_callee_cost: Callable[[Bloq], int]) -> int:
+        return depth_profile(bloq).total_t_depth
+
+    def __str__(self):
+        return "t-depth"

@@ -1,0 +1,226 @@
+"""Python API behind ``qresource estimate|export|validate oracle``: plain records and dicts.
+
+The numbers come from :class:`qresource.oracle.threshold_oracle.ThresholdOracle`, the same bloq
+that small instances flatten, export and simulate; the Toffoli split per call comes from the
+bloq's parts (:func:`~qresource.oracle.threshold_oracle.toffoli_breakdown`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any, Optional
+
+import numpy as np
+
+from qresource.core.errors import QResourceError, ResourceLimitError
+from qresource.core.record import EstimateRecord
+
+LOADERS = ("bucket-brigade", "qrom", "qroam")
+VALIDATE_MAX_N = 1 << 12
+EXPORT_MAX_N = 1 << 12
+
+
+# ------------------------------------------------------------------------------ instances
+
+
+def read_instance(path) -> dict[str, Any]:
+    """An instance file {"q": [d numbers], "K": [[d numbers] x n], "tau": number, "bits": int},
+    optionally with "eta"; every problem is one QResourceError line."""
+    from qresource.core.io import read_json_file
+
+    return check_instance(read_json_file(path), source=str(path))
+
+
+def check_instance(data: Any, source: str = "instance") -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise QResourceError(f"{source}: expected a JSON object with keys q, K, tau, bits")
+    missing = [key for key in ("q", "K", "tau") if key not in data]
+    if missing:
+        raise QResourceError(f"{source}: missing key(s) {', '.join(missing)}")
+    unknown = sorted(set(data) - {"q", "K", "tau", "bits", "eta"})
+    if unknown:
+        raise QResourceError(f"{source}: unknown key(s) {', '.join(unknown)}")
+    q, keys = data["q"], data["K"]
+    if not isinstance(q, list) or not q:
+        raise QResourceError(f"{source}: q must be a non-empty list of d numbers")
+    if not isinstance(keys, list) or len(keys) < 2 or not all(isinstance(r, list) for r in keys):
+        raise QResourceError(f"{source}: K must be a list of at least 2 rows (lists of d numbers)")
+    bad_row = next((i for i, row in enumerate(keys) if len(row) != len(q)), None)
+    if bad_row is not None:
+        raise QResourceError(f"{source}: K row {bad_row} has {len(keys[bad_row])} numbers, q has {len(q)}")
+    for name, values in (("q", q), ("K", [v for row in keys for v in row]), ("tau", [data["tau"]])):
+        bad = next((v for v in values if isinstance(v, bool) or not isinstance(v, (int, float))), None)
+        if bad is not None:
+            raise QResourceError(f"{source}: {name} holds {bad!r}, not a number")
+        if any(isinstance(v, float) and not math.isfinite(v) for v in values):
+            raise QResourceError(f"{source}: {name} holds a non-finite number")
+    bits = data.get("bits")
+    if bits is not None and (isinstance(bits, bool) or not isinstance(bits, int) or not 1 <= bits <= 48):
+        raise QResourceError(f"{source}: bits must be an integer in [1, 48], got {bits!r}")
+    eta = data.get("eta")
+    if eta is not None and (isinstance(eta, bool) or not isinstance(eta, (int, float)) or eta < 0):
+        raise QResourceError(f"{source}: eta must be a non-negative number, got {eta!r}")
+    return {"q": q, "K": keys, "tau": data["tau"], "bits": bits, "eta": eta}
+
+
+def random_instance(seed: int, n: int = 64, d: int = 2, bits: int = 4, marked: int = 4) -> dict[str, Any]:
+    """A reproducible integer instance whose tau marks about ``marked`` keys (numpy's PCG64)."""
+    rng = np.random.default_rng(seed)
+    low, high = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    q = rng.integers(low, high + 1, size=d)
+    keys = rng.integers(low, high + 1, size=(n, d))
+    scores = np.sort(keys @ q)[::-1]
+    tau = int(scores[min(marked, n) - 1]) if scores[min(marked, n) - 1] > 0 else 1
+    return {"q": q.tolist(), "K": keys.tolist(), "tau": tau, "bits": bits, "eta": None}
+
+
+def precondition_notes(n: int, tau: Optional[float]) -> list[str]:
+    if tau is None:
+        return []
+    bound = 2 * math.log(n)
+    if float(tau) < bound:
+        return [f"tau = {float(tau):g} < 2 ln n = {bound:.4g}: Theorem 1.3's precondition fails (estimate still computed)"]
+    return []
+
+
+def instance_oracle(data: dict[str, Any], *, loader: str = "qrom", form: str = "bit-flip",
+                    excluded=()):
+    """(oracle, precision plan, notes) for an instance: the user's bits are checked against the
+    planner (error naming the planner's width when they cannot mark exactly S_i); without bits
+    the planner's certified width is used."""
+    from qresource.oracle.threshold_oracle import ThresholdOracle
+    from qresource.oracle.precision import check_width, make_instance, plan_precision, quantise
+
+    instance = make_instance(data["q"], data["K"], data["tau"], data.get("eta"))
+    if data.get("bits") is not None:
+        quantised, plan = check_width(instance, int(data["bits"]))
+        bits = int(data["bits"])
+    else:
+        plan = plan_precision(q=data["q"], keys=data["K"], tau=data["tau"], eta=data.get("eta"))
+        bits = plan.bits
+        quantised = quantise(instance, bits, plan.gap[0])[0]
+    oracle = ThresholdOracle(instance.n, instance.d, bits, quantised.q, quantised.keys,
+                             quantised.threshold, loader, form, tuple(excluded))
+    notes = list(plan.notes) + precondition_notes(instance.n, float(instance.tau))
+    return oracle, plan, notes, instance
+
+
+# ------------------------------------------------------------------------------ estimate
+
+
+def _record(oracle, params: dict, notes: list[str], plan=None) -> EstimateRecord:
+    from qresource.oracle.threshold_oracle import toffoli_breakdown
+    from qresource.machinery.logical import logical_counts
+
+    registers = {"index": oracle.index_bits}
+    if oracle.form == "bit-flip":
+        registers["flag"] = 1
+    block = {
+        "toffoli_per_call": toffoli_breakdown(oracle),
+        "acc_bits": oracle.acc_bits,
+        "recoding": oracle.recoding,
+        "form": oracle.form,
+        "excluded": len(oracle.excluded),
+        "q_model": "given" if oracle.q is not None else "worst case over all b-bit Q_i",
+    }
+    if plan is not None:
+        block["precision"] = plan.as_dict()
+    return EstimateRecord(
+        primitive="oracle", params=params, logical=logical_counts(oracle), registers=registers,
+        model="full circuit", notes=notes, oracle=block,
+    )
+
+
+def estimate_oracle(n: int, d: int, bits: int, *, tau: Optional[float] = None, loader: str = "qrom",
+                    form: str = "bit-flip", k: Optional[int] = None) -> EstimateRecord:
+    """One oracle call for the shape (n, d, b), worst case over Q_i; with k, the costliest call
+    of the find-all-k schedule (k - 1 found indices excluded)."""
+    from qresource.oracle.threshold_oracle import ThresholdOracle
+
+    if n < 2 or d < 1 or bits < 1:
+        raise QResourceError(f"need n >= 2, d >= 1, bits >= 1 (got n={n}, d={d}, bits={bits})")
+    if k is not None and not 1 <= k <= n:
+        raise QResourceError(f"k = {k} must lie in [1, n = {n}]")
+    if loader not in LOADERS:
+        raise QResourceError(f"unknown loader {loader!r}")
+    excluded = tuple(range(k - 1)) if k else ()
+    oracle = ThresholdOracle(n, d, bits, loader=loader, form=form, excluded=excluded)
+    notes = ["Q_i not given: counts are the worst case over every b-bit Q_i (every digit non-zero)"]
+    notes += precondition_notes(n, tau)
+    if k:
+        notes.append(f"k = {k}: the last search of the find-all schedule, {k - 1} found indices excluded")
+    params = {"n": n, "d": d, "bits": bits, "tau": tau, "loader": loader, "form": form, "k": k}
+    return _record(oracle, params, notes)
+
+
+def estimate_oracle_instance(data: dict[str, Any], *, loader: str = "qrom", form: str = "bit-flip") -> EstimateRecord:
+    oracle, plan, notes, instance = instance_oracle(data, loader=loader, form=form)
+    params = {"n": instance.n, "d": instance.d, "bits": oracle.bits, "tau": float(instance.tau),
+              "threshold": oracle.tau, "loader": loader, "form": form}
+    return _record(oracle, params, notes, plan)
+
+
+# ------------------------------------------------------------------------------ validate
+
+
+def validate_oracle(data: dict[str, Any], *, loader: str = "qrom") -> dict[str, Any]:
+    """The oracle's whole truth table, every index at once through the bit-sliced simulator of the
+    flattened circuit (ancillas checked back to 0), against exact [Q_i . K_j >= tau]; and its
+    call-graph counts against the flattened circuit's."""
+    from qresource.machinery.circuit_counts import circuit_counts
+    from qresource.machinery.flatten import to_circuit
+    from qresource.machinery.logical import logical_counts
+    from qresource.oracle.precision import exact_scores_at_least
+    from qresource.machinery.bitsliced import simulate
+
+    oracle, plan, notes, instance = instance_oracle(data, loader=loader)
+    if instance.n > VALIDATE_MAX_N:
+        raise ResourceLimitError(f"validate simulates every index: n = {instance.n} > {VALIDATE_MAX_N}")
+    start = time.perf_counter()
+    indices = np.arange(1 << oracle.index_bits)
+    out = simulate(oracle, {"index": indices, "flag": np.zeros_like(indices)})
+    simulated = time.perf_counter() - start
+    truth = exact_scores_at_least(instance, instance.tau)
+    flags = np.asarray(out["flag"]).astype(bool)
+    mismatches = [int(j) for j in np.nonzero(flags[: instance.n] != truth)[0]]
+    padding_marked = [int(j) for j in indices[instance.n:] if flags[j]]
+    counted = logical_counts(oracle, with_depth=False).as_dict()
+    flat = circuit_counts(to_circuit(oracle)).as_dict()
+    keys = ("qubits", "toffoli", "t", "clifford", "measurements")
+    counts_agree = all(counted[key] == flat[key] for key in keys)
+    passed = not mismatches and counts_agree and bool(np.array_equal(out["index"], indices))
+    return {
+        "primitive": "oracle",
+        "passed": passed,
+        "n": instance.n, "d": instance.d, "bits": oracle.bits, "threshold": oracle.tau,
+        "marked": int(truth.sum()),
+        "indices_simulated": int(len(indices)),
+        "mismatches": mismatches[:20],
+        "padding_indices_marked": padding_marked[:20],
+        "ancillas_clean": True,  # the simulator raises otherwise
+        "counts": {"bloq": {k: counted[k] for k in keys}, "flattened": {k: flat[k] for k in keys}},
+        "simulation_seconds": round(simulated, 3),
+        "notes": notes,
+    }
+
+
+# ------------------------------------------------------------------------------ export
+
+
+def export_oracle(data: dict[str, Any], version: int, output, *, loader: str = "qrom",
+                  form: str = "bit-flip") -> dict[str, Any]:
+    """Write the oracle's Clifford+T circuit (registers ``index``, ``flag``) as OpenQASM."""
+    from qresource.machinery.circuit_counts import circuit_counts
+    from qresource.machinery.flatten import to_circuit
+    from qresource.machinery.qasm_export import qasm_text
+    from qresource.core.io import atomic_write_text
+
+    oracle, plan, notes, instance = instance_oracle(data, loader=loader, form=form)
+    if instance.n > EXPORT_MAX_N:
+        raise ResourceLimitError(f"export writes every gate: n = {instance.n} > {EXPORT_MAX_N}")
+    circuit = to_circuit(oracle)
+    text = qasm_text(circuit, int(version))
+    atomic_write_text(output, text)
+    return {"output": str(output), "qasm": int(version), "counts": circuit_counts(circuit).as_dict(),
+            "registers": {reg.name: reg.size for reg in circuit.qregs}, "notes": notes}

@@ -1,0 +1,294 @@
+"""The threshold oracle O_i of Algorithm 1: flag j when Q_i . K_j >= tau.
+
+Grover attention paper (Gao, Song, Yang, Zhang), section 1, the oracle
+O_i|j, 0> = |j, [(QK^T)_{ij} >= tau]> searched by Algorithm 1 (Theorem 1.3). The paper charges it
+O(d) with QRAM access assumed; here it is a full circuit:
+
+1. *loading*: K_j, the whole row (d entries of b bits), XORed into a fresh register by a data
+   loader (``qresource.loaders.table_loader.make_loader``: bucket-brigade QRAM, QROM or QROAM);
+2. *inner product*: acc = Q_i . K_j + C by shift-and-add of the classical Q_i
+   (:class:`~qresource.arithmetic.inner_product.ConstantInnerProduct`);
+3. *comparison*: [acc >= tau + C] (:class:`~qresource.arithmetic.comparator.AtLeastConstant`), XORed
+   into ``flag`` (bit-flip form) or into an ancilla prepared in |-> so that it becomes the phase
+   (-1)^[...] (phase form: one comparator, no second one to uncompute);
+4. *uncomputation*: the inner product and the load run backwards, every ancilla back to |0>.
+
+With ``excluded`` = (j_1, ..., j_m) the oracle marks [score >= tau] AND [index not in the list]
+(the find-all schedule removes found indices): each [index == j_e] is an AND ladder
+(:class:`~qresource.arithmetic.comparator.EqualsConstant`, ceil(log2 n) - 1 ANDs), XORed into one qubit (at most one can hold, so the
+XOR is the OR); the comparison and the exclusion bits are combined by one AND (bit-flip) or a CZ
+(phase), then uncomputed.
+
+``tau`` is an integer in the unit of a product of two entries (2^-(f_Q + f_K), see
+:mod:`qresource.oracle.precision`), the threshold the planner returns. Indices at or beyond n (when n is
+not a power of two) load the zero row, so their score is 0.
+
+Counts: :meth:`ThresholdOracle.parts` lists the pieces in circuit order, each tagged with its
+role; the decomposition, the call graph and :func:`toffoli_breakdown` are all built from it.
+With only the shape (n, d, b) the call graph enumerates nothing per index, so n = 2^30 counts in
+milliseconds; without Q_i it counts the worst case over every b-bit Q_i (every digit non-zero,
+:func:`~qresource.arithmetic.inner_product.worst_case_terms`), an upper bound.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cached_property
+from typing import Optional, Sequence
+
+import numpy as np
+from attrs import field, frozen
+
+from qualtran import Bloq, BloqBuilder, QBit, QUInt, Register, Signature, SoquetT
+
+from qresource.arithmetic.comparator import AtLeastConstant, EqualsConstant
+from qresource.arithmetic.fixed_point import pack_row, signed_range
+from qresource.arithmetic.inner_product import RECODINGS, ConstantInnerProduct
+
+FORMS = ("bit-flip", "phase")
+ROLES = ("loading", "inner_product", "comparison", "exclusion", "uncomputation")
+
+
+def _tuple_or_none(value):
+    return None if value is None else tuple(int(v) for v in value)
+
+
+def _rows_or_none(value):
+    return None if value is None else tuple(tuple(int(v) for v in row) for row in value)
+
+
+def index_bits(n: int) -> int:
+    """Width of the ``index`` register: ceil(log2 n), at least 1."""
+    return max(1, (int(n) - 1).bit_length())
+
+
+def make_row_loader(kind: str, n: int, word_bits: int, data: Optional[Sequence[int]]) -> Bloq:
+    """The loader of whole rows through ``qresource.loaders.table_loader.make_loader``."""
+    from qresource.loaders.table_loader import make_loader
+
+    return make_loader(kind, n, word_bits, data)
+
+
+@frozen
+class ThresholdOracle(Bloq):
+    """O_i: ``flag ^= [Q_i . K_index >= tau]`` (bit-flip) or the phase (-1)^[...] (phase form).
+
+    Args:
+        n: number of keys (rows of K); d: dimension; bits: width b of each entry of K.
+        q: Q_i as d integers (fixed-point units), or None: worst case over all b-bit Q_i.
+        keys: K as n rows of d integers in b-bit two's complement, or None: shape only (counts).
+        tau: threshold, an integer in product units; None only with q None (counts).
+        loader: "bucket-brigade", "qrom" or "qroam".
+        form: "bit-flip" (registers ``index``, ``flag``) or "phase" (register ``index``).
+        excluded: indices never marked (find-all schedule).
+        recoding: "naf" (default, fewest additions) or "binary" for the constants q_t.
+
+    Registers:
+        index: QUInt(ceil(log2 n)), little-endian in exports; flag: one qubit (bit-flip only).
+    """
+
+    n: int
+    d: int
+    bits: int
+    q: Optional[tuple[int, ...]] = field(default=None, converter=_tuple_or_none)
+    keys: Optional[tuple[tuple[int, ...], ...]] = field(default=None, converter=_rows_or_none, repr=False)
+    tau: Optional[int] = None
+    loader: str = "qrom"
+    form: str = "bit-flip"
+    excluded: tuple[int, ...] = field(default=(), converter=lambda xs: tuple(int(x) for x in xs))
+    recoding: str = "naf"
+
+    def __attrs_post_init__(self):
+        if self.n < 2:
+            raise ValueError(f"the oracle searches at least 2 keys, got n = {self.n}")
+        if self.d < 1 or self.bits < 1:
+            raise ValueError(f"need d >= 1 and bits >= 1, got d = {self.d}, bits = {self.bits}")
+        if self.form not in FORMS:
+            raise ValueError(f"unknown form {self.form!r}: choose one of {', '.join(FORMS)}")
+        if self.recoding not in RECODINGS:
+            raise ValueError(f"unknown recoding {self.recoding!r}")
+        if self.q is not None and len(self.q) != self.d:
+            raise ValueError(f"q has {len(self.q)} entries, expected d = {self.d}")
+        if (self.q is None) != (self.tau is None) and self.q is not None:
+            raise ValueError("an oracle with a given q needs its integer threshold tau")
+        if self.keys is not None:
+            if len(self.keys) != self.n or any(len(row) != self.d for row in self.keys):
+                raise ValueError(f"keys must be {self.n} rows of {self.d} integers")
+            low, high = signed_range(self.bits)
+            bad = next((v for row in self.keys for v in row if not low <= v <= high), None)
+            if bad is not None:
+                raise ValueError(f"key entry {bad} does not fit {self.bits}-bit two's complement")
+        if len(set(self.excluded)) != len(self.excluded):
+            raise ValueError("excluded indices must be distinct")
+        bad_index = next((j for j in self.excluded if not 0 <= j < self.n), None)
+        if bad_index is not None:
+            raise ValueError(f"excluded index {bad_index} is not in [0, {self.n})")
+
+    # ---------------------------------------------------------------- components
+
+    @cached_property
+    def index_bits(self) -> int:
+        return index_bits(self.n)
+
+    @cached_property
+    def table_words(self) -> int:
+        """2^ceil(log2 n): the table is padded with zero rows so that every value of ``index``
+        loads a defined row (unary iteration is undefined beyond its length)."""
+        return 1 << self.index_bits
+
+    @cached_property
+    def row_loader(self) -> Bloq:
+        data = None
+        if self.keys is not None:
+            data = [pack_row(row, self.bits) for row in self.keys] + [0] * (self.table_words - self.n)
+        return make_row_loader(self.loader, self.table_words, self.d * self.bits, data)
+
+    @cached_property
+    def inner_product(self) -> ConstantInnerProduct:
+        if self.q is None:
+            return ConstantInnerProduct.worst_case(self.d, self.bits)
+        return ConstantInnerProduct.from_q(self.q, self.bits, self.recoding)
+
+    @cached_property
+    def acc_bits(self) -> int:
+        return self.inner_product.acc_bits
+
+    @cached_property
+    def comparator(self) -> AtLeastConstant:
+        value = None if self.q is None else int(self.tau) + self.inner_product.offset
+        return AtLeastConstant(self.acc_bits, value)
+
+    @cached_property
+    def equality_tests(self) -> tuple[Bloq, ...]:
+        return tuple(EqualsConstant(self.index_bits, j) for j in self.excluded)
+
+    def parts(self) -> list[tuple[str, Bloq]]:
+        """(role, bloq) in circuit order; roles from :data:`ROLES`. Clifford-only glue (the |->
+        preparation, the CZ, X gates, ANDs' partners) is listed too, under the role it serves."""
+        from qualtran.bloqs.basic_gates import CNOT, CZ, Hadamard, XGate
+        from qualtran.bloqs.mcmt import And
+
+        parts: list[tuple[str, Bloq]] = [("loading", self.row_loader), ("inner_product", self.inner_product)]
+        if not self.excluded:
+            if self.form == "phase":
+                parts += [("comparison", XGate()), ("comparison", Hadamard())]
+            parts.append(("comparison", self.comparator))
+            if self.form == "phase":
+                parts += [("comparison", Hadamard()), ("comparison", XGate())]
+        else:
+            parts.append(("comparison", self.comparator))
+            parts += [("exclusion", eq) for eq in self.equality_tests]
+            if self.form == "bit-flip":
+                parts += [("exclusion", And(1, 0)), ("exclusion", CNOT()), ("exclusion", And(1, 0, uncompute=True))]
+            else:
+                parts += [("exclusion", XGate()), ("exclusion", CZ()), ("exclusion", XGate())]
+            parts += [("uncomputation", eq) for eq in reversed(self.equality_tests)]
+            parts.append(("uncomputation", self.comparator))
+        parts += [("uncomputation", self.inner_product.adjoint()), ("uncomputation", self.row_loader.adjoint())]
+        return parts
+
+    # ---------------------------------------------------------------- bloq protocol
+
+    @cached_property
+    def signature(self) -> Signature:
+        registers = [Register("index", QUInt(self.index_bits))]
+        if self.form == "bit-flip":
+            registers.append(Register("flag", QBit()))
+        return Signature(registers)
+
+    def build_composite_bloq(self, bb: BloqBuilder, index: SoquetT, flag: Optional[SoquetT] = None):
+        from qualtran.bloqs.basic_gates import CNOT, CZ, Hadamard, XGate
+        from qualtran.bloqs.mcmt import And
+
+        word_bits = self.d * self.bits
+        row = bb.allocate(word_bits, dtype=QUInt(word_bits))
+        index, row = bb.add(self.row_loader, address=index, target=row)
+        row, acc = bb.add(self.inner_product, keys=row)
+        if not self.excluded:
+            if self.form == "phase":
+                target = bb.add(Hadamard(), q=bb.add(XGate(), q=bb.allocate(1, dtype=QBit())))
+            else:
+                target = flag
+            acc, target = bb.add(self.comparator, x=acc, target=target)
+            if self.form == "phase":
+                bb.free(bb.add(XGate(), q=bb.add(Hadamard(), q=target)))
+            else:
+                flag = target
+        else:
+            above = bb.allocate(1, dtype=QBit())
+            acc, above = bb.add(self.comparator, x=acc, target=above)
+            listed = bb.allocate(1, dtype=QBit())
+            for eq in self.equality_tests:
+                index, listed = bb.add(eq, x=index, target=listed)
+            if self.form == "bit-flip":
+                (above, listed), both = bb.add(And(1, 0), ctrl=np.array([above, listed]))
+                both, flag = bb.add(CNOT(), ctrl=both, target=flag)
+                above, listed = bb.add(And(1, 0, uncompute=True), ctrl=np.array([above, listed]), target=both)
+            else:
+                listed = bb.add(XGate(), q=listed)
+                above, listed = bb.add(CZ(), q1=above, q2=listed)
+                listed = bb.add(XGate(), q=listed)
+            for eq in reversed(self.equality_tests):
+                index, listed = bb.add(eq, x=index, target=listed)
+            bb.free(listed)
+            acc, above = bb.add(self.comparator, x=acc, target=above)
+            bb.free(above)
+        row = bb.add(self.inner_product.adjoint(), keys=row, acc=acc)
+        index, row = bb.add(self.row_loader.adjoint(), address=index, target=row)
+        bb.free(row)
+        out = {"index": index}
+        if self.form == "bit-flip":
+            out["flag"] = flag
+        return out
+
+    def build_call_graph(self, ssa):
+        counts: Counter = Counter()
+        for _, bloq in self.parts():
+            counts[bloq] += 1
+        return dict(counts)
+
+    def score(self, index: int) -> int:
+        """Q_i . K_index in product units (0 for an index beyond the table)."""
+        if self.q is None or self.keys is None:
+            raise ValueError(f"{self} has no data")
+        if index >= self.n:
+            return 0
+        return sum(a * b for a, b in zip(self.q, self.keys[index]))
+
+    def marked(self, index: int) -> bool:
+        return self.score(index) >= self.tau and int(index) not in self.excluded
+
+    def on_classical_vals(self, index, flag=None):
+        if self.form != "bit-flip":
+            raise NotImplementedError("the phase form has no classical action; use the bit-flip form")
+        return {"index": index, "flag": int(flag) ^ int(self.marked(int(index)))}
+
+    def adjoint(self) -> "ThresholdOracle":
+        return self
+
+    def __str__(self) -> str:
+        data = "data" if self.keys is not None else "shape"
+        return f"ThresholdOracle(n={self.n}, d={self.d}, b={self.bits}, {self.loader}, {self.form}, {data})"
+
+
+def toffoli_class(counts) -> int:
+    """Toffoli-class gates of Qualtran ``GateCounts``: Toffoli, AND, CSWAP (one each)."""
+    return int(counts.toffoli) + int(counts.and_bloq) + int(counts.cswap)
+
+
+def cost_breakdown(oracle: ThresholdOracle) -> dict[str, "object"]:
+    """Qualtran ``GateCounts`` per role (loading, inner product, comparison, exclusion,
+    uncomputation), from the same parts the decomposition uses."""
+    from qualtran.resource_counting import GateCounts, QECGatesCost, get_cost_value
+
+    totals = {role: GateCounts() for role in ROLES}
+    for role, bloq in oracle.parts():
+        totals[role] = totals[role] + get_cost_value(bloq, QECGatesCost())
+    return totals
+
+
+def toffoli_breakdown(oracle: ThresholdOracle) -> dict[str, int]:
+    """Toffoli-class gates per role, and their total."""
+    parts = {role: toffoli_class(counts) for role, counts in cost_breakdown(oracle).items()}
+    parts["total"] = sum(parts.values())
+    return parts

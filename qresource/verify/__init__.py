@@ -1,1 +1,0 @@
-"""Independent checks: bit-sliced classical simulation and Qiskit Aer statevectors."""
