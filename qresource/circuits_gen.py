@@ -27,6 +27,18 @@ from pathlib import Path
 from typing import Any, Callable
 
 from qresource.core.errors import NotBuiltError, QResourceError
+from qresource.core.io import atomic_write_bytes
+from qresource.grover.attention import grover_search_bloq, measured_search_circuit
+from qresource.loaders.api import qram_circuit
+from qresource.machinery.flatten import to_circuit
+from qresource.machinery.qasm_export import qasm_text
+from qresource.oracle.api import check_instance, instance_oracle
+from qresource.oracle.threshold_oracle import ThresholdOracle  # noqa: F401
+from qresource.qasm.count import count_qasm
+from qresource.qlaci.build import plan
+from qresource.qlaci.params import PROTOTYPE
+from qresource.qlaci.reference import random_angles
+from qresource.qlaci.simulate import measured_circuit
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "circuits"
 COMMAND = "python3 -m qresource.circuits_gen"
@@ -87,41 +99,20 @@ def _instance_path(directory: Path, name: str) -> Path:
 
 
 def _build_qram(preset: Preset, directory: Path):
-    try:
-        from qresource.loaders.api import qram_circuit
-    except ImportError as exc:
-        raise NotBuiltError(f"data loaders are not built ({exc})") from None
     return qram_circuit(preset.params["loader"], QRAM_TABLE["data"], QRAM_TABLE["bits"])
 
 
 def _build_oracle(preset: Preset, directory: Path):
-    try:
-        from qresource.machinery.flatten import to_circuit
-        from qresource.oracle.api import check_instance, instance_oracle
-    except ImportError as exc:
-        raise NotBuiltError(f"the threshold oracle is not built ({exc})") from None
     oracle, _, _, _ = instance_oracle(check_instance(ORACLE_INSTANCE), loader=preset.params["loader"])
     return to_circuit(oracle)
 
 
 def _build_grover(preset: Preset, directory: Path):
-    try:
-        from qresource.grover.attention import grover_search_bloq, measured_search_circuit
-        from qresource.oracle.threshold_oracle import ThresholdOracle  # noqa: F401
-    except ImportError as exc:
-        raise NotBuiltError(f"Grover search needs the threshold oracle ({exc})") from None
     search, _ = grover_search_bloq(ORACLE_INSTANCE, k=preset.params["k"], loader=preset.params["loader"])
     return measured_search_circuit(search)
 
 
 def _build_qlaci(preset: Preset, directory: Path):
-    try:
-        from qresource.qlaci.build import plan
-        from qresource.qlaci.params import PROTOTYPE
-        from qresource.qlaci.reference import random_angles
-        from qresource.qlaci.simulate import measured_circuit
-    except ImportError as exc:
-        raise NotBuiltError(f"the QLACI prototype is not built ({exc})") from None
     plan_ = plan(PROTOTYPE)
     angles = random_angles(plan_.params, preset.params["seed"])
     return measured_circuit(plan_, angles, "Z" * plan_.params.out, synthesize=True)
@@ -175,7 +166,6 @@ def _sha256(data: bytes) -> str:
 
 
 def _write(path: Path, data: bytes) -> None:
-    from qresource.core.io import atomic_write_bytes
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, data)
@@ -188,8 +178,6 @@ def _instances(directory: Path) -> dict[str, dict]:
 def generate(directory: Path = DEFAULT_DIR, progress: Callable[[str], None] | None = None) -> dict:
     """Write every built preset's OpenQASM 2 and 3 and the manifest into ``directory``; return
     the manifest. Files of presets not built are removed, so the folder matches the manifest."""
-    from qresource.machinery.qasm_export import qasm_text
-    from qresource.qasm.count import count_qasm
 
     directory = Path(directory)
     for name, content in _instances(directory).items():

@@ -20,6 +20,9 @@ from pathlib import Path
 
 import click
 
+from qresource.cli import cli  # importing the package registers every subcommand
+from qresource.core.io import atomic_write_text
+
 WIDTH = 100
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "docs" / "cli-reference.md"
 
@@ -55,8 +58,8 @@ def _walk(command: click.Command, context: click.Context):
 
 def render() -> str:
     """The whole reference as Markdown."""
-    from qresource.cli import cli  # importing the package registers every subcommand
 
+    cli.load_all()
     root = _context(cli, "qresource", None)
     entries = list(_walk(cli, root))
     lines = [HEADER, "## Contents\n"]
@@ -77,7 +80,6 @@ def render() -> str:
 
 
 def write(path: Path = DEFAULT_PATH) -> Path:
-    from qresource.core.io import atomic_write_text
 
     return atomic_write_text(path, render())
 
@@ -89,7 +91,6 @@ _RUN = re.compile(r"<!-- run(?: lines=(\d+))?: (qresource[^>]*?) -->\n```text\n(
 def _run_example(argv: list[str], keep_lines: int | None) -> str:
     from click.testing import CliRunner
 
-    from qresource.cli import cli
 
     result = CliRunner(env={"COLUMNS": str(WIDTH), "QRESOURCE_DEBUG": None}).invoke(cli, argv)
     text = result.stdout
@@ -109,7 +110,6 @@ def refresh_guide(path: Path = GUIDE_PATH) -> Path:
     import shutil
     import tempfile
 
-    from qresource.core.io import atomic_write_text
 
     text = Path(path).read_text(encoding="utf-8")
     here = os.getcwd()

@@ -57,6 +57,7 @@ def leaf_commands(group: click.Group = cli, prefix: tuple[str, ...] = ()):
     return out
 
 
+cli.load_all()
 COMMANDS = leaf_commands()
 BUILT = [(path, cmd) for path, cmd in COMMANDS if "(not built yet)" not in (cmd.help or "")]
 #: The fuzzing budget is shared among the commands that exist, so the file's run time stays

@@ -43,6 +43,7 @@ def test_relative_links_of_my_pages_resolve():
 def test_guide_has_an_example_of_every_command():
     from qresource.cli import cli
 
+    cli.load_all()
     guide = (DOCS / "guide.md").read_text(encoding="utf-8")
     runs = re.findall(r"<!-- run(?: lines=\d+)?: qresource ([^>]*?) -->", guide)
     shown = {tuple(run.split()[:2]) for run in runs} | {tuple(run.split()[:1]) for run in runs}

@@ -19,7 +19,6 @@ from functools import cached_property
 from typing import Optional
 
 from attrs import frozen
-
 from qualtran import Bloq, BloqBuilder, QBit, QUInt, Signature, SoquetT
 
 from qresource.arithmetic.gate_ops import adjoint_ops, apply_ops, tally_ops

@@ -37,12 +37,9 @@ from functools import cached_property
 from typing import Optional, Sequence
 
 import numpy as np
-
 from attrs import field, frozen
-
 from qualtran import Bloq, BloqBuilder, QUInt, Register, Side, Signature, SoquetT
 
-from qresource.arithmetic.gate_ops import adjoint_ops, apply_ops
 from qresource.arithmetic.fixed_point import (  # noqa: F401  (re-exported: the term schedule)
     RECODINGS,
     Term,
@@ -55,8 +52,7 @@ from qresource.arithmetic.fixed_point import (  # noqa: F401  (re-exported: the 
     worst_case_accumulator_bits,
     worst_case_terms,
 )
-
-
+from qresource.arithmetic.gate_ops import adjoint_ops, apply_ops
 
 # --------------------------------------------------------------------------------------------
 # The adder

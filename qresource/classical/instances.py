@@ -44,6 +44,7 @@ import numpy as np
 
 from qresource.classical.attention import check_qkv, row_blocks
 from qresource.core.errors import QResourceError
+from qresource.core.io import read_json_file
 
 #: Relative margin kept between the generated scores and the boundaries tau, 0 and -eta.
 _REL_MARGIN = 1e-6
@@ -152,7 +153,6 @@ def instance_from_json(data: Any, source: str = "instance") -> Instance:
 
 
 def load_instance(path) -> Instance:
-    from qresource.core.io import read_json_file
 
     return instance_from_json(read_json_file(path), str(path))
 

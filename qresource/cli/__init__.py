@@ -14,17 +14,6 @@ import click
 from qresource.cli.app import cli
 from qresource.core.errors import QResourceError
 
-# Importing these modules registers their subcommands on the groups of ``app``.
-from qresource.cli import (  # noqa: E402,F401  (registration side effects)
-    classical,
-    count,
-    grover,
-    oracle,
-    qlaci,
-    qram,
-    report,
-)
-
 
 def _fail(message: str, code: int) -> "NoReturn":  # noqa: F821
     first_line = " ".join(str(message).split()) or "failed"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
-from qresource.cli.app import CONTEXT, estimate
+from qresource.classical import costs
+from qresource.classical.hardware import DEFAULT_HARDWARE, hardware_names
+from qresource.cli.app import CONTEXT
 from qresource.cli.output import emit_records
 from qresource.cli.params import FiniteFloat, IntListType, IntType
-from qresource.classical.hardware import DEFAULT_HARDWARE, hardware_names
 
 
 class _Bounded(FiniteFloat):
@@ -26,7 +27,7 @@ class _Bounded(FiniteFloat):
         return number
 
 
-@estimate.command("classical", context_settings=CONTEXT)
+@click.command("classical", context_settings=CONTEXT)
 @click.option("--n", "n_values", type=IntListType(minimum=2), required=True,
               help="Sequence length n >= 2: one value, a list (1024,4096) or a range (2**10..2**20).")
 @click.option("--d", type=IntType(minimum=1), required=True, help="Head dimension d >= 1.")
@@ -44,19 +45,18 @@ class _Bounded(FiniteFloat):
 @click.option("--polylog-power", type=_Bounded(0.0, low_inclusive=True), default=None,
               help="Power p of log2 n per half-space query [default: 0, or 1 when d <= 3].")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (a list for several n).")
-def classical(n_values, d, k, hardware, utilisation, exp_flops, halfspace_constant,
+def estimate_classical(n_values, d, k, hardware, utilisation, exp_flops, halfspace_constant,
               polylog_power, as_json):
     """Exact operation counts and seconds of naive attention, the sparse inference step
     (Algorithm 2) and the half-space-reporting algorithm (Theorem 1.5), under the `classical`
     key.  Counts are exact integers; the flop convention is stated in the output."""
-    from qresource.classical.costs import estimate_classical
 
     too_large = [n for n in n_values if k > n]
     if too_large:
         raise click.BadParameter(f"k = {k} exceeds n = {too_large[0]}; need 1 <= k <= n",
                                  param_hint="'--k'")
     records = [
-        estimate_classical(n, d, k, hardware=hardware, halfspace_constant=halfspace_constant,
+        costs.estimate_classical(n, d, k, hardware=hardware, halfspace_constant=halfspace_constant,
                            polylog_power=polylog_power, utilisation=utilisation,
                            exp_flops=exp_flops)
         for n in n_values

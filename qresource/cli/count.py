@@ -7,10 +7,11 @@ from contextlib import contextmanager
 
 import click
 
-from qresource.cli.app import CONTEXT, cli
-from qresource.cli.params import MemorySize
+from qresource.cli.app import CONTEXT
 from qresource.cli.output import emit_records
-from qresource.qasm.count import DEFAULT_EPS, MAX_GRIDSYNTH_ANGLES, SYNTHESIS_METHODS
+from qresource.cli.params import MemorySize
+from qresource.core.errors import NotBuiltError
+from qresource.qasm.count import DEFAULT_EPS, MAX_GRIDSYNTH_ANGLES, SYNTHESIS_METHODS, count_qasm
 
 try:
     from qresource.report.physical_options import attach_physical, physical_options
@@ -49,7 +50,7 @@ def _progress(label: str):
         yield status.update
 
 
-@cli.command("count", context_settings=CONTEXT)
+@click.command("count", context_settings=CONTEXT)
 @click.argument("file", metavar="FILE.qasm")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option(
@@ -77,8 +78,6 @@ def _progress(label: str):
 def count(file, as_json, eps, synthesis, max_memory, physical, **physical_kwargs):
     """Count qubits, Toffolis, T, Cliffords, rotations, measurements, depth and T-depth of any
     OpenQASM 2 or 3 circuit, with the same keys as `estimate`."""
-    from qresource.core.errors import NotBuiltError
-    from qresource.qasm.count import count_qasm
 
     with _progress(f"counting {file}") as update:
         record = count_qasm(file, eps=eps, synthesis=synthesis, max_memory=max_memory, progress=update)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import click
 
-from qresource.cli.app import CONTEXT, estimate, export, validate
+from qresource.cli.app import CONTEXT
 from qresource.cli.output import emit_records
 from qresource.cli.params import FiniteFloat, IntType, OpenUnitInterval
-from qresource.report.physical_options import attach_physical, physical_options
-
+from qresource.core.errors import QResourceError
+from qresource.core.io import atomic_write_text
+from qresource.grover import attention as api
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
+from qresource.report.physical_options import attach_physical, physical_options
 
 
 def _problem_options(command):
@@ -73,7 +75,7 @@ def _emit(records, as_json: bool, physical_args: dict, unit=None) -> None:
     emit_records(records, as_json)
 
 
-@estimate.command("grover", context_settings=CONTEXT)
+@click.command("grover", context_settings=CONTEXT)
 @_problem_options
 @physical_options
 def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json, physical,
@@ -81,7 +83,6 @@ def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, 
     """Find all marked keys of one row by Grover search: expected oracle queries (`queries`),
     the single search's iterations and success probability, and in the circuit model the
     Clifford+T counts of the search circuit and of the whole schedule."""
-    from qresource.grover import attention as api
 
     if instance_path is not None:
         data = api.load_oracle_instance(instance_path)
@@ -95,14 +96,13 @@ def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, 
     _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem, data))
 
 
-@estimate.command("attention", context_settings=CONTEXT)
+@click.command("attention", context_settings=CONTEXT)
 @_problem_options
 @physical_options
 def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json, physical,
                        qubit_model, qec, error_budget):
     """Whole Grover sparse attention (Theorem 1.4 / 6.1): n row searches plus Algorithm 2, in
     the seeds' query model and the full-circuit model side by side."""
-    from qresource.grover import attention as api
 
     if instance_path is not None:
         problem, row_marked = api.problem_from_attention_instance(
@@ -116,8 +116,6 @@ def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedul
 
 
 def _problem(n, k, d, bits, tau, loader, schedule, delta):
-    from qresource.grover import attention as api
-    from qresource.core.errors import QResourceError
 
     missing = [name for name, value in (("--n", n), ("--k", k), ("--d", d)) if value is None]
     if missing:
@@ -125,7 +123,7 @@ def _problem(n, k, d, bits, tau, loader, schedule, delta):
     return api.make_problem(n=n, k=k, d=d, bits=bits, tau=tau, loader=loader, schedule=schedule, delta=delta)
 
 
-@export.command("grover", context_settings=CONTEXT)
+@click.command("grover", context_settings=CONTEXT)
 @click.option("--instance", "instance_path", type=click.Path(dir_okay=False), required=True,
               help="Oracle instance JSON {q, K, tau, bits}.")
 @click.option("--k", type=IntType(minimum=1), default=None,
@@ -137,19 +135,17 @@ def _problem(n, k, d, bits, tau, loader, schedule, delta):
 def export_grover(instance_path, k, loader, version, output):
     """One Grover search with the optimal iteration count for k marked keys, ending with `index`
     measured into the classical register `result`."""
-    from qresource.grover import attention as api
 
     data = api.load_oracle_instance(instance_path)
     text = api.grover_search_qasm(data, k=k, loader=loader, version=int(version))
     if output is None:
         click.echo(text, nl=False)
     else:
-        from qresource.core.io import atomic_write_text
 
         atomic_write_text(output, text)
 
 
-@validate.command("grover", context_settings=CONTEXT)
+@click.command("grover", context_settings=CONTEXT)
 @click.option("--instance", "instance_path", type=click.Path(dir_okay=False), default=None,
               help="Oracle instance JSON {q, K, tau, bits} (small: n <= 16).")
 @click.option("--seed", type=IntType(minimum=0), default=0, show_default=True,
@@ -162,7 +158,6 @@ def validate_grover(instance_path, seed, loader, shots, as_json):
     indices with `success_probability` (5 binomial standard deviations)."""
     import json
 
-    from qresource.grover import attention as api
 
     data = api.load_oracle_instance(instance_path) if instance_path else api.small_oracle_instance(seed)
     result = api.validate_grover_search(data, loader=loader, shots=shots, seed=seed)
@@ -176,6 +171,5 @@ def validate_grover(instance_path, seed, loader, shots, as_json):
             f"{result['success_probability']:.4f} (5 sigma = {5 * result['sigma']:.4f}, {shots} shots)"
         )
     if not result["passed"]:
-        from qresource.core.errors import QResourceError
 
         raise QResourceError("validation failed: measured success is outside 5 sigma of the prediction")

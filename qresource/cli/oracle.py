@@ -6,18 +6,19 @@ import json
 
 import click
 
-from qresource.cli.app import CONTEXT, estimate, export, validate
+from qresource.cli.app import CONTEXT
 from qresource.cli.output import emit_records
 from qresource.cli.params import FiniteFloat, IntListType, IntType
 from qresource.core.errors import QResourceError
+from qresource.loaders.kinds import LOADER_KINDS as LOADERS
+from qresource.oracle import api
 from qresource.report.physical_options import attach_physical, physical_options
 
-from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 FORMS = ("bit-flip", "phase")
 _INSTANCE_HELP = 'Instance file {"q": [d numbers], "K": [[d numbers] x n], "tau": number, "bits": int}.'
 
 
-@estimate.command("oracle", context_settings=CONTEXT)
+@click.command("oracle", context_settings=CONTEXT)
 @click.option("--n", "n_values", type=IntListType(minimum=2), default=None,
               help="Keys n >= 2: one, a list or a range (2**10..2**20).")
 @click.option("--d", type=IntType(minimum=1), default=None, help="Head dimension d.")
@@ -35,7 +36,6 @@ _INSTANCE_HELP = 'Instance file {"q": [d numbers], "K": [[d numbers] x n], "tau"
 def estimate_oracle(n_values, d, bits, tau, k, instance_path, loader, form, as_json, physical,
                     qubit_model, qec, error_budget):
     """Logical resources of one call of the threshold oracle O_i (Toffolis split by role)."""
-    from qresource.oracle import api
 
     if instance_path is not None:
         if any(v is not None for v in (n_values, d, bits, tau, k)):
@@ -55,7 +55,7 @@ def estimate_oracle(n_values, d, bits, tau, k, instance_path, loader, form, as_j
     emit_records(records, as_json)
 
 
-@export.command("oracle", context_settings=CONTEXT)
+@click.command("oracle", context_settings=CONTEXT)
 @click.option("--instance", "instance_path", type=click.Path(dir_okay=False), required=True, help=_INSTANCE_HELP)
 @click.option("--loader", type=click.Choice(LOADERS), default="qrom", show_default=True)
 @click.option("--form", type=click.Choice(FORMS), default="bit-flip", show_default=True)
@@ -64,7 +64,6 @@ def estimate_oracle(n_values, d, bits, tau, k, instance_path, loader, form, as_j
 def export_oracle(instance_path, loader, form, version, output):
     """Write the oracle's Clifford+T circuit as OpenQASM (registers `index`, little-endian, and
     `flag`; every other qubit starts and ends in |0>)."""
-    from qresource.oracle import api
 
     info = api.export_oracle(api.read_instance(instance_path), int(version), output, loader=loader, form=form)
     for note in info["notes"]:
@@ -74,7 +73,7 @@ def export_oracle(instance_path, loader, form, version, output):
                f"{counts['t']} T")
 
 
-@validate.command("oracle", context_settings=CONTEXT)
+@click.command("oracle", context_settings=CONTEXT)
 @click.option("--instance", "instance_path", type=click.Path(dir_okay=False), default=None, help=_INSTANCE_HELP)
 @click.option("--seed", type=IntType(minimum=0), default=None,
               help="Validate a random integer instance (n = 64, d = 2, b = 4) from this seed.")
@@ -82,7 +81,6 @@ def export_oracle(instance_path, loader, form, version, output):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def validate_oracle(instance_path, seed, loader, as_json):
     """Simulate the flattened oracle on every index and compare with [Q_i . K_j >= tau]."""
-    from qresource.oracle import api
 
     if (instance_path is None) == (seed is None):
         raise QResourceError("give exactly one of --instance FILE and --seed S")

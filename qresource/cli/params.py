@@ -6,6 +6,9 @@ import re
 
 import click
 
+from qresource.core.errors import QResourceError
+from qresource.core.guards import parse_size
+
 _POWER = re.compile(r"^\s*(\d+)\s*\*\*\s*(\d+)\s*$")
 
 
@@ -142,8 +145,6 @@ class MemorySize(click.ParamType):
     name = "SIZE"
 
     def convert(self, value, param, ctx):
-        from qresource.core.errors import QResourceError
-        from qresource.core.guards import parse_size
 
         try:
             return parse_size(value)

@@ -7,14 +7,19 @@ from dataclasses import replace
 
 import click
 
-from qresource.cli.app import CONTEXT, estimate, export, validate
+from qresource.cli.app import CONTEXT
 from qresource.cli.output import emit_records
 from qresource.cli.params import IntListType, IntType, OpenUnitInterval
 from qresource.core.errors import QResourceError
+from qresource.loaders.kinds import LOADER_KINDS as LOADERS
+from qresource.qlaci import estimate as qlaci_estimate
+from qresource.qlaci import run as qlaci_run
+from qresource.qlaci.build import build_shot, plan
+from qresource.qlaci.params import PRESETS, QlaciParams
+from qresource.qlaci.reference import random_angles
 from qresource.report.physical_options import attach_physical, physical_options
 
 FEATURE_MAPS = ("loader", "multiplexed")
-from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 
 
 def _circuit_options(command, *, sweep: bool):
@@ -54,7 +59,6 @@ def _circuit_options(command, *, sweep: bool):
 
 
 def _params(preset, n, **options):
-    from qresource.qlaci.params import PRESETS, QlaciParams
 
     base = PRESETS[preset] if preset else None
     given = {k: v for k, v in options.items() if v is not None}
@@ -78,7 +82,7 @@ def _single_options(command):
     return _circuit_options(command, sweep=False)
 
 
-@estimate.command("qlaci", context_settings=CONTEXT)
+@click.command("qlaci", context_settings=CONTEXT)
 @_sweep_options
 @click.option("--seed", type=IntType(minimum=0), default=None,
               help="Count the shot that `export qlaci --seed S` writes (its random angles, synthesised "
@@ -88,21 +92,18 @@ def _single_options(command):
 def estimate_qlaci(preset, n, seed, as_json, physical, qubit_model, qec, error_budget, **options):
     """Logical resources of one QLACI shot as a Clifford+T circuit, the error-budget split, the
     shot budget, and per-head totals in the full-circuit and QRAM-is-free models."""
-    from qresource.qlaci.estimate import estimate_qlaci as api
 
     params, n_values = _params(preset, n, **options)
     records = []
     for value in n_values if n_values is not None else [params.n]:
         point = replace(params, n=value)
-        record = api(point, seed=seed)
+        record = qlaci_estimate.estimate_qlaci(point, seed=seed)
         executions = record.shots["per_head"]["circuit_executions"]
         unit_bloq = None
         if physical:
-            from qresource.qlaci.build import build_shot, plan
 
             angles = None
             if seed is not None:
-                from qresource.qlaci.reference import random_angles
 
                 angles = random_angles(plan(point).params, seed)
             unit_bloq = build_shot(plan(point), angles)
@@ -115,7 +116,7 @@ def estimate_qlaci(preset, n, seed, as_json, physical, qubit_model, qec, error_b
     emit_records(records, as_json)
 
 
-@export.command("qlaci", context_settings=CONTEXT)
+@click.command("qlaci", context_settings=CONTEXT)
 @_single_options
 @click.option("--seed", type=IntType(minimum=0), default=0, show_default=True, help="Seed of the random angles.")
 @click.option("--basis", default=None, help="Measurement basis of the output register, one of X/Y/Z per qubit [all Z].")
@@ -125,12 +126,11 @@ def estimate_qlaci(preset, n, seed, as_json, physical, qubit_model, qec, error_b
 def export_qlaci(preset, n, seed, basis, no_synthesis, version, output, **options):
     """Write one QLACI shot (random angles) as OpenQASM: registers query, index, kv, out
     (little-endian), ancilla; the output register is measured into `result`."""
-    from qresource.qlaci.run import export_qlaci as api
 
     params, _ = _params(preset, n, **options)
     if basis is not None and (len(basis) != params.out or set(basis) - set("XYZ")):
         raise QResourceError(f"--basis needs {params.out} letters from X, Y, Z, got {basis!r}")
-    info = api(params, seed, int(version), output, synthesize=not no_synthesis, basis=basis)
+    info = qlaci_run.export_qlaci(params, seed, int(version), output, synthesize=not no_synthesis, basis=basis)
     counts = info["counts"]
     click.echo(
         f"wrote {info['path']}: qlaci N = {info['n']}, {counts['qubits']} qubits, {counts['t']} T, "
@@ -139,7 +139,7 @@ def export_qlaci(preset, n, seed, basis, no_synthesis, version, output, **option
     )
 
 
-@validate.command("qlaci", context_settings=CONTEXT)
+@click.command("qlaci", context_settings=CONTEXT)
 @_single_options
 @click.option("--seed", type=IntType(minimum=0), default=0, show_default=True, help="Seed of the random angles.")
 @click.option("--shots", type=IntType(minimum=0), default=0, show_default=True,
@@ -152,10 +152,9 @@ def export_qlaci(preset, n, seed, basis, no_synthesis, version, output, **option
 def validate_qlaci(preset, n, seed, shots, synthesized, max_memory, as_json, **options):
     """Aer statevector of the circuit against the classical formula c = (1/N) sum_j f(Q, K_j, V_j)
     for random angles (agreement to 1e-9), optionally with shot-based estimates."""
-    from qresource.qlaci.run import validate_qlaci as api
 
     params, _ = _params(preset, n, **options)
-    result = api(params, seed, shots, synthesize=synthesized, limit_bytes=max_memory)
+    result = qlaci_run.validate_qlaci(params, seed, shots, synthesize=synthesized, limit_bytes=max_memory)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return

@@ -6,13 +6,14 @@ import json
 
 import click
 
-from qresource.cli.app import CONTEXT, estimate, export, validate
+from qresource.cli.app import CONTEXT
 from qresource.cli.output import emit_records
 from qresource.cli.params import IntListType, IntType, MemorySize
 from qresource.core.errors import QResourceError
+from qresource.loaders import api
+from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 from qresource.report.physical_options import attach_physical, physical_options
 
-from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 _LOADER_HELP = (
     "bucket-brigade: routing tree, N - 2 ANDs, depth O(log N + b); qrom: Qualtran's unary "
     "iteration; qroam: Qualtran's select-swap QROM (clean ancillas)."
@@ -31,7 +32,7 @@ def _table(api, data_path, n_values, bits):
     return data, table_bits
 
 
-@estimate.command("qram", context_settings=CONTEXT)
+@click.command("qram", context_settings=CONTEXT)
 @click.option("--loader", type=click.Choice(LOADERS), required=True, help=_LOADER_HELP)
 @click.option("--n", "n_values", type=IntListType(minimum=2), default=None,
               help="Words N >= 2: one, a list (1024,4096) or a range (2**10..2**20).")
@@ -45,7 +46,6 @@ def _table(api, data_path, n_values, bits):
 def estimate_qram(loader, n_values, bits, data_path, log_block_size, as_json, physical, qubit_model,
                   qec, error_budget):
     """Logical resources of one access `target ^= data[address]` to a table of N b-bit words."""
-    from qresource.loaders import api
 
     if log_block_size is not None and loader != "qroam":
         raise QResourceError("--block-size applies to --loader qroam only")
@@ -62,7 +62,7 @@ def estimate_qram(loader, n_values, bits, data_path, log_block_size, as_json, ph
     emit_records(records, as_json)
 
 
-@export.command("qram", context_settings=CONTEXT)
+@click.command("qram", context_settings=CONTEXT)
 @click.option("--loader", type=click.Choice(LOADERS), required=True, help=_LOADER_HELP)
 @click.option("--data", "data_path", type=click.Path(dir_okay=False), required=True,
               help='Table file {"data": [N ints], "bits": int}.')
@@ -76,7 +76,6 @@ def estimate_qram(loader, n_values, bits, data_path, log_block_size, as_json, ph
 def export_qram(loader, data_path, n_words, version, output, max_memory):
     """Write the loader's Clifford+T circuit for a table as OpenQASM (registers `address`,
     `target`, little-endian; every other qubit starts and ends in |0>)."""
-    from qresource.loaders import api
 
     data, bits = _table(api, data_path, None if n_words is None else [n_words], None)
     info = api.export_qram(loader, data, bits, int(version), output, max_memory=max_memory)
@@ -88,7 +87,7 @@ def export_qram(loader, data_path, n_words, version, output, max_memory):
     )
 
 
-@validate.command("qram", context_settings=CONTEXT)
+@click.command("qram", context_settings=CONTEXT)
 @click.option("--loader", type=click.Choice(LOADERS), required=True, help=_LOADER_HELP)
 @click.option("--n", "n_words", type=IntType(minimum=2), default=None, help="Words N >= 2 (random table).")
 @click.option("--bits", type=IntType(minimum=1), default=None, help="Bits per word b >= 1 (random table).")
@@ -100,7 +99,6 @@ def export_qram(loader, data_path, n_words, version, output, max_memory):
 def validate_qram(loader, n_words, bits, seed, data_path, as_json):
     """Bit-sliced simulation of the circuit on every address (target = data[address], ancillas
     back to 0), and for N <= 8 an Aer statevector run with the address in uniform superposition."""
-    from qresource.loaders import api
 
     if data_path is not None:
         data, bits = _table(api, data_path, None if n_words is None else [n_words], bits)

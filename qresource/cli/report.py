@@ -7,9 +7,16 @@ from pathlib import Path
 
 import click
 
-from qresource.cli.app import CONTEXT, cli
+from qresource.classical.hardware import PRESETS
+from qresource.cli.app import CONTEXT
 from qresource.cli.params import IntListType
+from qresource.core.errors import QResourceError
+from qresource.core.io import atomic_write_text
+from qresource.loaders.kinds import LOADER_KINDS  # no Qualtran import at start-up
+from qresource.report.build import build_report
 from qresource.report.physical_options import physical_options
+from qresource.report.render import print_rich, render
+from qresource.report.table import PRIMITIVES, build_table, default_primitives
 
 
 class _NameList(click.ParamType):
@@ -31,18 +38,16 @@ class _NameList(click.ParamType):
 
 
 def _hardware_names():
-    from qresource.classical.hardware import PRESETS
 
     return tuple(PRESETS)
 
 
 def _loader_kinds():
-    from qresource.loaders.kinds import LOADER_KINDS  # no Qualtran import at start-up
 
     return LOADER_KINDS
 
 
-@cli.command("table", context_settings=CONTEXT)
+@click.command("table", context_settings=CONTEXT)
 @click.option("--n", "ns", type=IntListType(minimum=2), default="1024,4096", show_default=True,
               help="Sequence lengths: list or range (2**10..2**20).")
 @click.option("--k", "ks", type=IntListType(minimum=1), default="8,32,128", show_default=True, help="Sparsities.")
@@ -63,9 +68,6 @@ def _loader_kinds():
 @physical_options
 def table(ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, physical, qubit_model, qec, error_budget):
     """Resource tables over a grid of parameters, one row per point and primitive."""
-    from qresource.core.errors import QResourceError
-    from qresource.report.render import print_rich, render
-    from qresource.report.table import PRIMITIVES, build_table, default_primitives
 
     if not physical and (qubit_model or qec or error_budget is not None):
         raise QResourceError("--qubit-model, --qec and --error-budget need --physical")
@@ -76,7 +78,6 @@ def table(ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, physical
     grid = {"n": ns, "k": ks, "d": ds, "bits": bits if bits is not None else [None], "loader": loaders, "hardware": hardware}
     frame = build_table(grid, chosen, physical=physical, qubit_model=qubit_model, qec=qec, error_budget=error_budget)
     if output is not None:
-        from qresource.core.io import atomic_write_text
 
         atomic_write_text(output, render(frame, fmt or _format_for(output)))
         return
@@ -90,12 +91,11 @@ def _format_for(path: Path) -> str:
     return {".csv": "csv", ".json": "json"}.get(path.suffix.lower(), "markdown")
 
 
-@cli.command("report", context_settings=CONTEXT)
+@click.command("report", context_settings=CONTEXT)
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
               show_default=True, help="Directory for the tables, plots and index.md.")
 def report(output_dir):
     """The default report: resource tables, classical comparison, crossovers and plots."""
-    from qresource.report.build import build_report
 
     progress = _Progress() if sys.stderr.isatty() else None
     files = build_report(output_dir, progress=progress)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 
 from qresource.classical.costs import classical_costs
+from qresource.classical.hardware import get_hardware
 
 #: The classical algorithms the comparisons use, with the key of ``classical_costs`` that holds
 #: their seconds: naive attention (Definition 1.1) and the half-space pipeline (Algorithm 4 plus
@@ -33,6 +34,5 @@ def hybrid_classical_seconds(n: int, d: int, k: int, hardware: str) -> float:
 def per_key_seconds(d: int, hardware: str) -> float:
     """Classical time of one primitive call of a row scan: one inner product Q_i . K_j
     (d multiplications, d - 1 additions) at the preset's rate -- Babbush et al.'s t_C."""
-    from qresource.classical.hardware import get_hardware
 
     return (2 * d - 1) / get_hardware(hardware).peak_flops_per_s

@@ -27,9 +27,21 @@ from typing import Callable, Iterable, Sequence
 
 import mpmath
 
-from qresource.grover import schedules as search
+from qresource.classical.attention import find_sets
+from qresource.classical.costs import classical_costs
+from qresource.classical.instances import load_instance
 from qresource.core.errors import QResourceError
+from qresource.core.io import read_json_file
 from qresource.core.record import LOGICAL_KEYS, EstimateRecord, LogicalCounts
+from qresource.grover import schedules as search
+from qresource.grover.iterate import GroverIterate, GroverSearch
+from qresource.machinery.depth import DepthCost, TDepthCost, depth_profile
+from qresource.machinery.flatten import to_circuit
+from qresource.machinery.logical import LoweredGateCost
+from qresource.machinery.qasm_export import qasm_text as lowered_qasm_text
+from qresource.machinery.statevector import check_statevector_size, run_circuit_statevector
+from qresource.oracle.precision import check_width, make_instance, plan_precision
+from qresource.oracle.threshold_oracle import ThresholdOracle
 
 MODELS = ("query", "circuit")
 SCHEDULES = ("known", "unknown")
@@ -184,8 +196,6 @@ def _counts(bloq) -> LogicalCounts:
     values are identical (tests compare the two); only the bookkeeping is shared."""
     from qualtran.resource_counting import QubitCount, get_cost_value
 
-    from qresource.machinery.depth import DepthCost, TDepthCost
-    from qresource.machinery.logical import LoweredGateCost
 
     if sum(len(cache) for cache in _COST_CACHES.values()) > 200_000:
         _COST_CACHES.clear()
@@ -222,7 +232,6 @@ EXACT_EXCLUSIONS = 3
 def _gates(bloq) -> dict:
     from qualtran.resource_counting import get_cost_value
 
-    from qresource.machinery.logical import LoweredGateCost
 
     tally = get_cost_value(bloq, LoweredGateCost(), costs_cache=_COST_CACHES.setdefault("gates", {}))
     return {"toffoli": int(tally.toffoli), "t": int(tally.t), "clifford": int(tally.clifford),
@@ -232,7 +241,6 @@ def _gates(bloq) -> dict:
 def _exclusion_depths(oracle, first: int) -> tuple[int, int]:
     """Depth and T-depth of the oracle's exclusion tests beyond the first ``first``, each run
     twice (compute and uncompute) one after another: an upper bound on what they add."""
-    from qresource.machinery.depth import depth_profile
 
     depth = t_depth = 0
     for test in getattr(oracle, "equality_tests", ())[first:]:
@@ -246,7 +254,6 @@ def _stage_counts(oracle_for: OracleFactory, excluded: int, iterations: int,
                   exact_up_to: int) -> tuple[LogicalCounts, bool]:
     """Counts of GroverSearch(oracle excluding ``excluded`` keys, r = ``iterations``), and
     whether its depth is an upper bound (see ``EXACT_EXCLUSIONS``)."""
-    from qresource.grover.iterate import GroverSearch
 
     if excluded <= exact_up_to:
         return _counts(GroverSearch(oracle_for(excluded), iterations)), False
@@ -260,7 +267,6 @@ def _stage_counts(oracle_for: OracleFactory, excluded: int, iterations: int,
 
 
 def _stage_iterate(oracle_for: OracleFactory, excluded: int, exact_up_to: int) -> tuple[LogicalCounts, bool]:
-    from qresource.grover.iterate import GroverIterate
 
     if excluded <= exact_up_to:
         return _counts(GroverIterate(oracle_for(excluded))), False
@@ -284,7 +290,6 @@ def circuit_totals(problem: Problem, schedule, oracle_for: OracleFactory,
     with iterates placed one after another (an upper bound on the as-soon-as-possible depth).
     ``exact_exclusions``: see ``EXACT_EXCLUSIONS``; None counts every stage on its own bloq.
     """
-    from qresource.grover.iterate import GroverSearch
 
     exact_up_to = 1 << 62 if exact_exclusions is None else exact_exclusions
     m = problem.index_qubits
@@ -336,7 +341,6 @@ def threshold_oracle_factory(problem: Problem, data: dict | None = None) -> Orac
     refuses a width that would not mark exactly S_i, and the excluded keys are the marked ones
     in index order.
     """
-    from qresource.oracle.threshold_oracle import ThresholdOracle
 
     bits = problem.bits
     if bits is None:
@@ -350,7 +354,6 @@ def threshold_oracle_factory(problem: Problem, data: dict | None = None) -> Orac
 
         return oracle_for
 
-    from qresource.oracle.precision import check_width, make_instance
 
     quantised, _ = check_width(make_instance(data["q"], data["K"], data["tau"]), int(data["bits"]))
     marked = marked_indices(data)
@@ -366,7 +369,6 @@ def threshold_oracle_factory(problem: Problem, data: dict | None = None) -> Orac
 def iterate_unit(problem: Problem, data: dict | None = None):
     """(counts, bloq) of one Grover iterate with no exclusions: the unit a physical estimate
     repeats once per expected oracle call."""
-    from qresource.grover.iterate import GroverIterate
 
     bloq = GroverIterate(threshold_oracle_factory(problem, data)(0))
     return _counts(bloq), bloq
@@ -453,7 +455,6 @@ def attention_records(
     ``row_marked``: the actual number of marked keys of every row (from an instance); default
     k in every row, the worst case of a (tau, k)-good matrix.
     """
-    from qresource.classical.costs import classical_costs
 
     _check_models(models)
     n = problem.n
@@ -605,14 +606,12 @@ def default_bits(n: int, d: int, tau: float) -> int:
     """The precision planner's entry width for d-dimensional entries in [-1, 1] and threshold
     tau (``qresource.oracle.precision.plan_precision``, range form): the smallest b at which
     quantisation cannot move a score across the gap (0, tau)."""
-    from qresource.oracle.precision import plan_precision
 
     return plan_precision(d=d, q_max=VALUE_RANGE, k_max=VALUE_RANGE, tau=tau).bits
 
 
 def load_oracle_instance(path) -> dict:
     """An oracle instance file ``{"q": [d], "K": [[d] x n], "tau": number, "bits": int}``."""
-    from qresource.core.io import read_json_file
 
     data = read_json_file(path)
     if not isinstance(data, dict):
@@ -662,8 +661,6 @@ def problem_from_attention_instance(path, *, k: int | None = None, bits: int | N
     """A whole-attention instance (``qresource.classical.instances`` format): the problem and
     the actual number of marked keys of every row (|S_i|).  Without ``bits`` the width is the
     planner's for the instance's value ranges (max |Q|, max |K|) and tau."""
-    from qresource.classical.attention import find_sets
-    from qresource.classical.instances import load_instance
 
     instance = load_instance(path)
     sets = find_sets(instance.Q, instance.K, instance.tau)
@@ -674,7 +671,6 @@ def problem_from_attention_instance(path, *, k: int | None = None, bits: int | N
     elif largest > k:
         raise QResourceError(f"the instance is not (tau, {k})-good: a row has {largest} scores >= tau")
     if bits is None:
-        from qresource.oracle.precision import plan_precision
 
         q_max, k_max = float(abs(instance.Q).max()), float(abs(instance.K).max())
         bits = plan_precision(d=instance.d, q_max=q_max, k_max=k_max, tau=float(instance.tau)).bits
@@ -697,7 +693,6 @@ def _row_sizes(sets, rows: int) -> list[int]:
 
 def grover_search_bloq(data: dict, *, k: int | None = None, loader: str = DEFAULT_LOADER):
     """GroverSearch over the instance's phase oracle with r = r_k (k: the instance's marked count)."""
-    from qresource.grover.iterate import GroverSearch
 
     problem = problem_from_oracle_instance(data, k=k, loader=loader)
     r, _ = single_search(problem)
@@ -708,7 +703,6 @@ def measured_search_circuit(search_bloq):
     """``to_circuit`` of the search, then `index` measured into the classical register `result`."""
     from qiskit.circuit import ClassicalRegister
 
-    from qresource.machinery.flatten import to_circuit
 
     qc = to_circuit(search_bloq)
     index = next(reg for reg in qc.qregs if reg.name == "index")
@@ -719,7 +713,6 @@ def measured_search_circuit(search_bloq):
 
 
 def qasm_text(qc, version: int) -> str:
-    from qresource.machinery.qasm_export import qasm_text as lowered_qasm_text
 
     return lowered_qasm_text(qc, version)
 
@@ -737,7 +730,6 @@ def sample_search(qc, shots: int, seed: int) -> dict[int, int]:
     from qiskit import transpile
     from qiskit_aer import AerSimulator
 
-    from qresource.machinery.statevector import check_statevector_size
 
     check_statevector_size(qc.num_qubits)
     simulator = AerSimulator(method="statevector", seed_simulator=seed)
@@ -762,8 +754,6 @@ def validate_search_circuit(search_bloq, marked: Sequence[int], space: int, shot
     """
     import numpy as np
 
-    from qresource.machinery.flatten import to_circuit
-    from qresource.machinery.statevector import run_circuit_statevector
 
     qc = to_circuit(search_bloq)
     state = run_circuit_statevector(qc, {}, seed=seed)

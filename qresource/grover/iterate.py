@@ -25,6 +25,7 @@ from qresource.grover.diffusion import GroverDiffusion, _hadamard_each
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, SympySymbolAllocator
+from qresource.machinery.depth import NO_PATH, DepthCost, TDepthCost, depth_profile
 
 
 def _phase_oracle_index(oracle: Bloq) -> Register:
@@ -145,7 +146,6 @@ class GroverSearch(Bloq):
             return NotImplemented
         from qualtran.resource_counting import QubitCount
 
-        from qresource.machinery.depth import DepthCost, TDepthCost
 
         if isinstance(cost_key, QubitCount):
             from qualtran.resource_counting import get_cost_value
@@ -167,7 +167,6 @@ _DECOMPOSE_UP_TO = 16
 
 def search_depths(search: GroverSearch) -> tuple[int, int]:
     """(depth, T-depth) of ``search`` by max-plus powers of the iterate's depth profile."""
-    from qresource.machinery.depth import depth_profile
 
     start = depth_profile(GroverSearch(search.oracle, 0))
     step = depth_profile(search.iterate)
@@ -183,7 +182,6 @@ def _augmented(profile):
     matrix over wires + fresh + sink, in which fresh and sink carry themselves forward."""
     import numpy as np
 
-    from qresource.machinery.depth import NO_PATH
 
     wires = profile.shape[0] - 1
     matrix = np.full((wires + 2, wires + 2), NO_PATH, dtype=np.int64)
@@ -198,7 +196,6 @@ def _maxplus(left, right):
     """Max-plus matrix product; entries without a path (negative) stay NO_PATH."""
     import numpy as np
 
-    from qresource.machinery.depth import NO_PATH
 
     product = (left[:, :, None] + right[None, :, :]).max(axis=1)
     return np.where(product < 0, NO_PATH, product)
@@ -207,7 +204,6 @@ def _maxplus(left, right):
 def _maxplus_power(matrix, power: int):
     import numpy as np
 
-    from qresource.machinery.depth import NO_PATH
 
     result = np.full_like(matrix, NO_PATH)
     np.fill_diagonal(result, 0)

@@ -35,6 +35,7 @@ import mpmath
 import numpy as np
 
 from qresource.core.errors import QResourceError
+from qresource.core.integers import address_width
 
 #: BBHT's growth factor (any 1 < lambda < 4/3 works; Theorem 3 states the bound for 6/5).
 BBHT_GROWTH = Fraction(6, 5)
@@ -48,7 +49,7 @@ def index_bitsize(n: int) -> int:
     """Qubits of the index register for n items: ceil(log2 n), at least 1."""
     if n < 1:
         raise QResourceError(f"the number of keys n must be at least 1, got {n}")
-    return max(1, (n - 1).bit_length())
+    return address_width(n)
 
 
 def _theta(marked: int, space: int) -> mpmath.mpf:

@@ -10,8 +10,18 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from qresource.core.errors import QResourceError
+from qresource.core.errors import QResourceError, ResourceLimitError
+from qresource.core.guards import require_circuit_memory
+from qresource.core.integers import address_width
+from qresource.core.io import read_json_file
 from qresource.core.record import EstimateRecord
+from qresource.loaders.table_loader import LOADER_KINDS, make_loader
+from qresource.machinery.bitsliced import simulate
+from qresource.machinery.circuit_counts import circuit_counts
+from qresource.machinery.flatten import to_circuit
+from qresource.machinery.logical import logical_counts
+from qresource.machinery.qasm_export import write_qasm
+from qresource.machinery.statevector import run_bloq_statevector
 
 PRIMITIVE = "qram"
 # Statevector checks put the address in uniform superposition; beyond this many words the
@@ -20,7 +30,6 @@ STATEVECTOR_MAX_WORDS = 8
 
 
 def check_shape(kind: str, n_words: int, bits: int) -> None:
-    from qresource.loaders.table_loader import LOADER_KINDS
 
     if kind not in LOADER_KINDS:
         raise QResourceError(f"unknown loader {kind!r}: choose one of {', '.join(LOADER_KINDS)}")
@@ -59,7 +68,6 @@ def check_table(data: Any, bits: Any, n_words: Optional[int] = None, source: str
 
 def read_table(path: str | Path) -> tuple[list[int], int]:
     """Read ``{"data": [n ints], "bits": int}``; every problem is a one-line QResourceError."""
-    from qresource.core.io import read_json_file
 
     content = read_json_file(path)
     if not isinstance(content, dict):
@@ -78,7 +86,6 @@ def random_table(n_words: int, bits: int, seed: int) -> list[int]:
 
 def loader_bloq(kind: str, n_words: int, bits: int, data: Optional[Sequence[int]] = None,
                 log_block_size: Optional[int] = None):
-    from qresource.loaders.table_loader import make_loader
 
     check_shape(kind, n_words, bits)
     try:
@@ -90,13 +97,12 @@ def loader_bloq(kind: str, n_words: int, bits: int, data: Optional[Sequence[int]
 def estimate_qram(kind: str, n_words: int, bits: int, data: Optional[Sequence[int]] = None,
                   log_block_size: Optional[int] = None) -> EstimateRecord:
     """Logical counts of one access to an ``n_words`` x ``bits`` table through loader ``kind``."""
-    from qresource.machinery.logical import logical_counts
 
     bloq = loader_bloq(kind, n_words, bits, data, log_block_size)
     logical = logical_counts(bloq)
     params: dict[str, Any] = {"loader": kind, "n": int(n_words), "bits": int(bits)}
     notes = []
-    width = max(1, (int(n_words) - 1).bit_length())
+    width = address_width(n_words)
     if n_words != 2**width:
         if kind == "bucket-brigade":
             notes.append(
@@ -134,7 +140,6 @@ def estimate_qram(kind: str, n_words: int, bits: int, data: Optional[Sequence[in
 
 
 def qram_circuit(kind: str, data: Sequence[int], bits: int):
-    from qresource.machinery.flatten import to_circuit
 
     return to_circuit(loader_bloq(kind, len(data), bits, data))
 
@@ -145,10 +150,6 @@ def export_qram(
     """Flatten the loader for ``data`` and write it as OpenQASM ``version``; returns what was
     written (path, qubits, gate counts, seconds). Refuses, before flattening, a circuit whose
     gates (known from the call graph) would not fit in ``max_memory``."""
-    from qresource.machinery.circuit_counts import circuit_counts
-    from qresource.machinery.qasm_export import write_qasm
-    from qresource.machinery.logical import logical_counts
-    from qresource.core.guards import require_circuit_memory
 
     start = time.perf_counter()
     planned = logical_counts(loader_bloq(kind, len(data), bits, data), with_depth=False)
@@ -180,7 +181,6 @@ def validate_qram(kind: str, data: Sequence[int], bits: int, seed: int = 0) -> d
        in uniform superposition and target |0>: the state must be sum_j |j>|data_j> / sqrt(N)
        with clean ancillas (skipped, with the reason, if the circuit is too wide to simulate).
     """
-    from qresource.machinery.bitsliced import simulate
 
     n_words = len(data)
     bloq = loader_bloq(kind, n_words, bits, data)
@@ -220,8 +220,6 @@ def _int_array(values) -> np.ndarray:
 
 
 def _statevector_check(kind: str, bloq, data: list[int], bits: int) -> dict:
-    from qresource.core.errors import ResourceLimitError
-    from qresource.machinery.statevector import run_bloq_statevector
 
     n_words = len(data)
     if n_words > STATEVECTOR_MAX_WORDS:

@@ -48,7 +48,6 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 from attrs import field, frozen
-
 from qualtran import (
     Bloq,
     BloqBuilder,
@@ -67,11 +66,13 @@ from qualtran.bloqs.mcmt.and_bloq import And
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, CostKey, SympySymbolAllocator
     from qualtran.simulation.classical_sim import ClassicalValT
+from qresource.core.integers import address_width
+from qresource.loaders import closed_forms as closed_forms_loaders
 
 
 def address_bits(n_words: int) -> int:
     """Width of an address register for ``n_words`` words: ceil(log2 N), at least 1."""
-    return max(1, (int(n_words) - 1).bit_length())
+    return address_width(n_words)
 
 
 def _data_tuple(data) -> Optional[tuple[int, ...]]:
@@ -456,7 +457,6 @@ class BucketBrigadeQRAM(Bloq):
 
         if isinstance(cost_key, QubitCount):
             return peak_qubits(self.n_words, self.bits)
-        from qresource.loaders import closed_forms as closed_forms_loaders
 
         return closed_forms_loaders.static_cost(self, cost_key)
 

@@ -26,6 +26,11 @@ import functools
 from typing import Optional
 
 import sympy
+from qualtran.bloqs.data_loading.select_swap_qrom import find_optimal_log_block_size
+
+from qresource.core import integers
+from qresource.machinery.depth import DepthCost, TDepthCost
+from qresource.machinery.logical import logical_counts
 
 N, b, W = sympy.symbols("N b W", integer=True, positive=True)
 k = sympy.Symbol("k", integer=True, nonnegative=True)
@@ -36,6 +41,15 @@ LEAF_NAMES = ("and", "and_10", "and_dag", "cnot", "x", "cswap_approx")
 # the decomposition (exact); larger ones, and every table given by shape only, from the closed
 # form (exact at powers of two, an upper bound otherwise).
 EXACT_DEPTH_MAX_WORDS = 1024
+
+
+def qroam_log_block_size(n_words: int, bits: int) -> int:
+    """The block size exponent k (lambda = 2^k) used for ``"qroam"``: Qualtran's own choice for a
+    clean-ancilla SelectSwapQROM, the integer k minimising ``N / 2^k + 2 b (2^k - 1)``
+    (``find_optimal_log_block_size(N, b, use_dirty_ancilla=False)``), capped at
+    ceil(log2 N) - 1 so that there are at least two blocks."""
+    k = int(find_optimal_log_block_size(n_words, bits, use_dirty_ancilla=False))
+    return max(0, min(k, integers.address_width(n_words) - 1))
 
 
 class CeilLog2(sympy.Function):
@@ -182,7 +196,6 @@ def leaf_costs() -> dict[str, dict[str, int]]:
     from qualtran.bloqs.mcmt.and_bloq import And
     from qualtran.bloqs.swap_network import CSwapApprox
 
-    from qresource.machinery.logical import logical_counts
 
     leaves = {
         "and": And(),
@@ -231,7 +244,6 @@ def loader_counts(
     values = {N: n_words, b: bits, W: ones}
     if kind == "qroam":
         if log_block_size is None:
-            from qresource.loaders.table_loader import qroam_log_block_size
 
             log_block_size = qroam_log_block_size(n_words, bits)
         values[k] = log_block_size
@@ -253,7 +265,6 @@ def _expressions_cached(kind: str) -> dict[str, sympy.Expr]:
 
 def static_cost(bloq, cost_key):
     """``my_static_costs`` hook of the loader bloqs: depth and T-depth from the closed forms."""
-    from qresource.machinery.depth import DepthCost, TDepthCost
 
     if not isinstance(cost_key, (DepthCost, TDepthCost)):
         return NotImplemented

@@ -25,15 +25,16 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 from attrs import field, frozen
-
 from qualtran import Bloq, BloqBuilder, BQUInt, QUInt, Register, Signature, SoquetT
 
+from qresource.core.errors import InvalidParameterError
 from qresource.loaders.bucket_brigade import BucketBrigadeQRAM, address_bits
 from qresource.loaders.kinds import LOADER_KINDS
-from qresource.core.errors import InvalidParameterError
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, CostKey, SympySymbolAllocator
+from qresource.loaders import closed_forms as closed_forms_loaders
+from qresource.loaders.closed_forms import loader_counts, qroam_log_block_size
 
 CHEAPEST_METRICS = ("toffoli", "qubits", "depth", "spacetime")
 
@@ -42,17 +43,6 @@ def _data_tuple(data) -> Optional[tuple[int, ...]]:
     if data is None:
         return None
     return tuple(int(x) for x in data)
-
-
-def qroam_log_block_size(n_words: int, bits: int) -> int:
-    """The block size exponent k (lambda = 2^k) used for ``"qroam"``: Qualtran's own choice for a
-    clean-ancilla SelectSwapQROM, the integer k minimising ``N / 2^k + 2 b (2^k - 1)``
-    (``find_optimal_log_block_size(N, b, use_dirty_ancilla=False)``), capped at
-    ceil(log2 N) - 1 so that there are at least two blocks."""
-    from qualtran.bloqs.data_loading.select_swap_qrom import find_optimal_log_block_size
-
-    k = int(find_optimal_log_block_size(n_words, bits, use_dirty_ancilla=False))
-    return max(0, min(k, address_bits(n_words) - 1))
 
 
 @frozen
@@ -124,7 +114,6 @@ class TableLoader(Bloq):
 
         if isinstance(cost_key, QubitCount):
             return get_cost_value(self.inner, QubitCount())
-        from qresource.loaders import closed_forms as closed_forms_loaders
 
         return closed_forms_loaders.static_cost(self, cost_key)
 
@@ -178,7 +167,6 @@ def make_loader(
 def loader_metric(kind: str, n: int, bits: int, metric: str) -> int:
     """The value of ``metric`` (one of :data:`CHEAPEST_METRICS`) for loader ``kind``, from the
     closed forms (which tests hold equal to the bloqs' counts)."""
-    from qresource.loaders.closed_forms import loader_counts
 
     counts = loader_counts(kind, n, bits)
     if metric == "toffoli":

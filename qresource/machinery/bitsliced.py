@@ -22,9 +22,9 @@ from typing import Mapping
 import numpy as np
 from qualtran import Bloq, Side
 
+from qresource.core.errors import QResourceError
 from qresource.machinery.flatten import ALLOC, FREE, LeafProgram, leaf_program
 from qresource.machinery.lowering import LeafRule, _regs, leaf_rule
-from qresource.core.errors import QResourceError
 
 
 def classical_leaf_rule(bloq: Bloq):

@@ -39,9 +39,9 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-from qresource.machinery import lowering
 from qresource.core.errors import QResourceError
 from qresource.core.record import LogicalCounts
+from qresource.machinery import lowering
 
 CLIFFORD_NAMES = frozenset(
     {"h", "s", "sdg", "x", "y", "z", "sx", "sxdg", "cx", "cz", "cy", "swap", "iswap", "ecr", "dcx"}

@@ -37,9 +37,15 @@ import numpy as np
 from qualtran import Bloq, LeftDangle, Side, Soquet
 from qualtran.resource_counting import CostKey
 
-from qresource.machinery.lowering import LeafRule, gate_duration, leaf_rule, template_depth
-from qresource.machinery.memo import BoundedMemo, register_width
 from qresource.core.errors import QResourceError
+from qresource.machinery.decomposition import (
+    Bookkeeping,
+    BoundedMemo,
+    bookkeeping_kind,
+    decompose_once,
+    register_width,
+)
+from qresource.machinery.lowering import LeafRule, gate_duration, leaf_rule, template_depth
 
 NO_PATH = -(1 << 60)
 
@@ -191,15 +197,14 @@ def _compute_profile(bloq: Bloq) -> DepthProfile:
     closed = _closed_form(bloq)
     if closed is not None:
         return DepthProfile(_barrier(n_in, n_out, closed[0]), _barrier(n_in, n_out, closed[1]))
-    from qresource.machinery.flatten import _bloq_signature_kind, _decompose
 
-    kind = _bloq_signature_kind(bloq)
+    kind = bookkeeping_kind(bloq)
     if kind is not None:
         return _bookkeeping_profile(bloq, kind, n_in, n_out)
     if any(reg.is_symbolic() for reg in bloq.signature):
         raise QResourceError(f"no closed form for the depth of {bloq}, and it is too symbolic to decompose")
     try:
-        cbloq = _decompose(bloq)
+        cbloq = decompose_once(bloq)
     except QResourceError:
         raise QResourceError(
             f"no closed form for the depth of {bloq}, and it cannot be decomposed"
@@ -211,7 +216,6 @@ def decomposition_depths(bloq: Bloq) -> tuple[int, int]:
     """(depth, T-depth) of ``bloq`` by the longest path over its own decomposition, ignoring
     any closed form the bloq itself gives (its sub-bloqs' are still used): the reference a
     closed form is tested against."""
-    from qresource.machinery.flatten import _decompose
 
     rule = leaf_rule(bloq)
     if rule is not None:
@@ -219,16 +223,16 @@ def decomposition_depths(bloq: Bloq) -> tuple[int, int]:
         return profile.total_depth, profile.total_t_depth
     n_in = sum(register_width(r) for r in bloq.signature.lefts())
     n_out = sum(register_width(r) for r in bloq.signature.rights())
-    profile = DepthProfile(*_propagate(_decompose(bloq), n_in, n_out))
+    profile = DepthProfile(*_propagate(decompose_once(bloq), n_in, n_out))
     return profile.total_depth, profile.total_t_depth
 
 
-def _bookkeeping_profile(bloq: Bloq, kind: str, n_in: int, n_out: int) -> DepthProfile:
+def _bookkeeping_profile(bloq: Bloq, kind: Bookkeeping, n_in: int, n_out: int) -> DepthProfile:
     matrix = np.full((n_in + 1, n_out + 1), NO_PATH, dtype=np.int64)
-    if kind == "relabel":
+    if kind is Bookkeeping.RELABEL:
         matrix[np.arange(n_in), np.arange(n_in)] = 0
         matrix[:n_in, -1] = 0
-    elif kind == "allocate":
+    elif kind is Bookkeeping.ALLOCATE:
         matrix[-1, :] = 0
     else:  # free
         matrix[:, -1] = 0
@@ -236,7 +240,6 @@ def _bookkeeping_profile(bloq: Bloq, kind: str, n_in: int, n_out: int) -> DepthP
 
 
 def _propagate(cbloq, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
-    from qresource.machinery.flatten import _bloq_signature_kind
 
     size = n_in + 1
     fresh = np.full(size, NO_PATH, dtype=np.int64)
@@ -261,15 +264,15 @@ def _propagate(cbloq, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
         gathered = [_gather_rows(in_soqs[reg.name], rows) for reg in sub.signature.lefts()]
         arr_d = np.vstack([g[0] for g in gathered]) if gathered else np.empty((0, size), np.int64)
         arr_t = np.vstack([g[1] for g in gathered]) if gathered else np.empty((0, size), np.int64)
-        kind = _bloq_signature_kind(sub) if leaf_rule(sub) is None else None
-        if kind == "relabel":  # a permutation of wires: pass the rows through
+        kind = bookkeeping_kind(sub) if leaf_rule(sub) is None else None
+        if kind is Bookkeeping.RELABEL:  # a permutation of wires: pass the rows through
             out_d = np.vstack([arr_d, sink_d[None, :]])
             out_t = np.vstack([arr_t, sink_t[None, :]])
-        elif kind == "allocate":
+        elif kind is Bookkeeping.ALLOCATE:
             width = sum(register_width(r) for r in sub.signature.rights())
             out_d = np.vstack([np.tile(fresh, (width, 1)), sink_d[None, :]])
             out_t = np.vstack([np.tile(fresh, (width, 1)), sink_t[None, :]])
-        elif kind == "free":  # released wires end where they arrive: only the sink sees them
+        elif kind is Bookkeeping.FREE:  # released wires end where they arrive: only the sink sees them
             out_d = (arr_d.max(axis=0) if len(arr_d) else sink_d)[None, :]
             out_t = (arr_t.max(axis=0) if len(arr_t) else sink_t)[None, :]
         else:

@@ -31,9 +31,14 @@ from typing import Optional
 import numpy as np
 from qualtran import Bloq, LeftDangle, Side, Soquet
 
-from qresource.machinery.lowering import LeafRule, gate_duration, leaf_rule, template_depth
-from qresource.machinery.memo import BoundedMemo, register_width
 from qresource.core.errors import QResourceError
+from qresource.machinery.decomposition import (
+    Bookkeeping,
+    bookkeeping_kind,
+    decompose_once,
+    register_width,
+)
+from qresource.machinery.lowering import LeafRule, gate_duration, leaf_rule, template_depth
 
 ALLOC = "alloc"
 FREE = "free"
@@ -71,48 +76,6 @@ class LeafProgram:
     @property
     def toffoli_class(self) -> int:
         return sum(op[0].toffoli_class for op in self.ops if isinstance(op[0], LeafRule))
-
-
-_DECOMPOSITIONS: BoundedMemo = BoundedMemo(limit=20000)
-
-
-def _decompose(bloq: Bloq):
-    from qualtran import CompositeBloq
-
-    if isinstance(bloq, CompositeBloq):
-        return bloq
-    cached = _DECOMPOSITIONS.get(bloq)
-    if cached is not None:
-        return cached
-    try:
-        cbloq = bloq.decompose_bloq()
-    except Exception as exc:  # Qualtran raises several types for atomic or symbolic bloqs
-        raise QResourceError(
-            f"cannot flatten {bloq}: it has no decomposition and no lowering "
-            f"({exc.__class__.__name__})"
-        ) from None
-    _DECOMPOSITIONS.put(bloq, cbloq)
-    return cbloq
-
-
-def _is_relabelling(bloq: Bloq) -> bool:
-    from qualtran.bloqs.bookkeeping import Cast, Join, Split
-    from qualtran.bloqs.bookkeeping.partition import _PartitionBase  # Partition, Split2, Join2
-
-    return isinstance(bloq, (Split, Join, _PartitionBase, Cast))
-
-
-def _bloq_signature_kind(bloq: Bloq) -> Optional[str]:
-    from qualtran.bloqs.basic_gates import ZeroEffect, ZeroState
-    from qualtran.bloqs.bookkeeping import Allocate, Free
-
-    if _is_relabelling(bloq):
-        return "relabel"
-    if isinstance(bloq, (Allocate, ZeroState)):
-        return "allocate"
-    if isinstance(bloq, (Free, ZeroEffect)):
-        return "free"
-    return None
 
 
 _LEAF, _RELABEL, _ALLOCATE, _FREE, _COMPOSITE = range(5)
@@ -160,14 +123,14 @@ def _make_handler(bloq: Bloq, rules) -> tuple:
         sides = tuple((bool(side & Side.LEFT), bool(side & Side.RIGHT), width)
                       for _, width, side in rule.registers)
         return (_LEAF, rule, sides)
-    kind = _bloq_signature_kind(bloq)
-    if kind == "relabel":
+    kind = bookkeeping_kind(bloq)
+    if kind is Bookkeeping.RELABEL:
         return (_RELABEL, tuple(register_width(r) for r in bloq.signature.rights()))
-    if kind == "allocate":
+    if kind is Bookkeeping.ALLOCATE:
         return (_ALLOCATE, tuple(register_width(r) for r in bloq.signature.rights()))
-    if kind == "free":
+    if kind is Bookkeeping.FREE:
         return (_FREE,)
-    cbloq = _decompose(bloq)
+    cbloq = decompose_once(bloq)
     slot_of: dict = {}
 
     def slots_for(soqs) -> list[int]:
@@ -449,7 +412,7 @@ def to_circuit(bloq: Bloq, *, ancillas: str = "reuse", program: Optional[LeafPro
     Toffoli-class leaves lowered (``toffoli``), since a Clifford+T circuit no longer shows them.
     """
     from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
-    from qiskit.circuit import CircuitInstruction, IfElseOp
+    from qiskit.circuit import CircuitInstruction
 
     prog = program if program is not None else leaf_program(bloq)
     layout = assign_qubits(prog, ancillas=ancillas)
@@ -519,8 +482,19 @@ def _body_circuit(body_qubits, body, gates, clbit):
 def _gate_objects() -> dict:
     from qiskit.circuit import Measure
     from qiskit.circuit.library import (
-        CXGate, CZGate, HGate, RXGate, RYGate, RZGate, SdgGate, SGate, TdgGate, TGate, XGate,
-        YGate, ZGate,
+        CXGate,
+        CZGate,
+        HGate,
+        RXGate,
+        RYGate,
+        RZGate,
+        SdgGate,
+        SGate,
+        TdgGate,
+        TGate,
+        XGate,
+        YGate,
+        ZGate,
     )
 
     return {

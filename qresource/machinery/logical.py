@@ -27,9 +27,10 @@ import sympy
 from qualtran import Bloq
 from qualtran.resource_counting import CostKey, QubitCount, get_bloq_callee_counts, get_cost_value
 
-from qresource.machinery.lowering import leaf_rule
 from qresource.core.errors import QResourceError
 from qresource.core.record import LogicalCounts
+from qresource.machinery.depth import DepthCost, TDepthCost
+from qresource.machinery.lowering import leaf_rule
 
 GATE_KEYS = ("toffoli", "t", "clifford", "rotations", "measurements")
 
@@ -154,7 +155,6 @@ def logical_counts(bloq: Bloq, *, with_depth: bool = True) -> LogicalCounts:
     ``with_depth=False`` skips depth and T-depth (reported as 0) for bloqs whose depth needs a
     closed form nobody has given yet.
     """
-    from qresource.machinery.depth import DepthCost, TDepthCost
 
     tally = gate_tally(bloq)
     qubits = get_cost_value(bloq, QubitCount())

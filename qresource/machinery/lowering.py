@@ -202,8 +202,25 @@ def _leaf_rule_cached(bloq: Bloq) -> Optional[LeafRule]:
 
 def _leaf_rule(bloq: Bloq) -> Optional[LeafRule]:
     from qualtran.bloqs.basic_gates import (
-        CNOT, CZ, GlobalPhase, Hadamard, Identity, Rx, Ry, Rz, SGate, TGate, Toffoli,
-        TwoBitCSwap, TwoBitSwap, XGate, XPowGate, YGate, YPowGate, ZGate, ZPowGate,
+        CNOT,
+        CZ,
+        GlobalPhase,
+        Hadamard,
+        Identity,
+        Rx,
+        Ry,
+        Rz,
+        SGate,
+        TGate,
+        Toffoli,
+        TwoBitCSwap,
+        TwoBitSwap,
+        XGate,
+        XPowGate,
+        YGate,
+        YPowGate,
+        ZGate,
+        ZPowGate,
     )
     from qualtran.bloqs.mcmt import And, MultiTargetCNOT
 

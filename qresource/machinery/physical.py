@@ -142,7 +142,8 @@ def estimator_params(
 
 def run_estimator(counts: dict[str, int], params: dict[str, Any]) -> dict[str, Any]:
     """Call ``qdk.estimator`` on exactly ``counts`` and ``params``; one-line errors."""
-    from qdk.estimator import EstimatorError, LogicalCounts as QdkLogicalCounts
+    from qdk.estimator import EstimatorError
+    from qdk.estimator import LogicalCounts as QdkLogicalCounts
 
     for key, value in counts.items():
         if not 0 <= int(value) < 2**64:

@@ -20,6 +20,7 @@ from qualtran import Bloq
 
 from qresource.core.errors import QResourceError, ResourceLimitError
 from qresource.core.guards import MEMORY_ENV, available_memory_bytes, format_size, memory_limit_bytes
+from qresource.machinery.flatten import to_circuit
 
 BYTES_PER_AMPLITUDE = 16  # complex128
 
@@ -145,7 +146,6 @@ def run_bloq_statevector(bloq: Bloq, prepare: Mapping[str, Preparation], *, seed
     against the memory guard before anything is built on the simulator. ``ancillas`` is the
     layout policy of ``to_circuit`` (the default reuses released qubits: fewest qubits).
     """
-    from qresource.machinery.flatten import to_circuit
 
     qc = to_circuit(bloq, ancillas=ancillas)
     return run_circuit_statevector(qc, prepare, seed=seed, limit_bytes=limit_bytes,

@@ -14,7 +14,21 @@ from typing import Any, Optional
 import numpy as np
 
 from qresource.core.errors import QResourceError, ResourceLimitError
+from qresource.core.io import atomic_write_text, read_json_file
 from qresource.core.record import EstimateRecord
+from qresource.machinery.bitsliced import simulate
+from qresource.machinery.circuit_counts import circuit_counts
+from qresource.machinery.flatten import to_circuit
+from qresource.machinery.logical import logical_counts
+from qresource.machinery.qasm_export import qasm_text
+from qresource.oracle.precision import (
+    check_width,
+    exact_scores_at_least,
+    make_instance,
+    plan_precision,
+    quantise,
+)
+from qresource.oracle.threshold_oracle import ThresholdOracle, toffoli_breakdown
 
 LOADERS = ("bucket-brigade", "qrom", "qroam")
 VALIDATE_MAX_N = 1 << 12
@@ -27,7 +41,6 @@ EXPORT_MAX_N = 1 << 12
 def read_instance(path) -> dict[str, Any]:
     """An instance file {"q": [d numbers], "K": [[d numbers] x n], "tau": number, "bits": int},
     optionally with "eta"; every problem is one QResourceError line."""
-    from qresource.core.io import read_json_file
 
     return check_instance(read_json_file(path), source=str(path))
 
@@ -89,8 +102,6 @@ def instance_oracle(data: dict[str, Any], *, loader: str = "qrom", form: str = "
     """(oracle, precision plan, notes) for an instance: the user's bits are checked against the
     planner (error naming the planner's width when they cannot mark exactly S_i); without bits
     the planner's certified width is used."""
-    from qresource.oracle.threshold_oracle import ThresholdOracle
-    from qresource.oracle.precision import check_width, make_instance, plan_precision, quantise
 
     instance = make_instance(data["q"], data["K"], data["tau"], data.get("eta"))
     if data.get("bits") is not None:
@@ -110,8 +121,6 @@ def instance_oracle(data: dict[str, Any], *, loader: str = "qrom", form: str = "
 
 
 def _record(oracle, params: dict, notes: list[str], plan=None) -> EstimateRecord:
-    from qresource.oracle.threshold_oracle import toffoli_breakdown
-    from qresource.machinery.logical import logical_counts
 
     registers = {"index": oracle.index_bits}
     if oracle.form == "bit-flip":
@@ -136,7 +145,6 @@ def estimate_oracle(n: int, d: int, bits: int, *, tau: Optional[float] = None, l
                     form: str = "bit-flip", k: Optional[int] = None) -> EstimateRecord:
     """One oracle call for the shape (n, d, b), worst case over Q_i; with k, the costliest call
     of the find-all-k schedule (k - 1 found indices excluded)."""
-    from qresource.oracle.threshold_oracle import ThresholdOracle
 
     if n < 2 or d < 1 or bits < 1:
         raise QResourceError(f"need n >= 2, d >= 1, bits >= 1 (got n={n}, d={d}, bits={bits})")
@@ -168,11 +176,6 @@ def validate_oracle(data: dict[str, Any], *, loader: str = "qrom") -> dict[str, 
     """The oracle's whole truth table, every index at once through the bit-sliced simulator of the
     flattened circuit (ancillas checked back to 0), against exact [Q_i . K_j >= tau]; and its
     call-graph counts against the flattened circuit's."""
-    from qresource.machinery.circuit_counts import circuit_counts
-    from qresource.machinery.flatten import to_circuit
-    from qresource.machinery.logical import logical_counts
-    from qresource.oracle.precision import exact_scores_at_least
-    from qresource.machinery.bitsliced import simulate
 
     oracle, plan, notes, instance = instance_oracle(data, loader=loader)
     if instance.n > VALIDATE_MAX_N:
@@ -211,10 +214,6 @@ def validate_oracle(data: dict[str, Any], *, loader: str = "qrom") -> dict[str, 
 def export_oracle(data: dict[str, Any], version: int, output, *, loader: str = "qrom",
                   form: str = "bit-flip") -> dict[str, Any]:
     """Write the oracle's Clifford+T circuit (registers ``index``, ``flag``) as OpenQASM."""
-    from qresource.machinery.circuit_counts import circuit_counts
-    from qresource.machinery.flatten import to_circuit
-    from qresource.machinery.qasm_export import qasm_text
-    from qresource.core.io import atomic_write_text
 
     oracle, plan, notes, instance = instance_oracle(data, loader=loader, form=form)
     if instance.n > EXPORT_MAX_N:

@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import sympy
 
+from qresource.core.integers import address_width
+from qresource.loaders.closed_forms import loader_counts
+
 n, d, b, w, m, L = sympy.symbols("n d b w m L", positive=True, integer=True)
 s, j = sympy.symbols("s j", integer=True, nonnegative=True)
 
@@ -79,7 +82,6 @@ def inner_product_worst_case_int(d_value: int, b_value: int) -> int:
 def loading_toffoli(kind: str, n_value: int, word_bits: int) -> int:
     if kind == "qrom":
         return _evaluate(qrom_loading(), {n: n_value})
-    from qresource.loaders.closed_forms import loader_counts
 
     return int(loader_counts(kind, n_value, word_bits)["toffoli"])
 
@@ -95,7 +97,7 @@ def oracle_toffoli_split(
     symbolic_sum: bool = False,
 ) -> dict[str, int]:
     """Toffoli-class gates per role for the data-free (worst case over Q_i) oracle."""
-    index_bits = max(1, (n_value - 1).bit_length())
+    index_bits = address_width(n_value)
     load = loading_toffoli(kind, 1 << index_bits, d_value * b_value)  # table padded to 2^L rows
     if symbolic_sum:
         inner = _evaluate(inner_product_worst_case(), {d: d_value, b: b_value})

@@ -33,9 +33,11 @@ import numpy as np
 
 from qresource.arithmetic.fixed_point import (
     FixedPointFormat,
+    accumulator_bits_for,
     as_float_array,
     largest_frac_bits,
     quantize_array,
+    worst_case_accumulator_bits,
 )
 from qresource.core.errors import QResourceError
 
@@ -254,7 +256,6 @@ def plan_precision(
 
 
 def _plan_ranges(d: int, q_max: Fraction, k_max: Fraction, tau: Fraction, max_bits: int) -> PrecisionPlan:
-    from qresource.arithmetic.fixed_point import worst_case_accumulator_bits
 
     if d < 1:
         raise QResourceError(f"d must be at least 1, got {d}")
@@ -338,7 +339,6 @@ def _marks_exactly(instance: Instance, quantised: QuantisedInstance, truth: np.n
 
 
 def _plan_instance(instance: Instance, max_bits: int) -> PrecisionPlan:
-    from qresource.arithmetic.fixed_point import accumulator_bits_for
 
     truth = exact_scores_at_least(instance, instance.tau)
     lo, notes = lower_gap_edge(instance)

@@ -38,12 +38,13 @@ from typing import Optional, Sequence
 
 import numpy as np
 from attrs import field, frozen
-
 from qualtran import Bloq, BloqBuilder, QBit, QUInt, Register, Signature, SoquetT
 
 from qresource.arithmetic.comparator import AtLeastConstant, EqualsConstant
 from qresource.arithmetic.fixed_point import pack_row, signed_range
 from qresource.arithmetic.inner_product import RECODINGS, ConstantInnerProduct
+from qresource.core.integers import address_width
+from qresource.loaders.table_loader import make_loader
 
 FORMS = ("bit-flip", "phase")
 ROLES = ("loading", "inner_product", "comparison", "exclusion", "uncomputation")
@@ -59,12 +60,11 @@ def _rows_or_none(value):
 
 def index_bits(n: int) -> int:
     """Width of the ``index`` register: ceil(log2 n), at least 1."""
-    return max(1, (int(n) - 1).bit_length())
+    return address_width(n)
 
 
 def make_row_loader(kind: str, n: int, word_bits: int, data: Optional[Sequence[int]]) -> Bloq:
     """The loader of whole rows through ``qresource.loaders.table_loader.make_loader``."""
-    from qresource.loaders.table_loader import make_loader
 
     return make_loader(kind, n, word_bits, data)
 

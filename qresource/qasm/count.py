@@ -35,6 +35,7 @@ from typing import Any
 from qresource.core.errors import QResourceError
 from qresource.core.guards import require_memory
 from qresource.core.record import EstimateRecord, LogicalCounts
+from qresource.machinery.circuit_counts import circuit_counts
 
 #: Default precision of each rotation synthesis, in operator norm (diamond distance is at most
 #: twice this). A circuit with R rotations then carries at most R x eps synthesis error.
@@ -610,7 +611,6 @@ def count_circuit(
 ) -> CircuitCountRecord:
     """Logical counts of a Qiskit circuit by :func:`qresource.machinery.circuit_counts.circuit_counts`, after
     the exact lowering of :func:`lower_circuit`; rotations costed by :func:`rotation_synthesis`."""
-    from qresource.machinery.circuit_counts import circuit_counts
 
     if progress is not None:
         progress(f"counting {circuit.size():,} instructions")

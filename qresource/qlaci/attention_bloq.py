@@ -28,6 +28,7 @@ import attrs
 from qualtran import Bloq, BloqBuilder, QBit, QUInt, Register, Signature, SoquetT
 from qualtran.bloqs.basic_gates import Hadamard
 
+from qresource.core.integers import address_width
 from qresource.qlaci.feature_map import LoaderFeatureMap, MultiplexedFeatureMap, pack_words
 from qresource.qlaci.layers import (
     InteractionLayer,
@@ -90,7 +91,7 @@ class Qlaci(Bloq):
 
     @cached_property
     def index_bits(self) -> int:
-        return max(1, (self.n - 1).bit_length())
+        return address_width(self.n)
 
     @cached_property
     def signature(self) -> Signature:

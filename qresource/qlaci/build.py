@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from qresource.core.errors import QResourceError
+from qresource.machinery.logical import gate_tally
 from qresource.qlaci.attention_bloq import Qlaci, QlaciAngles, QlaciShot, loader_words
 from qresource.qlaci.budget import ErrorBudget, angle_bits_for, eps_per_rotation, split_budget
 from qresource.qlaci.loader_adapter import feature_loader
@@ -68,7 +70,6 @@ def plan(params: QlaciParams, *, strict: bool = True) -> QlaciPlan:
     a word too short for ``eps`` is refused, without it (small circuits for simulation) the
     loading bound is reported as it is and synthesis keeps its default share.
     """
-    from qresource.machinery.logical import gate_tally
 
     params = params.validated()
     uses_loader = params.feature_map == "loader"
@@ -82,7 +83,6 @@ def plan(params: QlaciParams, *, strict: bool = True) -> QlaciPlan:
             if params.eps - eps_shot - eps_load > 0:
                 eps_synth = params.eps - eps_shot - eps_load
             elif strict:
-                from qresource.core.errors import QResourceError
 
                 raise QResourceError(
                     f"qlaci: --angle-bits {bits} alone costs {eps_load:.3g} of precision, more than the "

@@ -17,10 +17,13 @@ from dataclasses import replace
 from typing import Iterable
 
 from qresource.core.errors import QResourceError
+from qresource.core.record import EstimateRecord, LogicalCounts
 from qresource.machinery.logical import gate_tally, logical_counts
 from qresource.qlaci.build import QlaciPlan, build_qlaci, build_shot, plan
 from qresource.qlaci.params import QlaciParams
-from qresource.core.record import EstimateRecord, LogicalCounts
+from qresource.qlaci.reference import random_angles
+from qresource.qlaci.rotation import rotation
+from qresource.qlaci.synthesis import t_per_rotation
 
 PRIMITIVE = "qlaci"
 
@@ -47,7 +50,6 @@ def shot_counts(plan_: QlaciPlan, angles=None) -> tuple[LogicalCounts, list[str]
 
 def data_access_tally(plan_: QlaciPlan) -> tuple[int, int]:
     """(T, Toffoli) of the coherent data access in one shot: what the QRAM-is-free model drops."""
-    from qresource.qlaci.rotation import rotation
 
     bloq = build_qlaci(plan_)
     if plan_.params.feature_map == "loader":
@@ -99,7 +101,6 @@ def estimate_qlaci(params: QlaciParams, seed: int | None = None) -> EstimateReco
     plan_ = plan(params)
     angles = None
     if seed is not None:
-        from qresource.qlaci.reference import random_angles
 
         angles = random_angles(plan_.params, seed)
     counts, notes = shot_counts(plan_, angles)
@@ -108,7 +109,6 @@ def estimate_qlaci(params: QlaciParams, seed: int | None = None) -> EstimateReco
     shots["observables"] = p.observables
     shots["per_head"] = per_head(plan_, counts)
     budget = plan_.budget.as_dict()
-    from qresource.qlaci.synthesis import t_per_rotation
 
     budget["t_per_rotation"] = t_per_rotation(plan_.eps_rotation)
     notes = [

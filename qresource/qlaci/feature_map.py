@@ -27,6 +27,7 @@ import attrs
 from qualtran import Bloq, BloqBuilder, QBit, QUInt, Register, Signature, SoquetT
 from qualtran.bloqs.basic_gates import Hadamard, SGate
 
+from qresource.core.integers import address_width
 from qresource.qlaci.multiplexed_rotation import MultiplexedRotation
 from qresource.qlaci.phase_rotation import PhaseGradientRotation
 
@@ -61,7 +62,7 @@ class LoaderFeatureMap(Bloq):
 
     @cached_property
     def index_bits(self) -> int:
-        return max(1, (self.n - 1).bit_length())
+        return address_width(self.n)
 
     @cached_property
     def word_bits(self) -> int:
@@ -129,7 +130,7 @@ class MultiplexedFeatureMap(Bloq):
 
     @cached_property
     def index_bits(self) -> int:
-        return max(1, (self.n - 1).bit_length())
+        return address_width(self.n)
 
     @cached_property
     def signature(self) -> Signature:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from qualtran import Bloq
 
 from qresource.core.errors import QResourceError
+from qresource.loaders.table_loader import LOADER_KINDS, make_loader
 
 
 def feature_loader(kind: str, n: int, bits: int, data=None) -> Bloq:
     """A loader with registers ``address`` (ceil(log2 n) bits) and ``target`` (``bits``)."""
-    from qresource.loaders.table_loader import LOADER_KINDS, make_loader
 
     if kind not in LOADER_KINDS:
         raise QResourceError(f"qlaci: --loader must be one of {', '.join(LOADER_KINDS)}, got {kind!r}")

@@ -28,6 +28,7 @@ import numpy as np
 from qualtran import Bloq, BloqBuilder, QBit, QUInt, Signature, SoquetT
 from qualtran.bloqs.basic_gates import CNOT
 
+from qresource.machinery.depth import DepthCost, TDepthCost
 from qresource.qlaci.rotation import SynthesizedRotation, rotation
 
 
@@ -118,7 +119,6 @@ class MultiplexedRotation(Bloq):
         target, one after another, so depth = 2^m (d_rot + 1) and T-depth = 2^m t_rot."""
         from qualtran.resource_counting import QubitCount
 
-        from qresource.machinery.depth import DepthCost, TDepthCost
 
         if isinstance(cost_key, QubitCount):
             return self.selection_bitsize + 1

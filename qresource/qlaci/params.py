@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, replace
 
 from qresource.core.errors import QResourceError
+from qresource.core.integers import address_width
+from qresource.loaders.table_loader import LOADER_KINDS
 
 FEATURE_MAPS = ("loader", "multiplexed")
 CONNECTIVITIES = ("linear", "all")
@@ -48,7 +50,7 @@ class QlaciParams:
     @property
     def index_bits(self) -> int:
         """ceil(log2 N) index qubits (section 3.2.2)."""
-        return max(1, (self.n - 1).bit_length())
+        return address_width(self.n)
 
     @property
     def is_power_of_two(self) -> bool:
@@ -87,7 +89,6 @@ class QlaciParams:
         if self.angle_bits is not None and not (isinstance(self.angle_bits, int) and 3 <= self.angle_bits <= 64):
             raise QResourceError(f"qlaci: --angle-bits must be an integer in [3, 64], got {self.angle_bits!r}")
         if self.feature_map == "loader":
-            from qresource.loaders.table_loader import LOADER_KINDS
 
             if self.loader not in LOADER_KINDS:
                 raise QResourceError(f"qlaci: --loader must be one of {', '.join(LOADER_KINDS)}, got {self.loader!r}")

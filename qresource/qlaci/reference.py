@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from qresource.qlaci.attention_bloq import QlaciAngles
+from qresource.qlaci.attention_bloq import QlaciAngles, parameter_counts
 from qresource.qlaci.layers import (
     interaction_pairs,
     score_pairs,
 )
-from qresource.qlaci.phase_rotation import loaded_angle, quantize_angle
 from qresource.qlaci.params import QlaciParams
+from qresource.qlaci.phase_rotation import loaded_angle, quantize_angle
 
 _PAULI = {
     "I": np.eye(2, dtype=complex),
@@ -118,7 +118,6 @@ def context_vector(params: QlaciParams, angles: QlaciAngles, labels: list[str]) 
 
 def random_angles(params: QlaciParams, seed: int) -> QlaciAngles:
     """Angles drawn uniformly from [0, 2 pi) with ``numpy.random.default_rng(seed)``."""
-    from qresource.qlaci.attention_bloq import parameter_counts
 
     rng = np.random.default_rng(seed)
     per_int, per_score = parameter_counts(params.dq, params.kv, params.out, params.connectivity)

@@ -23,6 +23,7 @@ import attrs
 from qualtran import Bloq, BloqBuilder, QBit, Signature, SoquetT
 from qualtran.bloqs.basic_gates import Hadamard, Ry, Rz, SGate, TGate, XGate
 
+from qresource.machinery.depth import DepthCost, TDepthCost
 from qresource.qlaci.synthesis import gridsynth_sequence, t_per_rotation
 
 # Placeholder angle of data-free circuits: not a multiple of pi/4, so it stays a rotation.
@@ -98,7 +99,6 @@ class SynthesizedRotation(Bloq):
     def my_static_costs(self, cost_key):
         from qualtran.resource_counting import QubitCount
 
-        from qresource.machinery.depth import DepthCost, TDepthCost
 
         if isinstance(cost_key, QubitCount):
             return 1

@@ -8,11 +8,19 @@ from typing import Optional
 import numpy as np
 
 from qresource.core.errors import ResourceLimitError
+from qresource.machinery.circuit_counts import circuit_counts
+from qresource.machinery.logical import logical_counts
+from qresource.machinery.qasm_export import write_qasm
 from qresource.qlaci.build import build_qlaci, build_shot, plan
 from qresource.qlaci.params import QlaciParams
 from qresource.qlaci.reference import context_vector, per_key_terms, quantized, random_angles
 from qresource.qlaci.shots import observable_labels
-from qresource.qlaci.simulate import exact_expectations, require_simulable, sampled_expectations
+from qresource.qlaci.simulate import (
+    exact_expectations,
+    measured_circuit,
+    require_simulable,
+    sampled_expectations,
+)
 
 # Circuits above this many gates are not flattened for export (hours and gigabytes of QASM).
 MAX_EXPORT_GATES = 20_000_000
@@ -20,7 +28,6 @@ AGREEMENT = 1e-9
 
 
 def _check_exportable(plan_) -> None:
-    from qresource.machinery.logical import logical_counts
 
     counts = logical_counts(build_shot(plan_), with_depth=False)
     gates = counts.t + counts.clifford + counts.measurements
@@ -35,9 +42,6 @@ def export_qlaci(params: QlaciParams, seed: int, version: int, output: str, *, s
                  basis: Optional[str] = None) -> dict:
     """Write one shot (random angles from ``seed``) as OpenQASM: registers ``query``, ``index``,
     ``kv``, ``out`` (+ ``ancilla``), the output register measured into ``result``."""
-    from qresource.machinery.circuit_counts import circuit_counts
-    from qresource.machinery.qasm_export import write_qasm
-    from qresource.qlaci.simulate import measured_circuit
 
     start = time.perf_counter()
     plan_ = plan(params)
@@ -65,7 +69,6 @@ def validate_qlaci(params: QlaciParams, seed: int = 0, shots: int = 0, *, synthe
     feature map). With ``synthesize`` the Clifford+T circuit is simulated and must agree within
     the synthesis share of the error budget instead of 1e-9.
     """
-    from qresource.machinery.logical import logical_counts
 
     start = time.perf_counter()
     plan_ = plan(params, strict=False)

@@ -11,8 +11,10 @@ from typing import Optional
 
 import numpy as np
 
-from qresource.qlaci.attention_bloq import QlaciAngles
 from qresource.core.errors import ResourceLimitError
+from qresource.machinery.flatten import to_circuit
+from qresource.machinery.statevector import check_statevector_size, run_bloq_statevector, statevector_bytes
+from qresource.qlaci.attention_bloq import QlaciAngles
 from qresource.qlaci.build import QlaciPlan, build_qlaci, build_shot
 from qresource.qlaci.shots import observable_labels
 
@@ -33,7 +35,6 @@ def pauli_matrix(label: str) -> np.ndarray:
 
 
 def lowered_qubits(bloq) -> int:
-    from qresource.machinery.flatten import to_circuit
 
     return to_circuit(bloq).num_qubits
 
@@ -41,7 +42,6 @@ def lowered_qubits(bloq) -> int:
 def output_density_matrix(plan_: QlaciPlan, angles: QlaciAngles, *, synthesize: bool = False,
                           limit_bytes: Optional[int] = None, seed: int = 0) -> np.ndarray:
     """The reduced state of the output register after the circuit (statevector on Aer)."""
-    from qresource.machinery.statevector import run_bloq_statevector
 
     bloq = build_qlaci(plan_, angles, synthesize=synthesize)
     result = run_bloq_statevector(bloq, {}, seed=seed, limit_bytes=limit_bytes, tolerance=1e-13)
@@ -69,7 +69,6 @@ def measured_circuit(plan_: QlaciPlan, angles: QlaciAngles, basis: str, *, synth
     """The lowered shot circuit with the output register measured into ``result``."""
     from qiskit import ClassicalRegister
 
-    from qresource.machinery.flatten import to_circuit
 
     qc = to_circuit(build_shot(plan_, angles, basis=basis, synthesize=synthesize))
     result = ClassicalRegister(plan_.params.out, "result")
@@ -103,7 +102,6 @@ class OutcomeSampler:
         from qiskit import transpile
         from qiskit_aer import AerSimulator
 
-        from qresource.machinery.statevector import check_statevector_size
 
         qc = measured_circuit(plan_, angles, basis)
         check_statevector_size(qc.num_qubits, limit_bytes)
@@ -148,7 +146,6 @@ def sampled_expectations(plan_: QlaciPlan, angles: QlaciAngles, shots: int, seed
 
 def require_simulable(n_qubits: int, limit_bytes: Optional[int] = None) -> None:
     """One-line refusal naming the memory a statevector of ``n_qubits`` would need."""
-    from qresource.machinery.statevector import check_statevector_size, statevector_bytes
 
     try:
         check_statevector_size(n_qubits, limit_bytes)

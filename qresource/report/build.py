@@ -17,6 +17,8 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from qresource.classical.costs import naive_attention_counts
+from qresource.classical.hardware import get_hardware
 from qresource.compare.classical_side import (
     ALGORITHMS,
     classical_seconds,
@@ -25,9 +27,10 @@ from qresource.compare.classical_side import (
 )
 from qresource.compare.crossover import babbush_breakeven, find_crossover
 from qresource.core.errors import QResourceError
-from qresource.machinery.physical import physical_estimate
 from qresource.core.io import atomic_write_text
+from qresource.machinery.physical import physical_estimate
 from qresource.report import render, sources
+from qresource.report.index import index_markdown
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,6 @@ class Engine:
         point = series.evaluate(n, k, d)
         if point.get("runtime_s") is None:
             return None
-        from qresource.classical.hardware import get_hardware
 
         checks = point.get("classical_flops", 0) / get_hardware(hardware).peak_flops_per_s
         if series.name == sources.GROVER_CIRCUIT:
@@ -401,7 +403,6 @@ def logical_plot(engine: Engine, d: int, slopes: dict[str, float] | None = None)
             else:
                 values.append(point["counts"]["logical"].toffoli)
         series_data.append((label, xs, values))
-    from qresource.classical.costs import naive_attention_counts
 
     series_data.append(("classical naive", ns, [naive_attention_counts(n, d).flops() for n in ns]))
     if slopes is not None:
@@ -478,7 +479,6 @@ def _build(out: Path, config: ReportConfig, engine: Engine, tick: Callable[[], N
     plots.append(name)
     files.written += plots
 
-    from qresource.report.index import index_markdown
 
     atomic_write_text(out / "index.md", index_markdown(config, engine.status, resources, crossovers, plots, slopes))
     files.written.append("index.md")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from qresource.classical.hardware import get_hardware
+from qresource.machinery.physical import estimator_params, model_limits
 from qresource.report import render
 
 PRIMITIVE_NAMES = {
@@ -19,8 +21,6 @@ def index_markdown(
     config, status: dict, resources: pd.DataFrame, crossovers: pd.DataFrame, plots: list[str],
     slopes: dict[str, float] | None = None,
 ) -> str:
-    from qresource.classical.hardware import get_hardware
-    from qresource.machinery.physical import model_limits, estimator_params
     import json
 
     params = estimator_params(config.qubit_model, config.qec, None)

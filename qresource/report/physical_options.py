@@ -27,9 +27,9 @@ from typing import Callable
 
 import click
 
-from qresource.machinery.physical import QEC_SCHEMES, QUBIT_MODELS, bare_t_count, physical_estimate
 from qresource.core.errors import QResourceError
 from qresource.core.record import EstimateRecord, LogicalCounts
+from qresource.machinery.physical import QEC_SCHEMES, QUBIT_MODELS, bare_t_count, physical_estimate
 
 
 def physical_options(command: Callable) -> Callable:

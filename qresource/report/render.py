@@ -16,6 +16,7 @@ import pandas as pd
 
 from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_bytes, atomic_write_text
+from qresource.core.record import _jsonable
 
 FORMATS = ("markdown", "csv", "json")
 
@@ -75,7 +76,6 @@ def to_csv(frame: pd.DataFrame) -> str:
 
 
 def to_json(frame: pd.DataFrame) -> str:
-    from qresource.core.record import _jsonable
 
     records = [
         {str(k): _jsonable(_plain(v)) for k, v in row.items()} for row in frame.astype(object).to_dict("records")

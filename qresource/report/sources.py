@@ -23,8 +23,20 @@ import functools
 import math
 from typing import Any
 
+from qresource.classical.costs import classical_costs
 from qresource.core.errors import NotBuiltError, QResourceError
 from qresource.core.record import LOGICAL_KEYS, LogicalCounts
+from qresource.grover.attention import Problem, attention_records, threshold_oracle_factory
+from qresource.grover.iterate import GroverIterate
+from qresource.loaders import closed_forms as forms
+from qresource.loaders.closed_forms import loader_counts, qroam_log_block_size
+from qresource.loaders.table_loader import LOADER_KINDS
+from qresource.machinery.logical import logical_counts
+from qresource.machinery.physical import bare_t_count
+from qresource.machinery.sweep import ClosedFormSource
+from qresource.qlaci.build import build_qlaci, build_shot, plan
+from qresource.qlaci.estimate import data_access_tally
+from qresource.qlaci.params import QlaciParams
 
 GROVER_QUERY = "Grover attention, query model"
 GROVER_CIRCUIT = "Grover attention, full circuit"
@@ -54,32 +66,27 @@ def probe(name: str) -> str | None:
         check()
     except NotBuiltError as exc:
         return str(exc)
-    except ImportError as exc:
-        return f"not built ({exc.__class__.__name__}: {exc})"
     return None
 
 
 def _probe_classical() -> None:
-    from qresource.classical.costs import classical_costs  # noqa: F401
+    _tiny(lambda: classical_costs(16, 2, 1), "the classical cost model")
 
 
 def _probe_grover_query() -> None:
-    from qresource.grover.attention import Problem, attention_records  # noqa: F401
+    _tiny(lambda: grover_query(16, 1, 2), "the query-model Grover estimate")
 
 
 def _probe_grover_circuit() -> None:
-    from qresource.grover.attention import Problem, threshold_oracle_factory
-
-    threshold_oracle_factory(Problem(n=16, k=1, d=2, bits=4))
     _tiny(lambda: grover_iterate_unit(16, 2, None, "qrom"), "the full-circuit Grover estimate")
 
 
 def _probe_qlaci() -> None:
-    try:
-        from qresource.qlaci import estimate  # noqa: F401
-    except ImportError:
-        raise NotBuiltError("QLACI has no estimate API yet (qresource.qlaci.estimate)") from None
     _tiny(lambda: qlaci_head(16, 2), "QLACI")
+
+
+def _probe_loaders() -> None:
+    _tiny(lambda: loader_counts("qrom", 16, 4), "the loader closed forms")
 
 
 def _tiny(evaluate, what: str) -> None:
@@ -91,13 +98,6 @@ def _tiny(evaluate, what: str) -> None:
         raise NotBuiltError(f"{what} fails on a tiny instance: {' '.join(str(exc).split())[:160]}") from None
 
 
-def _probe_loaders() -> None:
-    from qresource.loaders import closed_forms as closed_forms_loaders
-
-    if not hasattr(closed_forms_loaders, "loader_counts"):
-        raise NotBuiltError("loader closed forms are not built yet")
-
-
 # ---------------------------------------------------------------------------------------------
 # Grover attention
 
@@ -105,7 +105,6 @@ def _probe_loaders() -> None:
 @functools.lru_cache(maxsize=4096)
 def grover_query(n: int, k: int, d: int) -> dict[str, Any]:
     """Query-model counts of whole attention, and the per-row unit handed to the estimator."""
-    from qresource.grover.attention import Problem, attention_records
 
     problem = Problem(n=n, k=k, d=d)
     (record,) = attention_records(problem, ["query"])
@@ -145,10 +144,6 @@ def grover_iterate_unit(n: int, d: int, bits: int | None, loader: str) -> tuple[
     T gates outside Toffoli-class gates; the unit ``qresource estimate attention --physical``
     repeats once per expected oracle call (``attention_estimate.iterate_unit``). Depth is not
     needed by a physical estimate and is not computed."""
-    from qresource.grover.attention import Problem, threshold_oracle_factory
-    from qresource.grover.iterate import GroverIterate
-    from qresource.machinery.logical import logical_counts
-    from qresource.machinery.physical import bare_t_count
 
     problem = Problem(n=n, k=1, d=d, bits=bits, loader=loader)  # the oracle does not read k
     bloq = GroverIterate(threshold_oracle_factory(problem)(0))
@@ -197,9 +192,6 @@ def loader_sources(bits_axis: str = "bits", default_bits: int | None = None) -> 
     """One ``ClosedFormSource`` per loader kind, over the axes ``n`` and ``bits_axis``, reading
     the loader closed forms of :mod:`qresource.loaders.closed_forms` (shape-only tables:
     W = N b ones, QROAM's block size from the loaders module)."""
-    from qresource.loaders.table_loader import LOADER_KINDS, qroam_log_block_size
-    from qresource.loaders import closed_forms as forms
-    from qresource.machinery.sweep import ClosedFormSource
 
     out = []
     for kind in LOADER_KINDS:
@@ -236,7 +228,6 @@ QLACI_DELTA = 1e-2
 
 
 def qlaci_params(n: int, d: int):
-    from qresource.qlaci.params import QlaciParams
 
     return QlaciParams(n=n, dq=d, kv=QLACI_KV, out=d, layers=QLACI_LAYERS, eps=QLACI_EPS, delta=QLACI_DELTA)
 
@@ -252,10 +243,6 @@ def qlaci_head(n: int, d: int) -> dict[str, Any]:
     """
     from dataclasses import replace
 
-    from qresource.machinery.logical import logical_counts
-    from qresource.machinery.physical import bare_t_count
-    from qresource.qlaci.build import build_qlaci, build_shot, plan
-    from qresource.qlaci.estimate import data_access_tally
 
     params = qlaci_params(n, d)
     if params.feature_map != "loader":

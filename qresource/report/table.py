@@ -7,10 +7,12 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
+from qresource.compare.classical_side import classical_seconds, hybrid_classical_seconds
 from qresource.core.errors import NotBuiltError, QResourceError
 from qresource.core.record import LOGICAL_KEYS
-from qresource.report import sources
+from qresource.machinery.physical import physical_estimate
 from qresource.machinery.sweep import PointSource, sweep
+from qresource.report import sources
 
 #: Table primitives, and the availability key (qresource.report.sources) each needs.
 PRIMITIVES = {
@@ -54,7 +56,6 @@ def build_table(
 
     def with_physical(row: dict, unit, repetitions, t_outside) -> dict:
         if physical:
-            from qresource.machinery.physical import physical_estimate
 
             block = physical_estimate(unit, repetitions, t_outside_toffoli=t_outside, second_opinion=False, **options)
             row.update({key: block[key] for key in PHYSICAL_COLUMNS})
@@ -75,7 +76,6 @@ def build_table(
         return with_physical(row, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"])
 
     def classical(n, k, d, hardware):
-        from qresource.compare.classical_side import classical_seconds, hybrid_classical_seconds
 
         if k > n:
             return {}

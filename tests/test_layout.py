@@ -1,0 +1,89 @@
+"""The package's layout rules: imports run one way between top-level parts (cli -> report,
+compare -> domains -> machinery -> core), hardly any import hides inside a function, and
+``qresource --help`` answers without importing the heavy libraries."""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+import subprocess
+import sys
+
+import click
+
+from qresource.cli.app import cli
+
+PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "qresource"
+
+#: Each part may import only the parts listed (the layers of docs/architecture.md).
+ALLOWED = {
+    "core": set(),
+    "machinery": {"core"},
+    "arithmetic": {"core", "machinery"},
+    "loaders": {"core", "machinery"},
+    "oracle": {"core", "machinery", "arithmetic", "loaders"},
+    "grover": {"core", "machinery", "arithmetic", "loaders", "oracle", "classical"},
+    "qlaci": {"core", "machinery", "loaders"},
+    "qasm": {"core", "machinery"},
+    "classical": {"core"},
+    "compare": {"core", "classical"},
+}
+MAX_IMPORTS_INSIDE_FUNCTIONS = 15
+
+
+def _package_imports():
+    """(importing part, imported part, inside a function?) for every import of the package."""
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE).parts
+        part = relative[0] if len(relative) > 1 else path.stem
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        inner = {id(node) for function in ast.walk(tree)
+                 if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) for node in ast.walk(function)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                if name.startswith("qresource."):
+                    yield part, name.split(".")[1], id(node) in inner
+
+
+def test_parts_import_only_the_layers_below_them():
+    wrong = sorted({(a, b) for a, b, _ in _package_imports() if a in ALLOWED and b != a and b not in ALLOWED[a]})
+    assert not wrong, f"imports against the layering: {wrong}"
+
+
+def test_no_import_cycle_between_parts():
+    edges: dict[str, set[str]] = {}
+    for a, b, _ in _package_imports():
+        if a != b:
+            edges.setdefault(a, set()).add(b)
+
+    def reaches(start: str, goal: str, seen: frozenset = frozenset()) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in edges.get(start, ()))
+
+    cycles = sorted({tuple(sorted((a, b))) for a in edges for b in edges[a] if reaches(b, a)})
+    assert not cycles
+
+
+def test_few_imports_hide_inside_functions():
+    hidden = sum(inside for _, _, inside in _package_imports())
+    assert hidden <= MAX_IMPORTS_INSIDE_FUNCTIONS
+
+
+def test_help_and_version_import_no_heavy_library():
+    probe = ("import sys; from qresource.cli import main\n"
+             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('qualtran', 'qiskit', 'sympy', 'numpy', 'pandas') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_listing_summaries_are_the_commands_own():
+    context = click.Context(cli)
+    for name, summary in cli.summaries.items():
+        command = cli.get_command(context, name)
+        assert summary == " ".join(command.help.split()), name
