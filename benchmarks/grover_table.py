@@ -16,7 +16,7 @@ import math
 import sys
 import time
 
-from qresource.grover import attention as api
+from qresource.grover import api
 from qresource.grover import schedules as search
 from qresource.classical.costs import loglog_slope
 

@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 from qresource.core.errors import NotBuiltError, QResourceError
 from qresource.core.io import atomic_write_bytes
-from qresource.grover.attention import grover_search_bloq, measured_search_circuit
+from qresource.grover.api import grover_search_bloq, measured_search_circuit
 from qresource.loaders.api import qram_circuit
 from qresource.machinery.flatten import to_circuit
 from qresource.machinery.qasm_export import qasm_text

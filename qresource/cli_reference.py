@@ -91,7 +91,6 @@ _RUN = re.compile(r"<!-- run(?: lines=(\d+))?: (qresource[^>]*?) -->\n```text\n(
 def _run_example(argv: list[str], keep_lines: int | None) -> str:
     from click.testing import CliRunner
 
-
     result = CliRunner(env={"COLUMNS": str(WIDTH), "QRESOURCE_DEBUG": None}).invoke(cli, argv)
     text = result.stdout
     if result.exit_code != 0:
@@ -109,7 +108,6 @@ def refresh_guide(path: Path = GUIDE_PATH) -> Path:
     import shlex
     import shutil
     import tempfile
-
 
     text = Path(path).read_text(encoding="utf-8")
     here = os.getcwd()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from qresource.grover import attention as api
+from qresource.grover import api
 from qresource.grover import schedules as search
 from qresource.grover.diffusion import GroverDiffusion
 from qresource.grover.iterate import GroverIterate, GroverSearch, search_depths

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from qresource.grover import attention as api
+from qresource.grover import api
 from qresource.grover import schedules as search
 from qresource.classical.costs import loglog_slope
 from qresource.cli import main

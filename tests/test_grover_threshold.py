@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from qresource.grover import attention as api
+from qresource.grover import api
 from qresource.grover import schedules as search
 from qresource.grover.iterate import GroverSearch
 from qresource.oracle.threshold_oracle import ThresholdOracle
@@ -38,7 +38,7 @@ def test_shared_cache_counts_equal_machinery_counts():
     for excluded in ((), (6,), (6, 4)):
         oracle = ThresholdOracle(8, 2, 3, loader="qrom", form="phase", excluded=excluded)
         bloq = GroverSearch(oracle, 2)
-        assert api._counts(bloq) == logical_counts(bloq)
+        assert api.cached_counts(bloq) == logical_counts(bloq)
 
 
 def test_search_over_threshold_oracle_counts_equal_flattened_circuit():

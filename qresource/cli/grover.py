@@ -1,6 +1,6 @@
 """``qresource estimate grover|attention``, ``qresource export grover``, ``qresource validate grover``.
 
-A thin layer over :mod:`qresource.grover.attention`: parse, build a ``Problem``, print records.
+A thin layer over :mod:`qresource.grover.api`: parse, build a ``Problem``, print records.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from qresource.cli.output import emit_records
 from qresource.cli.params import FiniteFloat, IntType, OpenUnitInterval
 from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
-from qresource.grover import attention as api
+from qresource.grover import api
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 from qresource.report.physical_options import attach_physical, physical_options
 
@@ -157,7 +157,6 @@ def validate_grover(instance_path, seed, loader, shots, as_json):
     """Run the exported search on Qiskit Aer and compare the measured frequency of marked
     indices with `success_probability` (5 binomial standard deviations)."""
     import json
-
 
     data = api.load_oracle_instance(instance_path) if instance_path else api.small_oracle_instance(seed)
     result = api.validate_grover_search(data, loader=loader, shots=shots, seed=seed)

@@ -146,7 +146,6 @@ class GroverSearch(Bloq):
             return NotImplemented
         from qualtran.resource_counting import QubitCount
 
-
         if isinstance(cost_key, QubitCount):
             from qualtran.resource_counting import get_cost_value
 
@@ -182,7 +181,6 @@ def _augmented(profile):
     matrix over wires + fresh + sink, in which fresh and sink carry themselves forward."""
     import numpy as np
 
-
     wires = profile.shape[0] - 1
     matrix = np.full((wires + 2, wires + 2), NO_PATH, dtype=np.int64)
     matrix[: wires + 1, :wires] = profile[:, :wires]
@@ -196,14 +194,12 @@ def _maxplus(left, right):
     """Max-plus matrix product; entries without a path (negative) stay NO_PATH."""
     import numpy as np
 
-
     product = (left[:, :, None] + right[None, :, :]).max(axis=1)
     return np.where(product < 0, NO_PATH, product)
 
 
 def _maxplus_power(matrix, power: int):
     import numpy as np
-
 
     result = np.full_like(matrix, NO_PATH)
     np.fill_diagonal(result, 0)

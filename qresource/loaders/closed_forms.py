@@ -196,7 +196,6 @@ def leaf_costs() -> dict[str, dict[str, int]]:
     from qualtran.bloqs.mcmt.and_bloq import And
     from qualtran.bloqs.swap_network import CSwapApprox
 
-
     leaves = {
         "and": And(),
         "and_10": And(cv1=1, cv2=0),

@@ -119,7 +119,6 @@ class MultiplexedRotation(Bloq):
         target, one after another, so depth = 2^m (d_rot + 1) and T-depth = 2^m t_rot."""
         from qualtran.resource_counting import QubitCount
 
-
         if isinstance(cost_key, QubitCount):
             return self.selection_bitsize + 1
         if self.angles is not None or not isinstance(cost_key, (DepthCost, TDepthCost)):

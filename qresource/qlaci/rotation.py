@@ -99,7 +99,6 @@ class SynthesizedRotation(Bloq):
     def my_static_costs(self, cost_key):
         from qualtran.resource_counting import QubitCount
 
-
         if isinstance(cost_key, QubitCount):
             return 1
         if isinstance(cost_key, (DepthCost, TDepthCost)):

@@ -69,7 +69,6 @@ def measured_circuit(plan_: QlaciPlan, angles: QlaciAngles, basis: str, *, synth
     """The lowered shot circuit with the output register measured into ``result``."""
     from qiskit import ClassicalRegister
 
-
     qc = to_circuit(build_shot(plan_, angles, basis=basis, synthesize=synthesize))
     result = ClassicalRegister(plan_.params.out, "result")
     qc.add_register(result)
@@ -101,7 +100,6 @@ class OutcomeSampler:
     def __init__(self, plan_: QlaciPlan, angles: QlaciAngles, basis: str, limit_bytes: Optional[int] = None):
         from qiskit import transpile
         from qiskit_aer import AerSimulator
-
 
         qc = measured_circuit(plan_, angles, basis)
         check_statevector_size(qc.num_qubits, limit_bytes)

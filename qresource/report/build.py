@@ -479,7 +479,6 @@ def _build(out: Path, config: ReportConfig, engine: Engine, tick: Callable[[], N
     plots.append(name)
     files.written += plots
 
-
     atomic_write_text(out / "index.md", index_markdown(config, engine.status, resources, crossovers, plots, slopes))
     files.written.append("index.md")
     return sorted(files.written)

@@ -26,7 +26,7 @@ from typing import Any
 from qresource.classical.costs import classical_costs
 from qresource.core.errors import NotBuiltError, QResourceError
 from qresource.core.record import LOGICAL_KEYS, LogicalCounts
-from qresource.grover.attention import Problem, attention_records, threshold_oracle_factory
+from qresource.grover.api import Problem, attention_records, threshold_oracle_factory
 from qresource.grover.iterate import GroverIterate
 from qresource.loaders import closed_forms as forms
 from qresource.loaders.closed_forms import loader_counts, qroam_log_block_size
@@ -242,7 +242,6 @@ def qlaci_head(n: int, d: int) -> dict[str, Any]:
     removes them; its qubit count is left as the full shot's (an upper bound).
     """
     from dataclasses import replace
-
 
     params = qlaci_params(n, d)
     if params.feature_map != "loader":
