@@ -164,7 +164,7 @@ def test_prototype_registers():
 def test_data_free_t_count_closed_form(params):
     # T = 4 Toffoli (ANDs) + 2 (the T^dagger / T of the phase gradient) + R t_rot(eps_rot);
     # prototype with the loader: 4 * 84 + 2 + 46 * 52 = 2730; multiplexed: 86 * 52 = 4472
-    from qresource.qlaci.synthesis import t_per_rotation
+    from qresource.machinery.rotation_synthesis import t_per_rotation
 
     p = plan(params)
     counts = logical_counts(build_shot(p))

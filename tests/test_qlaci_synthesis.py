@@ -12,7 +12,7 @@ from qiskit.quantum_info import Operator
 
 from qresource.qlaci.rotation import SynthesizedRotation, formula_word_counts
 from qresource.machinery.logical import logical_counts
-from qresource.qlaci.synthesis import append_rz, measure_gridsynth, t_per_rotation
+from qresource.machinery.rotation_synthesis import append_rz, measure_gridsynth, t_per_rotation
 
 
 def _distance_up_to_phase(u: np.ndarray, v: np.ndarray) -> float:

@@ -11,7 +11,8 @@ from qresource.cli.app import CONTEXT
 from qresource.cli.output import emit_records
 from qresource.cli.params import MemorySize
 from qresource.core.errors import NotBuiltError
-from qresource.qasm.count import DEFAULT_EPS, MAX_GRIDSYNTH_ANGLES, SYNTHESIS_METHODS, count_qasm
+from qresource.qasm.count import count_qasm
+from qresource.qasm.synthesis import DEFAULT_EPS, MAX_GRIDSYNTH_ANGLES, SYNTHESIS_METHODS
 
 try:
     from qresource.report.physical_options import attach_physical, physical_options

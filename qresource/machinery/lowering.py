@@ -155,24 +155,26 @@ def _cswap_ops(c: int, x: int, y: int) -> tuple:
     return (("cx", (y, x)),) + _toffoli_ops(c, x, y) + (("cx", (y, x)),)
 
 
-def _quarter_turns(angle_over_pi: float) -> Optional[int]:
-    """k if angle = k pi/4 (mod 2 pi) to float precision, else None."""
-    k = angle_over_pi * 4
-    nearest = round(k)
-    if abs(k - nearest) < 1e-12:
+def quarter_turns(angle: float) -> Optional[int]:
+    """k when ``angle`` (radians) is k pi/4 modulo 2 pi to double precision, else None: the test
+    that decides whether a rotation is a Clifford+T gate or needs synthesis."""
+    turns = angle / math.pi * 4
+    nearest = round(turns)
+    if abs(turns - nearest) < 1e-12:
         return int(nearest) % 8
     return None
 
 
-_Z_POWERS = {0: (), 1: ("t",), 2: ("s",), 3: ("s", "t"), 4: ("z",), 5: ("z", "t"), 6: ("sdg",), 7: ("tdg",)}
+#: exp(-i k pi/8 Z) up to global phase, for k quarter turns: T, S, Z and their products.
+Z_POWER_GATES = {0: (), 1: ("t",), 2: ("s",), 3: ("s", "t"), 4: ("z",), 5: ("z", "t"), 6: ("sdg",), 7: ("tdg",)}
 
 
 def _z_rotation_ops(angle: float) -> tuple:
     """exp(-i angle Z / 2) up to global phase: T/S/Z when angle is a multiple of pi/4."""
-    turns = _quarter_turns(angle / math.pi)
+    turns = quarter_turns(angle)
     if turns is None:
         return (("rz", (0,), float(angle)),)
-    return tuple((gate, (0,)) for gate in _Z_POWERS[turns])
+    return tuple((gate, (0,)) for gate in Z_POWER_GATES[turns])
 
 
 def _regs(bloq: Bloq) -> tuple[tuple[str, int, Side], ...]:
@@ -291,7 +293,7 @@ def _rotation_rule(bloq: Bloq, regs, axis: str, angle: float) -> LeafRule:
         ops = (("h", (0,)),) + z_ops + (("h", (0,)),)
     else:
         ops = (("sdg", (0,)), ("h", (0,))) + z_ops + (("h", (0,)), ("s", (0,)))
-    classical = ("x", 0) if _quarter_turns(angle / math.pi) == 4 else None
+    classical = ("x", 0) if quarter_turns(angle) == 4 else None
     return LeafRule(f"r{axis}({angle})", regs, ops, classical=classical)
 
 

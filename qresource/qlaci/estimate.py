@@ -19,11 +19,11 @@ from typing import Iterable
 from qresource.core.errors import QResourceError
 from qresource.core.record import EstimateRecord, LogicalCounts
 from qresource.machinery.logical import gate_tally, logical_counts
+from qresource.machinery.rotation_synthesis import t_per_rotation
 from qresource.qlaci.build import QlaciPlan, build_qlaci, build_shot, plan
 from qresource.qlaci.params import QlaciParams
 from qresource.qlaci.reference import random_angles
 from qresource.qlaci.rotation import rotation
-from qresource.qlaci.synthesis import t_per_rotation
 
 PRIMITIVE = "qlaci"
 

@@ -5,7 +5,7 @@ word (Ross and Selinger 2016, "Optimal ancilla-free Clifford+T approximation of 
 QIC 16, 901), within ``eps`` in operator norm up to a global phase, and Ry(angle) as
 S H Rz(angle) H S^dagger (S H Z H S^dagger = Y). With a concrete angle the decomposition and the
 counts are those of the actual word; with ``angle=None`` (a data-free instance, for counting
-at scale) the counts are the formula of :func:`qresource.qlaci.synthesis.t_per_rotation`,
+at scale) the counts are the formula of :func:`qresource.machinery.rotation_synthesis.t_per_rotation`,
 with H and S counts from the measured average word composition (about one H per T and one S
 per two T).
 
@@ -24,7 +24,7 @@ from qualtran import Bloq, BloqBuilder, QBit, Signature, SoquetT
 from qualtran.bloqs.basic_gates import Hadamard, Ry, Rz, SGate, TGate, XGate
 
 from qresource.machinery.depth import DepthCost, TDepthCost
-from qresource.qlaci.synthesis import gridsynth_sequence, t_per_rotation
+from qresource.machinery.rotation_synthesis import gridsynth_sequence, t_per_rotation
 
 # Placeholder angle of data-free circuits: not a multiple of pi/4, so it stays a rotation.
 GENERIC_ANGLE = 1.0

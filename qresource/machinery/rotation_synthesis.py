@@ -1,5 +1,5 @@
-"""Clifford+T synthesis of single-qubit Z rotations with pygridsynth, and the T-count formula
-used at scales where synthesising every angle is pointless.
+"""Clifford+T synthesis of single-qubit Z rotations with pygridsynth, and the one T-count formula
+used wherever synthesising every angle is pointless (QLACI at scale, ``count --synthesis formula``).
 
 Ross and Selinger (2016, "Optimal ancilla-free Clifford+T approximation of z-rotations",
 Quantum Inf. Comput. 16, 901) give an algorithm whose T count for an eps-approximation of
@@ -7,7 +7,9 @@ Rz(theta) in operator norm is 3 log2(1/eps) + O(log log(1/eps)) for generic angl
 pygridsynth implements it. ``t_per_rotation(eps)`` is that leading term plus a constant offset
 measured from pygridsynth's own sequences (see ``measure_gridsynth``): for random angles the mean
 excess over 3 log2(1/eps) lies between +1.4 and +3.1 at eps = 1e-2 .. 1e-10 (about +2.5
-typically), and ceil(3 log2(1/eps)) + 2 sits at that mean.
+typically), and ceil(3 log2(1/eps)) + 2 sits at that mean. It is an estimate of the expected T
+count of a generic angle, not a bound: a particular angle may need a few T more or fewer, and
+angles that are multiples of pi/4 need none (they never reach synthesis).
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from __future__ import annotations
 import math
 import warnings
 from functools import lru_cache
+
+import mpmath
+from pygridsynth import gridsynth_gates
 
 from qresource.core.errors import QResourceError
 
@@ -40,9 +45,6 @@ def gridsynth_sequence(angle: float, eps: float) -> str:
     Letters, leftmost applied last (matrix-product order): H, S, T, X and W (the global phase
     e^{i pi/4}, dropped by callers). Deterministic: pygridsynth's default seed is fixed.
     """
-    import mpmath
-    from pygridsynth import gridsynth_gates
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theta = mpmath.mpf(repr(float(angle)))
@@ -52,6 +54,12 @@ def gridsynth_sequence(angle: float, eps: float) -> str:
 
 def sequence_t_count(word: str) -> int:
     return word.count("T")
+
+
+def gridsynth_t_count(angle: float, eps: float) -> int:
+    """T gates of pygridsynth's approximation of Rz(angle) within ``eps`` (operator norm, up to a
+    global phase). Rz(a + 2 pi) = -Rz(a) shares its sequence, so angles are reduced mod 2 pi."""
+    return sequence_t_count(gridsynth_sequence(math.fmod(float(angle), 2 * math.pi), float(eps)))
 
 
 def measure_gridsynth(eps: float, angles) -> list[int]:
