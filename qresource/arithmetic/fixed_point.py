@@ -15,6 +15,7 @@ coordinate in two's complement with its least significant bit first.
 
 from __future__ import annotations
 
+import enum
 import math
 import numbers
 from dataclasses import dataclass
@@ -172,7 +173,17 @@ def is_integral(values: Iterable) -> bool:
 # --------------------------------------------------------------------------------------------
 # Constants as signed digits: the additions of a shift-and-add product (inner_product.py)
 
-RECODINGS = ("naf", "binary")
+
+
+class DigitRecoding(enum.StrEnum):
+    """How a constant is written as signed digits: non-adjacent form (fewest non-zero digits,
+    Reitwiesner 1960) or plain binary."""
+
+    NAF = "naf"
+    BINARY = "binary"
+
+
+RECODINGS = tuple(recoding.value for recoding in DigitRecoding)
 
 def signed_digits(value: int, recoding: str = "naf") -> list[tuple[int, int]]:
     """(shift, sign) of the non-zero digits of ``value`` = sum sign * 2^shift, lowest first."""

@@ -12,9 +12,9 @@ from qresource.cli.params import FiniteFloat, IntListType, IntType
 from qresource.core.errors import QResourceError
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 from qresource.oracle import api
+from qresource.oracle.threshold_oracle import FORMS
 from qresource.report.physical_options import attach_physical, physical_options
 
-FORMS = ("bit-flip", "phase")
 _INSTANCE_HELP = 'Instance file {"q": [d numbers], "K": [[d numbers] x n], "tau": number, "bits": int}.'
 
 

@@ -15,7 +15,8 @@ from qresource.core.guards import require_circuit_memory
 from qresource.core.integers import address_width
 from qresource.core.io import read_json_file
 from qresource.core.record import EstimateRecord
-from qresource.loaders.table_loader import LOADER_KINDS, make_loader
+from qresource.loaders.kinds import LoaderKind
+from qresource.loaders.table_loader import make_loader
 from qresource.machinery.bitsliced import simulate
 from qresource.machinery.circuit_counts import circuit_counts
 from qresource.machinery.flatten import to_circuit
@@ -31,8 +32,7 @@ STATEVECTOR_MAX_WORDS = 8
 
 def check_shape(kind: str, n_words: int, bits: int) -> None:
 
-    if kind not in LOADER_KINDS:
-        raise QResourceError(f"unknown loader {kind!r}: choose one of {', '.join(LOADER_KINDS)}")
+    LoaderKind.parse(kind)
     if isinstance(n_words, bool) or not isinstance(n_words, (int, np.integer)) or n_words < 2:
         raise QResourceError(f"--n must be at least 2 words, got {n_words}")
     if isinstance(bits, bool) or not isinstance(bits, (int, np.integer)) or bits < 1:

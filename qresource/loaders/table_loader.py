@@ -29,7 +29,7 @@ from qualtran import Bloq, BloqBuilder, BQUInt, QUInt, Register, Signature, Soqu
 
 from qresource.core.errors import InvalidParameterError
 from qresource.loaders.bucket_brigade import BucketBrigadeQRAM, address_bits
-from qresource.loaders.kinds import LOADER_KINDS
+from qresource.loaders.kinds import LOADER_KINDS, LoaderKind
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, CostKey, SympySymbolAllocator
@@ -57,14 +57,14 @@ class TableLoader(Bloq):
             :func:`qroam_log_block_size`.
     """
 
-    kind: str
+    kind: LoaderKind = field(converter=LoaderKind.parse)
     n_words: int
     bits: int
     data: Optional[tuple[int, ...]] = field(default=None, converter=_data_tuple)
     log_block_size: Optional[int] = None
 
     def __attrs_post_init__(self):
-        if self.kind not in ("qrom", "qroam"):
+        if self.kind not in (LoaderKind.QROM, LoaderKind.QROAM):
             raise ValueError(f"TableLoader wraps 'qrom' or 'qroam', not {self.kind!r}")
         _check_table(self.n_words, self.bits, self.data)
         if self.kind == "qroam" and self.log_block_size is None:
@@ -153,8 +153,7 @@ def make_loader(
     ``log_block_size`` applies to ``"qroam"`` (lambda = 2^k; default :func:`qroam_log_block_size`).
     Raises InvalidParameterError (a ValueError) on an unknown kind or a table that does not fit.
     """
-    if kind not in LOADER_KINDS:
-        raise InvalidParameterError(f"unknown loader {kind!r}: choose one of {', '.join(LOADER_KINDS)}")
+    kind = LoaderKind.parse(kind)
     data = _data_tuple(data)
     _check_table(n, bits, data)
     if kind == "bucket-brigade":

@@ -16,6 +16,7 @@ import numpy as np
 from qresource.core.errors import QResourceError, ResourceLimitError
 from qresource.core.io import atomic_write_text, read_json_file
 from qresource.core.record import EstimateRecord
+from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.bitsliced import simulate
 from qresource.machinery.circuit_counts import circuit_counts
 from qresource.machinery.flatten import to_circuit
@@ -30,7 +31,6 @@ from qresource.oracle.precision import (
 )
 from qresource.oracle.threshold_oracle import ThresholdOracle, toffoli_breakdown
 
-LOADERS = ("bucket-brigade", "qrom", "qroam")
 VALIDATE_MAX_N = 1 << 12
 EXPORT_MAX_N = 1 << 12
 
@@ -150,8 +150,7 @@ def estimate_oracle(n: int, d: int, bits: int, *, tau: Optional[float] = None, l
         raise QResourceError(f"need n >= 2, d >= 1, bits >= 1 (got n={n}, d={d}, bits={bits})")
     if k is not None and not 1 <= k <= n:
         raise QResourceError(f"k = {k} must lie in [1, n = {n}]")
-    if loader not in LOADERS:
-        raise QResourceError(f"unknown loader {loader!r}")
+    loader = LoaderKind.parse(loader)
     excluded = tuple(range(k - 1)) if k else ()
     oracle = ThresholdOracle(n, d, bits, loader=loader, form=form, excluded=excluded)
     notes = ["Q_i not given: counts are the worst case over every b-bit Q_i (every digit non-zero)"]

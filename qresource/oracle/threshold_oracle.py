@@ -32,6 +32,7 @@ milliseconds; without Q_i it counts the worst case over every b-bit Q_i (every d
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
 from functools import cached_property
 from typing import Optional, Sequence
@@ -41,12 +42,21 @@ from attrs import field, frozen
 from qualtran import Bloq, BloqBuilder, QBit, QUInt, Register, Signature, SoquetT
 
 from qresource.arithmetic.comparator import AtLeastConstant, EqualsConstant
-from qresource.arithmetic.fixed_point import pack_row, signed_range
-from qresource.arithmetic.inner_product import RECODINGS, ConstantInnerProduct
+from qresource.arithmetic.fixed_point import DigitRecoding, pack_row, signed_range
+from qresource.arithmetic.inner_product import ConstantInnerProduct
 from qresource.core.integers import address_width
+from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_loader import make_loader
 
-FORMS = ("bit-flip", "phase")
+
+class OracleForm(enum.StrEnum):
+    """How the oracle marks an index: ``flag ^= [...]`` or the phase (-1)^[...]."""
+
+    BIT_FLIP = "bit-flip"
+    PHASE = "phase"
+
+
+FORMS = tuple(form.value for form in OracleForm)
 ROLES = ("loading", "inner_product", "comparison", "exclusion", "uncomputation")
 
 
@@ -93,20 +103,16 @@ class ThresholdOracle(Bloq):
     q: Optional[tuple[int, ...]] = field(default=None, converter=_tuple_or_none)
     keys: Optional[tuple[tuple[int, ...], ...]] = field(default=None, converter=_rows_or_none, repr=False)
     tau: Optional[int] = None
-    loader: str = "qrom"
-    form: str = "bit-flip"
+    loader: LoaderKind = field(default=LoaderKind.QROM, converter=LoaderKind.parse)
+    form: OracleForm = field(default=OracleForm.BIT_FLIP, converter=OracleForm)
     excluded: tuple[int, ...] = field(default=(), converter=lambda xs: tuple(int(x) for x in xs))
-    recoding: str = "naf"
+    recoding: DigitRecoding = field(default=DigitRecoding.NAF, converter=DigitRecoding)
 
     def __attrs_post_init__(self):
         if self.n < 2:
             raise ValueError(f"the oracle searches at least 2 keys, got n = {self.n}")
         if self.d < 1 or self.bits < 1:
             raise ValueError(f"need d >= 1 and bits >= 1, got d = {self.d}, bits = {self.bits}")
-        if self.form not in FORMS:
-            raise ValueError(f"unknown form {self.form!r}: choose one of {', '.join(FORMS)}")
-        if self.recoding not in RECODINGS:
-            raise ValueError(f"unknown recoding {self.recoding!r}")
         if self.q is not None and len(self.q) != self.d:
             raise ValueError(f"q has {len(self.q)} entries, expected d = {self.d}")
         if (self.q is None) != (self.tau is None) and self.q is not None:

@@ -6,15 +6,14 @@ from __future__ import annotations
 from qualtran import Bloq
 
 from qresource.core.errors import QResourceError
-from qresource.loaders.table_loader import LOADER_KINDS, make_loader
+from qresource.loaders.kinds import LoaderKind
+from qresource.loaders.table_loader import make_loader
 
 
 def feature_loader(kind: str, n: int, bits: int, data=None) -> Bloq:
     """A loader with registers ``address`` (ceil(log2 n) bits) and ``target`` (``bits``)."""
 
-    if kind not in LOADER_KINDS:
-        raise QResourceError(f"qlaci: --loader must be one of {', '.join(LOADER_KINDS)}, got {kind!r}")
     try:
-        return make_loader(kind, n, bits, None if data is None else list(data))
+        return make_loader(LoaderKind.parse(kind), n, bits, None if data is None else list(data))
     except ValueError as exc:
         raise QResourceError(f"qlaci: cannot build the {kind} loader: {exc}") from None
