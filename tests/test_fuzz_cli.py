@@ -1,7 +1,7 @@
 """Hostile input against every command the CLI has: random and adversarial option values and
 files, driven in-process (click's CliRunner and ``qresource.cli.main``) and as a subprocess.
 
-The contract checked for every input (ARCHITECTURE.md, "Conventions"):
+The contract checked for every input (docs/architecture.md, "Conventions"):
 
 - success, or one line on stderr starting ``qresource: error:`` and a non-zero exit;
 - never a traceback, never an internal error (exit status 70) outside the list of known

@@ -72,7 +72,7 @@ def test_bad_instance_file_is_one_line_error(capsys, tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"q": [1, 2], "K": [[1, 2], [3]], "tau": 1, "bits": 3}))
     code, _, err = run(capsys, "estimate", "grover", "--instance", str(path), "--model", "query")
-    assert code != 0 and len(err.strip().splitlines()) == 1 and "K[1]" in err
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "K row 1" in err
 
 
 def test_instance_sets_k_to_its_marked_count(capsys, tmp_path):
@@ -135,7 +135,7 @@ def test_grover_instance_with_more_marked_keys_than_k(capsys, tmp_path):
 
 
 def test_default_json_is_one_object_with_every_contract_key(capsys):
-    # ARCHITECTURE.md: `--json` prints one JSON object; scripts read these keys from it.
+    # docs/architecture.md: `--json` prints one JSON object; scripts read these keys from it.
     code, out, _ = run(capsys, "estimate", "grover", "--n", "64", "--k", "2", "--d", "2", "--json")
     assert code == 0
     record = json.loads(out)

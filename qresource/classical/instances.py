@@ -31,7 +31,7 @@ rotation; the generated instance is checked before it is returned.
 
 ``integer=True`` builds the same with integers (``alpha = 1``, integer ``gamma``, ``delta``) and
 a random signed permutation instead of the rotation, so that scores are exact integers and the
-entries fit a fixed-point register (the oracle instance files of ARCHITECTURE.md).
+entries fit a fixed-point register (the oracle instance files of docs/guide.md).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class Instance:
         }
 
     def oracle_row(self, i: int, bits: int) -> dict[str, Any]:
-        """Row ``i`` as an oracle instance file, ``{"q", "K", "tau", "bits"}`` (ARCHITECTURE.md):
+        """Row ``i`` as an oracle instance file, ``{"q", "K", "tau", "bits"}`` (docs/guide.md):
         all entries must be integers in the signed ``bits``-bit range (generate with
         ``integer=True``)."""
         if not 0 <= i < self.Q.shape[0]:

@@ -1,5 +1,5 @@
-"""The plain records every estimator returns, and their JSON form (a contract: see
-ARCHITECTURE.md, "CLI surface")."""
+"""The plain records every estimator returns, and their JSON form (a contract that scripts rely
+on: docs/architecture.md, "The JSON contract")."""
 
 from __future__ import annotations
 

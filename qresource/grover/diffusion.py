@@ -121,9 +121,9 @@ class GroverDiffusion(Bloq):
         return ReflectAboutZero(self.bitsize)
 
     def build_composite_bloq(self, bb: BloqBuilder, *, index: SoquetT) -> dict[str, SoquetT]:
-        index = _hadamard_each(bb, index, self.bitsize)
+        index = hadamard_each(bb, index, self.bitsize)
         index = bb.add(self.reflection, index=index)
-        index = _hadamard_each(bb, index, self.bitsize)
+        index = hadamard_each(bb, index, self.bitsize)
         return {"index": index}
 
     def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
@@ -133,7 +133,7 @@ class GroverDiffusion(Bloq):
         return f"GroverDiffusion({self.bitsize})"
 
 
-def _hadamard_each(bb: BloqBuilder, register: SoquetT, bitsize: int) -> SoquetT:
+def hadamard_each(bb: BloqBuilder, register: SoquetT, bitsize: int) -> SoquetT:
     """H on every qubit of a register (split and joined as QAny so any dtype passes through)."""
     if bitsize == 1:
         return bb.add(Hadamard(), q=register)

@@ -4,41 +4,26 @@ random instances for simulation."""
 
 from __future__ import annotations
 
-import math
+import numpy as np
 
 from qresource.classical.attention import find_sets
 from qresource.classical.instances import load_instance
 from qresource.core.errors import QResourceError
-from qresource.core.io import read_json_file
 from qresource.grover.problem import DEFAULT_DELTA, DEFAULT_LOADER, Problem, make_problem
+from qresource.oracle.api import read_instance
 from qresource.oracle.precision import plan_precision
 
 
 def load_oracle_instance(path) -> dict:
-    """An oracle instance file ``{"q": [d], "K": [[d] x n], "tau": number, "bits": int}``."""
+    """An oracle instance file ``{"q": [d], "K": [[d] x n], "tau": number, "bits": int}``, read
+    and checked by the oracle's one reader (:func:`qresource.oracle.api.read_instance`); a
+    search also needs the instance's width, so ``bits`` is required here."""
 
-    data = read_json_file(path)
-    if not isinstance(data, dict):
-        raise QResourceError(f"{path}: expected a JSON object with q, K, tau, bits")
-    missing = [key for key in ("q", "K", "tau", "bits") if key not in data]
-    if missing:
-        raise QResourceError(f"{path}: missing key(s) {', '.join(missing)} (need q, K, tau, bits)")
-    q, keys, tau, bits = data["q"], data["K"], data["tau"], data["bits"]
-    if not isinstance(q, list) or not q or not all(_is_number(x) for x in q):
-        raise QResourceError(f"{path}: q must be a non-empty list of numbers")
-    if not isinstance(keys, list) or len(keys) < 2:
-        raise QResourceError(f"{path}: K must be a list of at least 2 rows")
-    for j, row in enumerate(keys):
-        if not isinstance(row, list) or len(row) != len(q) or not all(_is_number(x) for x in row):
-            raise QResourceError(f"{path}: K[{j}] must be a list of {len(q)} numbers, like q")
-    if not _is_number(tau) or not math.isfinite(float(tau)):
-        raise QResourceError(f"{path}: tau must be a finite number")
-    if not isinstance(bits, int) or isinstance(bits, bool) or bits < 2:
-        raise QResourceError(f"{path}: bits must be an integer >= 2")
-    return {"q": q, "K": keys, "tau": tau, "bits": bits}
+    data = read_instance(path)
+    if data["bits"] is None:
+        raise QResourceError(f"{path}: missing key bits (a search runs the oracle at the instance's width)")
+    return data
 
-def _is_number(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 def marked_indices(data: dict) -> list[int]:
     """Indices j with q . K_j >= tau, exactly (integers and the dyadic tau compared as Fractions)."""
@@ -96,7 +81,6 @@ def _row_sizes(sets, rows: int) -> list[int]:
 
 def small_oracle_instance(seed: int, n: int = 8, d: int = 2, bits: int = 3) -> dict:
     """A random integer instance small enough for a statevector: 1 to 3 marked keys, tau >= 1."""
-    import numpy as np
 
     rng = np.random.default_rng(seed)
     low, high = -(1 << (bits - 1)), (1 << (bits - 1)) - 1

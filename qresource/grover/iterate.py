@@ -17,15 +17,16 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import numpy as np
 from attrs import field, frozen
 from qualtran import Bloq, BloqBuilder, Register, Side, Signature, SoquetT
 from qualtran.bloqs.basic_gates import Hadamard
 
-from qresource.grover.diffusion import GroverDiffusion, _hadamard_each
+from qresource.grover.diffusion import GroverDiffusion, hadamard_each
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, SympySymbolAllocator
-from qresource.machinery.depth import NO_PATH, DepthCost, TDepthCost, depth_profile
+from qresource.machinery.depth import NO_PATH, DepthCost, TDepthCost, depth_profile, max_plus_product
 
 
 def _phase_oracle_index(oracle: Bloq) -> Register:
@@ -99,7 +100,7 @@ class GroverSearch(Bloq):
     """One Grover search: H on every qubit of `index` (which enters in |0...0>), then r iterates.
 
     Measuring `index` afterwards returns a marked value with probability sin^2((2r+1) theta),
-    sin^2(theta) = t / 2^m (``qresource.grover.schedules.grover_success_probability``).  The bloq stops
+    sin^2(theta) = t / 2^m (``qresource.grover.schedules.success_probability``).  The bloq stops
     before the measurement; ``qresource export grover`` appends it (`index` into `result`).
 
     Args:
@@ -123,7 +124,7 @@ class GroverSearch(Bloq):
 
     def build_composite_bloq(self, bb: BloqBuilder, *, index: SoquetT) -> dict[str, SoquetT]:
         bitsize = self.iterate.bitsize
-        index = _hadamard_each(bb, index, bitsize)
+        index = hadamard_each(bb, index, bitsize)
         for _ in range(self.iterations):
             index = bb.add(self.iterate, index=index)
         return {"index": index}
@@ -171,7 +172,7 @@ def search_depths(search: GroverSearch) -> tuple[int, int]:
     step = depth_profile(search.iterate)
     results = []
     for start_matrix, step_matrix in ((start.depth, step.depth), (start.t_depth, step.t_depth)):
-        total = _maxplus(_augmented(start_matrix), _maxplus_power(_augmented(step_matrix), search.iterations))
+        total = max_plus_product(_augmented(start_matrix), _maxplus_power(_augmented(step_matrix), search.iterations))
         results.append(max(0, int(total[:-1, -1].max())))
     return results[0], results[1]
 
@@ -179,8 +180,6 @@ def search_depths(search: GroverSearch) -> tuple[int, int]:
 def _augmented(profile):
     """A depth profile (rows: wires + fresh source; columns: wires + sink) as a square max-plus
     matrix over wires + fresh + sink, in which fresh and sink carry themselves forward."""
-    import numpy as np
-
     wires = profile.shape[0] - 1
     matrix = np.full((wires + 2, wires + 2), NO_PATH, dtype=np.int64)
     matrix[: wires + 1, :wires] = profile[:, :wires]
@@ -190,25 +189,15 @@ def _augmented(profile):
     return matrix
 
 
-def _maxplus(left, right):
-    """Max-plus matrix product; entries without a path (negative) stay NO_PATH."""
-    import numpy as np
-
-    product = (left[:, :, None] + right[None, :, :]).max(axis=1)
-    return np.where(product < 0, NO_PATH, product)
-
-
 def _maxplus_power(matrix, power: int):
-    import numpy as np
-
     result = np.full_like(matrix, NO_PATH)
     np.fill_diagonal(result, 0)
     base = matrix
     while power:
         if power & 1:
-            result = _maxplus(result, base)
+            result = max_plus_product(result, base)
         power >>= 1
         if power:
-            base = _maxplus(base, base)
+            base = max_plus_product(base, base)
     return result
 

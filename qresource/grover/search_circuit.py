@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+import numpy as np
+
 from qresource.grover import schedules
 from qresource.grover.circuit_costs import threshold_oracle_factory
 from qresource.grover.instances import marked_indices, problem_from_oracle_instance
@@ -70,7 +72,6 @@ def validate_search_circuit(search_bloq, marked: Sequence[int], space: int, shot
     give a frequency within 5 binomial standard deviations.  A measurement-based uncomputation
     leaves the same final state on every measurement branch, so one simulated branch suffices.
     """
-    import numpy as np
 
     qc = to_circuit(search_bloq)
     state = run_circuit_statevector(qc, {}, seed=seed)

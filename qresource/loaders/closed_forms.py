@@ -223,9 +223,9 @@ def expressions(kind: str) -> dict[str, sympy.Expr]:
     return out
 
 
-def default_ones(kind: str, n_words: int, bits: int) -> int:
-    """W used when the table is not given: every bit 1 for the bucket brigade (the worst case);
-    for QROM and QROAM, Qualtran's shape-only convention (every bit 1, N b ones)."""
+def default_ones(n_words: int, bits: int) -> int:
+    """W used when the table is not given: every bit 1, N b ones (the worst case for the bucket
+    brigade, and Qualtran's shape-only convention for QROM and QROAM)."""
     return n_words * bits
 
 
@@ -239,7 +239,7 @@ def loader_counts(
     """Exact integer counts of loader ``kind`` (LogicalCounts keys). ``ones`` defaults to
     :func:`default_ones`; ``log_block_size`` (QROAM) to the loaders module's default."""
     if ones is None:
-        ones = default_ones(kind, n_words, bits)
+        ones = default_ones(n_words, bits)
     values = {N: n_words, b: bits, W: ones}
     if kind == "qroam":
         if log_block_size is None:

@@ -76,20 +76,21 @@ def _unit_rows(n: int, size: int, offset: int = 0) -> np.ndarray:
 _CHUNK_ELEMENTS = 1 << 22
 
 
-def _apply(profile: np.ndarray, arrivals: np.ndarray, fresh: np.ndarray) -> np.ndarray:
-    """Max-plus product: outputs[j] = max_i(arrivals'[i] + profile[i, j]), arrivals' = arrivals + fresh row.
+def max_plus_product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``out[i, k] = max_j (left[i, j] + right[j, k])``; a sum through a missing path (negative)
+    is ``NO_PATH``. Done a block of rows at a time, so wide registers need no cube of memory."""
+    rows, inner = left.shape
+    columns = right.shape[1]
+    block = max(1, _CHUNK_ELEMENTS // max(1, inner * columns))
+    out = np.empty((rows, columns), dtype=np.int64)
+    for start in range(0, rows, block):
+        out[start:start + block] = (left[start:start + block, :, None] + right[None, :, :]).max(axis=1)
+    return np.where(out < 0, NO_PATH, out)
 
-    Done a block of output columns at a time, so wide registers do not need a cube of memory.
-    """
-    stacked = np.vstack([arrivals, fresh[None, :]])
-    rows, columns = profile.shape
-    width = stacked.shape[1]
-    block = max(1, _CHUNK_ELEMENTS // max(1, rows * width))
-    out = np.empty((columns, width), dtype=np.int64)
-    for start in range(0, columns, block):
-        part = profile[:, start:start + block]
-        out[start:start + block] = (part[:, :, None] + stacked[:, None, :]).max(axis=0)
-    return np.maximum(out, NO_PATH)
+
+def _apply(profile: np.ndarray, arrivals: np.ndarray, fresh: np.ndarray) -> np.ndarray:
+    """outputs[j] = max_i(arrivals'[i] + profile[i, j]), arrivals' = arrivals + the fresh row."""
+    return max_plus_product(profile.T, np.vstack([arrivals, fresh[None, :]]))
 
 
 def _template_profile(template, n_qubits: int, inputs: list[int], outputs: list[int],

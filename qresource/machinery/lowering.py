@@ -297,13 +297,6 @@ def _rotation_rule(bloq: Bloq, regs, axis: str, angle: float) -> LeafRule:
     return LeafRule(f"r{axis}({angle})", regs, ops, classical=classical)
 
 
-def require_leaf_rule(bloq: Bloq) -> LeafRule:
-    rule = leaf_rule(bloq)
-    if rule is None:
-        raise QResourceError(f"no Clifford+T lowering for the atomic bloq {bloq}")
-    return rule
-
-
 # --- templates for gates a foreign circuit may carry un-lowered -------------------------------
 
 def toffoli_template() -> tuple:

@@ -16,6 +16,8 @@ import math
 import re
 from typing import Any
 
+import numpy as np
+
 from qresource.core.errors import QResourceError
 from qresource.machinery.lowering import Z_POWER_GATES, quarter_turns
 from qresource.qasm.read import strip_comments
@@ -116,7 +118,6 @@ def _lower_into(out, circuit, source_text, where, depth: int) -> None:
 
 
 def _euler(op, where: str, source_text: str | None):
-    import numpy as np
     from qiskit.synthesis import OneQubitEulerDecomposer
 
     try:
