@@ -19,9 +19,10 @@ from functools import cached_property
 from typing import Optional
 
 from attrs import frozen
-from qualtran import Bloq, BloqBuilder, QBit, QUInt, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, QBit, QUInt, Signature, SoquetT
 
 from qresource.arithmetic.gate_ops import adjoint_ops, apply_ops, tally_ops
+from qresource.machinery.examples import bloq_example_of
 
 
 def comparator_and_count(bitsize: int, value: Optional[int]) -> int:
@@ -160,3 +161,29 @@ def _apply_on_x_and_target(bb: BloqBuilder, bitsize: int, ops, x: SoquetT, targe
     apply_ops(bb, wires, ops)
     out = [wires[("x", i)] for i in range(bitsize)]
     return {"x": bb.join(out[::-1], dtype=QUInt(bitsize)), "target": wires["target"]}
+
+
+@bloq_example_of(AtLeastConstant)
+def _at_least_constant() -> AtLeastConstant:
+    at_least_constant = AtLeastConstant(bitsize=4, value=5)
+    return at_least_constant
+
+
+@bloq_example_of(AtLeastConstant)
+def _at_least_constant_worst_case() -> AtLeastConstant:
+    at_least_constant_worst_case = AtLeastConstant(bitsize=4, value=None)
+    return at_least_constant_worst_case
+
+
+@bloq_example_of(EqualsConstant)
+def _equals_constant() -> EqualsConstant:
+    equals_constant = EqualsConstant(bitsize=3, value=5)
+    return equals_constant
+
+
+_AT_LEAST_CONSTANT_DOC = BloqDocSpec(
+    bloq_cls=AtLeastConstant, import_line="from qresource.arithmetic.comparator import AtLeastConstant",
+    examples=[_at_least_constant, _at_least_constant_worst_case])
+_EQUALS_CONSTANT_DOC = BloqDocSpec(
+    bloq_cls=EqualsConstant, import_line="from qresource.arithmetic.comparator import EqualsConstant",
+    examples=[_equals_constant])

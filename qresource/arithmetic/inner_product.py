@@ -38,7 +38,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 from attrs import field, frozen
-from qualtran import Bloq, BloqBuilder, QUInt, Register, Side, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, QUInt, Register, Side, Signature, SoquetT
 
 from qresource.arithmetic.fixed_point import (  # noqa: F401  (re-exported: the term schedule)
     RECODINGS,
@@ -53,6 +53,7 @@ from qresource.arithmetic.fixed_point import (  # noqa: F401  (re-exported: the 
     worst_case_terms,
 )
 from qresource.arithmetic.gate_ops import adjoint_ops, apply_ops
+from qresource.machinery.examples import bloq_example_of
 
 # --------------------------------------------------------------------------------------------
 # The adder
@@ -368,3 +369,33 @@ class ConstantInnerProduct(Bloq):
 
     def __str__(self) -> str:
         return f"{'Un' if self.is_adjoint else ''}InnerProduct(d={self.d}, b={self.bits}, {len(self.terms)} terms)"
+
+
+@bloq_example_of(RippleCarryAdd)
+def _ripple_carry_add() -> RippleCarryAdd:
+    ripple_carry_add = RippleCarryAdd(a_bits=3, b_bits=4)
+    return ripple_carry_add
+
+
+@bloq_example_of(ShiftAddTerm)
+def _shift_add_term() -> ShiftAddTerm:
+    """The third step of q = (1, -3) at 3 bits: subtract 4 K_1 (digit -1 at shift 2)."""
+    shift_add_term = schedule(ConstantInnerProduct.from_q((1, -3), 3).terms, 3)[2][2]
+    return shift_add_term
+
+
+@bloq_example_of(ConstantInnerProduct)
+def _constant_inner_product() -> ConstantInnerProduct:
+    constant_inner_product = ConstantInnerProduct.from_q((1, -3), 3)
+    return constant_inner_product
+
+
+_RIPPLE_CARRY_ADD_DOC = BloqDocSpec(
+    bloq_cls=RippleCarryAdd, import_line="from qresource.arithmetic.inner_product import RippleCarryAdd",
+    examples=[_ripple_carry_add])
+_SHIFT_ADD_TERM_DOC = BloqDocSpec(
+    bloq_cls=ShiftAddTerm, import_line="from qresource.arithmetic.inner_product import ShiftAddTerm",
+    examples=[_shift_add_term])
+_CONSTANT_INNER_PRODUCT_DOC = BloqDocSpec(
+    bloq_cls=ConstantInnerProduct, import_line="from qresource.arithmetic.inner_product import ConstantInnerProduct",
+    examples=[_constant_inner_product])

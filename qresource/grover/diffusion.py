@@ -22,9 +22,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from attrs import field, frozen
-from qualtran import Bloq, BloqBuilder, QAny, Register, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, QAny, Register, Signature, SoquetT
 from qualtran.bloqs.basic_gates import CZ, Hadamard, XGate, ZGate
 from qualtran.bloqs.mcmt import And
+
+from qresource.machinery.examples import bloq_example_of
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, SympySymbolAllocator
@@ -139,3 +141,23 @@ def hadamard_each(bb: BloqBuilder, register: SoquetT, bitsize: int) -> SoquetT:
         return bb.add(Hadamard(), q=register)
     qubits = [bb.add(Hadamard(), q=q) for q in bb.split(register)]
     return bb.join(qubits, dtype=QAny(bitsize))
+
+
+@bloq_example_of(ReflectAboutZero)
+def _reflect_about_zero() -> ReflectAboutZero:
+    reflect_about_zero = ReflectAboutZero(bitsize=3)
+    return reflect_about_zero
+
+
+@bloq_example_of(GroverDiffusion)
+def _grover_diffusion() -> GroverDiffusion:
+    grover_diffusion = GroverDiffusion(bitsize=3)
+    return grover_diffusion
+
+
+_REFLECT_ABOUT_ZERO_DOC = BloqDocSpec(
+    bloq_cls=ReflectAboutZero, import_line="from qresource.grover.diffusion import ReflectAboutZero",
+    examples=[_reflect_about_zero])
+_GROVER_DIFFUSION_DOC = BloqDocSpec(
+    bloq_cls=GroverDiffusion, import_line="from qresource.grover.diffusion import GroverDiffusion",
+    examples=[_grover_diffusion])

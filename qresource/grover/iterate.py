@@ -26,7 +26,11 @@ from qresource.grover.diffusion import GroverDiffusion, hadamard_each
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, SympySymbolAllocator
+from qualtran import BloqDocSpec
+
 from qresource.machinery.depth import NO_PATH, DepthCost, TDepthCost, depth_profile, max_plus_product
+from qresource.machinery.examples import bloq_example_of
+from qresource.oracle.threshold_oracle import ThresholdOracle
 
 
 def _phase_oracle_index(oracle: Bloq) -> Register:
@@ -201,3 +205,28 @@ def _maxplus_power(matrix, power: int):
             base = max_plus_product(base, base)
     return result
 
+
+def _example_oracle() -> ThresholdOracle:
+    """The phase oracle of the reference instance in circuits/instances/oracle-n4-d2.json:
+    q = (1, 1), scores 3, -1, 0, -2 against tau = 2, so key 0 is the one marked."""
+    return ThresholdOracle(4, 2, 4, q=(1, 1), keys=((2, 1), (0, -1), (1, -1), (-1, -1)), tau=2, form="phase")
+
+
+@bloq_example_of(GroverIterate)
+def _grover_iterate() -> GroverIterate:
+    grover_iterate = GroverIterate(_example_oracle())
+    return grover_iterate
+
+
+@bloq_example_of(GroverSearch)
+def _grover_search() -> GroverSearch:
+    grover_search = GroverSearch(_example_oracle(), iterations=1)
+    return grover_search
+
+
+_GROVER_ITERATE_DOC = BloqDocSpec(
+    bloq_cls=GroverIterate, import_line="from qresource.grover.iterate import GroverIterate",
+    examples=[_grover_iterate])
+_GROVER_SEARCH_DOC = BloqDocSpec(
+    bloq_cls=GroverSearch, import_line="from qresource.grover.iterate import GroverSearch",
+    examples=[_grover_search])

@@ -29,6 +29,7 @@ from qualtran.resource_counting import CostKey, QubitCount, get_bloq_callee_coun
 
 from qresource.core.errors import QResourceError
 from qresource.core.record import LogicalCounts
+from qresource.machinery.decomposition import decompose_once
 from qresource.machinery.depth import DepthCost, TDepthCost
 from qresource.machinery.lowering import leaf_rule
 
@@ -85,6 +86,8 @@ class LoweredGateCost(CostKey[GateTally]):
                 f"cannot count {bloq}: no lowering and no call graph ({exc.__class__.__name__})"
             ) from None
         if not callees:
+            if _is_identity(bloq):
+                return GateTally()
             raise QResourceError(f"cannot count {bloq}: no lowering and an empty call graph")
         if any(_is_negative(times) for _, times in callees):
             # Qualtran's hand-written call graph for Add(QUInt(1)) calls CNOT -3 times; its
@@ -111,6 +114,15 @@ class LoweredGateCost(CostKey[GateTally]):
 
     def __str__(self):
         return "lowered gate counts"
+
+
+def _is_identity(bloq: Bloq) -> bool:
+    """A bloq that decomposes into no gate at all (a rotation by an angle within synthesis
+    precision of 0, say) costs nothing; any other bloq with an empty call graph is uncountable."""
+    try:
+        return not decompose_once(bloq).bloq_instances
+    except QResourceError:
+        return False
 
 
 def _sum_callees(callees, get_callee_cost) -> GateTally:

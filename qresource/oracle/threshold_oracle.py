@@ -39,7 +39,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 from attrs import field, frozen
-from qualtran import Bloq, BloqBuilder, QBit, QUInt, Register, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, QBit, QUInt, Register, Signature, SoquetT
 
 from qresource.arithmetic.comparator import AtLeastConstant, EqualsConstant
 from qresource.arithmetic.fixed_point import DigitRecoding, pack_row, signed_range
@@ -47,6 +47,7 @@ from qresource.arithmetic.inner_product import ConstantInnerProduct
 from qresource.core.integers import address_width
 from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_loader import make_loader
+from qresource.machinery.examples import bloq_example_of
 
 
 class OracleForm(enum.StrEnum):
@@ -298,3 +299,29 @@ def toffoli_breakdown(oracle: ThresholdOracle) -> dict[str, int]:
     parts = {role: toffoli_class(counts) for role, counts in cost_breakdown(oracle).items()}
     parts["total"] = sum(parts.values())
     return parts
+
+
+@bloq_example_of(ThresholdOracle)
+def _threshold_oracle_small() -> ThresholdOracle:
+    """circuits/instances/oracle-n4-d2.json: q = (1, 1), scores 3, -1, 0, -2 against tau = 2."""
+    threshold_oracle_small = ThresholdOracle(4, 2, 4, q=(1, 1), keys=((2, 1), (0, -1), (1, -1), (-1, -1)), tau=2)
+    return threshold_oracle_small
+
+
+@bloq_example_of(ThresholdOracle)
+def _threshold_oracle_phase_excluding() -> ThresholdOracle:
+    threshold_oracle_phase_excluding = ThresholdOracle(
+        4, 2, 4, q=(1, 1), keys=((2, 1), (0, -1), (1, -1), (-1, -1)), tau=2, form="phase", excluded=(0,))
+    return threshold_oracle_phase_excluding
+
+
+@bloq_example_of(ThresholdOracle)
+def _threshold_oracle_shape() -> ThresholdOracle:
+    """Shape only: the worst case over every 6-bit Q_i, as `estimate oracle` counts it."""
+    threshold_oracle_shape = ThresholdOracle(1024, 8, 6)
+    return threshold_oracle_shape
+
+
+_THRESHOLD_ORACLE_DOC = BloqDocSpec(
+    bloq_cls=ThresholdOracle, import_line="from qresource.oracle.threshold_oracle import ThresholdOracle",
+    examples=[_threshold_oracle_small, _threshold_oracle_phase_excluding, _threshold_oracle_shape])

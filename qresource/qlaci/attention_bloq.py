@@ -25,10 +25,11 @@ from functools import cached_property
 from typing import Dict, Optional, Tuple
 
 import attrs
-from qualtran import Bloq, BloqBuilder, QBit, QUInt, Register, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, QBit, QUInt, Register, Signature, SoquetT
 from qualtran.bloqs.basic_gates import Hadamard
 
 from qresource.core.integers import address_width
+from qresource.machinery.examples import bloq_example_of
 from qresource.qlaci.feature_map import LoaderFeatureMap, MultiplexedFeatureMap, pack_words
 from qresource.qlaci.layers import (
     InteractionLayer,
@@ -215,3 +216,21 @@ def loader_words(angles: QlaciAngles, kv: int, bits: int) -> Tuple[int, ...]:
 def parameter_counts(dq: int, kv: int, out: int, connectivity: str) -> Tuple[int, int]:
     """(angles per interaction layer, angles per score layer)."""
     return interaction_parameter_count(dq, kv, connectivity), score_parameter_count(dq, kv, out, connectivity)
+
+
+@bloq_example_of(Qlaci)
+def _qlaci_small() -> Qlaci:
+    qlaci_small = Qlaci(n=4, dq=2, kv=1, out=1, feature_map="multiplexed")
+    return qlaci_small
+
+
+@bloq_example_of(QlaciShot)
+def _qlaci_shot() -> QlaciShot:
+    qlaci_shot = QlaciShot(Qlaci(n=4, dq=2, kv=1, out=1, feature_map="multiplexed"), basis="X")
+    return qlaci_shot
+
+
+_QLACI_DOC = BloqDocSpec(
+    bloq_cls=Qlaci, import_line="from qresource.qlaci.attention_bloq import Qlaci", examples=[_qlaci_small])
+_QLACI_SHOT_DOC = BloqDocSpec(
+    bloq_cls=QlaciShot, import_line="from qresource.qlaci.attention_bloq import QlaciShot", examples=[_qlaci_shot])

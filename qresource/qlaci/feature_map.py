@@ -24,10 +24,12 @@ from functools import cached_property
 from typing import Dict, Optional, Tuple
 
 import attrs
-from qualtran import Bloq, BloqBuilder, QBit, QUInt, Register, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, QBit, QUInt, Register, Signature, SoquetT
 from qualtran.bloqs.basic_gates import Hadamard, SGate
 
 from qresource.core.integers import address_width
+from qresource.loaders.table_loader import make_loader
+from qresource.machinery.examples import bloq_example_of
 from qresource.qlaci.multiplexed_rotation import MultiplexedRotation
 from qresource.qlaci.phase_rotation import PhaseGradientRotation
 
@@ -155,3 +157,24 @@ class MultiplexedFeatureMap(Bloq):
 
     def __str__(self) -> str:
         return f"MultiplexedFeatureMap(n={self.n}, kv={self.kv})"
+
+
+@bloq_example_of(LoaderFeatureMap)
+def _loader_feature_map() -> LoaderFeatureMap:
+    """N = 4 keys, one key/value qubit, 3-bit angles: each word holds alpha_j and beta_j."""
+    loader_feature_map = LoaderFeatureMap(4, 1, 3, make_loader("qrom", 4, 6, [1, 7, 30, 63]))
+    return loader_feature_map
+
+
+@bloq_example_of(MultiplexedFeatureMap)
+def _multiplexed_feature_map() -> MultiplexedFeatureMap:
+    multiplexed_feature_map = MultiplexedFeatureMap(n=4, kv=1)
+    return multiplexed_feature_map
+
+
+_LOADER_FEATURE_MAP_DOC = BloqDocSpec(
+    bloq_cls=LoaderFeatureMap, import_line="from qresource.qlaci.feature_map import LoaderFeatureMap",
+    examples=[_loader_feature_map])
+_MULTIPLEXED_FEATURE_MAP_DOC = BloqDocSpec(
+    bloq_cls=MultiplexedFeatureMap, import_line="from qresource.qlaci.feature_map import MultiplexedFeatureMap",
+    examples=[_multiplexed_feature_map])

@@ -25,9 +25,10 @@ from functools import cached_property
 from typing import Dict, List, Optional, Tuple
 
 import attrs
-from qualtran import Bloq, BloqBuilder, QBit, Register, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, QBit, Register, Signature, SoquetT
 from qualtran.bloqs.basic_gates import CNOT, Hadamard, SGate
 
+from qresource.machinery.examples import bloq_example_of
 from qresource.qlaci.rotation import rotation
 
 
@@ -215,3 +216,39 @@ class PauliBasisChange(Bloq):
         if y:
             counts[SGate(is_adjoint=True)] = y
         return counts
+
+
+@bloq_example_of(QueryEncoding)
+def _query_encoding() -> QueryEncoding:
+    query_encoding = QueryEncoding(dq=2, angles=(0.3, 0.7))
+    return query_encoding
+
+
+@bloq_example_of(InteractionLayer)
+def _interaction_layer() -> InteractionLayer:
+    interaction_layer = InteractionLayer(dq=2, kv=2, angles=(0.1, 0.5, 0.9, 1.3, 1.7, 2.1))
+    return interaction_layer
+
+
+@bloq_example_of(ScoreLayer)
+def _score_layer() -> ScoreLayer:
+    score_layer = ScoreLayer(dq=2, kv=2, out=1)
+    return score_layer
+
+
+@bloq_example_of(PauliBasisChange)
+def _pauli_basis_change() -> PauliBasisChange:
+    pauli_basis_change = PauliBasisChange("XYZ")
+    return pauli_basis_change
+
+
+_QUERY_ENCODING_DOC = BloqDocSpec(
+    bloq_cls=QueryEncoding, import_line="from qresource.qlaci.layers import QueryEncoding", examples=[_query_encoding])
+_INTERACTION_LAYER_DOC = BloqDocSpec(
+    bloq_cls=InteractionLayer, import_line="from qresource.qlaci.layers import InteractionLayer",
+    examples=[_interaction_layer])
+_SCORE_LAYER_DOC = BloqDocSpec(
+    bloq_cls=ScoreLayer, import_line="from qresource.qlaci.layers import ScoreLayer", examples=[_score_layer])
+_PAULI_BASIS_CHANGE_DOC = BloqDocSpec(
+    bloq_cls=PauliBasisChange, import_line="from qresource.qlaci.layers import PauliBasisChange",
+    examples=[_pauli_basis_change])

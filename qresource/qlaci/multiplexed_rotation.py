@@ -25,10 +25,11 @@ from typing import Dict, Optional, Tuple
 
 import attrs
 import numpy as np
-from qualtran import Bloq, BloqBuilder, QBit, QUInt, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, QBit, QUInt, Signature, SoquetT
 from qualtran.bloqs.basic_gates import CNOT
 
 from qresource.machinery.depth import DepthCost, TDepthCost
+from qresource.machinery.examples import bloq_example_of
 from qresource.qlaci.rotation import SynthesizedRotation, rotation
 
 
@@ -135,3 +136,14 @@ class MultiplexedRotation(Bloq):
 
     def __str__(self) -> str:
         return f"MultiplexedR{self.axis}(m={self.selection_bitsize})"
+
+
+@bloq_example_of(MultiplexedRotation)
+def _multiplexed_rotation() -> MultiplexedRotation:
+    multiplexed_rotation = MultiplexedRotation(selection_bitsize=2, axis="z", angles=(0.1, 0.2, 0.3, 0.4))
+    return multiplexed_rotation
+
+
+_MULTIPLEXED_ROTATION_DOC = BloqDocSpec(
+    bloq_cls=MultiplexedRotation, import_line="from qresource.qlaci.multiplexed_rotation import MultiplexedRotation",
+    examples=[_multiplexed_rotation])

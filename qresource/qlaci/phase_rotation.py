@@ -22,10 +22,11 @@ from functools import cached_property
 from typing import Dict
 
 import attrs
-from qualtran import Bloq, BloqBuilder, QBit, QUInt, Register, Side, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, QBit, QUInt, Register, Side, Signature, SoquetT
 from qualtran.bloqs.arithmetic import Add
 from qualtran.bloqs.basic_gates import CNOT, Hadamard, SGate, TGate, ZGate
 
+from qresource.machinery.examples import bloq_example_of
 from qresource.qlaci.rotation import rotation
 
 
@@ -142,3 +143,23 @@ class PhaseGradientRotation(Bloq):
 
     def __str__(self) -> str:
         return f"PhaseGradRz({self.bits})"
+
+
+@bloq_example_of(PhaseGradientPrep)
+def _phase_gradient_prep() -> PhaseGradientPrep:
+    phase_gradient_prep = PhaseGradientPrep(bits=3)
+    return phase_gradient_prep
+
+
+@bloq_example_of(PhaseGradientRotation)
+def _phase_gradient_rotation() -> PhaseGradientRotation:
+    phase_gradient_rotation = PhaseGradientRotation(bits=3)
+    return phase_gradient_rotation
+
+
+_PHASE_GRADIENT_PREP_DOC = BloqDocSpec(
+    bloq_cls=PhaseGradientPrep, import_line="from qresource.qlaci.phase_rotation import PhaseGradientPrep",
+    examples=[_phase_gradient_prep])
+_PHASE_GRADIENT_ROTATION_DOC = BloqDocSpec(
+    bloq_cls=PhaseGradientRotation, import_line="from qresource.qlaci.phase_rotation import PhaseGradientRotation",
+    examples=[_phase_gradient_rotation])

@@ -20,10 +20,11 @@ from functools import cached_property
 from typing import Dict, Optional
 
 import attrs
-from qualtran import Bloq, BloqBuilder, QBit, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, QBit, Signature, SoquetT
 from qualtran.bloqs.basic_gates import Hadamard, Ry, Rz, SGate, TGate, XGate
 
 from qresource.machinery.depth import DepthCost, TDepthCost
+from qresource.machinery.examples import bloq_example_of
 from qresource.machinery.rotation_synthesis import gridsynth_sequence, t_per_rotation
 
 # Placeholder angle of data-free circuits: not a multiple of pi/4, so it stays a rotation.
@@ -111,3 +112,14 @@ class SynthesizedRotation(Bloq):
     def __str__(self) -> str:
         angle = "θ" if self.angle is None else f"{self.angle:.4g}"
         return f"R{self.axis}({angle}; ε={self.eps:.1e})"
+
+
+@bloq_example_of(SynthesizedRotation)
+def _synthesized_rotation() -> SynthesizedRotation:
+    synthesized_rotation = SynthesizedRotation(axis="z", angle=0.7, eps=1e-3)
+    return synthesized_rotation
+
+
+_SYNTHESIZED_ROTATION_DOC = BloqDocSpec(
+    bloq_cls=SynthesizedRotation, import_line="from qresource.qlaci.rotation import SynthesizedRotation",
+    examples=[_synthesized_rotation])
