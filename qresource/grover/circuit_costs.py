@@ -76,12 +76,12 @@ def _measured(counts: LogicalCounts, index_qubits: int) -> dict:
     return out
 
 #: Stages whose oracle excludes at most this many found keys are counted on their own bloq in
-#: full.  Beyond, the gate counts are still exact (the stage oracle's call graph is cheap to
-#: count), the peak qubits are those of the last fully counted oracle (exclusion tests run one
-#: after another, so more of them do not raise the peak), and depth and T-depth are bounded
-#: above by adding every further exclusion test and its uncomputation one after another
-#: (docs/grover.md, section 6); the record then says ``depth_is_upper_bound``.
-EXACT_EXCLUSIONS = 3
+#: full; None (the default) counts every stage so, since the shape-only oracle's closed forms
+#: make each stage cheap. With a number, later stages keep exact gate counts, the peak qubits of
+#: the last fully counted oracle, and depth and T-depth bounded above by adding every further
+#: exclusion test and its uncomputation one after another (docs/grover.md, section 6); the
+#: record then says ``depth_is_upper_bound``.
+EXACT_EXCLUSIONS = None
 
 @lru_cache(maxsize=65536)
 def _gates(bloq) -> dict:
@@ -175,6 +175,30 @@ def circuit_totals(problem: Problem, schedule, oracle_for: OracleFactory,
             first = cached_counts(GroverSearch(oracle_for(0), r))
         totals = LogicalCounts(qubits=peak, **{key: ceil_int(value) for key, value in sums.items()})
     return CircuitTotals(totals=totals, first_search=first, depth_is_bound=depth_is_bound)
+
+def attention_totals(problem: Problem, row_counts: dict[int, int], row_schedules: dict,
+                     oracle_for: OracleFactory) -> CircuitTotals:
+    """Expected totals of whole attention in the circuit model: every row's find-all schedule
+    (``row_counts``: marked count -> rows with it; ``row_schedules``: marked count -> schedule)
+    run one row after another on one register set. The one definition ``estimate attention``
+    and ``table`` both use. ``first_search`` is that of the most common row."""
+    sums = {key: as_mpf(0) for key in LOGICAL_KEYS if key != "qubits"}
+    peak = 0
+    bound = False
+    first = None
+    with mpmath.workdps(40):
+        for t, rows in row_counts.items():
+            if t not in row_schedules:
+                continue
+            row = circuit_totals(problem, row_schedules[t], oracle_for)
+            first = first or row.first_search
+            peak = max(peak, row.totals.qubits)
+            bound = bound or row.depth_is_bound
+            for key in sums:
+                sums[key] += rows * getattr(row.totals, key)
+        totals = LogicalCounts(qubits=peak, **{key: ceil_int(v) for key, v in sums.items()})
+    return CircuitTotals(totals=totals, first_search=first, depth_is_bound=bound)
+
 
 def threshold_oracle_factory(problem: Problem, data: dict | None = None) -> OracleFactory:
     """excluded count -> the phase-form ``ThresholdOracle`` of this problem.

@@ -13,14 +13,14 @@ from __future__ import annotations
 import math
 from typing import Callable, Iterable, Sequence
 
-import mpmath
 
 from qresource.classical.costs import classical_costs
 from qresource.core.errors import QResourceError
-from qresource.core.record import LOGICAL_KEYS, EstimateRecord, LogicalCounts
+from qresource.core.record import LOGICAL_KEYS, EstimateRecord
 from qresource.grover.circuit_costs import (
     OracleFactory,
     as_mpf,
+    attention_totals,
     ceil_int,
     circuit_totals,
     threshold_oracle_factory,
@@ -141,19 +141,8 @@ def attention_records(
         ))
     if "circuit" in models:
         factory = oracle_for or threshold_oracle_factory(problem)
-        sums = {key: as_mpf(0) for key in LOGICAL_KEYS if key != "qubits"}
-        peak = 0
-        bound = False
-        with mpmath.workdps(40):
-            for t, rows in counts.items():
-                if t not in row_schedules:
-                    continue
-                row = circuit_totals(problem, row_schedules[t], factory)
-                peak = max(peak, row.totals.qubits)
-                bound = bound or row.depth_is_bound
-                for key in sums:
-                    sums[key] += rows * getattr(row.totals, key)
-        totals = LogicalCounts(qubits=peak, **{key: ceil_int(v) for key, v in sums.items()})
+        whole = attention_totals(problem, counts, row_schedules, factory)
+        totals, bound = whole.totals, whole.depth_is_bound
         records.append(EstimateRecord(
             **base, model=CIRCUIT_MODEL, logical=totals,
             schedule={**summary, "depth_is_upper_bound": bound},

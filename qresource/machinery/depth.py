@@ -352,3 +352,111 @@ class TDepthCost(_IntegerCostKey):
 
     def __str__(self):
         return "t-depth"
+
+
+# --- depth around held sub-bloqs ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HeldDepthPlan:
+    """The as-soon-as-possible depth of a composite as an exact function of the depths of some
+    of its sub-bloqs (the *held* ones, each a barrier: every output waits for its last input and
+    then the whole held depth), so that a bloq whose held parts grow with a size (a data loader of
+    N words) is analysed once and evaluated at any size.
+
+    Sources are the start (every input and every fresh wire, time 0) and the end of each held
+    sub-bloq, in order. ``starts[h][s]`` is the longest path from source ``s`` to the start of
+    held sub-bloq ``h`` (``NO_PATH`` if none); ``sink[s]`` to the end of the last gate. Two sets:
+    ``depth`` (every gate one layer) and ``t_depth`` (T gates only).
+    """
+
+    depth_starts: tuple[tuple[int, ...], ...]
+    depth_sink: tuple[int, ...]
+    t_depth_starts: tuple[tuple[int, ...], ...]
+    t_depth_sink: tuple[int, ...]
+
+    @staticmethod
+    def _evaluate(starts, sink, durations) -> int:
+        times = [0]
+        for offsets, duration in zip(starts, durations):
+            begin = max(t + o for t, o in zip(times, offsets) if o > NO_PATH)
+            times.append(begin + int(duration))
+        return max(0, max(t + o for t, o in zip(times, sink) if o > NO_PATH))
+
+    def evaluate(self, depths, t_depths) -> tuple[int, int]:
+        """(depth, T-depth) given each held sub-bloq's (in order)."""
+        return (self._evaluate(self.depth_starts, self.depth_sink, depths),
+                self._evaluate(self.t_depth_starts, self.t_depth_sink, t_depths))
+
+
+def held_depth_plan(cbloq, held: Callable[[Bloq], bool]) -> HeldDepthPlan:
+    """:class:`HeldDepthPlan` of ``cbloq`` with the sub-bloqs for which ``held`` is true held.
+
+    The same schedule as :func:`depth_profile` (held sub-bloqs are barriers there too, when they
+    give their depth in closed form), with one source column per held sub-bloq instead of one
+    per input wire."""
+    held_count = sum(1 for binst in cbloq.bloq_instances if held(binst.bloq))
+    size = 1 + held_count
+    start = np.full(size, NO_PATH, dtype=np.int64)
+    start[0] = 0
+    sink_d = np.full(size, NO_PATH, dtype=np.int64)
+    sink_t = sink_d.copy()
+    rows: dict = {}
+    for reg in cbloq.signature.lefts():
+        width = register_width(reg)
+        block = np.tile(start, (width, 1))
+        if reg.shape:
+            bits = int(reg.bitsize)
+            for k, idx in enumerate(np.ndindex(*reg.shape)):
+                part = block[k * bits:(k + 1) * bits]
+                rows[Soquet(LeftDangle, reg, idx)] = (part, part)
+        else:
+            rows[Soquet(LeftDangle, reg)] = (block, block)
+    starts_d, starts_t = [], []
+    for binst, in_soqs, out_soqs in cbloq.iter_bloqsoqs():
+        sub = binst.bloq
+        gathered = [_gather_rows(in_soqs[reg.name], rows) for reg in sub.signature.lefts()]
+        arr_d = np.vstack([g[0] for g in gathered]) if gathered else np.empty((0, size), np.int64)
+        arr_t = np.vstack([g[1] for g in gathered]) if gathered else np.empty((0, size), np.int64)
+        width = sum(register_width(r) for r in sub.signature.rights())
+        kind = bookkeeping_kind(sub) if leaf_rule(sub) is None else None
+        if held(sub):
+            source = 1 + len(starts_d)
+            starts_d.append(np.maximum(arr_d.max(axis=0), start) if len(arr_d) else start)
+            starts_t.append(np.maximum(arr_t.max(axis=0), start) if len(arr_t) else start)
+            ended = np.full(size, NO_PATH, dtype=np.int64)
+            ended[source] = 0
+            out_d = np.tile(ended, (width + 1, 1))
+            out_t = out_d.copy()
+        elif kind is Bookkeeping.RELABEL:
+            out_d = np.vstack([arr_d, sink_d[None, :]])
+            out_t = np.vstack([arr_t, sink_t[None, :]])
+        elif kind is Bookkeeping.ALLOCATE:
+            out_d = np.vstack([np.tile(start, (width, 1)), sink_d[None, :]])
+            out_t = np.vstack([np.tile(start, (width, 1)), sink_t[None, :]])
+        elif kind is Bookkeeping.FREE:
+            out_d = (arr_d.max(axis=0) if len(arr_d) else sink_d)[None, :]
+            out_t = (arr_t.max(axis=0) if len(arr_t) else sink_t)[None, :]
+        else:
+            profile = depth_profile(sub)
+            out_d = _apply(profile.depth, arr_d, start)
+            out_t = _apply(profile.t_depth, arr_t, start)
+        sink_d = np.maximum(sink_d, out_d[-1])
+        sink_t = np.maximum(sink_t, out_t[-1])
+        begin = 0
+        for reg, soqs in zip(sub.signature.rights(), out_soqs):
+            reg_width = register_width(reg)
+            _scatter_rows(soqs, out_d[begin:begin + reg_width], out_t[begin:begin + reg_width],
+                          int(reg.bitsize), rows)
+            begin += reg_width
+    final = cbloq.final_soqs()
+    for reg in cbloq.signature.rights():
+        block_d, block_t = _gather_rows(final[reg.name], rows)
+        if len(block_d):
+            sink_d = np.maximum(sink_d, block_d.max(axis=0))
+            sink_t = np.maximum(sink_t, block_t.max(axis=0))
+
+    def as_tuples(vectors):
+        return tuple(tuple(int(v) for v in vector) for vector in vectors)
+
+    return HeldDepthPlan(as_tuples(starts_d), tuple(int(v) for v in sink_d),
+                         as_tuples(starts_t), tuple(int(v) for v in sink_t))

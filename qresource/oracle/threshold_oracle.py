@@ -33,21 +33,27 @@ milliseconds; without Q_i it counts the worst case over every b-bit Q_i (every d
 from __future__ import annotations
 
 import enum
+import functools
 from collections import Counter
 from functools import cached_property
 from typing import Optional, Sequence
 
 import numpy as np
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 from qualtran import Bloq, BloqBuilder, BloqDocSpec, QBit, QUInt, Register, Signature, SoquetT
+from qualtran.resource_counting import QubitCount, get_cost_value
+from qualtran.resource_counting._qubit_counts import _cbloq_max_width
 
 from qresource.arithmetic.comparator import AtLeastConstant, EqualsConstant
 from qresource.arithmetic.fixed_point import DigitRecoding, pack_row, signed_range
 from qresource.arithmetic.inner_product import ConstantInnerProduct
 from qresource.core.integers import address_width
+from qresource.loaders.closed_forms import loader_counts
 from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_loader import make_loader
+from qresource.machinery.depth import DepthCost, HeldDepthPlan, TDepthCost, held_depth_plan
 from qresource.machinery.examples import bloq_example_of
+from qresource.machinery.logical import GATE_KEYS, GateTally, LoweredGateCost
 
 
 class OracleForm(enum.StrEnum):
@@ -254,6 +260,64 @@ class ThresholdOracle(Bloq):
             counts[bloq] += 1
         return dict(counts)
 
+    # ---------------------------------------------------------------- closed forms
+
+    @property
+    def shape_only(self) -> bool:
+        return self.q is None and self.keys is None
+
+    @cached_property
+    def loader_costs(self) -> dict[str, int]:
+        """The row loader's exact counts from the loaders' closed forms (shape only: every bit 1)."""
+        return loader_counts(self.loader, self.table_words, self.d * self.bits,
+                             log_block_size=getattr(self.row_loader, "log_block_size", None))
+
+    def _is_loader(self, bloq: Bloq) -> bool:
+        return bloq == self.row_loader or bloq == self.row_loader.adjoint()
+
+    def my_static_costs(self, cost_key):
+        """Exact counts of the shape-only oracle (docs/oracle.md, "Closed forms"), every size.
+
+        The oracle is its two loads around an n-independent middle (inner product, comparison,
+        exclusions, uncomputation). Gate counts: the loaders' closed forms twice plus the
+        middle's parts' own call graphs (each counted once and memoised). Qubits: Qualtran's
+        sequential width over this decomposition, the loader's width from its closed form.
+        Depth and T-depth: :class:`~qresource.machinery.depth.HeldDepthPlan` of the
+        decomposition with both loads held (they are barriers in the ASAP schedule, so this is
+        the schedule :class:`~qresource.machinery.depth.DepthCost` computes), evaluated at the
+        loaders' closed-form depths. An oracle with data is counted through its call graph."""
+        if not self.shape_only:
+            return NotImplemented
+        if isinstance(cost_key, LoweredGateCost):
+            return self.gate_tally
+        if isinstance(cost_key, QubitCount):
+            return self.qubit_count
+        if isinstance(cost_key, DepthCost):
+            return self.depths[0]
+        if isinstance(cost_key, TDepthCost):
+            return self.depths[1]
+        return NotImplemented
+
+    @cached_property
+    def gate_tally(self) -> GateTally:
+        load = GateTally(**{key: self.loader_costs[key] for key in GATE_KEYS})
+        total = GateTally()
+        for _, bloq in self.parts():
+            total = total + (load if self._is_loader(bloq) else _part_tally(bloq))
+        return total
+
+    @cached_property
+    def qubit_count(self) -> int:
+        width = self.loader_costs["qubits"]
+        graph = self.decompose_bloq()._binst_graph
+        return int(_cbloq_max_width(graph, lambda b: width if self._is_loader(b) else _part_qubits(b)))
+
+    @cached_property
+    def depths(self) -> tuple[int, int]:
+        plan = _middle_plan(self)
+        load = self.loader_costs
+        return plan.evaluate([load["depth"]] * 2, [load["t_depth"]] * 2)
+
     def score(self, index: int) -> int:
         """Q_i . K_index in product units (0 for an index beyond the table)."""
         if self.q is None or self.keys is None:
@@ -276,6 +340,28 @@ class ThresholdOracle(Bloq):
     def __str__(self) -> str:
         data = "data" if self.keys is not None else "shape"
         return f"ThresholdOracle(n={self.n}, d={self.d}, b={self.bits}, {self.loader}, {self.form}, {data})"
+
+
+@functools.lru_cache(maxsize=4096)
+def _part_tally(bloq: Bloq) -> GateTally:
+    return get_cost_value(bloq, LoweredGateCost())
+
+
+@functools.lru_cache(maxsize=4096)
+def _part_qubits(bloq: Bloq) -> int:
+    return int(get_cost_value(bloq, QubitCount()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _plan_for(skeleton: ThresholdOracle) -> HeldDepthPlan:
+    return held_depth_plan(skeleton.decompose_bloq(), skeleton._is_loader)
+
+
+def _middle_plan(oracle: ThresholdOracle) -> HeldDepthPlan:
+    """The held-depth plan depends on the oracle's middle only: memoised on the oracle at the
+    smallest table of its index width (the same decomposition around a different load)."""
+    smallest = max(2, (1 << (oracle.index_bits - 1)) + 1, max(oracle.excluded, default=0) + 1)
+    return _plan_for(evolve(oracle, n=smallest))
 
 
 def toffoli_class(counts) -> int:

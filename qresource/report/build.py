@@ -162,7 +162,7 @@ class Engine:
     def _grover_circuit(self, loader: str) -> Callable[..., dict[str, Any]]:
         def evaluate(n: int, k: int, d: int, second_opinion: bool = False) -> dict[str, Any]:
             def compute():
-                counts = sources.grover_circuit(n, k, d, self.config.bits, loader)
+                counts = sources.grover_circuit_unit(n, k, d, self.config.bits, loader)
                 return self._estimate(counts, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"],
                                       second_opinion, counts["checks_flops"])
 

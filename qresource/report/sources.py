@@ -26,7 +26,7 @@ from typing import Any
 from qresource.classical.costs import classical_costs
 from qresource.core.errors import NotBuiltError, QResourceError
 from qresource.core.record import LOGICAL_KEYS, LogicalCounts
-from qresource.grover.api import Problem, attention_records, threshold_oracle_factory
+from qresource.grover.api import Problem, attention_records, make_problem, threshold_oracle_factory
 from qresource.grover.iterate import GroverIterate
 from qresource.loaders import closed_forms as forms
 from qresource.loaders.closed_forms import loader_counts, qroam_log_block_size
@@ -150,21 +150,37 @@ def grover_iterate_unit(n: int, d: int, bits: int | None, loader: str) -> tuple[
     return logical_counts(bloq, with_depth=False), bare_t_count(bloq)
 
 
+@functools.lru_cache(maxsize=65536)
 def grover_circuit(n: int, k: int, d: int, bits: int | None, loader: str) -> dict[str, Any]:
-    """Full-circuit model of whole attention: one Grover iterate run once per expected oracle
-    call of all rows (the find-all schedule's expectation, rounded up). The exclusion
-    comparisons of later searches, the Hadamard layers and index measurements of each search are
-    left out, as in ``qresource estimate attention --physical``; they add O(k) comparisons per
-    call and O(log n) gates per search against an oracle call of O(n) gates."""
-    query = grover_query(n, k, d)
-    unit, bare_t = grover_iterate_unit(n, d, bits, loader)
-    queries = query["queries"]
+    """Full-circuit model of whole attention: the logical totals are those of
+    ``qresource estimate attention`` at the same parameters (one definition,
+    ``qresource.grover.circuit_costs.attention_totals``: every row's find-all schedule with its
+    exclusions, Hadamard layers and index measurements). The physical estimate's unit is one
+    Grover iterate run once per expected oracle call; the exclusion comparisons of later
+    searches, the Hadamard layers and index measurements of each search are left out of that
+    unit (O(k) comparisons per call and O(log n) gates per search against an oracle call of
+    O(n) gates)."""
+    problem = make_problem(n=n, k=k, d=d, bits=bits, loader=loader)
+    (record,) = attention_records(problem, ["circuit"])
     return {
-        "queries": queries,
+        **grover_circuit_unit(n, k, d, problem.bits, loader),
+        "logical": record.logical,
+        "depth_is_upper_bound": bool(record.schedule.get("depth_is_upper_bound")),
+    }
+
+
+def grover_circuit_unit(n: int, k: int, d: int, bits: int | None, loader: str) -> dict[str, Any]:
+    """What a physical estimate of whole attention needs: the iterate unit and its repetitions
+    (see :func:`grover_circuit`), without the logical totals."""
+    problem = make_problem(n=n, k=k, d=d, bits=bits, loader=loader)
+    query = grover_query(n, k, d)
+    unit, bare_t = grover_iterate_unit(n, d, problem.bits, loader)
+    return {
+        "queries": query["queries"],
+        "bits": problem.bits,
         "unit": unit,
         "unit_t_outside_toffoli": bare_t,
-        "repetitions": queries,
-        "logical": scaled(unit, queries),
+        "repetitions": query["queries"],
         "checks_flops": query["checks_flops"],
     }
 

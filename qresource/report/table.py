@@ -72,7 +72,8 @@ def build_table(
         if k > n:
             return {}
         counts = sources.grover_circuit(n, k, d, bits, loader)
-        row = {"queries": counts["queries"], **sources.logical_row(counts["logical"])}
+        row = {"queries": counts["queries"], "bits_used": counts["bits"], **sources.logical_row(counts["logical"]),
+               "depth_is_upper_bound": counts["depth_is_upper_bound"]}
         return with_physical(row, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"])
 
     def classical(n, k, d, hardware):
@@ -118,6 +119,12 @@ def build_table(
         given = [b for b in grid.get("bits", [None]) if b is not None]
         grid["word_bits"] = given or [DEFAULT_QRAM_BITS]
     frame = sweep(grid, chosen, project=True)
+    if "bits_used" in frame.columns:
+        # the oracle's entry width where the grid left it to the precision planner
+        used = frame["bits_used"].notna()
+        frame["bits"] = frame["bits"].astype(object)
+        frame.loc[used, "bits"] = frame.loc[used, "bits_used"]
+        frame = frame.drop(columns=["bits_used"])
     return _order_columns(frame, grid)
 
 
