@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from qresource.oracle.threshold_oracle import ThresholdOracle, toffoli_breakdown
-from qresource.oracle.closed_forms import oracle_toffoli_split
+from tests.oracle_toffoli_reference import oracle_toffoli_split
 from qresource.machinery.bitsliced import simulate
 
 

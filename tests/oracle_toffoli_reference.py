@@ -1,4 +1,5 @@
-"""Closed forms for the Toffoli-class cost of one threshold-oracle call, derived in docs/oracle.md.
+"""An independent derivation of the Toffoli-class cost of one threshold-oracle call (docs/oracle.md),
+the reference the bloq's own counts are tested against.
 
 Symbols: n keys, d dimensions, b bits per entry, w accumulator bits, L = ceil(log2 n) index bits,
 m excluded indices. Each function returns a sympy expression; :func:`oracle_toffoli_split`

@@ -1,0 +1,59 @@
+"""The shape-only threshold oracle's closed forms (``ThresholdOracle.my_static_costs``) against
+its own decomposition counted part by part, the loads by the loaders' closed forms; and the
+table's whole-attention rows against ``estimate attention`` (one definition of both)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+import pytest
+from qualtran.resource_counting import QubitCount, get_cost_value
+from qualtran.resource_counting._qubit_counts import _cbloq_max_width
+
+from qresource.core.record import LOGICAL_KEYS
+from qresource.grover.api import attention_records, make_problem
+from qresource.machinery.depth import decomposition_depths
+from qresource.machinery.logical import GATE_KEYS, GateTally, LoweredGateCost, logical_counts
+from qresource.oracle.threshold_oracle import ThresholdOracle
+from qresource.report.table import build_table
+
+CASES = list(itertools.product(["qrom", "qroam", "bucket-brigade"], ["phase", "bit-flip"], [4, 33], [1, 3], [3], [0, 2]))
+
+
+def _reference(oracle: ThresholdOracle):
+    """Counts over the oracle's decomposition, each part by its own cost key (decomposition
+    depth: the longest path over every part's profile, the loads as barriers)."""
+    cbloq = oracle.decompose_bloq()
+    load = GateTally(**{key: oracle.loader_costs[key] for key in GATE_KEYS})
+    gates = sum((load if oracle._is_loader(b.bloq) else get_cost_value(b.bloq, LoweredGateCost())
+                 for b in cbloq.bloq_instances), start=GateTally())
+    qubits = _cbloq_max_width(cbloq._binst_graph, lambda b: get_cost_value(b, QubitCount()))
+    return gates, qubits, decomposition_depths(oracle)
+
+
+@pytest.mark.parametrize("loader,form,n,d,bits,excluded", CASES)
+def test_shape_only_oracle_closed_form_equals_its_decomposition(loader, form, n, d, bits, excluded):
+    oracle = ThresholdOracle(n, d, bits, loader=loader, form=form, excluded=tuple(range(n - 1, n - 1 - excluded, -1)))
+    assert (oracle.gate_tally, oracle.qubit_count, oracle.depths) == _reference(oracle)
+
+
+def test_closed_form_is_what_the_cost_keys_return_and_counts_huge_sizes():
+    oracle = ThresholdOracle(2**30, 128, 8, loader="qroam", form="phase", excluded=(2**30 - 1,))
+    counts = logical_counts(oracle)
+    assert counts.toffoli == oracle.gate_tally.toffoli and counts.depth == oracle.depths[0]
+    assert counts.qubits == oracle.qubit_count and counts.t_depth == oracle.depths[1]
+    assert counts.toffoli > 2**21 and counts.clifford > 2**41  # exact Python ints
+
+
+@pytest.mark.parametrize("loader", ["qrom", "qroam", "bucket-brigade"])
+def test_table_rows_equal_estimate_attention(loader):
+    frames = [build_table({"n": [16, 64], "k": [1, 3], "d": [2], "bits": [bits], "loader": [loader],
+                           "hardware": ["h100-sxm"]}, ["attention-circuit"]) for bits in (None, 3)]
+    frame = pd.concat(frames, ignore_index=True)
+    assert len(frame) == 8 and frame["bits"].notna().all()  # the planner's width where none was given
+    for row in frame.to_dict("records"):
+        problem = make_problem(n=row["n"], k=row["k"], d=row["d"], bits=int(row["bits"]), loader=loader)
+        (record,) = attention_records(problem, ["circuit"])
+        assert {key: row[key] for key in LOGICAL_KEYS} == record.logical.as_dict()
+        assert row["depth"] > 0 and row["t_depth"] > 0
