@@ -55,21 +55,24 @@ def ratio(ours, theirs) -> str:
 
 
 def anchors() -> None:
-    print("Bucket brigade against PennyLane 0.45 qml.estimator.BBQRAM")
-    print(f"{'N':>7} {'b':>3} | {'PL Toffoli':>11} {'ours':>9} {'ratio':>6} | {'PL wires':>9} "
-          f"{'our qubits':>10} {'ratio':>6} | {'our depth':>9} {'T-depth':>7} | source")
-    for (n_words, bits) in PENNYLANE_QUOTED:
-        theirs, source = pennylane_bbqram(n_words, bits)
-        ours = logical_counts(make_loader("bucket-brigade", n_words, bits))
-        print(f"{n_words:>7} {bits:>3} | {theirs['toffoli']:>11,} {ours.toffoli:>9,} "
-              f"{ratio(ours.toffoli, theirs['toffoli']):>6} | {theirs['wires'] or 0:>9,} "
-              f"{ours.qubits:>10,} {ratio(ours.qubits, theirs['wires']):>6} | {ours.depth:>9,} "
-              f"{ours.t_depth:>7} | {source}")
+    print("Tree loaders against PennyLane qml.estimator.BBQRAM (live)")
+    print(f"{'N':>7} {'b':>3} | {'PL Toffoli':>11} {'PL wires':>9} | {'loader':>14} {'Toffoli':>9} "
+          f"{'ratio':>6} {'qubits':>9} {'ratio':>6} {'depth':>7} {'T-depth':>7} | source")
+    for n_words in (256, 4096, 65536):
+        for bits in (8, 32):
+            theirs, source = pennylane_bbqram(n_words, bits)
+            for kind in ("bucket-brigade", "fanout"):
+                ours = logical_counts(make_loader(kind, n_words, bits))
+                print(f"{n_words:>7} {bits:>3} | {theirs['toffoli'] or 0:>11,} {theirs['wires'] or 0:>9,} | "
+                      f"{kind:>14} {ours.toffoli:>9,} {ratio(ours.toffoli, theirs['toffoli']):>6} "
+                      f"{ours.qubits:>9,} {ratio(ours.qubits, theirs['wires']):>6} {ours.depth:>7,} "
+                      f"{ours.t_depth:>7} | {source}")
     print()
-    print("Qualtran QROM and QROAM (through the loader interface) against their textbook anchors")
+    print("Qualtran QROM and QROAM (through the loader interface) against their textbook anchors,")
+    print("and Qualtran's QROAMClean with its measurement-based adjoint (live call graph)")
     print(f"{'N':>11} {'b':>3} | {'QROM ANDs':>11} {'N - 2':>11} {'ratio':>6} | {'lambda':>6} "
-          f"{'QROAM Tof-eq':>12} {'anchor':>10} {'ratio':>6}")
-    for n_words, bits in [(4096, 8), (65536, 8), (2**20, 8), (2**20, 32), (2**30, 32)]:
+          f"{'QROAM Tof-eq':>12} {'anchor':>10} {'ratio':>6} | {'QROAMClean+adj':>14} {'ratio':>6}")
+    for n_words, bits in [(4096, 8), (65536, 8), (2**20, 8), (2**20, 32), (2**20, 1024), (2**30, 32)]:
         qrom = logical_counts(make_loader("qrom", n_words, bits), with_depth=False)
         qroam_bloq = make_loader("qroam", n_words, bits)
         qroam = logical_counts(qroam_bloq, with_depth=False)
@@ -79,9 +82,26 @@ def anchors() -> None:
         # the one-way anchor: QROM over ceil(N/lambda) blocks + b (lambda - 1) swaps; the clean
         # version Qualtran builds runs both twice (compute and uncompute), hence ~2x
         anchor = math.ceil(n_words / block) + bits * (block - 1)
+        clean = qroam_clean_toffolis(n_words, bits)
         print(f"{n_words:>11,} {bits:>3} | {qrom.toffoli:>11,} {n_words - 2:>11,} "
               f"{ratio(qrom.toffoli, n_words - 2):>6} | {block:>6} {qroam_equivalent:>12,} "
-              f"{anchor:>10,} {ratio(qroam_equivalent, anchor):>6}")
+              f"{anchor:>10,} {ratio(qroam_equivalent, anchor):>6} | {clean:>14,} "
+              f"{ratio(qroam_equivalent, clean):>6}")
+
+
+def qroam_clean_toffolis(n_words: int, bits: int) -> int:
+    """Toffolis of Qualtran's QROAMClean at its own block size plus its measurement-based
+    adjoint (Berry et al. 2019, appendix C), from Qualtran's call graphs."""
+    from qualtran.bloqs.data_loading.qroam_clean import QROAMClean
+    from qualtran.resource_counting import QECGatesCost, get_cost_value
+
+    bloq = QROAMClean.build_from_bitsize((n_words,), (bits,))
+    total = 0
+    for part in (bloq, bloq.adjoint()):
+        counts = get_cost_value(part, QECGatesCost())
+        # Toffoli-class gates, plus the approximate swaps' T gates at 4 T per Toffoli
+        total += int(counts.toffoli) + int(counts.and_bloq) + int(counts.cswap) + -(-int(counts.t) // 4)
+    return total
 
 
 def comparison_rows(exponents=range(4, 31, 2), word_sizes=(8, 32)) -> list[str]:

@@ -28,6 +28,7 @@ from typing import Any, Callable
 
 from qresource.core.errors import NotBuiltError, QResourceError
 from qresource.core.io import atomic_write_bytes
+from qresource.loaders.kinds import LoaderKind
 from qresource.grover.api import grover_search_bloq, measured_search_circuit
 from qresource.loaders.api import qram_circuit
 from qresource.machinery.flatten import to_circuit
@@ -129,7 +130,7 @@ PRESETS = [
             instance="qram-n8-b3.json",
             command=["export", "qram", "--loader", loader, "--data", "{instance}"],
         )
-        for loader in ("bucket-brigade", "qrom", "qroam")
+        for loader in LoaderKind
     ],
     Preset(
         name="oracle-qrom-n4-d2",

@@ -5,6 +5,7 @@ from qualtran.bloqs.data_loading.qrom import QROM
 from qualtran.bloqs.data_loading.select_swap_qrom import SelectSwapQROM, find_optimal_log_block_size
 
 from qresource.loaders.bucket_brigade import BucketBrigadeQRAM
+from qresource.loaders.fanout import FanOutQRAM
 from qresource.loaders.table_loader import (
     CHEAPEST_METRICS,
     LOADER_KINDS,
@@ -34,6 +35,8 @@ def test_wrapper_classical_action_matches_table(kind):
 
 def test_kinds_use_the_named_constructions():
     assert isinstance(make_loader("bucket-brigade", 8, 2), BucketBrigadeQRAM)
+    assert isinstance(make_loader("fanout", 8, 2), FanOutQRAM)
+    assert make_loader("fanout", 8, 4, lanes=2).lanes == 2
     assert isinstance(make_loader("qrom", 8, 2).inner, QROM)
     qroam = make_loader("qroam", 64, 2)
     assert isinstance(qroam.inner, SelectSwapQROM) and not qroam.inner.use_dirty_ancilla
@@ -59,6 +62,10 @@ def test_qroam_block_size_is_qualtrans_clean_optimum():
         lambda: make_loader("qroam", 8, 2, log_block_size=3),
         lambda: make_loader("qrom", 8, 2, log_block_size=1),
         lambda: make_loader("bucket-brigade", 8, 2, log_block_size=1),
+        lambda: make_loader("fanout", 8, 2, log_block_size=1),
+        lambda: make_loader("qrom", 8, 2, lanes=1),
+        lambda: make_loader("fanout", 8, 2, lanes=3),
+        lambda: make_loader("fanout", 8, 2, lanes=0),
         lambda: TableLoader("bucket-brigade", 4, 2),
         lambda: cheapest_loader(8, 2, "area"),
     ],
@@ -69,10 +76,10 @@ def test_bad_requests_raise_value_error(call):
 
 
 def test_cheapest_loader_per_metric():
-    # N = 4096, b = 8 (closed forms, docs/loaders.md): the bucket brigade is shallowest,
+    # N = 4096, b = 8 (closed forms, docs/loaders.md): the fan-out tree is shallowest,
     # QROM narrowest, QROAM fewest Toffolis (2 ceil(N/lambda) - 4 + 2 b (lambda - 1) swaps
     # against N - 2 for the other two).
-    assert cheapest_loader(4096, 8, "depth") == "bucket-brigade"
+    assert cheapest_loader(4096, 8, "depth") == "fanout"
     assert cheapest_loader(4096, 8, "qubits") == "qrom"
     assert cheapest_loader(4096, 8, "toffoli") == "qroam"
     assert loader_metric("qroam", 4096, 8, "toffoli") == 508 + 240

@@ -15,8 +15,9 @@ from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 from qresource.report.physical_options import attach_physical, physical_options
 
 _LOADER_HELP = (
-    "bucket-brigade: routing tree, N - 2 ANDs, depth O(log N + b); qrom: Qualtran's unary "
-    "iteration; qroam: Qualtran's select-swap QROM (clean ancillas)."
+    "fanout: broadcast router tree, N - 2 ANDs, depth O(log N + b); bucket-brigade: routing "
+    "tree, about (b/2 + 1) N ANDs, 3N/2 qubits; qrom: Qualtran's unary iteration; qroam: "
+    "Qualtran's select-swap QROM (clean ancillas)."
 )
 
 

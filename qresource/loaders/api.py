@@ -99,12 +99,14 @@ def estimate_qram(kind: str, n_words: int, bits: int, data: Optional[Sequence[in
     """Logical counts of one access to an ``n_words`` x ``bits`` table through loader ``kind``."""
 
     bloq = loader_bloq(kind, n_words, bits, data, log_block_size)
+    kind = LoaderKind.parse(kind)
     logical = logical_counts(bloq)
-    params: dict[str, Any] = {"loader": kind, "n": int(n_words), "bits": int(bits)}
+    params: dict[str, Any] = {"loader": str(kind), "n": int(n_words), "bits": int(bits)}
     notes = []
     width = address_width(n_words)
+    tree = kind in (LoaderKind.FANOUT, LoaderKind.BUCKET_BRIGADE)
     if n_words != 2**width:
-        if kind == "bucket-brigade":
+        if tree:
             notes.append(
                 f"N = {n_words} is not a power of two: the routing tree is padded to 2^{width} "
                 f"leaves and addresses {n_words}..{2**width - 1} read the word 0"
@@ -114,15 +116,17 @@ def estimate_qram(kind: str, n_words: int, bits: int, data: Optional[Sequence[in
                 f"N = {n_words} is not a power of two: addresses are {width} bits, of which "
                 f"{n_words}..{2**width - 1} lie outside the table"
             )
-    if kind == "qroam":
+    if kind == LoaderKind.QROAM:
         params["block_size"] = 2**bloq.log_block_size
         notes.append(
             f"block size lambda = {2**bloq.log_block_size} (clean-ancilla SelectSwapQROM; "
             "Qualtran's optimum of N/lambda + 2b(lambda - 1))"
         )
     if data is None:
-        if kind == "bucket-brigade":
+        if kind == LoaderKind.FANOUT:
             notes.append("no table given: Cliffords and depth count every bit as 1 (the worst case)")
+        elif kind == LoaderKind.BUCKET_BRIGADE:
+            notes.append("no table given: Cliffords and depth count every bit as 1")
         else:
             notes.append(
                 "no table given: Qualtran's shape-only count (N b CNOTs; unary iteration's own "

@@ -1,44 +1,37 @@
-"""Bucket-brigade QRAM over a classical table, as a Qualtran bloq that reaches Clifford+T.
+"""Routing bucket-brigade QRAM over a classical table, as a Qualtran bloq that reaches Clifford+T.
 
-The bucket brigade (Giovannetti, Lloyd, Maccone, PRL 100, 160501 (2008)) is a binary tree of
-N - 1 routers. Each router is a qutrit {wait, left, right}; the address bits are sent into the
-tree one level at a time, and a router that is reached by the active path takes the bit that
-arrives and becomes left or right, while every router off the path stays in wait. A bus is
-then routed along the path to the leaf that holds word x, the word is copied onto the bus at
-that leaf, the bus returns along the same path, and the address is unloaded. Hann et al.
-(PRX Quantum 2, 020311 (2021)) write this as a qubit circuit; Xu et al. (2023) give its
-fault-tolerant forms.
+The bucket brigade of Giovannetti, Lloyd and Maccone (PRL 100, 160501 (2008); PRA 78, 052310
+(2008)): a binary tree of routers in which the address bits themselves travel down, one after
+another, each routed by the routers already set and stored in the first router it reaches; a
+bus is then routed down the active path to the table, picks up the word and is routed back.
+Only the routers on the active path ever hold anything but |0>, which is what makes the
+architecture resilient to noise (Hann et al., PRX Quantum 2, 020311 (2021)).
 
 Circuit form used here (derivation and counts in docs/loaders.md):
 
-* **Router encoding.** A router qutrit is the pair of *active flags* of its two children:
-  wait = 00, left = 10, right = 01. A flag is 1 exactly when the active path runs through that
-  node, so the flags of one level are one-hot (or all zero on a padded leaf range).
-* **Address loading, level by level** (:class:`RouterLevel`). Address bit a_l is distributed to
-  the 2^l routers of level l along the tree (:class:`FanOut`, CNOTs), and every router at that
-  level takes it: ``right = AND(active, a_l)`` (one temporary AND) and ``left = active XOR
-  right`` (one CNOT, in place). Routers in wait (active = 0) stay in wait. The root router
-  needs no AND: its children's flags are NOT a_0 and a_0. Total: 2^n - 2 ANDs.
-* **Bus, one lane per bit of the word, all lanes in parallel.** Routing the bus *down* marks
-  the leaf ``bus AND active``; with the bus prepared in |1> that mark is the leaf's active flag
-  itself, so the downward trip is the loading above and costs nothing extra. The word is
-  applied at the leaf (:class:`LeafWrite`): for every bit i equal to 1 in word j, a CNOT from
-  leaf j's flag onto lane i's wire of j's parent router. The bus is routed *back* up
-  (:class:`MergeTree`): a router hands its parent the value of whichever child is active, and
-  because the inactive child's wire is known to hold 0, that controlled swap is a CNOT
-  (XOR merge). At the root, lane i holds bit i of ``data[address]`` and is copied into
-  ``target`` with one CNOT, after which the lanes, the leaf writes and the address loading are
-  undone in reverse, the ANDs by measurement (Gidney 2018, arXiv:1709.06648, Fig. 3):
-  X-basis measurement and a classically controlled CZ, no T gates.
+* **Qubit routers.** Each router is one qubit (0 = route left, 1 = route right), as in Hann et
+  al.'s qubit-router model, not a qutrit with a wait state: a router off the active path holds
+  |0> and routes only |0>, so a wait state would carry no information here. Hann et al. show
+  the noise resilience holds for qubit routers too.
+* **Routing one qubit through one router** into two wires known to hold |0>: the right wire
+  gets ``AND(router, qubit)`` (one temporary AND) and the qubit's own wire becomes the left
+  one after ``qubit ^= right`` (one CNOT). A routing step acts on every router of the level,
+  most of them idle (:class:`~qresource.loaders.fanout.RouterLevel`), and is undone by the
+  CNOT and a measurement-based AND uncomputation (Gidney 2018, arXiv:1709.06648, Fig. 3).
+* **Address.** Bit a_0 (the most significant) is the root router. Bit a_l is routed down
+  levels 0..l-1 (2^l - 1 ANDs) and its wires at level l become the routers of level l: one of
+  them holds a_l, the others |0>. In the as-soon-as-possible schedule bit a_(l+1) follows a_l
+  one level behind, so loading the address takes O(n) layers.
+* **Bus** (:class:`BusBit`), one bit of the word at a time: the target qubit itself is the bus.
+  It is turned to the X basis (H), routed down levels 0..n-2, gets the phase (-1)^(data bit) at
+  the last router level from classically chosen Clifford gates, is routed back up and turned
+  back (H): ``target_i ^= bit i of data[address]``. At the last level a router r with wire w
+  and leaves (d_left, d_right) applies Z(w) if d_left = d_right = 1, CZ(r, w) if only d_right
+  is 1, and Z(w) CZ(r, w) if only d_left is 1: routing the bus into the two leaves and back
+  would cost one more AND per router for nothing.
 
-Non-power-of-two N: the tree has P = 2^ceil(log2 N) leaves; leaves N..P-1 hold the word 0
-(so an address >= N loads 0) and their flags are computed like the others.
-
-Depth: the address bits are fanned out in O(l) CNOT layers and loaded in one AND layer per
-level, the b lanes run in parallel (a leaf flag controls at most b CNOTs, so the leaf writes take
-max(b, 2) layers), the merge takes n - 1 CNOT layers, so one access has depth O(log N + b).
-Cost: 2^n - 2 ANDs, independent of b; 2 P - 1 + b + b P / 2 qubits at the peak (the lanes, the
-leaf flags and the address copies, which stay live so that no qubit is reused inside an access).
+Non-power-of-two N: the tree has P = 2^ceil(log2 N) leaves, leaves N..P-1 hold the word 0.
+Costs: P - n - 1 ANDs for the address and P/2 - 1 per bit of the word; 3 P / 2 + b - 2 qubits.
 """
 
 from __future__ import annotations
@@ -48,31 +41,18 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 from attrs import field, frozen
-from qualtran import (
-    Bloq,
-    BloqBuilder,
-    BQUInt,
-    DecomposeTypeError,
-    QBit,
-    QUInt,
-    Register,
-    Side,
-    Signature,
-    SoquetT,
-)
-from qualtran.bloqs.basic_gates import CNOT, XGate
-from qualtran.bloqs.mcmt.and_bloq import And
+from qualtran import Bloq, BloqBuilder, BQUInt, QBit, QUInt, Register, Signature, SoquetT
+from qualtran.bloqs.basic_gates import CZ, Hadamard, ZGate
+
+from qresource.core.integers import address_width
+from qresource.loaders import closed_forms as closed_forms_loaders
+from qresource.loaders.closed_forms import LEAF_PHASE_GATES
+from qresource.loaders.fanout import RouterLevel
+from qresource.loaders.kinds import LoaderKind
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, CostKey, SympySymbolAllocator
     from qualtran.simulation.classical_sim import ClassicalValT
-from qresource.core.integers import address_width
-from qresource.loaders import closed_forms as closed_forms_loaders
-
-
-def address_bits(n_words: int) -> int:
-    """Width of an address register for ``n_words`` words: ceil(log2 N), at least 1."""
-    return address_width(n_words)
 
 
 def _data_tuple(data) -> Optional[tuple[int, ...]]:
@@ -81,259 +61,206 @@ def _data_tuple(data) -> Optional[tuple[int, ...]]:
     return tuple(int(x) for x in data)
 
 
-@frozen
-class FanOut(Bloq):
-    """Copy ``copies[0]`` onto ``copies[1:]`` (all |0>) by a doubling tree of CNOTs.
+def _bit(data: Optional[tuple[int, ...]], n_words: int, bits: int, word: int, bit: int) -> int:
+    """Bit ``bit`` (0 = most significant) of word ``word``: 0 beyond the table, 1 without data."""
+    if word >= n_words:
+        return 0
+    if data is None:
+        return 1
+    return (data[word] >> (bits - 1 - bit)) & 1
 
-    ``width - 1`` CNOTs in ceil(log2 width) layers; ``uncompute`` runs the tree backwards, which
-    returns ``copies[1:]`` to |0> when they hold copies of ``copies[0]``.
-    """
 
-    width: int
-    uncompute: bool = False
-
-    @cached_property
-    def signature(self) -> Signature:
-        return Signature([Register("copies", QBit(), shape=(self.width,))])
-
-    def _pairs(self) -> list[tuple[int, int]]:
-        pairs = []
-        span = 1
-        while span < self.width:
-            pairs.extend((i, i + span) for i in range(span) if i + span < self.width)
-            span *= 2
-        return pairs[::-1] if self.uncompute else pairs
-
-    def build_composite_bloq(self, bb: BloqBuilder, copies: SoquetT) -> dict[str, SoquetT]:
-        copies = np.array(copies)
-        for source, dest in self._pairs():
-            copies[source], copies[dest] = bb.add(CNOT(), ctrl=copies[source], target=copies[dest])
-        return {"copies": copies}
-
-    def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
-        return {CNOT(): self.width - 1} if self.width > 1 else {}
-
-    def adjoint(self) -> "FanOut":
-        return FanOut(self.width, not self.uncompute)
-
-    def on_classical_vals(self, copies) -> dict[str, "ClassicalValT"]:
-        copies = np.array(copies, dtype=int)
-        for source, dest in self._pairs():
-            copies[dest] ^= copies[source]
-        return {"copies": copies}
+def leaf_pattern(d_left: int, d_right: int) -> tuple[str, ...]:
+    """Clifford gates that give the wire of a last-level router the phase (-1)^d of the leaf it
+    points to (:data:`~qresource.loaders.closed_forms.LEAF_PHASE_GATES`)."""
+    return LEAF_PHASE_GATES[(d_left, d_right)]
 
 
 @frozen
-class RouterLevel(Bloq):
-    """Load address bit a_l into the 2^l routers of tree level ``level`` (1 <= level).
+class LeafPhase(Bloq):
+    """Phase (-1)^(bit ``bit`` of the word at the leaf the bus points to), on the bus wires of
+    the last router level.
 
-    Registers: ``flags`` (2^l active flags of the level's routers; on return, the flags of their
-    left children), ``copies`` (2^l copies of a_l), ``right`` (the right children's flags,
-    allocated here). Per router: ``right = AND(flag, a_l)`` and ``flag ^= right``. With
-    ``uncompute`` the ANDs are undone by measurement (right becomes an input).
-    """
-
-    level: int
-    uncompute: bool = False
-
-    @cached_property
-    def width(self) -> int:
-        return 2**self.level
-
-    @cached_property
-    def signature(self) -> Signature:
-        side = Side.LEFT if self.uncompute else Side.RIGHT
-        return Signature(
-            [
-                Register("flags", QBit(), shape=(self.width,)),
-                Register("copies", QBit(), shape=(self.width,)),
-                Register("right", QBit(), shape=(self.width,), side=side),
-            ]
-        )
-
-    def build_composite_bloq(self, bb: BloqBuilder, flags, copies, right=None):
-        flags, copies = np.array(flags), np.array(copies)
-        if not self.uncompute:
-            right = np.empty(self.width, dtype=object)
-            for r in range(self.width):
-                (flags[r], copies[r]), right[r] = bb.add(And(), ctrl=np.array([flags[r], copies[r]]))
-                right[r], flags[r] = bb.add(CNOT(), ctrl=right[r], target=flags[r])
-            return {"flags": flags, "copies": copies, "right": right}
-        right = np.array(right)
-        for r in range(self.width):
-            right[r], flags[r] = bb.add(CNOT(), ctrl=right[r], target=flags[r])
-            flags[r], copies[r] = bb.add(
-                And(uncompute=True), ctrl=np.array([flags[r], copies[r]]), target=right[r]
-            )
-        return {"flags": flags, "copies": copies}
-
-    def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
-        return {And(uncompute=self.uncompute): self.width, CNOT(): self.width}
-
-    def adjoint(self) -> "RouterLevel":
-        return RouterLevel(self.level, not self.uncompute)
-
-    def on_classical_vals(self, flags, copies, right=None) -> dict[str, "ClassicalValT"]:
-        flags, copies = np.array(flags, dtype=int), np.array(copies, dtype=int)
-        if not self.uncompute:
-            right = flags & copies
-            return {"flags": flags ^ right, "copies": copies, "right": right}
-        right = np.array(right, dtype=int)
-        flags = flags ^ right
-        if np.any(right != (flags & copies)):
-            raise ValueError("RouterLevel uncompute: router state is not AND(flag, address)")
-        return {"flags": flags, "copies": copies}
-
-
-@frozen
-class LeafWrite(Bloq):
-    """Apply the table at the leaves: lane i of leaf j's parent ^= bit i of word j AND flag j.
-
-    ``flags`` are the P one-hot leaf flags, ``lanes`` the b x P/2 bus wires of the last router
-    level (lane row i carries bit i of the word, most significant first, as in the target
-    register). One CNOT per 1-bit of the table; the CNOTs commute, so the bloq is its own
-    inverse. Gate order: round t writes bit t of every left leaf and bit t+1 (mod b) of every
-    right leaf, so no flag or lane wire is used twice in a round and the writes take
-    max(b, 2) layers. Without data (``data=None``) it stands for the worst case, every bit 1.
+    Registers: ``routers`` (the P/2 routers of level n - 1), ``wires`` (their P/2 bus wires).
+    Per router, the gates of :func:`leaf_pattern`; diagonal, so the bloq is its own inverse.
     """
 
     n_words: int
     bits: int
+    bit: int
     data: Optional[tuple[int, ...]] = field(default=None, converter=_data_tuple)
 
     @cached_property
-    def leaves(self) -> int:
-        return 2 ** address_bits(self.n_words)
+    def pairs(self) -> int:
+        return 2 ** address_width(self.n_words) // 2
 
     @cached_property
     def signature(self) -> Signature:
-        return Signature(
-            [
-                Register("flags", QBit(), shape=(self.leaves,)),
-                Register("lanes", QBit(), shape=(self.bits, self.leaves // 2)),
-            ]
-        )
+        return Signature([Register("routers", QBit(), shape=(self.pairs,)),
+                          Register("wires", QBit(), shape=(self.pairs,))])
 
-    def bit(self, word: int, lane: int) -> int:
-        """Bit ``lane`` (0 = most significant) of word ``word``; padded words are 0."""
-        if word >= self.n_words:
-            return 0
-        if self.data is None:
-            return 1
-        return (self.data[word] >> (self.bits - 1 - lane)) & 1
+    def gates(self, pair: int) -> tuple[str, ...]:
+        return leaf_pattern(_bit(self.data, self.n_words, self.bits, 2 * pair, self.bit),
+                            _bit(self.data, self.n_words, self.bits, 2 * pair + 1, self.bit))
 
-    def _writes(self) -> list[tuple[int, int, int]]:
-        writes = []
-        for round_ in range(self.bits):
-            for pair in range(self.leaves // 2):
-                for side, lane in ((0, round_), (1, (round_ + 1) % self.bits)):
-                    leaf = 2 * pair + side
-                    if self.bit(leaf, lane):
-                        writes.append((leaf, lane, pair))
-        return writes
-
-    def build_composite_bloq(self, bb: BloqBuilder, flags, lanes):
-        if self.data is None:
-            raise DecomposeTypeError(f"{self} has no data: only its counts are defined")
-        flags, lanes = np.array(flags), np.array(lanes)
-        for leaf, lane, pair in self._writes():
-            flags[leaf], lanes[lane, pair] = bb.add(CNOT(), ctrl=flags[leaf], target=lanes[lane, pair])
-        return {"flags": flags, "lanes": lanes}
-
-    @cached_property
-    def n_ones(self) -> int:
-        if self.data is None:
-            return self.n_words * self.bits
-        return sum(int(x).bit_count() for x in self.data)
+    def build_composite_bloq(self, bb: BloqBuilder, routers, wires):
+        routers, wires = np.array(routers), np.array(wires)
+        for pair in range(self.pairs):
+            for gate in self.gates(pair):
+                if gate == "z":
+                    wires[pair] = bb.add(ZGate(), q=wires[pair])
+                else:
+                    routers[pair], wires[pair] = bb.add(CZ(), q1=routers[pair], q2=wires[pair])
+        return {"routers": routers, "wires": wires}
 
     def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
-        return {CNOT(): self.n_ones} if self.n_ones else {}
+        counts: dict[Bloq, int] = {}
+        for pair in range(self.pairs):
+            for gate in self.gates(pair):
+                key = ZGate() if gate == "z" else CZ()
+                counts[key] = counts.get(key, 0) + 1
+        return counts
 
-    def adjoint(self) -> "LeafWrite":
+    def adjoint(self) -> "LeafPhase":
         return self
 
-    def on_classical_vals(self, flags, lanes) -> dict[str, "ClassicalValT"]:
-        flags, lanes = np.array(flags, dtype=int), np.array(lanes, dtype=int)
-        for leaf, lane, pair in self._writes():
-            lanes[lane, pair] ^= flags[leaf]
-        return {"flags": flags, "lanes": lanes}
-
-    def __str__(self) -> str:
-        return f"LeafWrite({self.n_words}x{self.bits})"
+    def on_classical_vals(self, routers, wires) -> dict[str, "ClassicalValT"]:
+        return {"routers": routers, "wires": wires}
 
 
 @frozen
-class MergeTree(Bloq):
-    """Route every lane back up the tree: XOR-merge sibling wires level by level.
+class BusBit(Bloq):
+    """One trip of the bus: ``bus ^= bit ``bit`` of data[x]``, x the leaf the routers point to.
 
-    ``lanes`` is b x P/2 (the last router level). Merge step s = 1..n-1 adds wire
-    ``k 2^s + 2^(s-1)`` into wire ``k 2^s``; afterwards wire 0 of each lane holds the XOR of the
-    lane, which is the routed bit because at most one leaf is active. b (P/2 - 1) CNOTs in
-    n - 1 layers; ``uncompute`` runs the steps backwards.
+    Registers: ``routers`` (the P - 1 router qubits in heap order: level m, position p at index
+    2^m - 1 + p), ``bus`` (one qubit; the target bit). Decomposition: H, routing down levels
+    0..n-2 (:class:`~qresource.loaders.fanout.RouterLevel`), :class:`LeafPhase`, routing back
+    up (measurement-based), H.
+
+    Its gates are not classical one by one (H, phases), but its action on basis states is, so
+    the bit-sliced simulator applies it whole (:meth:`packed_action`) when the routers hold a
+    path; the statevector check runs its gates.
     """
 
-    leaves: int
+    n_words: int
     bits: int
-    uncompute: bool = False
+    bit: int
+    data: Optional[tuple[int, ...]] = field(default=None, converter=_data_tuple)
+
+    @cached_property
+    def levels(self) -> int:
+        return address_width(self.n_words)
+
+    @cached_property
+    def leaves(self) -> int:
+        return 2**self.levels
 
     @cached_property
     def signature(self) -> Signature:
-        return Signature([Register("lanes", QBit(), shape=(self.bits, self.leaves // 2))])
+        return Signature([Register("routers", QBit(), shape=(self.leaves - 1,)), Register("bus", QBit())])
 
-    def _pairs(self) -> list[tuple[int, int]]:
-        half = self.leaves // 2
-        pairs = []
-        span = 1
-        while span < half:
-            pairs.extend((k + span, k) for k in range(0, half, 2 * span))
-            span *= 2
-        return pairs[::-1] if self.uncompute else pairs
+    @cached_property
+    def leaf_phase(self) -> LeafPhase:
+        return LeafPhase(self.n_words, self.bits, self.bit, self.data)
 
-    def build_composite_bloq(self, bb: BloqBuilder, lanes):
-        lanes = np.array(lanes)
-        for source, dest in self._pairs():
-            for lane in range(self.bits):
-                lanes[lane, source], lanes[lane, dest] = bb.add(
-                    CNOT(), ctrl=lanes[lane, source], target=lanes[lane, dest]
-                )
-        return {"lanes": lanes}
+    def build_composite_bloq(self, bb: BloqBuilder, routers, bus):
+        routers = np.array(routers)
+        level_routers = [routers[2**m - 1: 2 ** (m + 1) - 1] for m in range(self.levels)]
+        bus = bb.add(Hadamard(), q=bus)
+        wires = np.array([bus])
+        for m in range(self.levels - 1):
+            wires, level_routers[m], right = bb.add(RouterLevel(m), flags=wires, copies=level_routers[m])
+            children = np.empty(2 * len(wires), dtype=object)
+            children[0::2], children[1::2] = wires, right
+            wires = children
+        if self.leaf_phase.build_call_graph(None):
+            level_routers[-1], wires = bb.add(self.leaf_phase, routers=level_routers[-1], wires=wires)
+        for m in range(self.levels - 2, -1, -1):
+            wires, level_routers[m] = bb.add(
+                RouterLevel(m, uncompute=True), flags=wires[0::2], copies=level_routers[m], right=wires[1::2])
+        bus = bb.add(Hadamard(), q=wires[0])
+        return {"routers": np.concatenate(level_routers), "bus": bus}
 
     def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
-        count = self.bits * (self.leaves // 2 - 1)
-        return {CNOT(): count} if count else {}
+        counts: dict[Bloq, int] = {Hadamard(): 2}
+        for m in range(self.levels - 1):
+            counts[RouterLevel(m)] = 1
+            counts[RouterLevel(m, uncompute=True)] = 1
+        if self.leaf_phase.build_call_graph(None):
+            counts[self.leaf_phase] = 1
+        return counts
 
-    def adjoint(self) -> "MergeTree":
-        return MergeTree(self.leaves, self.bits, not self.uncompute)
+    def leaf_of(self, routers) -> int:
+        """The leaf the routers point to (following them from the root)."""
+        node = 0
+        for _ in range(self.levels):
+            node = 2 * node + 1 + int(routers[node])
+        return node - (self.leaves - 1)
 
-    def on_classical_vals(self, lanes) -> dict[str, "ClassicalValT"]:
-        lanes = np.array(lanes, dtype=int)
-        for source, dest in self._pairs():
-            lanes[:, dest] ^= lanes[:, source]
-        return {"lanes": lanes}
+    def on_classical_vals(self, routers, bus) -> dict[str, "ClassicalValT"]:
+        leaf = self.leaf_of(routers)
+        return {"routers": routers, "bus": int(bus) ^ _bit(self.data, self.n_words, self.bits, leaf, self.bit)}
+
+    def packed_action(self, words: list[np.ndarray], mask: np.ndarray) -> None:
+        """:meth:`on_classical_vals` on bit-sliced words (one per wire, in signature order), in
+        place: the leaf indicators are ANDs of the routers along each path. Routers that do
+        not hold a one-hot path (an off-path router not |0>) are reported: the gates would then
+        entangle the bus with them."""
+        from qresource.core.errors import QResourceError
+
+        active = [mask.copy()]
+        for m in range(self.levels):
+            level = words[2**m - 1: 2 ** (m + 1) - 1]
+            stray = np.zeros_like(mask)
+            for p, router in enumerate(level):
+                stray |= router & ~active[p] & mask
+            if stray.any():
+                raise QResourceError("a router off the active path is not |0>")
+            children = []
+            for p, router in enumerate(level):
+                children += [active[p] & ~router & mask, active[p] & router]
+            active = children
+        flip = np.zeros_like(mask)
+        for leaf, indicator in enumerate(active):
+            if _bit(self.data, self.n_words, self.bits, leaf, self.bit):
+                flip ^= indicator
+        words[-1] ^= flip
+
+    def adjoint(self) -> "BusBit":
+        return self
+
+    def __str__(self) -> str:
+        return f"BusBit({self.n_words}x{self.bits}, bit {self.bit})"
 
 
 @frozen
 class BucketBrigadeQRAM(Bloq):
-    """Bucket-brigade QRAM: ``target ^= data[address]`` for a table of ``n_words`` b-bit words.
+    """Routing bucket-brigade QRAM: ``target ^= data[address]`` for ``n_words`` b-bit words.
 
-    Giovannetti, Lloyd, Maccone, PRL 100, 160501 (2008); circuit form after Hann et al., PRX
-    Quantum 2, 020311 (2021), with routers encoded as pairs of active flags and temporary ANDs
-    uncomputed by measurement (Gidney 2018). See the module docstring and docs/loaders.md.
+    Giovannetti, Lloyd, Maccone, PRL 100, 160501 (2008); qubit routers as in Hann et al., PRX
+    Quantum 2, 020311 (2021); temporary ANDs uncomputed by measurement (Gidney 2018). See the
+    module docstring and docs/loaders.md.
 
     Args:
         n_words: N >= 2, the number of words (the tree is padded to 2^ceil(log2 N) leaves).
         bits: b >= 1, the word size.
-        data: the N words (ints in [0, 2^b)), or None to count the shape only (worst case:
-            every bit 1, which only changes Clifford counts).
+        data: the N words (ints in [0, 2^b)), or None to count the shape only (every bit 1,
+            which only changes Clifford counts and depth).
 
     Registers:
-        address: ceil(log2 N) qubits, big-endian (Qualtran's QUInt order).
-        target: b qubits, XORed with the addressed word.
+        address: ceil(log2 N) qubits, big-endian (Qualtran's QUInt order); a_0 sets the root.
+        target: b qubits, XORed with the addressed word; each is the bus for its bit.
+
+    References:
+        [Quantum random access memory](https://arxiv.org/abs/0708.1879). Giovannetti, Lloyd,
+        Maccone (2008). [Resilience of quantum random access memory to generic
+        noise](https://arxiv.org/abs/2012.05340). Hann et al. (2021), section II.
     """
 
     n_words: int
     bits: int
     data: Optional[tuple[int, ...]] = field(default=None, converter=_data_tuple)
+    kind = LoaderKind.BUCKET_BRIGADE
 
     def __attrs_post_init__(self):
         if self.n_words < 2:
@@ -348,108 +275,54 @@ class BucketBrigadeQRAM(Bloq):
 
     @cached_property
     def address_bitsize(self) -> int:
-        return address_bits(self.n_words)
-
-    @cached_property
-    def leaves(self) -> int:
-        return 2**self.address_bitsize
+        return address_width(self.n_words)
 
     @cached_property
     def signature(self) -> Signature:
-        return Signature(
-            [
-                Register("address", BQUInt(self.address_bitsize, self.n_words)),
-                Register("target", QUInt(self.bits)),
-            ]
-        )
+        return Signature([Register("address", BQUInt(self.address_bitsize, self.n_words)),
+                          Register("target", QUInt(self.bits))])
 
-    @cached_property
-    def leaf_write(self) -> LeafWrite:
-        return LeafWrite(self.n_words, self.bits, self.data)
+    def bus(self, bit: int) -> BusBit:
+        return BusBit(self.n_words, self.bits, bit, self.data)
 
     def build_composite_bloq(self, bb: BloqBuilder, address: SoquetT, target: SoquetT):
-        n, b = self.address_bitsize, self.bits
+        n = self.address_bitsize
         addr = np.array(bb.split(address))
         tgt = np.array(bb.split(target))
-
-        # Root router: its children's flags are NOT a_0 and a_0 (no AND needed).
-        left, right = bb.allocate(dtype=QBit()), bb.allocate(dtype=QBit())
-        left = bb.add(XGate(), q=left)
-        addr[0], left = bb.add(CNOT(), ctrl=addr[0], target=left)
-        addr[0], right = bb.add(CNOT(), ctrl=addr[0], target=right)
-        flags = np.array([left, right])
-
-        # Every address bit is fanned out once, up front, and its copies stay live until the
-        # address is unloaded: the fan-outs run in parallel with the root, and no freed qubit is
-        # reused inside the access (which would serialise the levels in a flattened circuit).
-        copies = {level: self._fan_out(bb, level, addr[level]) for level in range(1, n)}
+        routers = [np.array([addr[0]])]
         for level in range(1, n):
-            flags, copies[level], right = bb.add(RouterLevel(level), flags=flags, copies=copies[level])
-            children = np.empty(2 * len(flags), dtype=object)
-            children[0::2], children[1::2] = flags, right
-            flags = children
+            wires = np.array([addr[level]])
+            for m in range(level):
+                wires, routers[m], right = bb.add(RouterLevel(m), flags=wires, copies=routers[m])
+                children = np.empty(2 * len(wires), dtype=object)
+                children[0::2], children[1::2] = wires, right
+                wires = children
+            routers.append(wires)  # a_l stays in the first router it reaches
 
-        lanes = np.array(
-            [[bb.allocate(dtype=QBit()) for _ in range(self.leaves // 2)] for _ in range(b)]
-        )
-        # Sub-bloqs with nothing to do (an all-zero table, a one-router tree) are left out, so
-        # that every leaf of the call graph is a gate.
-        if self.leaf_write.n_ones:
-            flags, lanes = bb.add(self.leaf_write, flags=flags, lanes=lanes)
-        if self.leaves > 2:
-            lanes = bb.add(MergeTree(self.leaves, b), lanes=lanes)
-        for lane in range(b):
-            lanes[lane, 0], tgt[lane] = bb.add(CNOT(), ctrl=lanes[lane, 0], target=tgt[lane])
-        if self.leaves > 2:
-            lanes = bb.add(MergeTree(self.leaves, b, uncompute=True), lanes=lanes)
-        if self.leaf_write.n_ones:
-            flags, lanes = bb.add(self.leaf_write, flags=flags, lanes=lanes)
-        for soq in lanes.flat:
-            bb.free(soq)
+        tree = np.concatenate(routers)
+        for bit in range(self.bits):
+            tree, tgt[bit] = bb.add(self.bus(bit), routers=tree, bus=tgt[bit])
+        routers = [tree[2**m - 1: 2 ** (m + 1) - 1] for m in range(n)]
 
         for level in range(n - 1, 0, -1):
-            flags, copies[level] = bb.add(
-                RouterLevel(level, uncompute=True),
-                flags=flags[0::2],
-                copies=copies[level],
-                right=flags[1::2],
-            )
-        for level in range(1, n):
-            addr[level] = self._fan_in(bb, level, copies[level])
-
-        left, right = flags
-        addr[0], right = bb.add(CNOT(), ctrl=addr[0], target=right)
-        addr[0], left = bb.add(CNOT(), ctrl=addr[0], target=left)
-        left = bb.add(XGate(), q=left)
-        bb.free(left)
-        bb.free(right)
+            wires = routers[level]
+            for m in range(level - 1, -1, -1):
+                wires, routers[m] = bb.add(
+                    RouterLevel(m, uncompute=True), flags=wires[0::2], copies=routers[m], right=wires[1::2])
+            addr[level] = wires[0]
+        addr[0] = routers[0][0]
         return {"address": bb.join(addr, dtype=self.signature[0].dtype), "target": bb.join(tgt)}
 
-    @staticmethod
-    def _fan_out(bb: BloqBuilder, level: int, bit: SoquetT):
-        copies = np.array([bit] + [bb.allocate(dtype=QBit()) for _ in range(2**level - 1)])
-        return bb.add(FanOut(2**level), copies=copies)
-
-    @staticmethod
-    def _fan_in(bb: BloqBuilder, level: int, copies) -> SoquetT:
-        copies = bb.add(FanOut(2**level, uncompute=True), copies=copies)
-        for soq in copies[1:]:
-            bb.free(soq)
-        return copies[0]
-
     def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
-        n, b = self.address_bitsize, self.bits
-        counts: dict[Bloq, int] = {XGate(): 2, CNOT(): 4 + b}
-        for level in range(1, n):
-            counts[FanOut(2**level)] = 1
-            counts[FanOut(2**level, uncompute=True)] = 1
-            counts[RouterLevel(level)] = 1
-            counts[RouterLevel(level, uncompute=True)] = 1
-        if self.leaf_write.n_ones:
-            counts[self.leaf_write] = 2
-        if self.leaves > 2:
-            counts[MergeTree(self.leaves, b)] = 1
-            counts[MergeTree(self.leaves, b, uncompute=True)] = 1
+        counts: dict[Bloq, int] = {}
+        for level in range(1, self.address_bitsize):
+            for m in range(level):
+                for uncompute in (False, True):
+                    key = RouterLevel(m, uncompute)
+                    counts[key] = counts.get(key, 0) + 1
+        for bit in range(self.bits):
+            key = self.bus(bit)
+            counts[key] = counts.get(key, 0) + 1
         return counts
 
     def my_static_costs(self, cost_key: "CostKey"):
@@ -457,7 +330,6 @@ class BucketBrigadeQRAM(Bloq):
 
         if isinstance(cost_key, QubitCount):
             return peak_qubits(self.n_words, self.bits)
-
         return closed_forms_loaders.static_cost(self, cost_key)
 
     def on_classical_vals(self, address, target) -> dict[str, "ClassicalValT"]:
@@ -476,8 +348,8 @@ class BucketBrigadeQRAM(Bloq):
 
 
 def peak_qubits(n_words: int, bits: int) -> int:
-    """Peak live qubits of :class:`BucketBrigadeQRAM`, reached during the bus phase: address (n)
-    + target (b) + leaf flags (P) + address copies (P - 1 - n) + lanes (b P / 2)."""
-    n = address_bits(n_words)
-    leaves = 2**n
-    return 2 * leaves - 1 + bits + bits * (leaves // 2)
+    """Peak live qubits of :class:`BucketBrigadeQRAM`, reached while the bus is down: the P - 1
+    routers (the n address qubits among them) + the b target bits + the P/2 - 1 bus wires the
+    routing allocates."""
+    leaves = 2 ** address_width(n_words)
+    return 3 * leaves // 2 + bits - 2

@@ -29,13 +29,15 @@ import sympy
 from qualtran.bloqs.data_loading.select_swap_qrom import find_optimal_log_block_size
 
 from qresource.core import integers
+from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.depth import DepthCost, TDepthCost
 from qresource.machinery.logical import logical_counts
 
-N, b, W = sympy.symbols("N b W", integer=True, positive=True)
+N, b, L = sympy.symbols("N b L", integer=True, positive=True)
+W, V = sympy.symbols("W V", integer=True, nonnegative=True)
 k = sympy.Symbol("k", integer=True, nonnegative=True)
 
-LEAF_NAMES = ("and", "and_10", "and_dag", "cnot", "x", "cswap_approx")
+LEAF_NAMES = ("and", "and_10", "and_dag", "cnot", "x", "h", "phase", "cswap_approx")
 
 # QROM/QROAM with a table of at most this many words get their depth from the longest path over
 # the decomposition (exact); larger ones, and every table given by shape only, from the closed
@@ -82,56 +84,77 @@ def _blocks():
 
 def leaf_expressions(kind: str) -> dict[str, sympy.Expr]:
     """Multiplicity of each leaf gate in the decomposition of loader ``kind``."""
+    kind = LoaderKind.parse(kind)
     n, P = address_width(), _leaves_p()
-    if kind == "bucket-brigade":
+    zero = sympy.Integer(0)
+    if kind == LoaderKind.FANOUT:
         return {
             "and": P - 2,
-            "and_10": sympy.Integer(0),
+            "and_10": zero,
             "and_dag": P - 2,
             # root 4 + copy-out b + fan-out/in 2(P - 1 - n) + router CNOTs 2(P - 2)
             # + leaf writes 2W + merge/unmerge b(P - 2)
             "cnot": 4 + b + 2 * (P - 1 - n) + 2 * (P - 2) + 2 * W + b * (P - 2),
             "x": sympy.Integer(2),
-            "cswap_approx": sympy.Integer(0),
+            "h": zero,
+            "phase": zero,
+            "cswap_approx": zero,
         }
-    if kind == "qrom":
+    if kind == LoaderKind.BUCKET_BRIGADE:
+        # the address: bit l routed through levels 0..l-1; the bus: levels 0..n-2 per bit
+        routed = (P - n - 1) + b * (P / 2 - 1)
+        return {
+            "and": routed,
+            "and_10": zero,
+            "and_dag": routed,
+            "cnot": 2 * routed,
+            "x": zero,
+            "h": 2 * b,
+            "phase": V,
+            "cswap_approx": zero,
+        }
+    if kind == LoaderKind.QROM:
         # Qualtran's unary iteration computes its ANDs with the second control inverted
         return {
-            "and": sympy.Integer(0),
+            "and": zero,
             "and_10": N - 2,
             "and_dag": N - 2,
             "cnot": W + N - 2,
             "x": sympy.Integer(2),
-            "cswap_approx": sympy.Integer(0),
+            "h": zero,
+            "phase": zero,
+            "cswap_approx": zero,
         }
-    if kind == "qroam":
-        M = _blocks()
-        return {
-            "and": sympy.Integer(0),
-            "and_10": 2 * (M - 2),
-            "and_dag": 2 * (M - 2),
-            # two QROMs over M blocks (W ones in all) and the b-bit copy into the target
-            "cnot": 2 * (W + M - 2) + b,
-            "x": sympy.Integer(4),
-            # two swap networks of 2^k - 1 controlled b-bit swaps each, counted per bit
-            "cswap_approx": 2 * (2**k - 1) * b,
-        }
-    raise ValueError(f"unknown loader {kind!r}")
+    M = _blocks()
+    return {
+        "and": zero,
+        "and_10": 2 * (M - 2),
+        "and_dag": 2 * (M - 2),
+        # two QROMs over M blocks (W ones in all) and the b-bit copy into the target
+        "cnot": 2 * (W + M - 2) + b,
+        "x": sympy.Integer(4),
+        "h": zero,
+        "phase": zero,
+        # two swap networks of 2^k - 1 controlled b-bit swaps each, counted per bit
+        "cswap_approx": 2 * (2**k - 1) * b,
+    }
 
 
 def qubit_expression(kind: str) -> sympy.Expr:
     """Peak live qubits."""
+    kind = LoaderKind.parse(kind)
     n, P = address_width(), _leaves_p()
-    if kind == "bucket-brigade":
-        # address n + target b + leaf flags P + address copies (P - 1 - n) + lanes b P / 2
-        return 2 * P - 1 + b + b * 2 ** (n - 1)
-    if kind == "qrom":
+    if kind == LoaderKind.FANOUT:
+        # address n + target b + leaf flags P + address copies (P - 1 - n) + L lanes of P / 2
+        return 2 * P - 1 + b + L * 2 ** (n - 1)
+    if kind == LoaderKind.BUCKET_BRIGADE:
+        # P - 1 routers (the n address qubits among them) + target b + P/2 - 1 bus wires
+        return 3 * P / 2 + b - 2
+    if kind == LoaderKind.QROM:
         # address n + target b + n - 1 unary-iteration ANDs live at once (Qualtran's count)
         return 2 * n - 1 + b
-    if kind == "qroam":
-        # the inner QROM over n - k selection bits with a 2^k b-bit target, plus k and b
-        return 2 * (n - k) - 1 + 2**k * b + k + b
-    raise ValueError(f"unknown loader {kind!r}")
+    # the inner QROM over n - k selection bits with a 2^k b-bit target, plus k and b
+    return 2 * (n - k) - 1 + 2**k * b + k + b
 
 
 def _qrom_depth(items, width_ones):
@@ -152,10 +175,12 @@ def _swap_with_zero_depth() -> tuple[sympy.Expr, sympy.Expr]:
 def depth_expressions(kind: str) -> tuple[sympy.Expr, sympy.Expr]:
     """(depth, T-depth) under the ASAP schedule of the lowered circuit, every temporary qubit a
     fresh wire (the definition of :mod:`qresource.machinery.depth`); docs/loaders.md derives them.
-    Exact for the bucket brigade (all bits 1) and QROM; for QROAM exact when k = 0 and an upper
-    bound (its five parts run one after another) when k >= 1."""
+    Exact for the fan-out QRAM with all its lanes (all bits 1), the bucket brigade (all bits 1)
+    and QROM; for QROAM exact when k = 0 and an upper bound (its five parts run one after
+    another) when k >= 1. The fan-out QRAM with fewer lanes than bits has none (None)."""
+    kind = LoaderKind.parse(kind)
     n, P = address_width(), _leaves_p()
-    if kind == "bucket-brigade":
+    if kind == LoaderKind.FANOUT:
         # A lone word in the right half of the tree (N = P/2 + 1, n >= 2 since n = 1 is caught
         # first) shortens the critical path. Conditions are single equalities so that the
         # expressions also compile for exact array evaluation.
@@ -168,23 +193,35 @@ def depth_expressions(kind: str) -> tuple[sympy.Expr, sympy.Expr]:
         )
         t_depth = sympy.Piecewise((0, sympy.Eq(n, 1)), (n, True))
         return depth, t_depth
-    if kind == "qrom":
+    if kind == LoaderKind.BUCKET_BRIGADE:
+        return bucket_brigade_depth()
+    if kind == LoaderKind.QROM:
         return _qrom_depth(N, W)
-    if kind == "qroam":
-        M = _blocks()
-        qrom_depth, qrom_t_depth = _qrom_depth(M, W)
-        swap_depth, swap_t_depth = _swap_with_zero_depth()
-        return (
-            sympy.Piecewise(
-                # k = 0: QROM, CNOT copy, QROM; the copy hides inside the QROMs' schedules
-                (sympy.Piecewise((2 * qrom_depth, sympy.Eq(M, 2)), (2 * qrom_depth - 1, True)),
-                 sympy.Eq(k, 0)),
-                (2 * qrom_depth + 2 * swap_depth + 1, True),
-            ),
-            sympy.Piecewise((sympy.Max(2 * qrom_t_depth - 1, 0), sympy.Eq(k, 0)),
-                            (2 * qrom_t_depth + 2 * swap_t_depth, True)),
-        )
-    raise ValueError(f"unknown loader {kind!r}")
+    M = _blocks()
+    qrom_depth, qrom_t_depth = _qrom_depth(M, W)
+    swap_depth, swap_t_depth = _swap_with_zero_depth()
+    return (
+        sympy.Piecewise(
+            # k = 0: QROM, CNOT copy, QROM; the copy hides inside the QROMs' schedules
+            (sympy.Piecewise((2 * qrom_depth, sympy.Eq(M, 2)), (2 * qrom_depth - 1, True)),
+             sympy.Eq(k, 0)),
+            (2 * qrom_depth + 2 * swap_depth + 1, True),
+        ),
+        sympy.Piecewise((sympy.Max(2 * qrom_t_depth - 1, 0), sympy.Eq(k, 0)),
+                        (2 * qrom_t_depth + 2 * swap_t_depth, True)),
+    )
+
+
+def bucket_brigade_depth() -> tuple[sympy.Expr, sympy.Expr]:
+    """(depth, T-depth) of the routing bucket brigade with every bit of the table 1: each bit
+    of the word is one bus trip of 14 layers per routing level and 7 more (H, the leaf phase,
+    the root's copy), the address loading and unloading pipeline under them except for 3
+    layers, and a last word alone in its pair (N odd) adds its second leaf gate to every trip.
+    One T layer per level per bit, plus the address's n - 1 levels and one."""
+    n = address_width()
+    depth = (14 * b + 7) * (n - 1) + 3 + b * sympy.Mod(N, 2)
+    t_depth = sympy.Piecewise((0, sympy.Eq(n, 1)), ((b + 1) * n - b, True))
+    return depth, t_depth
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -192,7 +229,7 @@ def depth_expressions(kind: str) -> tuple[sympy.Expr, sympy.Expr]:
 @functools.lru_cache(maxsize=None)
 def leaf_costs() -> dict[str, dict[str, int]]:
     """Clifford+T cost of each leaf gate, from the package's lowering table."""
-    from qualtran.bloqs.basic_gates import CNOT, XGate
+    from qualtran.bloqs.basic_gates import CNOT, Hadamard, XGate, ZGate
     from qualtran.bloqs.mcmt.and_bloq import And
     from qualtran.bloqs.swap_network import CSwapApprox
 
@@ -202,6 +239,8 @@ def leaf_costs() -> dict[str, dict[str, int]]:
         "and_dag": And(uncompute=True),
         "cnot": CNOT(),
         "x": XGate(),
+        "h": Hadamard(),
+        "phase": ZGate(),  # Z or CZ: one Clifford each
         "cswap_approx": CSwapApprox(1),
     }
     out = {}
@@ -223,10 +262,37 @@ def expressions(kind: str) -> dict[str, sympy.Expr]:
     return out
 
 
-def default_ones(n_words: int, bits: int) -> int:
-    """W used when the table is not given: every bit 1, N b ones (the worst case for the bucket
-    brigade, and Qualtran's shape-only convention for QROM and QROAM)."""
-    return n_words * bits
+def table_weight(kind: str, n_words: int, bits: int, data=None) -> int:
+    """The table statistic the closed forms of ``kind`` take: W, the number of 1-bits (every
+    bit 1 without data: the worst case for the fan-out QRAM, Qualtran's shape-only convention
+    for QROM and QROAM); for the bucket brigade V, its number of leaf-phase gates
+    (:func:`qresource.loaders.bucket_brigade.leaf_gate_count`, every bit 1 without data)."""
+    if LoaderKind.parse(kind) == LoaderKind.BUCKET_BRIGADE:
+        return _leaf_gate_count(n_words, bits, data)
+    if data is None:
+        return n_words * bits
+    return sum(int(x).bit_count() for x in data)
+
+
+LEAF_PHASE_GATES = {(0, 0): (), (1, 1): ("z",), (0, 1): ("cz",), (1, 0): ("z", "cz")}
+"""Bucket brigade: the Clifford gates that give the bus wire of a last-level router the phase
+(-1)^d of the leaf it points to, by (d_left, d_right): ``"z"`` on the wire, ``"cz"`` between
+the router and the wire (the router is 1 when it points right)."""
+
+
+def _leaf_gate_count(n_words: int, bits: int, data) -> int:
+    """V without enumerating the leaves when there is no table: per bit, one Z for every full
+    pair of words and two gates (Z and CZ) for a last word alone in its pair."""
+    if data is None:
+        return bits * (n_words // 2 + 2 * (n_words % 2))
+    pairs = {pattern: len(gates) for pattern, gates in LEAF_PHASE_GATES.items()}
+    total = 0
+    padded = list(data) + [0] * (n_words % 2)
+    for i in range(bits):
+        shift = bits - 1 - i
+        for p in range(0, len(padded), 2):
+            total += pairs[((padded[p] >> shift) & 1, (padded[p + 1] >> shift) & 1)]
+    return total
 
 
 def loader_counts(
@@ -235,19 +301,26 @@ def loader_counts(
     bits: int,
     ones: Optional[int] = None,
     log_block_size: Optional[int] = None,
-) -> dict[str, int]:
-    """Exact integer counts of loader ``kind`` (LogicalCounts keys). ``ones`` defaults to
-    :func:`default_ones`; ``log_block_size`` (QROAM) to the loaders module's default."""
+    lanes: Optional[int] = None,
+) -> dict[str, Optional[int]]:
+    """Exact integer counts of loader ``kind`` (LogicalCounts keys). ``ones`` is the table
+    weight (:func:`table_weight`, its default without a table); ``log_block_size`` (QROAM)
+    defaults to the loaders module's choice, ``lanes`` (fan-out) to ``bits``. A depth with no
+    closed form (the fan-out QRAM with fewer lanes than bits) is None."""
+    kind = LoaderKind.parse(kind)
     if ones is None:
-        ones = default_ones(n_words, bits)
-    values = {N: n_words, b: bits, W: ones}
-    if kind == "qroam":
+        ones = table_weight(kind, n_words, bits)
+    lanes = bits if lanes is None else lanes
+    values = {N: n_words, b: bits, W: ones, V: ones, L: lanes}
+    if kind == LoaderKind.QROAM:
         if log_block_size is None:
-
             log_block_size = qroam_log_block_size(n_words, bits)
         values[k] = log_block_size
-    out = {}
+    out: dict[str, Optional[int]] = {}
     for key, expr in _expressions_cached(kind).items():
+        if kind == LoaderKind.FANOUT and lanes != bits and key in ("depth", "t_depth"):
+            out[key] = None
+            continue
         value = sympy.sympify(expr).subs(values)
         if not value.is_Integer:
             value = sympy.nsimplify(value)
@@ -267,11 +340,21 @@ def static_cost(bloq, cost_key):
 
     if not isinstance(cost_key, (DepthCost, TDepthCost)):
         return NotImplemented
-    kind = getattr(bloq, "kind", "bucket-brigade")
+    kind = bloq.kind
+    lanes = getattr(bloq, "lanes", None)
     ones = None
     if bloq.data is not None:
-        if kind != "bucket-brigade" and bloq.n_words <= EXACT_DEPTH_MAX_WORDS:
+        if kind != LoaderKind.FANOUT and bloq.n_words <= EXACT_DEPTH_MAX_WORDS:
             return NotImplemented  # small enough for the exact longest path over the decomposition
-        ones = sum(int(x).bit_count() for x in bloq.data)
-    counts = loader_counts(kind, bloq.n_words, bloq.bits, ones, getattr(bloq, "log_block_size", None))
-    return counts["depth"] if isinstance(cost_key, DepthCost) else counts["t_depth"]
+        if kind != LoaderKind.BUCKET_BRIGADE:  # the bucket brigade's depth takes every bit 1
+            ones = table_weight(kind, bloq.n_words, bloq.bits, bloq.data)
+    if kind == LoaderKind.FANOUT and lanes != bloq.bits:
+        return NotImplemented  # no closed form: the longest path over the decomposition
+    counts = loader_counts(kind, bloq.n_words, bloq.bits, ones, getattr(bloq, "log_block_size", None), lanes)
+    if isinstance(cost_key, TDepthCost):
+        return counts["t_depth"]
+    if kind == LoaderKind.BUCKET_BRIGADE and bloq.data is not None and bloq.n_words % 2 == 0:
+        # a pair of words (1, 0) takes two leaf gates where every bit 1 takes one: the bound
+        # charges the second gate to every trip
+        return counts["depth"] + bloq.bits
+    return counts["depth"]

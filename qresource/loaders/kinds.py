@@ -11,6 +11,7 @@ from qresource.core.errors import InvalidParameterError
 class LoaderKind(enum.StrEnum):
     """How word j of a classical table is loaded into a register (docs/loaders.md)."""
 
+    FANOUT = "fanout"
     BUCKET_BRIGADE = "bucket-brigade"
     QROM = "qrom"
     QROAM = "qroam"

@@ -4,8 +4,11 @@
 (ceil(log2 n) qubits, big-endian) and ``target`` (``bits`` qubits) that XORs ``data[address]``
 into ``target`` and returns every other qubit to |0>:
 
-* ``"bucket-brigade"``: :class:`qresource.loaders.bucket_brigade.BucketBrigadeQRAM`, O(N) qubits,
-  N - 2 ANDs (padded to a power of two), depth O(log N + b);
+* ``"fanout"``: :class:`qresource.loaders.fanout.FanOutQRAM`, the fan-out router tree,
+  N - 2 ANDs (padded to a power of two), 2 N + b N / 2 qubits, depth O(log N + b) (``lanes``
+  trades depth for qubits);
+* ``"bucket-brigade"``: :class:`qresource.loaders.bucket_brigade.BucketBrigadeQRAM`, the routing
+  bucket brigade, N - n - 1 + b (N/2 - 1) ANDs, 3 N / 2 + b - 2 qubits, depth O(b log N);
 * ``"qrom"``: Qualtran's ``QROM`` (unary iteration; Babbush et al., PRX 8, 041015 (2018)),
   N - 2 ANDs, 2 ceil(log2 N) - 1 + b qubits, depth O(N);
 * ``"qroam"``: Qualtran's ``SelectSwapQROM`` with clean ancillas (Low, Kliuchnikov, Schaeffer,
@@ -28,7 +31,8 @@ from attrs import field, frozen
 from qualtran import Bloq, BloqBuilder, BQUInt, QUInt, Register, Signature, SoquetT
 
 from qresource.core.errors import InvalidParameterError
-from qresource.loaders.bucket_brigade import BucketBrigadeQRAM, address_bits
+from qresource.loaders.bucket_brigade import BucketBrigadeQRAM
+from qresource.loaders.fanout import FanOutQRAM, address_bits
 from qresource.loaders.kinds import LOADER_KINDS, LoaderKind
 
 if TYPE_CHECKING:
@@ -67,11 +71,11 @@ class TableLoader(Bloq):
         if self.kind not in (LoaderKind.QROM, LoaderKind.QROAM):
             raise ValueError(f"TableLoader wraps 'qrom' or 'qroam', not {self.kind!r}")
         _check_table(self.n_words, self.bits, self.data)
-        if self.kind == "qroam" and self.log_block_size is None:
+        if self.kind == LoaderKind.QROAM and self.log_block_size is None:
             object.__setattr__(self, "log_block_size", qroam_log_block_size(self.n_words, self.bits))
-        if self.kind == "qrom" and self.log_block_size is not None:
+        if self.kind == LoaderKind.QROM and self.log_block_size is not None:
             raise InvalidParameterError("a block size applies to 'qroam' only")
-        if self.kind == "qroam" and not 0 <= self.log_block_size < address_bits(self.n_words):
+        if self.kind == LoaderKind.QROAM and not 0 <= self.log_block_size < address_bits(self.n_words):
             raise InvalidParameterError(
                 f"log block size must lie in [0, {address_bits(self.n_words) - 1}]"
                 " (at least two blocks)"
@@ -82,7 +86,7 @@ class TableLoader(Bloq):
         from qualtran.bloqs.data_loading.qrom import QROM
         from qualtran.bloqs.data_loading.select_swap_qrom import SelectSwapQROM
 
-        if self.kind == "qrom":
+        if self.kind == LoaderKind.QROM:
             if self.data is None:
                 return QROM.build_from_bitsize((self.n_words,), (self.bits,))
             return QROM.build_from_data(np.array(self.data, dtype=object), target_bitsizes=(self.bits,))
@@ -127,7 +131,7 @@ class TableLoader(Bloq):
         return self
 
     def __str__(self) -> str:
-        block = f", lambda={2**self.log_block_size}" if self.kind == "qroam" else ""
+        block = f", lambda={2**self.log_block_size}" if self.kind == LoaderKind.QROAM else ""
         return f"{self.kind.upper()}({self.n_words}x{self.bits}{block})"
 
 
@@ -145,20 +149,29 @@ def _check_table(n_words: int, bits: int, data) -> None:
 
 
 def make_loader(
-    kind: str, n: int, bits: int, data=None, *, log_block_size: Optional[int] = None
+    kind: str, n: int, bits: int, data=None, *, log_block_size: Optional[int] = None,
+    lanes: Optional[int] = None,
 ) -> Bloq:
     """A bloq that XORs ``data[address]`` into ``target``; see the module docstring.
 
     ``data`` (a sequence of n ints in [0, 2^bits)) may be None to count the shape only.
-    ``log_block_size`` applies to ``"qroam"`` (lambda = 2^k; default :func:`qroam_log_block_size`).
+    ``log_block_size`` applies to ``"qroam"`` (lambda = 2^k; default :func:`qroam_log_block_size`),
+    ``lanes`` to ``"fanout"`` (bits moved at once, 1..bits; default all).
     Raises InvalidParameterError (a ValueError) on an unknown kind or a table that does not fit.
     """
     kind = LoaderKind.parse(kind)
     data = _data_tuple(data)
     _check_table(n, bits, data)
-    if kind == "bucket-brigade":
-        if log_block_size is not None:
-            raise InvalidParameterError("a block size applies to 'qroam' only")
+    if log_block_size is not None and kind != LoaderKind.QROAM:
+        raise InvalidParameterError("a block size applies to 'qroam' only")
+    if lanes is not None and kind != LoaderKind.FANOUT:
+        raise InvalidParameterError("lanes apply to 'fanout' only")
+    if kind == LoaderKind.FANOUT:
+        if lanes is not None and (isinstance(lanes, bool) or not isinstance(lanes, (int, np.integer))
+                                  or not 1 <= lanes <= bits):
+            raise InvalidParameterError(f"lanes must lie in [1, {bits}], got {lanes!r}")
+        return FanOutQRAM(int(n), int(bits), data, None if lanes is None else int(lanes))
+    if kind == LoaderKind.BUCKET_BRIGADE:
         return BucketBrigadeQRAM(int(n), int(bits), data)
     return TableLoader(kind, int(n), int(bits), data, log_block_size)
 
@@ -187,4 +200,4 @@ def cheapest_loader(n: int, bits: int, metric: str) -> str:
     if metric not in CHEAPEST_METRICS:
         raise InvalidParameterError(f"unknown metric {metric!r}: choose one of {', '.join(CHEAPEST_METRICS)}")
     _check_table(n, bits, None)
-    return min(LOADER_KINDS, key=lambda kind: loader_metric(kind, n, bits, metric))
+    return LoaderKind(min(LOADER_KINDS, key=lambda kind: loader_metric(kind, n, bits, metric)))

@@ -29,11 +29,16 @@ from qresource.machinery.lowering import LeafRule, _regs, leaf_rule
 
 def classical_leaf_rule(bloq: Bloq):
     """The lowering table, plus bloqs simulated whole because their lowering is classical only
-    up to phases: Qualtran's ``CSwapApprox`` (a relative-phase Fredkin per bit, 4 T each)."""
+    up to phases: Qualtran's ``CSwapApprox`` (a relative-phase Fredkin per bit, 4 T each), and
+    any bloq with a ``packed_action(words, mask)`` method: a permutation of basis states built
+    from non-classical gates (a phase kicked back through H), which acts in place on the
+    bit-sliced words of its wires in signature order."""
     from qualtran.bloqs.swap_network import CSwapApprox
 
     if isinstance(bloq, CSwapApprox):
         return LeafRule("cswap_approx", _regs(bloq), (), classical=("cswap_register",))
+    if callable(getattr(bloq, "packed_action", None)):
+        return LeafRule(str(bloq), _regs(bloq), (), classical=("packed", bloq))
     return leaf_rule(bloq)
 
 
@@ -171,6 +176,11 @@ def _apply_leaf(rule: LeafRule, wires, state, mask) -> None:
             diff = (state[x] ^ state[y]) & control
             state[x] = state[x] ^ diff
             state[y] = state[y] ^ diff
+    elif kind == "packed":
+        words = [state[w] for w in wires]
+        action[1].packed_action(words, mask)
+        for w, word in zip(wires, words):
+            state[w] = word
     elif kind == "fanout":
         control = state[wires[0]]
         for w in wires[1:]:

@@ -5,7 +5,7 @@ O_i|j, 0> = |j, [(QK^T)_{ij} >= tau]> searched by Algorithm 1 (Theorem 1.3). The
 O(d) with QRAM access assumed; here it is a full circuit:
 
 1. *loading*: K_j, the whole row (d entries of b bits), XORed into a fresh register by a data
-   loader (``qresource.loaders.table_loader.make_loader``: bucket-brigade QRAM, QROM or QROAM);
+   loader (``qresource.loaders.table_loader.make_loader``: any :class:`LoaderKind`);
 2. *inner product*: acc = Q_i . K_j + C by shift-and-add of the classical Q_i
    (:class:`~qresource.arithmetic.inner_product.ConstantInnerProduct`);
 3. *comparison*: [acc >= tau + C] (:class:`~qresource.arithmetic.comparator.AtLeastConstant`), XORed
@@ -95,7 +95,7 @@ class ThresholdOracle(Bloq):
         q: Q_i as d integers (fixed-point units), or None: worst case over all b-bit Q_i.
         keys: K as n rows of d integers in b-bit two's complement, or None: shape only (counts).
         tau: threshold, an integer in product units; None only with q None (counts).
-        loader: "bucket-brigade", "qrom" or "qroam".
+        loader: a :class:`~qresource.loaders.kinds.LoaderKind` or its name.
         form: "bit-flip" (registers ``index``, ``flag``) or "phase" (register ``index``).
         excluded: indices never marked (find-all schedule).
         recoding: "naf" (default, fewest additions) or "binary" for the constants q_t.

@@ -28,6 +28,7 @@ from qresource.compare.classical_side import (
 from qresource.compare.crossover import babbush_breakeven, find_crossover
 from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
+from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.physical import physical_estimate
 from qresource.report import render, sources
 from qresource.report.index import index_markdown
@@ -54,7 +55,7 @@ class ReportConfig:
     presets: tuple[Preset, ...] = DEFAULT_PRESETS
     ks: tuple[int, ...] = (8, 32, 128)
     hardware: tuple[str, ...] = ("h100-sxm", "epyc-9654-2s-fp64")
-    loaders: tuple[str, ...] = ("bucket-brigade", "qrom")
+    loaders: tuple[str, ...] = (LoaderKind.FANOUT, LoaderKind.BUCKET_BRIGADE, LoaderKind.QROM)
     bits: int | None = None  # None: the oracle's own default width
     qubit_model: str | None = None  # None: the estimator's defaults
     qec: str | None = None

@@ -139,7 +139,8 @@ RC_PARAMS = {
 #: Colour and line style per series name, so the same quantity looks the same on every plot.
 STYLES = {
     "Grover attention, query model": ("#1f77b4", "--", "o"),
-    "Grover attention, full circuit (bucket-brigade)": ("#08306b", "-", "s"),
+    "Grover attention, full circuit (fanout)": ("#08306b", "-", "s"),
+    "Grover attention, full circuit (bucket-brigade)": ("#8c564b", "-", "X"),
     "Grover attention, full circuit (qrom)": ("#17becf", "-", "o"),
     "Grover attention, full circuit (qroam)": ("#9467bd", "-", "^"),
     "Grover attention, full circuit": ("#1f77b4", "-", "s"),

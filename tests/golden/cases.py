@@ -17,16 +17,20 @@ QRAM = f"{CIRCUITS}/qram-n8-b3.json"
 CASES: dict[str, list[str]] = {
     # estimate: every primitive, both models where there are two, several loaders
     "estimate-qram-bb": ["estimate", "qram", "--loader", "bucket-brigade", "--n", "16", "--bits", "4", "--json"],
+    "estimate-qram-fanout": ["estimate", "qram", "--loader", "fanout", "--n", "16", "--bits", "4", "--json"],
     "estimate-qram-qrom": ["estimate", "qram", "--loader", "qrom", "--n", "2**20", "--bits", "8", "--json"],
     "estimate-qram-qroam": ["estimate", "qram", "--loader", "qroam", "--n", "2**20", "--bits", "8", "--json"],
     "estimate-qram-text": ["estimate", "qram", "--loader", "qrom", "--n", "1024", "--bits", "8"],
     "estimate-oracle-qrom": ["estimate", "oracle", "--n", "1024", "--d", "8", "--bits", "6", "--json"],
     "estimate-oracle-bb-phase": ["estimate", "oracle", "--n", "64", "--d", "4", "--bits", "4",
                                  "--loader", "bucket-brigade", "--form", "phase", "--json"],
+    "estimate-oracle-fanout-phase": ["estimate", "oracle", "--n", "64", "--d", "4", "--bits", "4",
+                                     "--loader", "fanout", "--form", "phase", "--json"],
     "estimate-oracle-qroam": ["estimate", "oracle", "--n", "4096", "--d", "4", "--bits", "4", "--loader", "qroam", "--json"],
     "estimate-oracle-instance": ["estimate", "oracle", "--instance", ORACLE, "--json"],
     "estimate-grover-both": ["estimate", "grover", "--n", "1024", "--k", "4", "--d", "8", "--model", "both", "--json"],
     "estimate-grover-bb": ["estimate", "grover", "--n", "256", "--k", "2", "--d", "4", "--loader", "bucket-brigade", "--json"],
+    "estimate-grover-fanout": ["estimate", "grover", "--n", "256", "--k", "2", "--d", "4", "--loader", "fanout", "--json"],
     "estimate-grover-text": ["estimate", "grover", "--n", "256", "--k", "2", "--d", "4"],
     "estimate-attention-both": ["estimate", "attention", "--n", "4096", "--k", "32", "--d", "64", "--model", "both", "--json"],
     "estimate-attention-unknown": ["estimate", "attention", "--n", "1024", "--k", "8", "--d", "16",
@@ -44,6 +48,7 @@ CASES: dict[str, list[str]] = {
     "table-markdown": ["table", "--n", "256", "--k", "4", "--d", "8", "--format", "markdown"],
     # export of the reference circuits
     "export-qram-bb": ["export", "qram", "--loader", "bucket-brigade", "--data", QRAM, "--qasm", "3", "--output", "OUT"],
+    "export-qram-fanout": ["export", "qram", "--loader", "fanout", "--data", QRAM, "--qasm", "3", "--output", "OUT"],
     "export-qram-qroam": ["export", "qram", "--loader", "qroam", "--data", QRAM, "--qasm", "2", "--output", "OUT"],
     "export-oracle": ["export", "oracle", "--instance", ORACLE, "--qasm", "3", "--output", "OUT"],
     "export-grover": ["export", "grover", "--instance", ORACLE, "--qasm", "2", "--output", "OUT"],
