@@ -114,6 +114,11 @@ class LeafPhase(Bloq):
         return {"routers": routers, "wires": wires}
 
     def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
+        if self.data is None:
+            # every bit of the N words 1: a Z per full pair, Z and CZ for a last word alone
+            lone = self.n_words % 2
+            counts = {ZGate(): self.n_words // 2 + lone, CZ(): lone}
+            return {gate: count for gate, count in counts.items() if count}
         counts: dict[Bloq, int] = {}
         for pair in range(self.pairs):
             for gate in self.gates(pair):
@@ -283,7 +288,8 @@ class BucketBrigadeQRAM(Bloq):
                           Register("target", QUInt(self.bits))])
 
     def bus(self, bit: int) -> BusBit:
-        return BusBit(self.n_words, self.bits, bit, self.data)
+        # without data every bit's trip is the same bloq, so the call graph stays O(log N)
+        return BusBit(self.n_words, self.bits, bit if self.data is not None else 0, self.data)
 
     def build_composite_bloq(self, bb: BloqBuilder, address: SoquetT, target: SoquetT):
         n = self.address_bitsize

@@ -23,6 +23,8 @@ import functools
 import math
 from typing import Any
 
+import sympy
+
 from qresource.classical.costs import classical_costs
 from qresource.core.errors import NotBuiltError, QResourceError
 from qresource.core.record import LOGICAL_KEYS, LogicalCounts
@@ -30,6 +32,7 @@ from qresource.grover.api import Problem, attention_records, make_problem, thres
 from qresource.grover.iterate import GroverIterate
 from qresource.loaders import closed_forms as forms
 from qresource.loaders.closed_forms import loader_counts, qroam_log_block_size
+from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_loader import LOADER_KINDS
 from qresource.machinery.logical import logical_counts
 from qresource.machinery.physical import bare_t_count
@@ -207,15 +210,16 @@ def logical_row(counts: LogicalCounts | None) -> dict[str, Any]:
 def loader_sources(bits_axis: str = "bits", default_bits: int | None = None) -> list:
     """One ``ClosedFormSource`` per loader kind, over the axes ``n`` and ``bits_axis``, reading
     the loader closed forms of :mod:`qresource.loaders.closed_forms` (shape-only tables:
-    W = N b ones, QROAM's block size from the loaders module)."""
+    W = N b ones and the bucket brigade's V likewise, all fan-out lanes, QROAM's block size from
+    the loaders module)."""
 
     out = []
     for kind in LOADER_KINDS:
-        expressions = {
-            key: expr.subs(forms.W, forms.N * forms.b) for key, expr in forms.expressions(kind).items()
-        }
+        shape_only = {forms.W: forms.N * forms.b, forms.L: forms.b,
+                      forms.V: forms.b * (sympy.floor(forms.N / 2) + 2 * sympy.Mod(forms.N, 2))}
+        expressions = {key: expr.subs(shape_only) for key, expr in forms.expressions(kind).items()}
         derived = {}
-        if kind == "qroam":
+        if LoaderKind(kind) == LoaderKind.QROAM:
             derived[forms.k] = lambda **axes: qroam_log_block_size(axes["n"], axes[bits_axis])
         out.append(
             ClosedFormSource(
