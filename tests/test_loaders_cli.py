@@ -22,7 +22,7 @@ def write_table(path, data, bits):
 
 
 def test_estimate_json_contract(capsys):
-    code, out, _ = run(capsys, "estimate", "qram", "--loader", "bucket-brigade", "--n", "4096",
+    code, out, _ = run(capsys, "estimate", "qram", "--loader", "fanout", "--n", "4096",
                        "--bits", "8", "--json")
     assert code == 0
     record = json.loads(out)
@@ -31,6 +31,10 @@ def test_estimate_json_contract(capsys):
     assert record["registers"] == {"address": 12, "target": 8}
     # N - 2 = 4094 ANDs for a padded tree of 4096 leaves (docs/loaders.md)
     assert record["logical"]["toffoli"] == 4094 and record["logical"]["t"] == 4 * 4094
+    code, out, _ = run(capsys, "estimate", "qram", "--loader", "bucket-brigade", "--n", "4096",
+                       "--bits", "8", "--json")
+    # routing: (N - n - 1) + b (N/2 - 1) = 4083 + 8 * 2047 ANDs
+    assert code == 0 and json.loads(out)["logical"]["toffoli"] == 4083 + 8 * 2047
 
 
 def test_estimate_sweep_and_huge_n(capsys):

@@ -57,7 +57,7 @@ def test_statevector_is_the_table_in_superposition(kind, n_words, bits):
 def test_validate_api_reports_both_checks():
     result = validate_qram("qrom", [1, 0, 3, 2], 2, seed=1)
     assert result["ok"] and result["bitsliced"]["addresses"] == 4 and result["statevector"]["ok"]
-    wide = validate_qram("bucket-brigade", random_table(8, 6, seed=2), 6, seed=2)
+    wide = validate_qram("fanout", random_table(8, 6, seed=2), 6, seed=2)
     assert wide["statevector"]["ok"] is None and "skipped" in wide["statevector"]
 
 
