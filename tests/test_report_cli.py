@@ -12,6 +12,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from qresource.loaders.kinds import LOADER_KINDS
 from qresource.machinery.physical import physical_estimate, estimator_input
 from qresource.core.record import EstimateRecord, LogicalCounts
 from qresource.report.physical_options import attach_physical, physical_options
@@ -52,7 +53,7 @@ def test_table_csv_rows_match_the_closed_forms_and_the_classical_model(tmp_path)
 
     qram = [r for r in rows if r["primitive"] == "qram"]
     assert {(r["loader"], int(r["n"])) for r in qram} == {
-        (kind, n) for kind in ("bucket-brigade", "qrom", "qroam") for n in (1024, 2**40)
+        (kind, n) for kind in LOADER_KINDS for n in (1024, 2**40)
     }
     for r in qram:  # exact integers beyond 2^63, not floats
         expected = loader_counts(r["loader"], int(r["n"]), 8)
