@@ -78,11 +78,15 @@ def _subcommands(verb: str, modules: dict[str, str]) -> dict[str, str]:
 
 
 @click.group(cls=LazyGroup, context_settings=CONTEXT,
-             lazy_commands={"count": "qresource.cli.count:count", "report": "qresource.cli.report:report",
+             lazy_commands={"count": "qresource.cli.count:count", "profile": "qresource.cli.profile:profile",
+                            "report": "qresource.cli.report:report",
                             "table": "qresource.cli.report:table"},
              summaries={
                  "count": "Count qubits, Toffolis, T, Cliffords, rotations, measurements, depth and T-depth of any "
                           "OpenQASM 2 or 3 circuit, with the same keys as `estimate`.",
+                 "profile": "Measure how sparse real attention heads are: per (layer, head), the entries of each "
+                            "row at or above tau (k), the gap condition of Theorem 1.3, and the slope of k in n, "
+                            "for the raw logits and for rows shifted to best meet the condition.",
                  "report": "The default report: resource tables, classical comparison, crossovers and plots.",
                  "table": "Resource tables over a grid of parameters, one row per point and primitive.",
              })

@@ -1,0 +1,1 @@
+"""Measured sparsity of real attention heads (``qresource profile``)."""
