@@ -27,6 +27,7 @@ ALLOWED = {
     "qasm": {"core", "machinery"},
     "classical": {"core"},
     "compare": {"core", "classical"},
+    "profile": {"core"},
 }
 MAX_IMPORTS_INSIDE_FUNCTIONS = 15
 

@@ -14,6 +14,7 @@ from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
 from qresource.grover import api
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
+from qresource.cli.k_from import k_from_options, measured_k, record_k_source
 from qresource.report.physical_options import attach_physical, physical_options
 
 
@@ -98,13 +99,24 @@ def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, 
 
 @click.command("attention", context_settings=CONTEXT)
 @_problem_options
+@k_from_options
 @physical_options
-def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json, physical,
-                       qubit_model, qec, error_budget):
+def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json, k_from, k_head,
+                       k_stat, physical, qubit_model, qec, error_budget):
     """Whole Grover sparse attention (Theorem 1.4 / 6.1): n row searches plus Algorithm 2, in
     the seeds' query model and the full-circuit model side by side."""
 
-    if instance_path is not None:
+    choice = measured_k(k_from, k_head, k_stat, k, n)
+    if choice is not None:
+        if instance_path is not None:
+            raise QResourceError("--k-from sets k for generated problems; an --instance has its own marked keys")
+        n = choice.n if n is None else n
+        d = choice.d if d is None else d
+        tau = choice.tau if tau is None and n == choice.n else tau
+        problem = _problem(n, choice.k, d, bits, tau, loader, schedule, delta)
+        records = api.attention_records(problem, _models(model))
+        record_k_source(records, choice, n)
+    elif instance_path is not None:
         problem, row_marked = api.problem_from_attention_instance(
             instance_path, k=k, bits=bits, loader=loader, schedule=schedule, delta=delta)
         records = api.attention_records(problem, _models(model), row_marked=row_marked)

@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from qresource.classical.hardware import PRESETS
 from qresource.cli.app import CONTEXT
+from qresource.cli.k_from import k_from_options, measured_k
 from qresource.cli.params import IntListType
 from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
@@ -65,9 +67,17 @@ def _loader_kinds():
               help="Output format (default: a table on a terminal, Markdown otherwise).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE (atomically) instead of standard output.")
+@k_from_options
 @physical_options
-def table(ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, physical, qubit_model, qec, error_budget):
+@click.pass_context
+def table(ctx, ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, k_from, k_head, k_stat, physical,
+          qubit_model, qec, error_budget):
     """Resource tables over a grid of parameters, one row per point and primitive."""
+
+    given_k = None if ctx.get_parameter_source("ks") is click.core.ParameterSource.DEFAULT else ks
+    choice = measured_k(k_from, k_head, k_stat, given_k, None)
+    if choice is not None:
+        ks = [choice.k]
 
     if not physical and (qubit_model or qec or error_budget is not None):
         raise QResourceError("--qubit-model, --qec and --error-budget need --physical")
@@ -77,6 +87,10 @@ def table(ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, physical
         raise QResourceError(f"unknown primitive {unknown[0]!r}; choose from {', '.join(PRIMITIVES)}")
     grid = {"n": ns, "k": ks, "d": ds, "bits": bits if bits is not None else [None], "loader": loaders, "hardware": hardware}
     frame = build_table(grid, chosen, physical=physical, qubit_model=qubit_model, qec=qec, error_budget=error_budget)
+    if choice is not None:
+        source = (f"{choice.source} head {choice.layer}:{choice.head} k_{choice.stat} = {choice.value:g} "
+                  f"at n = {choice.n} ({choice.convention})")
+        frame.insert(frame.columns.get_loc("k") + 1, "k_from", [source if pd.notna(k) else None for k in frame["k"]])
     if output is not None:
 
         atomic_write_text(output, render(frame, fmt or _format_for(output)))
