@@ -17,6 +17,7 @@ is one full sequence, so no attention mask is needed.
 from __future__ import annotations
 
 import enum
+import functools
 import importlib
 import importlib.metadata
 import json
@@ -88,8 +89,9 @@ def model_directory(name: ModelName) -> Path:
     return directory
 
 
+@functools.lru_cache(maxsize=2)
 def load_encoder(name: ModelName = ModelName.MINILM_L6) -> Encoder:
-    """Read the model's config, weights and tokenizer from its installed package."""
+    """Read the model's config, weights and tokenizer from its installed package (once per process)."""
     safetensors_numpy = _optional("safetensors.numpy")
     tokenizers = _optional("tokenizers")
     directory = model_directory(name)
