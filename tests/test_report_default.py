@@ -41,6 +41,8 @@ SMALL = ReportConfig(
     plot_exponents=(10, 12),
     crossover_n_max=2**24,
     babbush_reference_n=2**12,
+    sparsity_ns=(32, 64),
+    sparsity_windows=1,
 )
 
 

@@ -30,7 +30,7 @@ from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
 from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.physical import physical_estimate
-from qresource.report import render, sources
+from qresource.report import render, sources, sparsity
 from qresource.report.index import index_markdown
 
 
@@ -69,6 +69,8 @@ class ReportConfig:
     crossover_stop_after_rising: int = 6
     crossover_rising_from: int = 2**20
     babbush_reference_n: int = 2**20
+    sparsity_ns: tuple[int, ...] = (64, 128, 256, 512)  # measured sparsity: the bundled text's profile
+    sparsity_windows: int = 4
 
 
 DEFAULT_CONFIG = ReportConfig()
@@ -480,7 +482,11 @@ def _build(out: Path, config: ReportConfig, engine: Engine, tick: Callable[[], N
     plots.append(name)
     files.written += plots
 
-    atomic_write_text(out / "index.md", index_markdown(config, engine.status, resources, crossovers, plots, slopes))
+    section, pictures = sparsity.report_section(out, config.sparsity_ns, config.sparsity_windows,
+                                                lambda stem, frame: _write_table(out, stem, frame, files))
+    files.written += pictures
+    index = index_markdown(config, engine.status, resources, crossovers, plots, slopes)
+    atomic_write_text(out / "index.md", index.rstrip("\n") + "\n\n" + section)
     files.written.append("index.md")
     return sorted(files.written)
 

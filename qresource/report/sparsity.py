@@ -18,9 +18,6 @@ from qresource.profile import api as profile_api
 from qresource.profile.model import load_encoder
 from qresource.report import render, sources
 
-#: The report's profile: the bundled text, n = 64..512, four windows each.
-REPORT_NS = (64, 128, 256, 512)
-REPORT_WINDOWS = 4
 #: k values the report asks "(tau, k)-good?" for, and the assumed k the measured one is set beside.
 GOOD_KS = (8, 32, 128)
 ASSUMED_K = 32
@@ -99,18 +96,19 @@ def k_vs_n_png(profile: dict, count: int = DENSEST) -> bytes:
                              hlines=[(float(k), f"k = {k}") for k in GOOD_KS])
 
 
-def write_pictures(profile: dict, directory: str | Path) -> list[str]:
-    """heatmap.png, and k_vs_n.png when the profile has several n; returns the names written."""
+def write_pictures(profile: dict, directory: str | Path, prefix: str = "") -> list[str]:
+    """PREFIXheatmap.png, and PREFIXk_vs_n.png when the profile has several n; returns the names
+    written."""
     out = Path(directory)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise QResourceError(f"cannot create {out}: {exc.strerror or exc}") from None
-    render.write_png(heatmap_png(profile), out / "heatmap.png")
-    names = ["heatmap.png"]
+    names = [f"{prefix}heatmap.png"]
+    render.write_png(heatmap_png(profile), out / names[0])
     if len(_lists(profile)[0]) > 1:
-        render.write_png(k_vs_n_png(profile), out / "k_vs_n.png")
-        names.append("k_vs_n.png")
+        names.append(f"{prefix}k_vs_n.png")
+        render.write_png(k_vs_n_png(profile), out / names[1])
     return names
 
 
@@ -203,41 +201,43 @@ def estimate_beside_assumed(profile: dict, head: dict, n: int, d: int, loader: s
     return pd.DataFrame(rows, dtype=object)
 
 
-def report_section(out: Path, write_table: Callable[[Path, str, pd.DataFrame], None]) -> tuple[str, list[str]]:
-    """The report's "measured sparsity" section (Markdown) and the files it wrote; without the
-    model installed, one line saying how to install it."""
+def report_section(out: Path, ns, windows: int,
+                   write_table: Callable[[str, pd.DataFrame], None]) -> tuple[str, list[str]]:
+    """The report's "measured sparsity" section (Markdown) and the pictures it wrote (tables go
+    through ``write_table(stem, frame)``); without the model installed, one line saying how to
+    install it."""
     try:
         encoder = load_encoder()
     except QResourceError as exc:
         return f"## Measured sparsity\n\nNot built here: {exc}.\n", []
     text, label = profile_api.read_text(None)
-    profile = profile_api.profile_model(encoder, text, label, REPORT_NS, windows=REPORT_WINDOWS)
-    files = ["sparsity_layers", "sparsity_heads", "sparsity_good"]
-    write_table(out, files[0], layer_table(profile))
-    write_table(out, files[1], head_table(profile))
+    profile = profile_api.profile_model(encoder, text, label, list(ns), windows=windows)
+    write_table("sparsity_layers", layer_table(profile))
+    write_table("sparsity_heads", head_table(profile))
     good = good_counts(profile)
-    write_table(out, files[2], good)
-    pictures = write_pictures(profile, out)
-    names = [f"{stem}.{ext}" for stem in files for ext in ("csv", "md")]
+    write_table("sparsity_good", good)
+    pictures = write_pictures(profile, out, prefix="sparsity_")
     worst = densest(profile, 1)[0]
-    n = REPORT_NS[-1]
+    n = ns[-1]
     estimates = estimate_beside_assumed(profile, worst, n, profile["d_head"])
-    write_table(out, "sparsity_estimate", estimates)
-    names += ["sparsity_estimate.csv", "sparsity_estimate.md", *pictures]
+    write_table("sparsity_estimate", estimates)
+    slope = worst.get("k_mean_slope")
     lines = [
         "## Measured sparsity", "",
-        f"{profile['model']} ({profile['model_source']}) run in numpy on {label}, {REPORT_WINDOWS} windows of "
-        f"[CLS] + n - 2 tokens + [SEP] at n = {', '.join(map(str, REPORT_NS))}; k = entries of the softmax "
-        "input Q K^T / sqrt(d_head) at or above tau = 2 ln n per row. Raw: the logits as the model computes "
-        "them; shifted: each row minus the constant that best meets the gap condition (docs/profile.md).", "",
-        "Mean k per row by layer: [sparsity_layers.md](sparsity_layers.md); every head: "
-        "[sparsity_heads.md](sparsity_heads.md); ![mean k per head](heatmap.png) ![k against n](k_vs_n.png)", "",
+        f"{profile['model']} ({profile['model_source']}) run in numpy on {label}: {windows} window(s) of "
+        f"[CLS] + n - 2 tokens + [SEP] at n = {', '.join(map(str, ns))}; k = entries of the softmax "
+        "input Q K^T / sqrt(d_head) at or above tau = 2 ln n in a row. Raw: the logits as the model computes "
+        "them; shifted: each row minus the constant that best meets the gap condition "
+        "([docs/profile.md](../docs/profile.md)).", "",
+        "Mean k per row by layer, both conventions ([sparsity_layers.md](sparsity_layers.md); every head: "
+        "[sparsity_heads.md](sparsity_heads.md)):", "", render.to_markdown(layer_table(profile)).rstrip("\n"), "",
+        *[f"![{name[9:-4].replace('_', ' ')}]({name})\n" for name in pictures],
         "Heads that are (tau, k)-good (Definition 1.2: every row has at most k entries >= tau), and those that "
-        "also meet Theorem 1.3's gap condition in every row:", "", render.to_markdown(good), "",
-        f"Densest head at n = {n}: {worst['layer']}:{worst['head']} with mean k {worst['k_mean']:.4g} and max "
-        f"{worst['k_max']} per row" + ("" if worst.get("k_mean_slope") is None else
-                                        f", growing as n^{worst['k_mean_slope']:.3g}") + ". Grover attention "
-        f"for that head (n = {n}, d = {profile['d_head']}) with its measured k beside the assumed k = {ASSUMED_K}:",
+        "also meet Theorem 1.3's gap condition in every row, out of all heads:", "", render.to_markdown(good).rstrip("\n"), "",
+        f"Densest head at n = {n}: {worst['layer']}:{worst['head']}, mean k {worst['k_mean']:.4g} and max "
+        f"{worst['k_max']} per row" + ("" if slope is None else f", mean k growing as n^{slope:.3g}") + ". Grover "
+        f"attention for that head (n = {n}, d = {profile['d_head']}) with its measured k beside the assumed "
+        f"k = {ASSUMED_K} (query model: expected oracle calls; full circuit: QROM loader, the oracle's own width):",
         "", render.to_markdown(estimates),
     ]
-    return "\n".join(lines) + "\n", names
+    return "\n".join(lines) + "\n", pictures
