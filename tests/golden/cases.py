@@ -12,6 +12,7 @@ import re
 CIRCUITS = "circuits/instances"
 ORACLE = f"{CIRCUITS}/oracle-n4-d2.json"
 QRAM = f"{CIRCUITS}/qram-n8-b3.json"
+GOLDEN_INPUTS = "tests/golden/inputs"
 
 #: name -> argv; ``OUT`` marks an output file whose bytes are held too.
 CASES: dict[str, list[str]] = {
@@ -37,6 +38,14 @@ CASES: dict[str, list[str]] = {
                                    "--schedule", "unknown", "--json"],
     "estimate-attention-huge": ["estimate", "attention", "--n", "2**30", "--k", "32", "--d", "128", "--json"],
     "estimate-attention-text": ["estimate", "attention", "--n", "4096", "--k", "32", "--d", "64"],
+    "estimate-attention-k-from": ["estimate", "attention", "--k-from", f"{GOLDEN_INPUTS}/profile-minilm-n64-3heads.json",
+                                  "--model", "both", "--json"],
+    "estimate-attention-k-from-head": ["estimate", "attention", "--k-from",
+                                       f"{GOLDEN_INPUTS}/profile-minilm-n64-3heads.json", "--head", "1:8",
+                                       "--k-stat", "p99", "--n", "1024", "--model", "query", "--json"],
+    # profile: the exact --qk path (a model's logits depend on the machine's float32 arithmetic)
+    "profile-qk": ["profile", "--qk", f"{GOLDEN_INPUTS}/qk-n8-d2.npz", "--tau", "3", "--json"],
+    "profile-qk-text": ["profile", "--qk", f"{GOLDEN_INPUTS}/qk-n8-d2.npz"],
     "estimate-qlaci-prototype": ["estimate", "qlaci", "--preset", "prototype", "--json"],
     "estimate-qlaci-multiplexed": ["estimate", "qlaci", "--preset", "prototype", "--feature-map", "multiplexed", "--json"],
     "estimate-classical": ["estimate", "classical", "--n", "1024,4096", "--d", "64", "--k", "8", "--json"],
