@@ -62,9 +62,11 @@ def heatmap_png(profile: dict) -> bytes:
                 axis.set_xlabel("head")
                 axis.set_ylabel("layer")
                 axis.set_title(f"mean k per row, {name} (n = {n})")
+                axis.grid(False)
                 for (layer, head), value in np.ndenumerate(grid):
                     if np.isfinite(value):
-                        axis.text(head, layer, f"{value:.3g}", ha="center", va="center", fontsize=6,
+                        label = "<.01" if 0 < value < 0.01 else f"{value:.3g}"
+                        axis.text(head, layer, label, ha="center", va="center", fontsize=6,
                                   color="white" if value < n / 2 else "black")
                 figure.colorbar(image, ax=axis, label="k")
             figure.suptitle(f"{profile.get('model') or 'Q K^T'}: entries >= tau = 2 ln n per row")
@@ -83,14 +85,15 @@ def densest(profile: dict, count: int = DENSEST) -> list[dict]:
 
 
 def k_vs_n_png(profile: dict, count: int = DENSEST) -> bytes:
-    """Mean and maximum k per row against n for the densest heads (raw logits)."""
+    """Mean k per row against n for the densest heads, and the densest head's maximum (raw logits)."""
     ns, raw = _lists(profile)
     series = []
     for head in densest(profile, count):
-        name = f"head {head['layer']}:{head['head']}"
         rows = [next(h for h in heads if (h["layer"], h["head"]) == (head["layer"], head["head"])) for heads in raw]
-        series.append((f"{name} mean k", ns, [h["k_mean"] for h in rows]))
-        series.append((f"{name} max k", ns, [h["k_max"] for h in rows]))
+        series.append((f"head {head['layer']}:{head['head']} mean k", ns, [h["k_mean"] for h in rows]))
+        if not series[1:]:
+            first = (f"head {head['layer']}:{head['head']} max k", ns, [h["k_max"] for h in rows])
+    series.append(first)
     return render.loglog_png(series, title="k per row against n, densest heads (raw logits, tau = 2 ln n)",
                              xlabel="sequence length n", ylabel="entries >= tau per row",
                              hlines=[(float(k), f"k = {k}") for k in GOOD_KS])
