@@ -166,6 +166,8 @@ class Engine:
         def evaluate(n: int, k: int, d: int, second_opinion: bool = False) -> dict[str, Any]:
             def compute():
                 counts = sources.grover_circuit_unit(n, k, d, self.config.bits, loader)
+                # the report's logical series: the physical estimate's unit times its repetitions
+                counts["logical"] = sources.scaled(counts["unit"], counts["repetitions"])
                 return self._estimate(counts, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"],
                                       second_opinion, counts["checks_flops"])
 
