@@ -8,10 +8,11 @@ import click
 
 from qresource.cli.app import CONTEXT
 from qresource.cli.output import emit_records
-from qresource.cli.params import IntListType, IntType, MemorySize
+from qresource.cli.params import IntListType, IntType, MemorySize, execution_options
 from qresource.core.errors import QResourceError
 from qresource.loaders import api
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
+from qresource.machinery.parallel import check_execution, stderr_progress
 from qresource.report.physical_options import attach_physical, physical_options
 
 _LOADER_HELP = (
@@ -96,8 +97,9 @@ def export_qram(loader, data_path, n_words, version, output, max_memory):
               help="Seed of the random table and of the random target values.")
 @click.option("--data", "data_path", type=click.Path(dir_okay=False), default=None,
               help='Table file {"data": [N ints], "bits": int} instead of --n/--bits.')
+@execution_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-def validate_qram(loader, n_words, bits, seed, data_path, as_json):
+def validate_qram(loader, n_words, bits, seed, data_path, workers, scheduler, as_json):
     """Bit-sliced simulation of the circuit on every address (target = data[address], ancillas
     back to 0), and for N <= 8 an Aer statevector run with the address in uniform superposition."""
 
@@ -109,7 +111,9 @@ def validate_qram(loader, n_words, bits, seed, data_path, as_json):
         if n_words > 1 << 16:
             raise QResourceError(f"--n {n_words}: at most 65536 words can be validated")
         data = api.random_table(n_words, bits, seed)
-    result = api.validate_qram(loader, data, bits, seed)
+    check_execution(workers, scheduler)
+    with stderr_progress("simulating address blocks") as progress:
+        result = api.validate_qram(loader, data, bits, seed, workers=workers, scheduler=scheduler, progress=progress)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
