@@ -89,3 +89,16 @@ def test_unreachable_scheduler_is_quick_and_one_line():
     assert time.monotonic() - start < 15
     message = str(info.value)
     assert message.startswith(f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}") and "\n" not in message
+
+
+def test_oracle_validation_on_dask_matches_alone(dask_scheduler):
+    from qresource.oracle import api
+
+    data = api.random_instance(5, n=1000, d=4, bits=4, marked=7)
+    timings = ("simulation_seconds", "simulator")
+    alone = api.validate_oracle(data)
+    with alarm(300):
+        on_dask = api.validate_oracle(data, scheduler=dask_scheduler)
+    assert alone["passed"] and alone["marked"] >= 7
+    assert {k: v for k, v in alone.items() if k not in timings} == {k: v for k, v in on_dask.items() if k not in timings}
+    assert on_dask["simulator"]["execution"] == f"Dask scheduler {dask_scheduler}"
