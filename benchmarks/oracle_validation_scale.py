@@ -91,7 +91,7 @@ def main() -> int:
 
     cases = [(n, d, loader, execution)
              for loader in args.loaders.split(",") for d in args.d.split(",")
-             for n in args.n.split(",") for execution in args.workers.split(",")]
+             for n in args.n.split(",") if n for execution in args.workers.split(",")]
     cases += [(n, d, loader, "dask") for loader in args.loaders.split(",") for d in args.d.split(",")
               for n in args.dask_n.split(",") if n]
     header = ("loader", "n", "d", "exec", "pass", "load", "wall_s", "cpu_s", "lower_s", "sim_s", "count_s",

@@ -177,7 +177,7 @@ def export_qram(
 
 
 def validate_qram(kind: str, data: Sequence[int], bits: int, seed: int = 0, *, workers: int = 1,
-                  scheduler: Optional[str] = None, progress=None) -> dict:
+                  scheduler: Optional[str] = None, progress=None, max_memory: Optional[int] = None) -> dict:
     """Check the loader on ``data`` against two independent simulations.
 
     1. Bit-sliced classical simulation of the lowered circuit on every address, with target 0
@@ -188,7 +188,8 @@ def validate_qram(kind: str, data: Sequence[int], bits: int, seed: int = 0, *, w
        with clean ancillas (skipped, with the reason, if the circuit is too wide to simulate).
 
     The circuit is lowered once for both runs; address blocks run on ``workers`` local processes
-    or on the Dask ``scheduler``.
+    or on the Dask ``scheduler``. The size limit is memory: the flattened gates (known from the
+    call graph) must fit under ``max_memory``.
     """
 
     n_words = len(data)
@@ -199,6 +200,9 @@ def validate_qram(kind: str, data: Sequence[int], bits: int, seed: int = 0, *, w
     result: dict[str, Any] = {"loader": kind, "n": n_words, "bits": bits, "seed": seed}
 
     check_execution(workers, scheduler)
+    planned = logical_counts(bloq, with_depth=False)
+    require_circuit_memory(planned.t + planned.clifford + planned.rotations + planned.measurements,
+                           f"validating the {kind} loader of {n_words} words", limit_bytes=max_memory)
     start = time.perf_counter()
     program = word_program(bloq)
     checked = 0
