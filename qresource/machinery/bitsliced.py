@@ -31,6 +31,10 @@ from qresource.machinery.parallel import Task, check_execution, run_tasks
 from qresource.machinery.word_program import INPUTS_PER_LANE, Op, RegisterSlots, WordProgram, run_block
 
 
+#: Classical actions of leaves that only the simulator's table has (the circuit lowers them).
+SIMULATOR_ONLY_ACTIONS = frozenset({"cswap_register", "packed"})
+
+
 def classical_leaf_rule(bloq: Bloq):
     """The lowering table, plus bloqs simulated whole because their lowering is classical only
     up to phases: Qualtran's ``CSwapApprox`` (a relative-phase Fredkin per bit, 4 T each), and

@@ -18,10 +18,11 @@ from qresource.core.io import atomic_write_text, read_json_file
 from qresource.core.record import EstimateRecord
 from qresource.core.guards import BYTES_PER_GATE, require_memory
 from qresource.loaders.kinds import LoaderKind
-from qresource.machinery.bitsliced import classical_leaf_rule, compile_program, simulate
+from qresource.machinery.bitsliced import SIMULATOR_ONLY_ACTIONS, classical_leaf_rule, compile_program, simulate
 from qresource.machinery.circuit_counts import circuit_counts
 from qresource.machinery.flatten import leaf_program, to_circuit
 from qresource.machinery.logical import logical_counts
+from qresource.machinery.lowering import LeafRule
 from qresource.machinery.parallel import check_execution
 from qresource.machinery.qasm_export import qasm_text
 from qresource.oracle.precision import (
@@ -208,7 +209,8 @@ def validate_oracle(data: dict[str, Any], *, loader: str = "qrom", workers: int 
     padding_marked = [int(j) for j in indices[instance.n:] if flags[j]]
     start = time.perf_counter()
     # Without simulator-only leaves the classical flattening is the circuit's: flatten once.
-    same_leaves = not any(getattr(op[0], "name", None) == "cswap_approx" for op in leaves.ops)
+    same_leaves = not any(isinstance(op[0], LeafRule) and op[0].classical is not None
+                          and op[0].classical[0] in SIMULATOR_ONLY_ACTIONS for op in leaves.ops)
     flat = circuit_counts(to_circuit(oracle, program=leaves if same_leaves else None)).as_dict()
     counted_seconds = time.perf_counter() - start
     keys = ("qubits", "toffoli", "t", "clifford", "measurements")
