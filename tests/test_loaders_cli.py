@@ -122,3 +122,11 @@ def test_data_longer_than_n(capsys, tmp_path):
     assert code != 0 and "do not fit" in err
     code, out, _ = run(capsys, "estimate", "qram", "--loader", "qrom", "--data", table, "--n", "8", "--json")
     assert code == 0 and json.loads(out)["params"]["n"] == 8
+
+
+def test_validate_qram_limit_is_memory_not_a_constant(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate", "qram", "--loader", "qrom", "--n", "2**40", "--bits", "8"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 3 and err.count("\n") == 1
+    assert "validating 1099511627776 words" in err and "over the limit" in err

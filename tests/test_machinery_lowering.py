@@ -141,3 +141,27 @@ def test_rotation_templates_equal_the_rotation(axis, gate, quarter_turns):
 def test_generic_angle_stays_one_rotation():
     assert lowering.rotation_template("z", 0.3) == (("rz", (0,), 0.3),)
     assert lowering.rotation_template("y", 1.0) == (("ry", (0,), 1.0),)
+
+
+@pytest.mark.parametrize("k", [0, 1, 6, 9, 15])
+def test_controlled_xor_constant_is_qualtrans_permutation_and_decomposition(k):
+    """Controlled(XorK): the template's unitary is the permutation of Qualtran's classical action,
+    with as many CNOTs as Qualtran's own decomposition has gates."""
+    from qualtran import QUInt
+    from qualtran.bloqs.arithmetic.bitwise import XorK
+
+    bloq = XorK(QUInt(4), k).controlled()
+    rule = leaf_rule(bloq)
+    assert rule is not None and rule.name == "controlled_xor_k"
+    expected = np.zeros((32, 32))
+    for ctrl in (0, 1):
+        for x in range(16):
+            out = bloq.call_classically(ctrl=ctrl, x=x)
+            local_in = [ctrl] + [(x >> (3 - i)) & 1 for i in range(4)]  # Qualtran order, MSB first
+            local_out = [int(out[0])] + [(int(out[1]) >> (3 - i)) & 1 for i in range(4)]
+            column = sum(bit << q for q, bit in enumerate(local_in))  # Qiskit: qubit q is bit q
+            expected[sum(bit << q for q, bit in enumerate(local_out)), column] = 1
+    assert np.allclose(Operator(template_circuit(rule.template, 5)).data, expected)
+    decomposition = bloq.decompose_bloq().flatten()
+    gates = [inst.bloq for inst in decomposition.bloq_instances if inst.bloq.__class__.__name__ == "CNOT"]
+    assert len(gates) == len(rule.template) == bin(k).count("1")

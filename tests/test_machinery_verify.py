@@ -181,3 +181,26 @@ def test_bit_sliced_agrees_with_qualtrans_own_classical_simulation():
                 assert int(ours[name][k]) == int(value), (bloq, k, name)
 
     check()
+
+
+def test_blocks_and_worker_processes_match_one_block():
+    from qresource.machinery.bitsliced import word_program
+
+    data = np.random.default_rng(3).integers(0, 256, 1500)
+    bloq = QROM.build_from_data(data)
+    address = np.arange(len(data))
+    inputs = {"selection": address, "target0_": np.zeros_like(address)}
+    program = word_program(bloq)
+    alone = simulate(bloq, inputs, program=program)
+    assert np.array_equal(alone["target0_"], data)
+    blocks = simulate(bloq, inputs, program=program, block_inputs=512, workers=2)
+    assert all(np.array_equal(alone[name], blocks[name]) for name in alone)
+
+
+def test_failure_in_a_later_block_names_the_input():
+    bloq = _dirty_and()
+    a = np.zeros(1200, dtype=np.int64)
+    b = np.zeros(1200, dtype=np.int64)
+    a[700] = b[700] = 1
+    with pytest.raises(QResourceError, match=r"task 'inputs 512\.\.1023' failed: .*released.*input 700\)"):
+        simulate(bloq, {"a": a, "b": b}, block_inputs=512)

@@ -119,3 +119,32 @@ def test_validate_seed_and_instance(capsys, tmp_path):
     assert result["counts"]["bloq"] == result["counts"]["flattened"]
     code, out, err = run(capsys, "validate", "oracle", "--instance", str(_instance(tmp_path)))
     assert code == 0 and out.startswith("PASS"), err
+
+
+def test_validate_on_workers_and_unreachable_scheduler(capsys, tmp_path):
+    import socket
+    import time
+
+    code, out, err = run(capsys, "validate", "oracle", "--seed", "4", "--n", "600", "--d", "4",
+                         "--workers", "2", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["passed"] and result["n"] == 600 and result["indices_simulated"] == 1024
+    assert result["simulator"]["execution"] == "2 local worker processes"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    start = time.monotonic()
+    code, out, err = run(capsys, "validate", "oracle", "--seed", "4", "--scheduler", f"tcp://127.0.0.1:{port}")
+    assert code != 0 and out == "" and time.monotonic() - start < 60
+    assert err.count("\n") == 1 and f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in err
+    code, out, err = run(capsys, "validate", "oracle", "--seed", "4", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1")
+    assert code != 0 and "not both" in err and err.count("\n") == 1
+    code, out, err = run(capsys, "validate", "oracle", "--instance", str(_instance(tmp_path)), "--n", "99")
+    assert code != 0 and err.count("\n") == 1
+
+
+def test_validate_memory_guard_names_the_need(capsys):
+    code, out, err = run(capsys, "validate", "oracle", "--seed", "1", "--max-memory", "100K")
+    assert code == 3 and out == ""
+    assert re.search(r"validate oracle n = 64 \([\d,]+ gates, 64 indices\) needs about .* over the limit of 100 KiB", err)

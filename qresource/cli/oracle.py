@@ -8,9 +8,10 @@ import click
 
 from qresource.cli.app import CONTEXT
 from qresource.cli.output import emit_records
-from qresource.cli.params import FiniteFloat, IntListType, IntType
+from qresource.cli.params import FiniteFloat, IntListType, IntType, MemorySize, execution_options
 from qresource.core.errors import QResourceError
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
+from qresource.machinery.parallel import check_execution, stderr_progress
 from qresource.oracle import api
 from qresource.oracle.threshold_oracle import FORMS
 from qresource.report.physical_options import attach_physical, physical_options
@@ -77,15 +78,27 @@ def export_oracle(instance_path, loader, form, version, output):
 @click.option("--instance", "instance_path", type=click.Path(dir_okay=False), default=None, help=_INSTANCE_HELP)
 @click.option("--seed", type=IntType(minimum=0), default=None,
               help="Validate a random integer instance (n = 64, d = 2, b = 4) from this seed.")
+@click.option("--n", "n_keys", type=IntType(minimum=2), default=None,
+              help="With --seed: keys n of the random instance (default 64).")
+@click.option("--d", type=IntType(minimum=1), default=None, help="With --seed: head dimension d (default 2).")
 @click.option("--loader", type=click.Choice(LOADERS), default="qrom", show_default=True)
+@click.option("--max-memory", type=MemorySize(), default=None,
+              help="Memory limit for the run (e.g. 8G); default QRESOURCE_MAX_MEMORY or half the available memory.")
+@execution_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def validate_oracle(instance_path, seed, loader, as_json):
+def validate_oracle(instance_path, seed, n_keys, d, loader, max_memory, workers, scheduler, as_json):
     """Simulate the flattened oracle on every index and compare with [Q_i . K_j >= tau]."""
 
     if (instance_path is None) == (seed is None):
         raise QResourceError("give exactly one of --instance FILE and --seed S")
-    data = api.read_instance(instance_path) if instance_path is not None else api.random_instance(seed)
-    result = api.validate_oracle(data, loader=loader)
+    if instance_path is not None and (n_keys is not None or d is not None):
+        raise QResourceError("--n and --d shape the random instance of --seed; the instance file gives them")
+    shape = {key: value for key, value in (("n", n_keys), ("d", d)) if value is not None}
+    data = api.read_instance(instance_path) if instance_path is not None else api.random_instance(seed, **shape)
+    check_execution(workers, scheduler)
+    with stderr_progress("simulating index blocks") as progress:
+        result = api.validate_oracle(data, loader=loader, workers=workers, scheduler=scheduler,
+                                     progress=progress, limit_bytes=max_memory)
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:

@@ -150,3 +150,16 @@ class MemorySize(click.ParamType):
             return parse_size(value)
         except QResourceError as exc:
             self.fail(str(exc), param, ctx)
+
+
+def execution_options(command):
+    """``--workers N`` (local processes) and ``--scheduler ADDRESS`` (a Dask cluster), passed on
+    as ``workers`` and ``scheduler`` for :func:`qresource.machinery.parallel.run_tasks`."""
+    command = click.option(
+        "--scheduler", default=None, metavar="ADDRESS",
+        help="Run the work on this Dask scheduler (tcp://host:port); its workers need qresource installed.",
+    )(command)
+    return click.option(
+        "--workers", type=IntType(minimum=1), default=1, show_default=True,
+        help="Local worker processes for the work.",
+    )(command)

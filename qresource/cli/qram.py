@@ -8,10 +8,12 @@ import click
 
 from qresource.cli.app import CONTEXT
 from qresource.cli.output import emit_records
-from qresource.cli.params import IntListType, IntType, MemorySize
+from qresource.cli.params import IntListType, IntType, MemorySize, execution_options
 from qresource.core.errors import QResourceError
+from qresource.core.guards import require_circuit_memory
 from qresource.loaders import api
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
+from qresource.machinery.parallel import check_execution, stderr_progress
 from qresource.report.physical_options import attach_physical, physical_options
 
 _LOADER_HELP = (
@@ -96,8 +98,11 @@ def export_qram(loader, data_path, n_words, version, output, max_memory):
               help="Seed of the random table and of the random target values.")
 @click.option("--data", "data_path", type=click.Path(dir_okay=False), default=None,
               help='Table file {"data": [N ints], "bits": int} instead of --n/--bits.')
+@click.option("--max-memory", type=MemorySize(), default=None,
+              help="Memory limit for the run (e.g. 8G); default QRESOURCE_MAX_MEMORY or half the available memory.")
+@execution_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-def validate_qram(loader, n_words, bits, seed, data_path, as_json):
+def validate_qram(loader, n_words, bits, seed, data_path, max_memory, workers, scheduler, as_json):
     """Bit-sliced simulation of the circuit on every address (target = data[address], ancillas
     back to 0), and for N <= 8 an Aer statevector run with the address in uniform superposition."""
 
@@ -106,10 +111,13 @@ def validate_qram(loader, n_words, bits, seed, data_path, as_json):
     else:
         if n_words is None or bits is None:
             raise QResourceError("--n and --bits are required (or --data FILE)")
-        if n_words > 1 << 16:
-            raise QResourceError(f"--n {n_words}: at most 65536 words can be validated")
+        # At least one gate per word: refuse before building a table that could not be validated.
+        require_circuit_memory(n_words, f"validating {n_words} words", limit_bytes=max_memory)
         data = api.random_table(n_words, bits, seed)
-    result = api.validate_qram(loader, data, bits, seed)
+    check_execution(workers, scheduler)
+    with stderr_progress("simulating address blocks") as progress:
+        result = api.validate_qram(loader, data, bits, seed, workers=workers, scheduler=scheduler,
+                                   progress=progress, max_memory=max_memory)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return

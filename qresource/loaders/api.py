@@ -17,10 +17,11 @@ from qresource.core.io import read_json_file
 from qresource.core.record import EstimateRecord
 from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_loader import make_loader
-from qresource.machinery.bitsliced import simulate
+from qresource.machinery.bitsliced import simulate, word_program
 from qresource.machinery.circuit_counts import circuit_counts
 from qresource.machinery.flatten import to_circuit
 from qresource.machinery.logical import logical_counts
+from qresource.machinery.parallel import check_execution
 from qresource.machinery.qasm_export import write_qasm
 from qresource.machinery.statevector import run_bloq_statevector
 
@@ -175,7 +176,8 @@ def export_qram(
     }
 
 
-def validate_qram(kind: str, data: Sequence[int], bits: int, seed: int = 0) -> dict:
+def validate_qram(kind: str, data: Sequence[int], bits: int, seed: int = 0, *, workers: int = 1,
+                  scheduler: Optional[str] = None, progress=None, max_memory: Optional[int] = None) -> dict:
     """Check the loader on ``data`` against two independent simulations.
 
     1. Bit-sliced classical simulation of the lowered circuit on every address, with target 0
@@ -184,6 +186,10 @@ def validate_qram(kind: str, data: Sequence[int], bits: int, seed: int = 0) -> d
     2. For at most :data:`STATEVECTOR_MAX_WORDS` words, Qiskit Aer statevector with the address
        in uniform superposition and target |0>: the state must be sum_j |j>|data_j> / sqrt(N)
        with clean ancillas (skipped, with the reason, if the circuit is too wide to simulate).
+
+    The circuit is lowered once for both runs; address blocks run on ``workers`` local processes
+    or on the Dask ``scheduler``. The size limit is memory: the flattened gates (known from the
+    call graph) must fit under ``max_memory``.
     """
 
     n_words = len(data)
@@ -193,11 +199,17 @@ def validate_qram(kind: str, data: Sequence[int], bits: int, seed: int = 0) -> d
     addresses = np.arange(n_words, dtype=np.int64)
     result: dict[str, Any] = {"loader": kind, "n": n_words, "bits": bits, "seed": seed}
 
+    check_execution(workers, scheduler)
+    planned = logical_counts(bloq, with_depth=False)
+    require_circuit_memory(planned.t + planned.clifford + planned.rotations + planned.measurements,
+                           f"validating the {kind} loader of {n_words} words", limit_bytes=max_memory)
     start = time.perf_counter()
+    program = word_program(bloq)
     checked = 0
     for targets in (np.zeros(n_words, dtype=np.int64), rng.integers(0, 1 << bits, n_words, dtype=np.uint64)):
         targets = np.array([int(x) for x in targets], dtype=object)
-        out = simulate(bloq, {"address": addresses, "target": _int_array(targets)})
+        out = simulate(bloq, {"address": addresses, "target": _int_array(targets)}, program=program,
+                       workers=workers, scheduler=scheduler, progress=progress)
         got_address = [int(x) for x in out["address"]]
         got_target = [int(x) for x in out["target"]]
         if got_address != list(range(n_words)):

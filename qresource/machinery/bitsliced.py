@@ -1,10 +1,12 @@
 """Bit-sliced classical simulation of a reversible bloq on many basis inputs at once.
 
-Every wire holds one bit per basis input, packed 64 to a ``uint64`` word, so each leaf of the
-flattened bloq is applied once, as a few numpy word operations, to all inputs together.
+Every wire holds one bit per basis input, packed 64 to a ``uint64`` word. The flattened bloq is
+lowered once (:func:`word_program`) into arrays of word operations, which a compiled loop runs
+on blocks of inputs (:mod:`qresource.machinery.word_program`); blocks run alone, on local worker
+processes or on a Dask cluster (:mod:`qresource.machinery.parallel`) with the same result.
 
 The simulation runs at the level of the lowering table's classical leaves (X, CNOT, Toffoli,
-CSWAP, temporary AND, SWAP, multi-target CNOT; diagonal gates such as Z, S, T, CZ and Z
+CSWAP, temporary AND, SWAP, multi-target CNOT, controlled XOR of a constant; diagonal gates such as Z, S, T, CZ and Z
 rotations only add phases and leave basis states alone). Inside the lowered temporary AND the
 H and T gates are not classical, so the AND is simulated by its action: compute sets the fresh
 target to the AND of the (possibly inverted) controls; the measurement-based uncomputation is,
@@ -17,7 +19,7 @@ Any temporary wire released in a state other than 0, on any input, raises ``QRes
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, Optional, Union
 
 import numpy as np
 from qualtran import Bloq, Side
@@ -25,6 +27,12 @@ from qualtran import Bloq, Side
 from qresource.core.errors import QResourceError
 from qresource.machinery.flatten import ALLOC, FREE, LeafProgram, leaf_program
 from qresource.machinery.lowering import LeafRule, _regs, leaf_rule
+from qresource.machinery.parallel import Task, check_execution, run_tasks
+from qresource.machinery.word_program import INPUTS_PER_LANE, Op, RegisterSlots, WordProgram, run_block
+
+
+#: Classical actions of leaves that only the simulator's table has (the circuit lowers them).
+SIMULATOR_ONLY_ACTIONS = frozenset({"cswap_register", "packed"})
 
 
 def classical_leaf_rule(bloq: Bloq):
@@ -42,171 +50,123 @@ def classical_leaf_rule(bloq: Bloq):
     return leaf_rule(bloq)
 
 
-def _pack(bits: np.ndarray, words: int) -> np.ndarray:
-    """Bool vector (one entry per input) -> uint64 words, input k at bit k % 64 of word k // 64."""
-    packed = np.packbits(bits.astype(np.uint8), bitorder="little")
-    padded = np.zeros(words * 8, dtype=np.uint8)
-    padded[: len(packed)] = packed
-    return padded.view(np.uint64).copy()
+def compile_program(prog: LeafProgram) -> WordProgram:
+    """Lower a flattened bloq into word operations, once: wires become slots (a released wire's
+    slot is reused, so memory follows the live width, not the total), SWAPs become relabellings,
+    phases vanish and multi-target leaves expand into one operation per target."""
+    code: list[int] = []
+    a: list[int] = []
+    b: list[int] = []
+    c: list[int] = []
 
+    def emit(op: int, x: int, y: int = 0, z: int = 0) -> None:
+        code.append(op)
+        a.append(x)
+        b.append(y)
+        c.append(z)
 
-def _unpack(word_vector: np.ndarray, count: int) -> np.ndarray:
-    return np.unpackbits(word_vector.view(np.uint8), bitorder="little")[:count].astype(bool)
-
-
-def _input_bits(values: np.ndarray, bitsize: int, shape: tuple[int, ...], count: int,
-                signed: bool = False):
-    """Per Qualtran bit position (most significant first, elements in order), a bool vector."""
-    values = np.asarray(values)
-    if values.shape != (count,) + tuple(shape):
-        raise QResourceError(
-            f"expected input values of shape {(count,) + tuple(shape)}, got {values.shape}"
-        )
-    flat = values.reshape(count, -1)
-    if signed:
-        as_ints = [int(v) for v in flat.reshape(-1)]
-        half = 1 << (bitsize - 1)
-        if any(not -half <= v < half for v in as_ints):
-            raise QResourceError(f"an input value does not fit in {bitsize} signed bits")
-        flat = np.array([v % (1 << bitsize) for v in as_ints],
-                        dtype=object if bitsize > 62 else np.int64).reshape(flat.shape)
-    out = []
-    for element in range(flat.shape[1]):
-        column = flat[:, element]
-        if column.dtype == object or bitsize > 62:
-            as_ints = [int(v) for v in column]
-            if any(v < 0 or v >> bitsize for v in as_ints):
-                raise QResourceError(f"an input value does not fit in {bitsize} bits")
-            for bit in reversed(range(bitsize)):
-                out.append(np.array([(v >> bit) & 1 for v in as_ints], dtype=bool))
-        else:
-            column = column.astype(np.int64)
-            if (column < 0).any() or (column >> bitsize).any():
-                raise QResourceError(f"an input value does not fit in {bitsize} bits")
-            for bit in reversed(range(bitsize)):
-                out.append(((column >> bit) & 1).astype(bool))
-    return out
-
-
-def run_program(prog: LeafProgram, inputs: Mapping[str, np.ndarray], count: int) -> dict[str, np.ndarray]:
-    words = max(1, (count + 63) // 64)
-    mask = np.full(words, np.uint64(0xFFFFFFFFFFFFFFFF), dtype=np.uint64)
-    if count % 64:
-        mask[-1] = np.uint64((1 << (count % 64)) - 1)
-    zero = np.zeros(words, dtype=np.uint64)
-    state: dict[int, np.ndarray] = {}
+    slot_of: dict[int, int] = {}
+    free: list[int] = []
+    n_slots = 0
+    inputs = []
     for entry in prog.registers:
-        if not entry.side & Side.LEFT:
-            continue
-        if entry.name not in inputs:
-            raise QResourceError(f"missing input values for register '{entry.name}'")
-        bits = _input_bits(inputs[entry.name], entry.bitsize, entry.shape, count, entry.signed)
-        for wire, vector in zip(entry.inputs, bits):
-            state[wire] = _pack(vector, words)
-    unknown = set(inputs) - {e.name for e in prog.registers if e.side & Side.LEFT}
-    if unknown:
-        raise QResourceError(f"no input register named {sorted(unknown)[0]!r}")
-
+        if entry.side & Side.LEFT:
+            for wire in entry.inputs:
+                slot_of[wire] = n_slots
+                n_slots += 1
+            inputs.append(entry)
+    leaves = 0
+    packed: list = []
     for op in prog.ops:
         rule = op[0]
         if rule is ALLOC:
-            state[op[1]] = zero.copy()
+            if free:
+                slot_of[op[1]] = free.pop()
+            else:
+                slot_of[op[1]] = n_slots
+                n_slots += 1
             continue
         if rule is FREE:
-            value = state.pop(op[1])
-            if (value & mask).any():
-                raise QResourceError("a temporary qubit is released in a state other than |0>")
+            slot = slot_of.pop(op[1])
+            emit(Op.CHECK_ZERO, slot)
+            free.append(slot)
             continue
-        _apply_leaf(rule, op[1], state, mask)
-
-    outputs: dict[str, np.ndarray] = {}
-    for entry in prog.registers:
-        if not entry.side & Side.RIGHT:
+        leaves += 1
+        action = rule.classical
+        if action is None:
+            raise QResourceError(f"the leaf {rule.name} is not a classical reversible gate")
+        kind, wires = action[0], op[1]
+        slots = [slot_of[w] for w in wires]
+        if kind == "phase":
             continue
-        bit_vectors = [_unpack(state[w], count) for w in entry.outputs]
-        values = _assemble(bit_vectors, entry.bitsize, entry.shape, count)
-        if entry.signed:
-            values = np.where(values >= (1 << (entry.bitsize - 1)), values - (1 << entry.bitsize), values)
-        outputs[entry.name] = values
-    return outputs
+        if kind == "x":
+            emit(Op.X, slots[action[1]])
+        elif kind == "cx":
+            emit(Op.CX, slots[action[1]], slots[action[2]])
+        elif kind == "ccx":
+            emit(Op.CCX, *(slots[action[k]] for k in (1, 2, 3)))
+        elif kind == "cswap":
+            emit(Op.CSWAP, *(slots[action[k]] for k in (1, 2, 3)))
+        elif kind == "swap":
+            x, y = wires[action[1]], wires[action[2]]
+            slot_of[x], slot_of[y] = slot_of[y], slot_of[x]
+        elif kind == "cswap_register":
+            width = (len(slots) - 1) // 2
+            for x, y in zip(slots[1:1 + width], slots[1 + width:]):
+                emit(Op.CSWAP, slots[0], x, y)
+        elif kind == "fanout":
+            for target in slots[1:]:
+                emit(Op.CX, slots[0], target)
+        elif kind == "packed":
+            emit(Op.PACKED, len(packed))
+            packed.append((action[1], tuple(slots)))
+        elif kind == "fanout_to":
+            for position in action[1:]:
+                emit(Op.CX, slots[0], slots[position])
+        elif kind in ("and_compute", "and_uncompute"):
+            base = Op.AND if kind == "and_compute" else Op.AND_DAG
+            inverted = 2 * (1 - int(action[1])) + (1 - int(action[2]))
+            emit(base + inverted, slots[0], slots[1], slots[2])
+        else:  # pragma: no cover - every classical tag of the lowering table is handled above
+            raise AssertionError(kind)
+
+    def register_slots(entry, wires) -> RegisterSlots:
+        return RegisterSlots(entry.name, entry.bitsize, tuple(entry.shape), entry.signed,
+                             np.array([slot_of[w] for w in wires], dtype=np.int32))
+
+    return WordProgram(
+        code=np.array(code, dtype=np.int8),
+        a=np.array(a, dtype=np.int32), b=np.array(b, dtype=np.int32), c=np.array(c, dtype=np.int32),
+        n_slots=n_slots,
+        inputs=tuple(register_slots(e, e.inputs) for e in inputs),
+        outputs=tuple(register_slots(e, e.outputs) for e in prog.registers if e.side & Side.RIGHT),
+        leaves=leaves,
+        packed=tuple(packed),
+    )
 
 
-def _assemble(bit_vectors, bitsize: int, shape: tuple[int, ...], count: int) -> np.ndarray:
-    elements = int(np.prod(shape)) if shape else 1
-    wide = bitsize > 62
-    result = np.zeros((count, elements), dtype=object if wide else np.int64)
-    for element in range(elements):
-        chunk = bit_vectors[element * bitsize:(element + 1) * bitsize]
-        for position, vector in enumerate(chunk):
-            weight = bitsize - 1 - position
-            if wide:
-                result[:, element] += vector.astype(np.int64).astype(object) * (1 << weight)
-            else:
-                result[:, element] |= vector.astype(np.int64) << weight
-    return result.reshape((count,) + tuple(shape))
+def word_program(bloq: Bloq) -> WordProgram:
+    """``bloq`` flattened to classical leaves and lowered to word operations."""
+    return compile_program(leaf_program(bloq, rules=classical_leaf_rule))
 
 
-def _apply_leaf(rule: LeafRule, wires, state, mask) -> None:
-    action = rule.classical
-    if action is None:
-        raise QResourceError(f"the leaf {rule.name} is not a classical reversible gate")
-    kind = action[0]
-    if kind == "phase":
-        return
-    if kind == "x":
-        w = wires[action[1]]
-        state[w] = ~state[w] & mask
-    elif kind == "cx":
-        state[wires[action[2]]] = state[wires[action[2]]] ^ state[wires[action[1]]]
-    elif kind == "ccx":
-        a, b, t = (wires[action[k]] for k in (1, 2, 3))
-        state[t] = state[t] ^ (state[a] & state[b])
-    elif kind == "cswap":
-        c, x, y = (wires[action[k]] for k in (1, 2, 3))
-        diff = (state[x] ^ state[y]) & state[c]
-        state[x] = state[x] ^ diff
-        state[y] = state[y] ^ diff
-    elif kind == "swap":
-        x, y = wires[action[1]], wires[action[2]]
-        state[x], state[y] = state[y], state[x]
-    elif kind == "cswap_register":
-        width = (len(wires) - 1) // 2
-        control = state[wires[0]]
-        for x, y in zip(wires[1:1 + width], wires[1 + width:]):
-            diff = (state[x] ^ state[y]) & control
-            state[x] = state[x] ^ diff
-            state[y] = state[y] ^ diff
-    elif kind == "packed":
-        words = [state[w] for w in wires]
-        action[1].packed_action(words, mask)
-        for w, word in zip(wires, words):
-            state[w] = word
-    elif kind == "fanout":
-        control = state[wires[0]]
-        for w in wires[1:]:
-            state[w] = state[w] ^ control
-    elif kind in ("and_compute", "and_uncompute"):
-        cv1, cv2 = action[1], action[2]
-        a = state[wires[0]] if cv1 else ~state[wires[0]] & mask
-        b = state[wires[1]] if cv2 else ~state[wires[1]] & mask
-        target = wires[2]
-        if kind == "and_compute":
-            if (state[target] & mask).any():  # pragma: no cover - the flattener allocates it
-                raise QResourceError("a temporary AND is computed into a qubit that is not |0>")
-            state[target] = a & b
-        else:
-            if ((state[target] ^ (a & b)) & mask).any():
-                raise QResourceError(
-                    "a measurement-based uncomputation finds a target that is not the AND of "
-                    "its controls"
-                )
-            state[target] = np.zeros_like(state[target])
-    else:  # pragma: no cover - every classical tag of the lowering table is handled above
-        raise AssertionError(kind)
+def input_blocks(count: int, blocks: int) -> list[tuple[int, int]]:
+    """``[start, stop)`` ranges covering ``count`` inputs in at most ``blocks`` near-equal parts,
+    each (but the last) a whole number of the compiled loop's lanes."""
+    lanes = -(-count // INPUTS_PER_LANE)
+    per_block = -(-lanes // max(1, blocks)) * INPUTS_PER_LANE
+    return [(start, min(start + per_block, count)) for start in range(0, count, per_block)]
 
 
-def simulate(bloq: Bloq, inputs: Mapping[str, np.ndarray], *,
-             program: LeafProgram | None = None) -> dict[str, np.ndarray]:
+#: Inputs per block when nothing else decides: 2^16 keeps a block's state near a few MB per
+#: thousand live wires.
+DEFAULT_BLOCK_INPUTS = 1 << 16
+
+
+def simulate(bloq: Optional[Bloq], inputs: Mapping[str, np.ndarray], *,
+             program: Union[LeafProgram, WordProgram, None] = None, workers: int = 1,
+             scheduler: Optional[str] = None, progress=None,
+             block_inputs: Optional[int] = None) -> dict[str, np.ndarray]:
     """Run ``bloq`` on every basis input at once.
 
     ``inputs`` maps each input register's name to an integer array with one entry per basis
@@ -215,6 +175,10 @@ def simulate(bloq: Bloq, inputs: Mapping[str, np.ndarray], *,
     signed ``QFxp`` (whose values are the raw integers, value x 2^num_frac).
     Returns the output registers' values in the same form. Raises ``QResourceError`` if any
     temporary qubit is left other than |0> or a leaf is not classical.
+
+    ``program`` reuses a lowering (:func:`word_program`); ``workers``/``scheduler``/``progress``
+    run blocks of ``block_inputs`` inputs through :func:`qresource.machinery.parallel.run_tasks`
+    (default: one block per worker when that is at most 2^16 inputs).
     """
     arrays = {name: np.asarray(values) for name, values in inputs.items()}
     counts = {len(a) for a in arrays.values()}
@@ -223,8 +187,22 @@ def simulate(bloq: Bloq, inputs: Mapping[str, np.ndarray], *,
     count = counts.pop() if counts else 1
     if count < 1:
         raise QResourceError("no basis inputs given")
-    prog = program if program is not None else leaf_program(bloq, rules=classical_leaf_rule)
-    return run_program(prog, arrays, count)
+    check_execution(workers, scheduler)
+    if program is None:
+        program = word_program(bloq)
+    elif isinstance(program, LeafProgram):
+        program = compile_program(program)
+    parallel = workers if scheduler is None else 8  # a cluster's size is unknown here: a few blocks
+    if block_inputs is None:
+        block_inputs = min(DEFAULT_BLOCK_INPUTS, -(-count // parallel))
+    ranges = input_blocks(count, -(-count // max(1, int(block_inputs))))
+    tasks = [Task(f"inputs {start}..{stop - 1}", run_block,
+                  (program, {name: values[start:stop] for name, values in arrays.items()}, start))
+             for start, stop in ranges]
+    parts = run_tasks(tasks, workers=workers, scheduler=scheduler, progress=progress)
+    if len(parts) == 1:
+        return parts[0]
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 
 def all_basis_inputs(bloq: Bloq) -> dict[str, np.ndarray]:

@@ -257,6 +257,13 @@ def _leaf_rule(bloq: Bloq) -> Optional[LeafRule]:
                             classical=("and_uncompute", cv1, cv2))
         return LeafRule(f"and_{cv1}{cv2}", regs, _and_compute_ops(cv1, cv2), toffoli_class=1,
                         classical=("and_compute", cv1, cv2))
+    controlled_xor = _controlled_xor_targets(bloq)
+    if controlled_xor is not None:
+        # Qualtran decomposes XorK into an X on each set bit of k, so its singly controlled form
+        # is one CNOT per set bit: a leaf here spares a decomposition per distinct k (one per
+        # word of a QROM table).
+        return LeafRule("controlled_xor_k", regs, tuple(("cx", (0, t)) for t in controlled_xor),
+                        classical=("fanout_to",) + controlled_xor)
     if isinstance(bloq, MultiTargetCNOT):
         n = int(bloq.bitsize)
         return LeafRule("multi_target_cnot", regs, tuple(("cx", (0, 1 + i)) for i in range(n)),
@@ -269,6 +276,20 @@ def _leaf_rule(bloq: Bloq) -> Optional[LeafRule]:
         if isinstance(bloq, by_exponent):
             return _rotation_rule(bloq, regs, axis, math.pi * _concrete(bloq.exponent, bloq))
     return None
+
+
+def _controlled_xor_targets(bloq: Bloq) -> Optional[tuple[int, ...]]:
+    """Local target qubits of ``Controlled(XorK(dtype, k), one control of value 1)``: the set bits
+    of k, in Qualtran bit order after the control; None for any other bloq."""
+    from qualtran import Controlled, CtrlSpec
+    from qualtran.bloqs.arithmetic.bitwise import XorK
+
+    if not (isinstance(bloq, Controlled) and isinstance(bloq.subbloq, XorK)):
+        return None
+    if bloq.ctrl_spec != CtrlSpec() or bloq.subbloq.is_symbolic() or bloq.subbloq.dtype.num_qubits < 1:
+        return None
+    bits = bloq.subbloq.dtype.to_bits(bloq.subbloq.k)
+    return tuple(1 + i for i, bit in enumerate(bits) if bit)
 
 
 def _concrete(value, bloq) -> float:

@@ -1,0 +1,191 @@
+"""Run a list of independent tasks on local worker processes or on a Dask cluster.
+
+One small API for every command that splits its work (``validate`` over index blocks,
+``table --physical`` over grid points)::
+
+    tasks = [Task(f"block {k}", run_block, (program, chunk)) for k, chunk in enumerate(chunks)]
+    results = run_tasks(tasks, workers=2)                         # local processes
+    results = run_tasks(tasks, scheduler="tcp://10.0.0.5:8786")   # a Dask cluster
+
+Contract:
+
+- ``results[k]`` is what ``tasks[k].function(*tasks[k].args, **tasks[k].kwargs)`` returned,
+  whatever order the tasks finished in, so the caller's answer is the same as run alone.
+- Tasks must be picklable: the function importable by name (a module-level function of an
+  installed package), the arguments plain data. Dask workers must have qresource installed.
+- All or nothing: the first task that raises stops the run (the tasks not yet started are
+  cancelled) and ``run_tasks`` raises one :class:`QResourceError` line naming that task and
+  the error. Nothing is returned for the tasks that did finish, so a caller that writes its
+  output after ``run_tasks`` returns never leaves a partial file behind.
+- ``progress(done, total)`` is called in the calling process after each finished task
+  (:func:`stderr_progress` draws a bar on a terminal).
+- ``workers=1`` without a scheduler runs in this process, in order: no pickling, plain
+  tracebacks for debugging, the reference the parallel runs are held against.
+- A scheduler that cannot be reached within ``connect_timeout`` seconds is one error line.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import multiprocessing
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Optional, Sequence
+
+from qresource.core.errors import QResourceError
+
+#: Seconds to wait for a Dask scheduler to answer before giving up.
+DEFAULT_CONNECT_TIMEOUT = 5.0
+
+Progress = Callable[[int, int], None]
+
+_ADDRESS = re.compile(r"^(?:(tcp|tls|inproc|ucx|ws|wss)://)?[^\s/:]+(?::\d+)?/?$")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit of work: ``function(*args, **kwargs)``; ``name`` is what an error names."""
+
+    name: str
+    function: Callable[..., Any]
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def __call__(self) -> Any:
+        return self.function(*self.args, **self.kwargs)
+
+
+def check_execution(workers: int = 1, scheduler: Optional[str] = None) -> None:
+    """Raise one error line for a worker count or scheduler address that cannot work."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise QResourceError(f"--workers must be a positive integer, got {workers!r}")
+    if scheduler is not None:
+        if workers != 1:
+            raise QResourceError("give either --workers N (local processes) or --scheduler ADDRESS, not both")
+        if not _ADDRESS.match(scheduler.strip()):
+            raise QResourceError(f"--scheduler {scheduler!r} is not a Dask scheduler address (e.g. tcp://host:8786)")
+
+
+def run_tasks(tasks: Sequence[Task], *, workers: int = 1, scheduler: Optional[str] = None,
+              progress: Optional[Progress] = None,
+              connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> list:
+    """Run every task and return their results in task order (see the module docstring).
+
+    Args:
+        tasks: the work, each a picklable :class:`Task`.
+        workers: local worker processes (1: run here, in order).
+        scheduler: a Dask scheduler address (``tcp://host:port``); excludes ``workers``.
+        progress: called as ``progress(done, total)`` after each finished task.
+        connect_timeout: seconds to wait for the scheduler.
+    """
+    check_execution(workers, scheduler)
+    tasks = list(tasks)
+    if progress is not None:
+        progress(0, len(tasks))
+    if not tasks:
+        return []
+    if scheduler is not None:
+        return _run_dask(tasks, scheduler.strip(), progress, connect_timeout)
+    if workers == 1 or len(tasks) == 1:
+        return _run_here(tasks, progress)
+    return _run_processes(tasks, min(workers, len(tasks)), progress)
+
+
+def _failure(task: Task, exc: BaseException) -> QResourceError:
+    """One line naming the task; a QResourceError keeps its class (and so its exit status)."""
+    message = " ".join(str(exc).split()) or exc.__class__.__name__
+    if isinstance(exc, QResourceError):
+        return type(exc)(f"task {task.name!r} failed: {message}")
+    return QResourceError(f"task {task.name!r} failed: {exc.__class__.__name__}: {message}")
+
+
+def _run_here(tasks: list[Task], progress: Optional[Progress]) -> list:
+    results = []
+    for task in tasks:
+        try:
+            results.append(task())
+        except Exception as exc:
+            raise _failure(task, exc) from exc
+        if progress is not None:
+            progress(len(results), len(tasks))
+    return results
+
+
+def _run_processes(tasks: list[Task], workers: int, progress: Optional[Progress]) -> list:
+    # Spawned (not forked) workers behave as Dask workers do: a task sees only what it was sent.
+    context = multiprocessing.get_context("spawn")
+    results: list = [None] * len(tasks)
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        index_of = {pool.submit(task.function, *task.args, **task.kwargs): k for k, task in enumerate(tasks)}
+        done = 0
+        for future in concurrent.futures.as_completed(index_of):
+            k = index_of[future]
+            try:
+                results[k] = future.result()
+            except Exception as exc:
+                raise _failure(tasks[k], exc) from None
+            done += 1
+            if progress is not None:
+                progress(done, len(tasks))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return results
+
+
+def _run_dask(tasks: list[Task], address: str, progress: Optional[Progress], connect_timeout: float) -> list:
+    try:
+        import distributed
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise QResourceError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from None
+    try:
+        client = distributed.Client(address, timeout=connect_timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = " ".join(str(exc).split())
+        raise QResourceError(
+            f"cannot reach the Dask scheduler at {address} within {connect_timeout:g} s ({reason})"
+        ) from None
+    results: list = [None] * len(tasks)
+    try:
+        futures = [client.submit(task.function, *task.args, pure=False, **task.kwargs) for task in tasks]
+        index_of = {future.key: k for k, future in enumerate(futures)}
+        done = 0
+        try:
+            with client.as_current():
+                finished = distributed.as_completed(futures)
+            for future in finished:
+                k = index_of[future.key]
+                try:
+                    results[k] = future.result()
+                except Exception as exc:
+                    raise _failure(tasks[k], exc) from None
+                done += 1
+                if progress is not None:
+                    progress(done, len(tasks))
+        finally:
+            client.cancel(futures)
+    finally:
+        client.close()
+    return results
+
+
+@contextlib.contextmanager
+def stderr_progress(label: str) -> Iterator[Optional[Progress]]:
+    """A ``progress`` callback drawing a bar on stderr while the block runs, or ``None`` when
+    stderr is not a terminal (scripts and tests get no control characters)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TimeElapsedColumn
+    from rich.console import Console
+
+    with Bar(f"[bold]{label}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+             console=Console(stderr=True), transient=True) as bar:
+        task_id = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task_id, completed=done, total=total)
+
+        yield update
