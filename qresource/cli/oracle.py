@@ -7,6 +7,7 @@ import json
 import click
 
 from qresource.cli.app import CONTEXT
+from qresource.cli.device_options import echo_device_export, noise_options, noisy_line, require_qasm3, target_options
 from qresource.cli.output import emit_records
 from qresource.cli.params import FiniteFloat, IntListType, IntType
 from qresource.core.errors import QResourceError
@@ -61,13 +62,24 @@ def estimate_oracle(n_values, d, bits, tau, k, instance_path, loader, form, as_j
 @click.option("--form", type=click.Choice(FORMS), default="bit-flip", show_default=True)
 @click.option("--qasm", "version", type=click.Choice(("2", "3")), required=True, help="OpenQASM version.")
 @click.option("--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
-def export_oracle(instance_path, loader, form, version, output):
+@target_options
+def export_oracle(instance_path, loader, form, version, output, target, as_json):
     """Write the oracle's Clifford+T circuit as OpenQASM (registers `index`, little-endian, and
     `flag`; every other qubit starts and ends in |0>)."""
 
+    require_qasm3(version, target)
+    if target is not None:
+        info = api.export_oracle_device(api.read_instance(instance_path), target, output, loader=loader, form=form)
+        for note in info["notes"]:
+            click.echo(f"qresource: note: {note}", err=True)
+        echo_device_export(info, as_json)
+        return
     info = api.export_oracle(api.read_instance(instance_path), int(version), output, loader=loader, form=form)
     for note in info["notes"]:
         click.echo(f"qresource: note: {note}", err=True)
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
     counts = info["counts"]
     click.echo(f"wrote {info['output']}: {counts['qubits']} qubits, {counts['toffoli']} Toffoli-class, "
                f"{counts['t']} T")
@@ -79,13 +91,16 @@ def export_oracle(instance_path, loader, form, version, output):
               help="Validate a random integer instance (n = 64, d = 2, b = 4) from this seed.")
 @click.option("--loader", type=click.Choice(LOADERS), default="qrom", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def validate_oracle(instance_path, seed, loader, as_json):
+@noise_options
+def validate_oracle(instance_path, seed, loader, as_json, noise, noise_shots):
     """Simulate the flattened oracle on every index and compare with [Q_i . K_j >= tau]."""
 
     if (instance_path is None) == (seed is None):
         raise QResourceError("give exactly one of --instance FILE and --seed S")
     data = api.read_instance(instance_path) if instance_path is not None else api.random_instance(seed)
     result = api.validate_oracle(data, loader=loader)
+    if noise is not None:
+        result["noisy"] = api.validate_oracle_noisy(data, noise, noise_shots, loader=loader, seed=seed or 0)
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:
@@ -94,5 +109,7 @@ def validate_oracle(instance_path, seed, loader, as_json):
                    f"{result['indices_simulated']} indices simulated, {result['marked']} marked, "
                    f"{len(result['mismatches'])} mismatches; counts bloq == flattened: "
                    f"{result['counts']['bloq'] == result['counts']['flattened']}")
+        if noise is not None:
+            click.echo(noisy_line(result["noisy"]))
     if not result["passed"]:
         raise QResourceError("oracle validation failed")

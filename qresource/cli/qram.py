@@ -7,6 +7,7 @@ import json
 import click
 
 from qresource.cli.app import CONTEXT
+from qresource.cli.device_options import echo_device_export, noise_options, noisy_line, require_qasm3, target_options
 from qresource.cli.output import emit_records
 from qresource.cli.params import IntListType, IntType, MemorySize
 from qresource.core.errors import QResourceError
@@ -74,12 +75,20 @@ def estimate_qram(loader, n_values, bits, data_path, log_block_size, as_json, ph
 @click.option("--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
 @click.option("--max-memory", type=MemorySize(), default=None,
               help="Refuse tables whose circuit needs more memory than this (default: half the available memory).")
-def export_qram(loader, data_path, n_words, version, output, max_memory):
+@target_options
+def export_qram(loader, data_path, n_words, version, output, max_memory, target, as_json):
     """Write the loader's Clifford+T circuit for a table as OpenQASM (registers `address`,
     `target`, little-endian; every other qubit starts and ends in |0>)."""
 
+    require_qasm3(version, target)
     data, bits = _table(api, data_path, None if n_words is None else [n_words], None)
+    if target is not None:
+        echo_device_export(api.export_qram_device(loader, data, bits, target, output, max_memory=max_memory), as_json)
+        return
     info = api.export_qram(loader, data, bits, int(version), output, max_memory=max_memory)
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
     counts = info["counts"]
     click.echo(
         f"wrote {info['path']}: {loader}, N = {info['n']}, b = {bits}, {counts['qubits']} qubits, "
@@ -97,7 +106,8 @@ def export_qram(loader, data_path, n_words, version, output, max_memory):
 @click.option("--data", "data_path", type=click.Path(dir_okay=False), default=None,
               help='Table file {"data": [N ints], "bits": int} instead of --n/--bits.')
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-def validate_qram(loader, n_words, bits, seed, data_path, as_json):
+@noise_options
+def validate_qram(loader, n_words, bits, seed, data_path, as_json, noise, noise_shots):
     """Bit-sliced simulation of the circuit on every address (target = data[address], ancillas
     back to 0), and for N <= 8 an Aer statevector run with the address in uniform superposition."""
 
@@ -110,6 +120,8 @@ def validate_qram(loader, n_words, bits, seed, data_path, as_json):
             raise QResourceError(f"--n {n_words}: at most 65536 words can be validated")
         data = api.random_table(n_words, bits, seed)
     result = api.validate_qram(loader, data, bits, seed)
+    if noise is not None:
+        result["noisy"] = api.validate_qram_noisy(loader, data, bits, noise, noise_shots, seed)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -119,3 +131,5 @@ def validate_qram(loader, n_words, bits, seed, data_path, as_json):
         f"{loader}: N = {result['n']}, b = {result['bits']}: all {result['n']} addresses ok "
         f"(bit-sliced, {result['bitsliced']['seconds']} s); {sv_text}"
     )
+    if noise is not None:
+        click.echo(noisy_line(result["noisy"]))

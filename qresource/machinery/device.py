@@ -36,6 +36,8 @@ from typing import Any, Callable, Mapping, Optional
 
 from qresource.core.errors import QResourceError, ResourceLimitError
 from qresource.core.guards import MEMORY_ENV, format_size, memory_limit_bytes
+from qresource.core.io import atomic_write_text
+from qresource.machinery.circuit_counts import circuit_counts
 
 GENERIC = "all-to-all"
 GENERIC_GATES = ("cz", "rz", "sx", "x")
@@ -523,3 +525,31 @@ def prepare_uniform(qc, register: str, count: int):
         full.append(StatePreparation(amplitudes), list(reg))
     full.compose(qc, inplace=True)
     return full
+
+
+# --- what the commands call ---------------------------------------------------------------------
+
+
+def export_for_device(qc, target: str, output, *, seed: int = 0) -> dict[str, Any]:
+    """Transpile ``qc`` for ``target`` and write it as OpenQASM 3 (atomically); returns the path,
+    the logical counts of ``qc`` and the ``device`` block (costs and layout)."""
+    device = resolve_device(target)
+    result = transpile_for(qc, device, seed=seed)
+    atomic_write_text(output, device_qasm(result))
+    return {"path": str(output), "logical": circuit_counts(qc).as_dict(), "device": device_block(result)}
+
+
+def device_block(result: DeviceCircuit) -> dict[str, Any]:
+    return {**result.costs, "layout": result.layout, "logical_qubits": result.logical_qubits,
+            "transpile_seconds": result.seconds}
+
+
+def validate_on_device(qc, noise: str, accept: Optional[Callable[[dict[str, int]], bool]], *, shots: int,
+                       seed: int = 0, limit_bytes: Optional[int] = None, success: str = "") -> dict[str, Any]:
+    """The ``noisy`` block for the measured logical circuit ``qc`` on the fake backend ``noise``."""
+    device = resolve_device(noise)
+    if device.backend is None:
+        raise QResourceError(f"{device.name} has no noise model: --noise takes a fake backend's name")
+    result = transpile_for(qc, device, seed=seed)
+    pick_method(result.circuit, limit_bytes)  # refuse before building the noise model
+    return noisy_block(qc, result, accept, shots=shots, seed=seed, limit_bytes=limit_bytes, success=success)
