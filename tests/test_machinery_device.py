@@ -145,3 +145,31 @@ def test_noisy_simulation_over_the_memory_limit_is_refused(capsys, table, monkey
     code, _, err = run(capsys, "validate", "qram", "--loader", "qrom", "--data", table, "--noise", "fake_perth",
                        "--noise-shots", "10")
     assert code == 3 and "QRESOURCE_MAX_MEMORY" in err and len(err.strip().splitlines()) == 1
+
+
+def test_qlaci_noisy_validation_reports_the_method(capsys):
+    code, out, _ = run(capsys, "validate", "qlaci", "--n", "2", "--dq", "1", "--kv", "1", "--out", "1",
+                       "--feature-map", "multiplexed", "--noise", "fake_perth", "--noise-shots", "20", "--json")
+    assert code == 0
+    noisy = json.loads(out)["noisy"]
+    assert noisy["method"] == "density_matrix"  # 4 qubits, every measurement at the end
+    assert noisy["ideal_success_probability"] == 1.0 and "no single right output" in noisy["success"]
+
+
+def test_hardware_manifest_matches_its_files():
+    from qresource.circuits_gen import DEFAULT_DIR, HARDWARE_DIR
+
+    folder = DEFAULT_DIR / HARDWARE_DIR
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["device"] == "fake_torino"
+    for entry in manifest["circuits"]:
+        text = (folder / entry["file"]).read_text()
+        for name, where in entry["device"]["layout"].items():
+            assert f"{name}[0]=${where['initial'][0]}->${where['final'][0]}" in text
+        simulated = entry["simulated"]
+        if simulated["success_probability"] is not None:
+            # noiseless, the transpiled circuit is exactly right; noisy, between 0 and 1
+            assert simulated["ideal_success_probability"] == 1.0
+            assert 0 < simulated["success_probability"] < 1
+        else:
+            assert simulated["note"]

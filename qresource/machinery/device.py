@@ -143,7 +143,7 @@ def resolve_device(name: str) -> Device:
     if not _dynamic(backend):
         raise _unknown(text, "no dynamic circuits (if_else) on target")
     gates = sorted(op for op in backend.operation_names if backend.target.operation_from_name(op).num_qubits == 2)
-    return Device(name=text, target=backend.target, backend=backend,
+    return Device(name=text, target=working_target(backend.target), backend=backend,
                   description=f"{backend.num_qubits} qubits, two-qubit gate {'/'.join(gates)}")
 
 
@@ -407,23 +407,37 @@ def pick_method(transpiled, limit_bytes: Optional[int] = None) -> tuple[Simulati
 
 def _noise_model(device: Device, transpiled):
     """Aer's noise model of the backend, built only for the qubits the circuit touches."""
-    from qiskit.transpiler import Target
     from qiskit_aer.noise import NoiseModel
 
     active = {transpiled.find_bit(q).index for q in _touched(transpiled)}
     full = device.target
-    target = Target(num_qubits=full.num_qubits, dt=full.dt, qubit_properties=full.qubit_properties)
+    target = restricted_target(full, lambda qargs, _: set(qargs) <= active)
+    view = SimpleNamespace(version=2, operation_names=device.backend.operation_names, target=target, dt=full.dt)
+    return NoiseModel.from_backend(view)
+
+
+def restricted_target(full, keep: Callable[[tuple, Any], bool]):
+    """A copy of ``full`` holding only the instances (qubits, properties) that ``keep`` accepts."""
+    from qiskit.transpiler import Target
+
+    target = Target(num_qubits=full.num_qubits, dt=full.dt, qubit_properties=full.qubit_properties,
+                    concurrent_measurements=getattr(full, "concurrent_measurements", None))
     for name in full.operation_names:
         properties = full[name]
-        kept = None if properties is None or None in properties else {
-            qargs: value for qargs, value in properties.items() if set(qargs) <= active}
         operation = full.operation_from_name(name)
         if isinstance(operation, type):
             target.add_instruction(operation, name=name)
-        else:
-            target.add_instruction(operation, kept, name=name)
-    view = SimpleNamespace(version=2, operation_names=device.backend.operation_names, target=target, dt=full.dt)
-    return NoiseModel.from_backend(view)
+            continue
+        kept = None if properties is None or None in properties else {
+            qargs: value for qargs, value in properties.items() if keep(qargs, value)}
+        target.add_instruction(operation, kept, name=name)
+    return target
+
+
+def working_target(full):
+    """``full`` without the gates its calibration marks broken (error 1: a dead coupler or qubit),
+    so that routing never uses them."""
+    return restricted_target(full, lambda qargs, value: value is None or value.error is None or value.error < 1)
 
 
 def noisy_counts(result: DeviceCircuit, shots: int, seed: int = 0,
