@@ -129,7 +129,7 @@ def test_wider_than_the_device_gives_both_widths(capsys, tmp_path):
     path = tmp_path / "wide.json"
     path.write_text(json.dumps({"data": list(range(8)), "bits": 3}))
     output = tmp_path / "x.qasm"
-    code, _, err = run(capsys, "export", "qram", "--loader", "bucket-brigade", "--data", str(path), "--qasm", "3",
+    code, _, err = run(capsys, "export", "qram", "--loader", "fanout", "--data", str(path), "--qasm", "3",
                        "--output", str(output), "--target", "fake_perth")
     assert code != 0 and "30 qubits" in err and "7 qubits" in err and not output.exists()
 
