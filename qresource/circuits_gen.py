@@ -28,12 +28,15 @@ from typing import Any, Callable
 
 from qresource.core.errors import NotBuiltError, QResourceError
 from qresource.core.io import atomic_write_bytes
-from qresource.loaders.kinds import LoaderKind
 from qresource.grover.api import grover_search_bloq, measured_search_circuit
-from qresource.loaders.api import qram_circuit
+from qresource.grover.hardware import validate_grover_noisy
+from qresource.loaders.api import qram_circuit, validate_qram_noisy
+from qresource.loaders.kinds import LoaderKind
+from qresource.machinery.circuit_counts import circuit_counts
+from qresource.machinery.device import REFERENCE_DEVICE, device_qasm, resolve_device, transpile_for
 from qresource.machinery.flatten import to_circuit
 from qresource.machinery.qasm_export import qasm_text
-from qresource.oracle.api import check_instance, instance_oracle
+from qresource.oracle.api import check_instance, instance_oracle, validate_oracle_noisy
 from qresource.oracle.threshold_oracle import ThresholdOracle  # noqa: F401
 from qresource.qasm.count import count_qasm
 from qresource.qlaci.build import plan
@@ -42,6 +45,12 @@ from qresource.qlaci.reference import random_angles
 from qresource.qlaci.simulate import measured_circuit
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "circuits"
+HARDWARE_DIR = "hardware"
+#: Noisy simulations of circuits/hardware/: this many shots, and only circuits touching at most
+#: this many qubits (a statevector trajectory per shot; wider ones take minutes to hours here,
+#: run them with ``qresource validate ... --noise``).
+HARDWARE_SHOTS = 200
+HARDWARE_NOISY_MAX_QUBITS = 12
 COMMAND = "python3 -m qresource.circuits_gen"
 MAX_FILE_BYTES = 2 * 2**20
 
@@ -223,6 +232,7 @@ def generate(directory: Path = DEFAULT_DIR, progress: Callable[[str], None] | No
             "counts": counted.logical.as_dict(),
             "cli_equivalent": "qresource " + " ".join(command + ["--qasm", "3|2", "--output", "FILE"]),
         })
+    _hardware(directory, progress)
     manifest = {
         "generated_by": COMMAND,
         "counts_from": "qresource count on the OpenQASM 3 file (rotations none: all circuits are Clifford+T)",
@@ -232,6 +242,111 @@ def generate(directory: Path = DEFAULT_DIR, progress: Callable[[str], None] | No
     _write(directory / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
     _write(directory / "README.md", _readme(manifest).encode())
     return manifest
+
+
+def _noisy(preset: Preset) -> Callable[[], dict] | None:
+    """The noisy validation of a preset on the reference device (None: no single right answer)."""
+    if preset.primitive == "qram":
+        return lambda: validate_qram_noisy(preset.params["loader"], QRAM_TABLE["data"], QRAM_TABLE["bits"],
+                                           REFERENCE_DEVICE, HARDWARE_SHOTS)
+    if preset.primitive == "oracle":
+        return lambda: validate_oracle_noisy(ORACLE_INSTANCE, REFERENCE_DEVICE, HARDWARE_SHOTS,
+                                             loader=preset.params["loader"])
+    if preset.primitive == "grover":
+        return lambda: validate_grover_noisy(ORACLE_INSTANCE, REFERENCE_DEVICE, HARDWARE_SHOTS,
+                                             loader=preset.params["loader"])
+    return None
+
+
+_KEPT_DEVICE_KEYS = ("qubits", "native_two_qubit_gate", "native_two_qubit_gates", "native_gates", "depth",
+                     "duration_s", "estimated_success_probability", "layout")
+
+
+def _hardware(directory: Path, progress: Callable[[str], None] | None) -> None:
+    """circuits/hardware/: every built preset transpiled for the reference device, its costs
+    there, and the noisy success where the simulation is small enough (timings left out: the
+    folder is checked byte for byte)."""
+    folder = directory / HARDWARE_DIR
+    device = resolve_device(REFERENCE_DEVICE)
+    entries = []
+    for preset in PRESETS:
+        if progress is not None:
+            progress(f"{preset.name} on {REFERENCE_DEVICE}")
+        try:
+            circuit = preset.build(preset, directory)
+        except NotBuiltError:
+            continue
+        result = transpile_for(circuit, device)
+        data = device_qasm(result).encode("utf-8")
+        name = f"{preset.name}.{REFERENCE_DEVICE}.qasm3"
+        if len(data) > MAX_FILE_BYTES:
+            raise QResourceError(f"{name} would be {len(data):,} bytes, over 2 MiB")
+        _write(folder / name, data)
+        costs = {key: (result.layout if key == "layout" else result.costs[key]) for key in _KEPT_DEVICE_KEYS}
+        logical = circuit_counts(circuit).as_dict()
+        simulated: dict[str, Any] = {"success_probability": None, "ideal_success_probability": None}
+        run = _noisy(preset)
+        if run is None:
+            simulated["note"] = "not simulated: one shot estimates expectation values, there is no single right output"
+        elif result.costs["qubits"] > HARDWARE_NOISY_MAX_QUBITS:
+            simulated["note"] = (
+                f"not simulated here: {result.costs['qubits']} qubits touched (over {HARDWARE_NOISY_MAX_QUBITS}), "
+                f"each shot a noisy statevector trajectory; run: qresource validate {preset.primitive} ... "
+                f"--noise {REFERENCE_DEVICE}")
+        else:
+            block = run()
+            simulated = {key: block[key] for key in ("success_probability", "ideal_success_probability", "shots",
+                                                     "seed", "method", "success")}
+        entries.append({
+            "name": preset.name,
+            "primitive": preset.primitive,
+            "file": name,
+            "bytes": len(data),
+            "sha256": _sha256(data),
+            "logical": {key: logical[key] for key in ("qubits", "t", "clifford", "measurements", "depth")},
+            "device": costs,
+            "simulated": simulated,
+            "cli_equivalent": "qresource " + " ".join(
+                [part.replace("{instance}", f"circuits/instances/{preset.instance}") for part in preset.command]
+                + ["--qasm", "3", "--target", REFERENCE_DEVICE, "--output", "FILE"]),
+        })
+    manifest = {
+        "generated_by": COMMAND,
+        "device": REFERENCE_DEVICE,
+        "description": device.description,
+        "cost_model": "device: the circuit transpiled by Qiskit (optimization level 2, seed 0) for the device's "
+                      "native gates and coupling map, gates its calibration marks broken left out; duration "
+                      "from its gate durations (feed-forward latency not included); estimated success = "
+                      "product of (1 - error) over gates and readouts; simulated success = Qiskit Aer under "
+                      "NoiseModel.from_backend, shots with the right output and every ancilla 0",
+        "circuits": entries,
+    }
+    _write(folder / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
+    _write(folder / "README.md", _hardware_readme(manifest).encode())
+
+
+def _hardware_readme(manifest: dict) -> str:
+    lines = [
+        f"# Reference circuits on {manifest['device']}",
+        "",
+        f"Generated by `{COMMAND}` with `circuits/` (byte for byte). Each `.qasm3` file is a reference",
+        f"circuit of `circuits/` transpiled for {manifest['device']} ({manifest['description']}): physical",
+        "qubits `$p`, measurement-based uncomputation kept as `if` blocks, and the layout of every",
+        "named register (at the start -> at the end) as `// layout` comments. `manifest.json` holds",
+        "the costs below, the layout and how each number was obtained; docs/hardware.md reads them.",
+        "",
+        "| circuit | logical qubits | logical gates | qubits on device | two-qubit gates | depth | duration (us) | estimated success | simulated success (noiseless) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for entry in manifest["circuits"]:
+        logical, device, simulated = entry["logical"], entry["device"], entry["simulated"]
+        success = ("n/a" if simulated["success_probability"] is None else
+                   f"{simulated['success_probability']:.3f} ({simulated['ideal_success_probability']:.3f})")
+        lines.append(
+            f"| `{entry['name']}` | {logical['qubits']} | {logical['t'] + logical['clifford']} | {device['qubits']} | "
+            f"{device['native_two_qubit_gates']} {device['native_two_qubit_gate']} | {device['depth']} | "
+            f"{device['duration_s'] * 1e6:.1f} | {device['estimated_success_probability']:.3g} | {success} |")
+    return "\n".join(lines) + "\n"
 
 
 def _readme(manifest: dict) -> str:

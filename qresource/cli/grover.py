@@ -8,13 +8,20 @@ from __future__ import annotations
 import click
 
 from qresource.cli.app import CONTEXT
+from qresource.cli.device_options import (
+    echo_device_export,
+    noise_options,
+    noisy_line,
+    require_qasm3,
+    target_options,
+)
+from qresource.cli.k_from import k_from_options, measured_k, record_k_source
 from qresource.cli.output import emit_records
 from qresource.cli.params import FiniteFloat, IntType, OpenUnitInterval
 from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
-from qresource.grover import api
+from qresource.grover import api, hardware
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
-from qresource.cli.k_from import k_from_options, measured_k, record_k_source
 from qresource.report.physical_options import attach_physical, physical_options
 
 
@@ -144,11 +151,20 @@ def _problem(n, k, d, bits, tau, loader, schedule, delta):
 @click.option("--qasm", "version", type=click.Choice(("2", "3")), required=True, help="OpenQASM version.")
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="Output file [default: standard output].")
-def export_grover(instance_path, k, loader, version, output):
+@target_options
+def export_grover(instance_path, k, loader, version, output, target, as_json):
     """One Grover search with the optimal iteration count for k marked keys, ending with `index`
     measured into the classical register `result`."""
 
+    require_qasm3(version, target)
     data = api.load_oracle_instance(instance_path)
+    if target is not None:
+        if output is None:
+            raise QResourceError("--target needs --output FILE (the costs are printed)")
+        echo_device_export(hardware.export_grover_device(data, target, output, k=k, loader=loader), as_json)
+        return
+    if as_json:
+        raise QResourceError("--json describes a device export: give --target")
     text = api.grover_search_qasm(data, k=k, loader=loader, version=int(version))
     if output is None:
         click.echo(text, nl=False)
@@ -165,13 +181,16 @@ def export_grover(instance_path, k, loader, version, output):
 @click.option("--loader", type=click.Choice(LOADERS), default="qrom", show_default=True)
 @click.option("--shots", type=IntType(minimum=100, maximum=10**6), default=4000, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-def validate_grover(instance_path, seed, loader, shots, as_json):
+@noise_options
+def validate_grover(instance_path, seed, loader, shots, as_json, noise, noise_shots):
     """Run the exported search on Qiskit Aer and compare the measured frequency of marked
     indices with `success_probability` (5 binomial standard deviations)."""
     import json
 
     data = api.load_oracle_instance(instance_path) if instance_path else api.small_oracle_instance(seed)
     result = api.validate_grover_search(data, loader=loader, shots=shots, seed=seed)
+    if noise is not None:
+        result["noisy"] = hardware.validate_grover_noisy(data, noise, noise_shots, loader=loader, seed=seed)
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:
@@ -181,6 +200,8 @@ def validate_grover(instance_path, seed, loader, shots, as_json):
             f"measured {result['measured_success']:.4f} vs predicted "
             f"{result['success_probability']:.4f} (5 sigma = {5 * result['sigma']:.4f}, {shots} shots)"
         )
+        if noise is not None:
+            click.echo(noisy_line(result["noisy"]))
     if not result["passed"]:
 
         raise QResourceError("validation failed: measured success is outside 5 sigma of the prediction")

@@ -7,6 +7,13 @@ import json
 import click
 
 from qresource.cli.app import CONTEXT
+from qresource.cli.device_options import (
+    echo_device_export,
+    noise_options,
+    noisy_line,
+    require_qasm3,
+    target_options,
+)
 from qresource.cli.output import emit_records
 from qresource.cli.params import FiniteFloat, IntListType, IntType, MemorySize, execution_options
 from qresource.core.errors import QResourceError
@@ -62,13 +69,24 @@ def estimate_oracle(n_values, d, bits, tau, k, instance_path, loader, form, as_j
 @click.option("--form", type=click.Choice(FORMS), default="bit-flip", show_default=True)
 @click.option("--qasm", "version", type=click.Choice(("2", "3")), required=True, help="OpenQASM version.")
 @click.option("--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
-def export_oracle(instance_path, loader, form, version, output):
+@target_options
+def export_oracle(instance_path, loader, form, version, output, target, as_json):
     """Write the oracle's Clifford+T circuit as OpenQASM (registers `index`, little-endian, and
     `flag`; every other qubit starts and ends in |0>)."""
 
+    require_qasm3(version, target)
+    if target is not None:
+        info = api.export_oracle_device(api.read_instance(instance_path), target, output, loader=loader, form=form)
+        for note in info["notes"]:
+            click.echo(f"qresource: note: {note}", err=True)
+        echo_device_export(info, as_json)
+        return
     info = api.export_oracle(api.read_instance(instance_path), int(version), output, loader=loader, form=form)
     for note in info["notes"]:
         click.echo(f"qresource: note: {note}", err=True)
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
     counts = info["counts"]
     click.echo(f"wrote {info['output']}: {counts['qubits']} qubits, {counts['toffoli']} Toffoli-class, "
                f"{counts['t']} T")
@@ -86,7 +104,9 @@ def export_oracle(instance_path, loader, form, version, output):
               help="Memory limit for the run (e.g. 8G); default QRESOURCE_MAX_MEMORY or half the available memory.")
 @execution_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def validate_oracle(instance_path, seed, n_keys, d, loader, max_memory, workers, scheduler, as_json):
+@noise_options
+def validate_oracle(instance_path, seed, n_keys, d, loader, max_memory, workers, scheduler, as_json, noise,
+                    noise_shots):
     """Simulate the flattened oracle on every index and compare with [Q_i . K_j >= tau]."""
 
     if (instance_path is None) == (seed is None):
@@ -99,6 +119,8 @@ def validate_oracle(instance_path, seed, n_keys, d, loader, max_memory, workers,
     with stderr_progress("simulating index blocks") as progress:
         result = api.validate_oracle(data, loader=loader, workers=workers, scheduler=scheduler,
                                      progress=progress, limit_bytes=max_memory)
+    if noise is not None:
+        result["noisy"] = api.validate_oracle_noisy(data, noise, noise_shots, loader=loader, seed=seed or 0)
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:
@@ -107,5 +129,7 @@ def validate_oracle(instance_path, seed, n_keys, d, loader, max_memory, workers,
                    f"{result['indices_simulated']} indices simulated, {result['marked']} marked, "
                    f"{len(result['mismatches'])} mismatches; counts bloq == flattened: "
                    f"{result['counts']['bloq'] == result['counts']['flattened']}")
+        if noise is not None:
+            click.echo(noisy_line(result["noisy"]))
     if not result["passed"]:
         raise QResourceError("oracle validation failed")

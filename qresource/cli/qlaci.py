@@ -8,6 +8,13 @@ from dataclasses import replace
 import click
 
 from qresource.cli.app import CONTEXT
+from qresource.cli.device_options import (
+    echo_device_export,
+    noise_options,
+    noisy_line,
+    require_qasm3,
+    target_options,
+)
 from qresource.cli.output import emit_records
 from qresource.cli.params import IntListType, IntType, OpenUnitInterval
 from qresource.core.errors import QResourceError
@@ -123,14 +130,23 @@ def estimate_qlaci(preset, n, seed, as_json, physical, qubit_model, qec, error_b
 @click.option("--no-synthesis", is_flag=True, help="Keep arbitrary rotations as rz/ry instead of Clifford+T words.")
 @click.option("--qasm", "version", type=click.Choice(("2", "3")), required=True, help="OpenQASM version.")
 @click.option("--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
-def export_qlaci(preset, n, seed, basis, no_synthesis, version, output, **options):
+@target_options
+def export_qlaci(preset, n, seed, basis, no_synthesis, version, output, target, as_json, **options):
     """Write one QLACI shot (random angles) as OpenQASM: registers query, index, kv, out
     (little-endian), ancilla; the output register is measured into `result`."""
 
+    require_qasm3(version, target)
     params, _ = _params(preset, n, **options)
     if basis is not None and (len(basis) != params.out or set(basis) - set("XYZ")):
         raise QResourceError(f"--basis needs {params.out} letters from X, Y, Z, got {basis!r}")
+    if target is not None:
+        echo_device_export(qlaci_run.export_qlaci_device(params, seed, target, output, synthesize=not no_synthesis,
+                                                         basis=basis), as_json)
+        return
     info = qlaci_run.export_qlaci(params, seed, int(version), output, synthesize=not no_synthesis, basis=basis)
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
     counts = info["counts"]
     click.echo(
         f"wrote {info['path']}: qlaci N = {info['n']}, {counts['qubits']} qubits, {counts['t']} T, "
@@ -149,12 +165,16 @@ def export_qlaci(preset, n, seed, basis, no_synthesis, version, output, **option
 @click.option("--max-memory", type=IntType(minimum=1), default=None,
               help="Largest statevector in bytes [a quarter of available memory].")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-def validate_qlaci(preset, n, seed, shots, synthesized, max_memory, as_json, **options):
+@noise_options
+def validate_qlaci(preset, n, seed, shots, synthesized, max_memory, as_json, noise, noise_shots, **options):
     """Aer statevector of the circuit against the classical formula c = (1/N) sum_j f(Q, K_j, V_j)
     for random angles (agreement to 1e-9), optionally with shot-based estimates."""
 
     params, _ = _params(preset, n, **options)
     result = qlaci_run.validate_qlaci(params, seed, shots, synthesize=synthesized, limit_bytes=max_memory)
+    if noise is not None:
+        result["noisy"] = qlaci_run.validate_qlaci_noisy(params, seed, noise, noise_shots, synthesize=synthesized,
+                                                         limit_bytes=max_memory)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -167,5 +187,7 @@ def validate_qlaci(preset, n, seed, shots, synthesized, max_memory, as_json, **o
     if shots:
         line += f"; {shots} shots: max error {result['sampling_error']:.3g} (1/sqrt(shots) = {result['sampling_error_scale']:.3g})"
     click.echo(line)
+    if noise is not None:
+        click.echo(noisy_line(result["noisy"]))
     if not result["ok"]:
         raise QResourceError("qlaci: the simulated circuit does not match the classical formula")

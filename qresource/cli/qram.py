@@ -7,6 +7,13 @@ import json
 import click
 
 from qresource.cli.app import CONTEXT
+from qresource.cli.device_options import (
+    echo_device_export,
+    noise_options,
+    noisy_line,
+    require_qasm3,
+    target_options,
+)
 from qresource.cli.output import emit_records
 from qresource.cli.params import IntListType, IntType, MemorySize, execution_options
 from qresource.core.errors import QResourceError
@@ -76,12 +83,20 @@ def estimate_qram(loader, n_values, bits, data_path, log_block_size, as_json, ph
 @click.option("--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
 @click.option("--max-memory", type=MemorySize(), default=None,
               help="Refuse tables whose circuit needs more memory than this (default: half the available memory).")
-def export_qram(loader, data_path, n_words, version, output, max_memory):
+@target_options
+def export_qram(loader, data_path, n_words, version, output, max_memory, target, as_json):
     """Write the loader's Clifford+T circuit for a table as OpenQASM (registers `address`,
     `target`, little-endian; every other qubit starts and ends in |0>)."""
 
+    require_qasm3(version, target)
     data, bits = _table(api, data_path, None if n_words is None else [n_words], None)
+    if target is not None:
+        echo_device_export(api.export_qram_device(loader, data, bits, target, output, max_memory=max_memory), as_json)
+        return
     info = api.export_qram(loader, data, bits, int(version), output, max_memory=max_memory)
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
     counts = info["counts"]
     click.echo(
         f"wrote {info['path']}: {loader}, N = {info['n']}, b = {bits}, {counts['qubits']} qubits, "
@@ -102,7 +117,8 @@ def export_qram(loader, data_path, n_words, version, output, max_memory):
               help="Memory limit for the run (e.g. 8G); default QRESOURCE_MAX_MEMORY or half the available memory.")
 @execution_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-def validate_qram(loader, n_words, bits, seed, data_path, max_memory, workers, scheduler, as_json):
+@noise_options
+def validate_qram(loader, n_words, bits, seed, data_path, max_memory, workers, scheduler, as_json, noise, noise_shots):
     """Bit-sliced simulation of the circuit on every address (target = data[address], ancillas
     back to 0), and for N <= 8 an Aer statevector run with the address in uniform superposition."""
 
@@ -118,6 +134,8 @@ def validate_qram(loader, n_words, bits, seed, data_path, max_memory, workers, s
     with stderr_progress("simulating address blocks") as progress:
         result = api.validate_qram(loader, data, bits, seed, workers=workers, scheduler=scheduler,
                                    progress=progress, max_memory=max_memory)
+    if noise is not None:
+        result["noisy"] = api.validate_qram_noisy(loader, data, bits, noise, noise_shots, seed)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -127,3 +145,5 @@ def validate_qram(loader, n_words, bits, seed, data_path, max_memory, workers, s
         f"{loader}: N = {result['n']}, b = {result['bits']}: all {result['n']} addresses ok "
         f"(bit-sliced, {result['bitsliced']['seconds']} s); {sv_text}"
     )
+    if noise is not None:
+        click.echo(noisy_line(result["noisy"]))

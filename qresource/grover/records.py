@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from typing import Callable, Iterable, Sequence
 
-
 from qresource.classical.costs import classical_costs
 from qresource.core.errors import QResourceError
 from qresource.core.record import LOGICAL_KEYS, EstimateRecord

@@ -19,6 +19,12 @@ from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_loader import make_loader
 from qresource.machinery.bitsliced import simulate, word_program
 from qresource.machinery.circuit_counts import circuit_counts
+from qresource.machinery.device import (
+    export_for_device,
+    measure_registers,
+    prepare_uniform,
+    validate_on_device,
+)
 from qresource.machinery.flatten import to_circuit
 from qresource.machinery.logical import logical_counts
 from qresource.machinery.parallel import check_execution
@@ -259,3 +265,36 @@ def _statevector_check(kind: str, bloq, data: list[int], bits: int) -> dict:
         if abs(got[key] / phase - amplitude) > 1e-7:
             raise QResourceError(f"{kind}: amplitude of {dict(zip(names, key))} is {got[key]:.6g}")
     return {"ok": True, "qubits": state.circuit_qubits, "seconds": round(time.perf_counter() - start, 3)}
+
+
+def export_qram_device(kind: str, data: Sequence[int], bits: int, target: str, output: str | Path,
+                       max_memory: int | None = None) -> dict:
+    """The loader's circuit for ``data`` transpiled for ``target`` and written as OpenQASM 3
+    (physical qubits, the layout of ``address``, ``target`` and ``ancilla`` as comments)."""
+
+    start = time.perf_counter()
+    planned = logical_counts(loader_bloq(kind, len(data), bits, data), with_depth=False)
+    require_circuit_memory(planned.t + planned.clifford + planned.rotations + planned.measurements,
+                           f"exporting the {kind} loader of {len(data)} words", limit_bytes=max_memory)
+    info = export_for_device(qram_circuit(kind, data, bits), target, output)
+    return {**info, "primitive": PRIMITIVE, "loader": kind, "n": len(data), "bits": bits, "qasm": 3,
+            "seconds": round(time.perf_counter() - start, 3)}
+
+
+def validate_qram_noisy(kind: str, data: Sequence[int], bits: int, noise: str, shots: int, seed: int = 0,
+                        limit_bytes: int | None = None) -> dict:
+    """The ``noisy`` block: the address in uniform superposition over the N words, every register
+    measured at the end on the device ``noise``; a shot succeeds when target = data[address]
+    and every other qubit reads 0."""
+
+    words = list(data)
+    qc = measure_registers(prepare_uniform(qram_circuit(kind, words, bits), "address", len(words)))
+    others = [reg.name for reg in qc.qregs if reg.name not in ("address", "target")]
+
+    def accept(values: dict[str, int]) -> bool:
+        address = values["m_address"]
+        return (address < len(words) and values["m_target"] == words[address]
+                and all(values[f"m_{name}"] == 0 for name in others))
+
+    return validate_on_device(qc, noise, accept, shots=shots, seed=seed, limit_bytes=limit_bytes,
+                              success="target = data[address] and every ancilla 0")

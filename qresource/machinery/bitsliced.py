@@ -30,7 +30,6 @@ from qresource.machinery.lowering import LeafRule, _regs, leaf_rule
 from qresource.machinery.parallel import Task, check_execution, run_tasks
 from qresource.machinery.word_program import INPUTS_PER_LANE, Op, RegisterSlots, WordProgram, run_block
 
-
 #: Classical actions of leaves that only the simulator's table has (the circuit lowers them).
 SIMULATOR_ONLY_ACTIONS = frozenset({"cswap_register", "packed"})
 

@@ -14,12 +14,23 @@ from typing import Any, Optional
 import numpy as np
 
 from qresource.core.errors import QResourceError, ResourceLimitError
+from qresource.core.guards import BYTES_PER_GATE, require_memory
 from qresource.core.io import atomic_write_text, read_json_file
 from qresource.core.record import EstimateRecord
-from qresource.core.guards import BYTES_PER_GATE, require_memory
 from qresource.loaders.kinds import LoaderKind
-from qresource.machinery.bitsliced import SIMULATOR_ONLY_ACTIONS, classical_leaf_rule, compile_program, simulate
+from qresource.machinery.bitsliced import (
+    SIMULATOR_ONLY_ACTIONS,
+    classical_leaf_rule,
+    compile_program,
+    simulate,
+)
 from qresource.machinery.circuit_counts import circuit_counts
+from qresource.machinery.device import (
+    export_for_device,
+    measure_registers,
+    prepare_uniform,
+    validate_on_device,
+)
 from qresource.machinery.flatten import leaf_program, to_circuit
 from qresource.machinery.logical import logical_counts
 from qresource.machinery.lowering import LeafRule
@@ -252,3 +263,38 @@ def export_oracle(data: dict[str, Any], version: int, output, *, loader: str = "
     atomic_write_text(output, text)
     return {"output": str(output), "qasm": int(version), "counts": circuit_counts(circuit).as_dict(),
             "registers": {reg.name: reg.size for reg in circuit.qregs}, "notes": notes}
+
+
+def export_oracle_device(data: dict[str, Any], target: str, output, *, loader: str = "qrom",
+                         form: str = "bit-flip") -> dict[str, Any]:
+    """The oracle's circuit transpiled for ``target``, written as OpenQASM 3."""
+
+    oracle, plan, notes, instance = instance_oracle(data, loader=loader, form=form)
+    if instance.n > EXPORT_MAX_N:
+        raise ResourceLimitError(f"export writes every gate: n = {instance.n} > {EXPORT_MAX_N}")
+    info = export_for_device(to_circuit(oracle), target, output)
+    return {**info, "primitive": "oracle", "notes": notes}
+
+
+def validate_oracle_noisy(data: dict[str, Any], noise: str, shots: int, *, loader: str = "qrom", seed: int = 0,
+                          limit_bytes: Optional[int] = None) -> dict[str, Any]:
+    """The ``noisy`` block: every index in uniform superposition, every register measured at the
+    end on the device ``noise``; a shot succeeds when flag = [q . K_index >= tau] (exact) and
+    every ancilla reads 0. Padding indices (index >= n) expect the flag the circuit computes."""
+
+    oracle, _, _, instance = instance_oracle(data, loader=loader)
+    truth = [bool(x) for x in exact_scores_at_least(instance, instance.tau)]
+    space = 1 << oracle.index_bits
+    if space > instance.n:
+        indices = np.arange(space)
+        flags = simulate(oracle, {"index": indices, "flag": np.zeros_like(indices)})["flag"]
+        truth += [bool(x) for x in np.asarray(flags)[instance.n:]]
+    qc = measure_registers(prepare_uniform(to_circuit(oracle), "index", space))
+    others = [reg.name for reg in qc.qregs if reg.name not in ("index", "flag")]
+
+    def accept(values: dict[str, int]) -> bool:
+        return (values["m_flag"] == int(truth[values["m_index"]])
+                and all(values[f"m_{name}"] == 0 for name in others))
+
+    return validate_on_device(qc, noise, accept, shots=shots, seed=seed, limit_bytes=limit_bytes,
+                              success="flag = [q . K_index >= tau] and every ancilla 0")

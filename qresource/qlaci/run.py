@@ -9,6 +9,7 @@ import numpy as np
 
 from qresource.core.errors import ResourceLimitError
 from qresource.machinery.circuit_counts import circuit_counts
+from qresource.machinery.device import export_for_device, measure_registers, validate_on_device
 from qresource.machinery.logical import logical_counts
 from qresource.machinery.qasm_export import write_qasm
 from qresource.qlaci.build import build_qlaci, build_shot, plan
@@ -111,3 +112,36 @@ def validate_qlaci(params: QlaciParams, seed: int = 0, shots: int = 0, *, synthe
         result["sampling_error_scale"] = float(1.0 / np.sqrt(shots))
     result["seconds"] = round(time.perf_counter() - start, 2)
     return result
+
+
+def export_qlaci_device(params: QlaciParams, seed: int, target: str, output: str, *, synthesize: bool = True,
+                        basis: Optional[str] = None) -> dict:
+    """One shot transpiled for ``target`` and written as OpenQASM 3 (without ``synthesize`` the
+    rotations stay rz/ry, which a device runs natively)."""
+
+    start = time.perf_counter()
+    plan_ = plan(params)
+    _check_exportable(plan_)
+    qc = measured_circuit(plan_, random_angles(plan_.params, seed), basis or "Z" * plan_.params.out,
+                          synthesize=synthesize)
+    info = export_for_device(qc, target, output)
+    return {**info, "primitive": "qlaci", "n": plan_.params.n, "synthesised": synthesize,
+            "seconds": round(time.perf_counter() - start, 2)}
+
+
+def validate_qlaci_noisy(params: QlaciParams, seed: int, noise: str, shots: int, *, synthesize: bool = False,
+                         limit_bytes: Optional[int] = None) -> dict:
+    """The ``noisy`` block of one shot on the device ``noise``. A QLACI shot has no single right
+    output (the expectation values come from many shots), so a shot counts as a success when
+    every ancilla reads 0, the part of correctness one shot shows; ``result`` is in the counts."""
+
+    plan_ = plan(params, strict=False)
+    qc = measured_circuit(plan_, random_angles(plan_.params, seed), "Z" * plan_.params.out, synthesize=synthesize)
+    ancillas = [reg.name for reg in qc.qregs if reg.name == "ancilla"]
+    qc = measure_registers(qc, skip=tuple(reg.name for reg in qc.qregs if reg.name not in ancillas))
+
+    def accept(values: dict[str, int]) -> bool:
+        return all(values[f"m_{name}"] == 0 for name in ancillas)
+
+    return validate_on_device(qc, noise, accept, shots=shots, seed=seed, limit_bytes=limit_bytes,
+                              success="every ancilla 0 (a shot has no single right output)")
