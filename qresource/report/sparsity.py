@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from qresource.core.errors import QResourceError
-from qresource.core.io import atomic_write_text
 from qresource.profile import api as profile_api
 from qresource.profile.model import load_encoder
 from qresource.report import render, sources
