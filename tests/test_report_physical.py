@@ -1,5 +1,6 @@
-"""Physical estimates: the mapping to qdk's logical counts, identity with a direct qdk run, the
-repetition scaling, the 2^64 ns guard, and Qualtran's model as a second opinion."""
+"""Physical estimates: the mapping to logical counts, identity with qdk.qre run directly on the
+trace qdk itself builds from those counts, the frontier and its headline, the repetition scaling,
+the 2^64 ns guard, the older names, and Qualtran's model as a second opinion."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from hypothesis import given, settings, strategies as st
 
 from qresource.core.errors import QResourceError
 from qresource.machinery.physical import (
+    ARCHITECTURES,
     RUNTIME_LIMIT_NS,
-    depth_bound,
+    Architecture,
+    Factory,
+    NoEstimateError,
+    QecCode,
+    Settings,
     estimator_input,
-    model_limits,
     physical_estimate,
     runtime_bound_ns,
 )
@@ -34,12 +39,37 @@ def counts(qubits=200, toffoli=10_000, extra_t=300, rotations=0, measurements=50
     )
 
 
-def qdk_direct(estimator_counts: dict, params: dict | None = None) -> dict:
+def qre_direct(estimator_counts: dict, architecture: Architecture, code: QecCode, factory: Factory,
+               max_error: float):
+    """qdk.qre on the trace qdk's own interop builds from the older estimator's logical counts,
+    with the factory wired as qre's own docstrings show."""
+    import contextlib
+    import io
+
     from qdk.estimator import LogicalCounts as QdkCounts
+    from qdk.qre import Application, estimate
+    from qdk.qre.interop import trace_from_entry_expr
+    from qdk.qre.models import (
+        GSJ24CCXFactory, GSJ24Factory, Litinski19Factory, MagicUpToClifford, RoundBasedFactory, SurfaceCode,
+    )
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        return QdkCounts(estimator_counts).estimate(params or {})
+        trace = trace_from_entry_expr(QdkCounts(dict(estimator_counts)))
+
+    class Direct(Application[None]):
+        def get_trace(self, parameters: None):
+            return trace
+
+    assert code is QecCode.SURFACE_CODE
+    sc = SurfaceCode.q(distance=list(range(3, 52, 2)))
+    query = {
+        Factory.LITINSKI: sc * MagicUpToClifford.q(source=Litinski19Factory.q()),
+        Factory.CULTIVATION: sc * GSJ24CCXFactory.q(source=sc * GSJ24Factory.q()),
+        Factory.ROUND_BASED: sc * RoundBasedFactory.q(code_query=SurfaceCode.q(distance=list(range(3, 52, 2)))),
+    }[factory]
+    with contextlib.redirect_stdout(io.StringIO()):
+        return list(estimate(Direct(), ARCHITECTURES[architecture].build(), query, max_error=max_error))
 
 
 def test_mapping_hands_toffolis_as_ccz_and_only_the_remaining_t():
@@ -84,91 +114,138 @@ def test_bare_t_count_separates_toffolis_from_t_gates_on_a_real_bloq():
 
 
 @pytest.mark.parametrize(
-    "options",
+    "architecture, factory, budget",
     [
-        {},
-        {"qubit_model": "qubit_gate_ns_e4", "error_budget": 0.01},
-        {"qubit_model": "qubit_maj_ns_e6", "qec": "floquet_code"},
+        (Architecture.GATE_BASED_NS_E3, Factory.CULTIVATION, 1e-3),
+        (Architecture.GATE_BASED_NS_E4, Factory.LITINSKI, 1e-2),
+        (Architecture.GATE_BASED_US_E3, Factory.ROUND_BASED, 1e-3),
     ],
 )
-def test_bare_estimate_is_exactly_qdk_on_the_same_input(options):
-    record = physical_estimate(counts(rotations=20), t_outside_toffoli=300, **options)
-    direct = qdk_direct(record["estimator_input"], record["estimator_params"])
-    assert record["repetitions"] == 1
-    assert record["physical_qubits"] == direct["physicalCounts"]["physicalQubits"]
-    assert record["runtime_s"] == direct["physicalCounts"]["runtime"] / 1e9
-    assert record["code_distance"] == direct["logicalQubit"]["codeDistance"]
-    assert record["t_factories"] == direct["physicalCounts"]["breakdown"]["numTfactories"]
-    if not options:
-        # no option given: nothing but the counts reaches the estimator, so its defaults hold
-        assert record["estimator_params"] == {}
-        assert record["qubit_model"] == "qubit_gate_ns_e3" and record["qec_scheme"] == "surface_code"
+def test_frontier_is_exactly_qre_on_the_trace_qdk_builds(architecture, factory, budget):
+    record = physical_estimate(counts(rotations=20), t_outside_toffoli=300, architecture=architecture,
+                               factory=factory, error_budget=budget, second_opinion=False)
+    direct = qre_direct(record["estimator_input"], architecture, QecCode.SURFACE_CODE, factory, budget)
+    ours = sorted((p["physical_qubits"], p["unit_runtime_ns"]) for p in record["frontier"])
+    theirs = sorted((e.qubits, e.runtime) for e in direct)
+    assert ours == theirs and record["repetitions"] == 1
+    best = min(direct, key=lambda e: (e.qubits * e.runtime, e.qubits))
+    assert (record["physical_qubits"], record["runtime_s"]) == (best.qubits, best.runtime / 1e9)
+    assert record["estimator"]["name"] == "qdk.qre" and record["estimator"]["version"]
+
+
+def test_frontier_is_pareto_and_the_headline_is_its_least_qubit_seconds():
+    record = physical_estimate(counts(toffoli=10**6), t_outside_toffoli=300, second_opinion=False)
+    frontier = record["frontier"]
+    assert frontier, "the default settings must give an estimate for a million Toffolis"
+    qubits = [p["physical_qubits"] for p in frontier]
+    runtimes = [p["runtime_s"] for p in frontier]
+    assert qubits == sorted(qubits) and all(a > b for a, b in zip(runtimes, runtimes[1:]))
+    best = min(frontier, key=lambda p: (p["physical_qubits"] * p["runtime_s"], p["physical_qubits"]))
+    assert record["physical_qubits"] == best["physical_qubits"] and record["runtime_s"] == best["runtime_s"]
+    assert record["factory"] == best["factory"] and all(p["error"] <= 1e-3 for p in frontier)
+    # the default searches every factory: the merged frontier is no worse than any single one
+    for factory in (Factory.CULTIVATION, Factory.LITINSKI, Factory.ROUND_BASED):
+        try:
+            single = physical_estimate(counts(toffoli=10**6), t_outside_toffoli=300, factory=factory,
+                                       second_opinion=False)
+        except NoEstimateError:
+            continue
+        assert record["physical_qubits"] * record["runtime_s"] <= single["physical_qubits"] * single["runtime_s"]
 
 
 def test_repetitions_scale_runtime_and_split_the_error_budget():
     repetitions = 1000
-    record = physical_estimate(counts(), repetitions, error_budget=0.01)
-    direct = qdk_direct(record["estimator_input"], {"errorBudget": 0.01 / repetitions})
+    record = physical_estimate(counts(), repetitions, error_budget=0.01, factory="litinski", second_opinion=False)
+    direct = qre_direct(record["estimator_input"], Architecture.GATE_BASED_NS_E3, QecCode.SURFACE_CODE,
+                        Factory.LITINSKI, 0.01 / repetitions)
+    best = min(direct, key=lambda e: (e.qubits * e.runtime, e.qubits))
     assert record["repetitions"] == repetitions
-    assert record["runtime_s"] == repetitions * direct["physicalCounts"]["runtime"] / 1e9
-    assert record["physical_qubits"] == direct["physicalCounts"]["physicalQubits"]
+    assert record["runtime_s"] == repetitions * best.runtime / 1e9
+    assert record["physical_qubits"] == best.qubits
+    single = physical_estimate(counts(), error_budget=0.01, factory="litinski", second_opinion=False)
     # a thousand times smaller budget per unit needs at least the distance of the single run
-    assert record["code_distance"] >= physical_estimate(counts(), error_budget=0.01)["code_distance"]
+    assert record["code_distance"] >= single["code_distance"]
+
+
+def test_qre_wraps_past_2_to_the_64_ns_so_the_guard_is_needed():
+    """Measured on qdk.qre: 10^17 CCX should take about 100 times as long as 10^15, but qre
+    reports less (its u64 nanosecond runtime wraps around past 585 years)."""
+    results = {}
+    for exponent in (15, 17):
+        mapped = {"numQubits": 500, "tCount": 0, "rotationCount": 0, "rotationDepth": 0,
+                  "cczCount": 10**exponent, "ccixCount": 0, "measurementCount": 0}
+        direct = qre_direct(mapped, Architecture.GATE_BASED_NS_E3, QecCode.SURFACE_CODE, Factory.ROUND_BASED, 1e-3)
+        results[exponent] = min(e.runtime for e in direct)
+    assert results[17] < 100 * results[15]
 
 
 def test_guard_slices_units_the_estimator_cannot_represent():
-    # 10^18 CCZ at >= 3 logical cycles of several microseconds each is ~10^25 ns >> 2^64 ns;
-    # qdk itself hangs on this input (see docs/report.md), so the guard must cut it.
     huge = counts(toffoli=10**18, extra_t=0, measurements=10**6)
     record = physical_estimate(huge, t_outside_toffoli=0, second_opinion=False)
     assert record["repetitions"] > 1
-    assert record["unit_runtime_ns"] < RUNTIME_LIMIT_NS
+    assert all(p["unit_runtime_ns"] < RUNTIME_LIMIT_NS for p in record["frontier"])
     assert record["estimator_input"]["cczCount"] * record["repetitions"] >= 10**18
     assert any("slices" in note for note in record["notes"])
-    # Runtime scales linearly with the CCZ count at fixed distance: compare per-CCZ time with a
-    # small run at the same code distance (same per-unit budget).
-    per_ccz_ns = record["unit_runtime_ns"] / record["estimator_input"]["cczCount"]
-    assert record["runtime_s"] == pytest.approx(per_ccz_ns * 10**18 / 1e9, rel=1e-3)
+    # runtime is linear in the CCX count at a fixed distance: the total is the slice's per-CCX
+    # time times 10^18
+    per_ccx_ns = record["unit_runtime_ns"] / record["estimator_input"]["cczCount"]
+    assert record["runtime_s"] == pytest.approx(per_ccx_ns * 10**18 / 1e9, rel=1e-3)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(
     toffoli=st.integers(0, 10**9),
     extra_t=st.integers(0, 10**6),
     rotations=st.integers(0, 10**4),
     measurements=st.integers(0, 10**6),
 )
-def test_depth_bound_holds_for_the_estimators_depth(toffoli, extra_t, rotations, measurements):
-    mapped = estimator_input(
-        counts(toffoli=toffoli, extra_t=extra_t + 1, rotations=rotations, measurements=measurements),
-        t_outside_toffoli=extra_t + 1,
-    )
-    result = qdk_direct(mapped)
-    limits = model_limits("{}")
-    assert depth_bound(mapped, limits["default_error_budget"]) >= result["physicalCounts"]["breakdown"]["algorithmicLogicalDepth"]
-    assert limits["max_logical_cycle_ns"] >= result["logicalQubit"]["logicalCycleTime"]
-    # the runtime may exceed depth x cycle when one factory run outlasts the algorithm
-    assert runtime_bound_ns(mapped, limits["default_error_budget"], limits) >= result["physicalCounts"]["runtime"]
+def test_runtime_bound_holds_for_every_frontier_point(toffoli, extra_t, rotations, measurements):
+    logical = counts(toffoli=toffoli, extra_t=extra_t + 1, rotations=rotations, measurements=measurements)
+    try:
+        record = physical_estimate(logical, t_outside_toffoli=extra_t + 1, factory="litinski", second_opinion=False)
+    except NoEstimateError:
+        return
+    bound = runtime_bound_ns(record["estimator_input"], Settings.resolve())
+    assert all(p["unit_runtime_ns"] <= bound for p in record["frontier"])
 
 
-def test_invalid_combinations_are_one_line_errors():
-    with pytest.raises(QResourceError, match="does not support"):
-        physical_estimate(counts(), qec="floquet_code")  # floquet needs a Majorana model
-    with pytest.raises(QResourceError, match="unknown qubit model"):
-        physical_estimate(counts(), qubit_model="qubit_cat_e9")
+def test_older_qubit_model_names_map_to_the_same_hardware():
+    legacy = physical_estimate(counts(), t_outside_toffoli=300, qubit_model="qubit_gate_ns_e4", second_opinion=False)
+    named = physical_estimate(counts(), t_outside_toffoli=300, architecture="gate_based_ns_e4", second_opinion=False)
+    assert legacy == named and legacy["qubit_model"] == "gate_based_ns_e4"
+    majorana = physical_estimate(counts(), t_outside_toffoli=300, qubit_model="qubit_maj_ns_e6",
+                                 qec="floquet_code")
+    assert majorana["qec_scheme"] == "three_aux" and majorana["qualtran_gidney_fowler"] is None
+
+
+def test_invalid_names_and_budgets_are_one_line_errors():
+    with pytest.raises(QResourceError, match="unknown architecture 'cat_qubits'; choose one of gate_based_ns_e3"):
+        physical_estimate(counts(), architecture="cat_qubits")
+    with pytest.raises(QResourceError, match="unknown factory .*cultivation"):
+        physical_estimate(counts(), factory="magic")
+    with pytest.raises(QResourceError, match="unknown QEC code .*surface_code"):
+        physical_estimate(counts(), qec="color_code")
     with pytest.raises(QResourceError, match="strictly between"):
         physical_estimate(counts(), error_budget=1.5)
 
 
+def test_no_estimate_names_the_least_budget_that_works():
+    with pytest.raises(NoEstimateError, match="least error budget that would work") as caught:
+        physical_estimate(counts(), t_outside_toffoli=300, factory="cultivation", error_budget=1e-12)
+    least = caught.value.least_error_budget
+    assert least is not None and 1e-12 < least < 1e-3
+    record = physical_estimate(counts(), t_outside_toffoli=300, factory="cultivation", error_budget=least * 1.01,
+                               second_opinion=False)
+    assert record["frontier"]
+
+
 def test_qualtran_second_opinion_is_in_the_same_regime():
-    """Two independent surface-code models (qdk's PSSPC layout with 15-to-1 factories, Qualtran's
-    Gidney–Fowler CCZ->2T factories) on the same unit, same physical error rate and syndrome cycle:
-    they should agree within a small factor, not to the digit."""
+    """Two independent surface-code models (qre's Pauli-based computation with its factories,
+    Qualtran's Gidney–Fowler CCZ->2T factories) on the same unit, same physical error rate and
+    syndrome cycle: they should agree within a small factor, not to the digit."""
     record = physical_estimate(counts(toffoli=10**7), t_outside_toffoli=300)
     second = record["qualtran_gidney_fowler"]
     assert second is not None and "error" not in second
     assert 1 / 5 < second["physical_qubits"] / record["physical_qubits"] < 5
     assert 1 / 10 < second["runtime_s"] / record["runtime_s"] < 10
     assert abs(second["code_distance"] - record["code_distance"]) <= 10
-    floquet = physical_estimate(counts(), qubit_model="qubit_maj_ns_e6", qec="floquet_code")
-    assert floquet["qualtran_gidney_fowler"] is None  # the model knows only the surface code

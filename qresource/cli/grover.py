@@ -87,7 +87,7 @@ def _emit(records, as_json: bool, physical_args: dict, unit=None) -> None:
 @_problem_options
 @physical_options
 def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json, physical,
-                    qubit_model, qec, error_budget):
+                    architecture, qec, factory, error_budget, qubit_model):
     """Find all marked keys of one row by Grover search: expected oracle queries (`queries`),
     the single search's iterations and success probability, and in the circuit model the
     Clifford+T counts of the search circuit and of the whole schedule."""
@@ -100,7 +100,8 @@ def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, 
         data = None
         problem = _problem(n, k, d, bits, tau, loader, schedule, delta)
         records = api.grover_records(problem, _models(model))
-    physical_args = dict(physical=physical, qubit_model=qubit_model, qec=qec, error_budget=error_budget)
+    physical_args = dict(physical=physical, architecture=architecture, qec=qec, factory=factory,
+                        error_budget=error_budget, qubit_model=qubit_model)
     _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem, data))
 
 
@@ -109,7 +110,7 @@ def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, 
 @k_from_options
 @physical_options
 def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json, k_from, k_head,
-                       k_stat, physical, qubit_model, qec, error_budget):
+                       k_stat, physical, architecture, qec, factory, error_budget, qubit_model):
     """Whole Grover sparse attention (Theorem 1.4 / 6.1): n row searches plus Algorithm 2, in
     the seeds' query model and the full-circuit model side by side."""
 
@@ -130,7 +131,8 @@ def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedul
     else:
         problem = _problem(n, k, d, bits, tau, loader, schedule, delta)
         records = api.attention_records(problem, _models(model))
-    physical_args = dict(physical=physical, qubit_model=qubit_model, qec=qec, error_budget=error_budget)
+    physical_args = dict(physical=physical, architecture=architecture, qec=qec, factory=factory,
+                        error_budget=error_budget, qubit_model=qubit_model)
     _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem))
 
 

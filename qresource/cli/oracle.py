@@ -42,7 +42,7 @@ _INSTANCE_HELP = 'Instance file {"q": [d numbers], "K": [[d numbers] x n], "tau"
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @physical_options
 def estimate_oracle(n_values, d, bits, tau, k, instance_path, loader, form, as_json, physical,
-                    qubit_model, qec, error_budget):
+                    architecture, qec, factory, error_budget, qubit_model):
     """Logical resources of one call of the threshold oracle O_i (Toffolis split by role)."""
 
     if instance_path is not None:
@@ -54,7 +54,8 @@ def estimate_oracle(n_values, d, bits, tau, k, instance_path, loader, form, as_j
             raise QResourceError("--n, --d and --bits are required (or --instance FILE)")
         records = [api.estimate_oracle(n, d, bits, tau=tau, loader=loader, form=form, k=k) for n in n_values]
     for record in records:
-        attach_physical(record, physical=physical, qubit_model=qubit_model, qec=qec, error_budget=error_budget)
+        attach_physical(record, physical=physical, architecture=architecture, qec=qec, factory=factory,
+                        error_budget=error_budget, qubit_model=qubit_model)
     if not as_json:
         for record in records:
             for note in record.notes:

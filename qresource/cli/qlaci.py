@@ -96,7 +96,8 @@ def _single_options(command):
                    "exactly) instead of charging every rotation the Ross-Selinger T count.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object, or a list for a sweep).")
 @physical_options
-def estimate_qlaci(preset, n, seed, as_json, physical, qubit_model, qec, error_budget, **options):
+def estimate_qlaci(preset, n, seed, as_json, physical, architecture, qec, factory, error_budget, qubit_model,
+                   **options):
     """Logical resources of one QLACI shot as a Clifford+T circuit, the error-budget split, the
     shot budget, and per-head totals in the full-circuit and QRAM-is-free models."""
 
@@ -114,8 +115,9 @@ def estimate_qlaci(preset, n, seed, as_json, physical, qubit_model, qec, error_b
 
                 angles = random_angles(plan(point).params, seed)
             unit_bloq = build_shot(plan(point), angles)
-        attach_physical(record, physical=physical, qubit_model=qubit_model, qec=qec,
-                        error_budget=error_budget, unit=record.logical, repetitions=executions,
+        attach_physical(record, physical=physical, architecture=architecture, qec=qec, factory=factory,
+                        error_budget=error_budget, qubit_model=qubit_model, unit=record.logical,
+                        repetitions=executions,
                         unit_bloq=unit_bloq)
         if physical:
             record.notes.append(f"physical: one shot repeated {executions} times (N queries x shots per query)")

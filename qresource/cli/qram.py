@@ -53,8 +53,8 @@ def _table(api, data_path, n_values, bits):
               help="qroam only: log2 of the block size lambda [default: Qualtran's optimum].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object, or a list for a sweep).")
 @physical_options
-def estimate_qram(loader, n_values, bits, data_path, log_block_size, as_json, physical, qubit_model,
-                  qec, error_budget):
+def estimate_qram(loader, n_values, bits, data_path, log_block_size, as_json, physical, architecture,
+                  qec, factory, error_budget, qubit_model):
     """Logical resources of one access `target ^= data[address]` to a table of N b-bit words."""
 
     if log_block_size is not None and loader != "qroam":
@@ -67,8 +67,8 @@ def estimate_qram(loader, n_values, bits, data_path, log_block_size, as_json, ph
             raise QResourceError("--n and --bits are required (or --data FILE)")
         records = [api.estimate_qram(loader, n, bits, None, log_block_size) for n in n_values]
     for record in records:
-        attach_physical(record, physical=physical, qubit_model=qubit_model, qec=qec,
-                        error_budget=error_budget)
+        attach_physical(record, physical=physical, architecture=architecture, qec=qec, factory=factory,
+                        error_budget=error_budget, qubit_model=qubit_model)
     emit_records(records, as_json)
 
 

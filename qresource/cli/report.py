@@ -71,7 +71,7 @@ def _loader_kinds():
 @physical_options
 @click.pass_context
 def table(ctx, ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, k_from, k_head, k_stat, physical,
-          qubit_model, qec, error_budget):
+          architecture, qec, factory, error_budget, qubit_model):
     """Resource tables over a grid of parameters, one row per point and primitive."""
 
     given_k = None if ctx.get_parameter_source("ks") is click.core.ParameterSource.DEFAULT else ks
@@ -79,14 +79,15 @@ def table(ctx, ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, k_f
     if choice is not None:
         ks = [choice.k]
 
-    if not physical and (qubit_model or qec or error_budget is not None):
-        raise QResourceError("--qubit-model, --qec and --error-budget need --physical")
+    if not physical and any(v is not None for v in (architecture, qec, factory, error_budget, qubit_model)):
+        raise QResourceError("--architecture, --qec, --factory, --error-budget and --qubit-model need --physical")
     chosen = default_primitives() if primitives is None else [p.strip() for p in primitives.split(",")]
     unknown = [p for p in chosen if p not in PRIMITIVES]
     if unknown:
         raise QResourceError(f"unknown primitive {unknown[0]!r}; choose from {', '.join(PRIMITIVES)}")
     grid = {"n": ns, "k": ks, "d": ds, "bits": bits if bits is not None else [None], "loader": loaders, "hardware": hardware}
-    frame = build_table(grid, chosen, physical=physical, qubit_model=qubit_model, qec=qec, error_budget=error_budget)
+    frame = build_table(grid, chosen, physical=physical, architecture=architecture, qec=qec, factory=factory,
+                        error_budget=error_budget, qubit_model=qubit_model)
     if choice is not None:
         source = (f"{choice.source} head {choice.layer}:{choice.head} k_{choice.stat} = {choice.value:g} "
                   f"at n = {choice.n} ({choice.convention})")

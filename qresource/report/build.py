@@ -29,7 +29,7 @@ from qresource.compare.crossover import babbush_breakeven, find_crossover
 from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
 from qresource.loaders.kinds import LoaderKind
-from qresource.machinery.physical import physical_estimate
+from qresource.machinery.physical import Architecture, Settings, physical_estimate
 from qresource.report import render, sources, sparsity
 from qresource.report.index import index_markdown
 
@@ -57,9 +57,14 @@ class ReportConfig:
     hardware: tuple[str, ...] = ("h100-sxm", "epyc-9654-2s-fp64")
     loaders: tuple[str, ...] = (LoaderKind.FANOUT, LoaderKind.BUCKET_BRIGADE, LoaderKind.QROM)
     bits: int | None = None  # None: the oracle's own default width
-    qubit_model: str | None = None  # None: the estimator's defaults
+    architecture: str | None = None  # None: the stated defaults (qresource.machinery.physical)
     qec: str | None = None
+    factory: str | None = None
     error_budget: float | None = None
+    # the qubits-runtime frontier across architectures, for one preset, k and series
+    frontier_preset: str = "7b-head"
+    frontier_k: int = 32
+    frontier_architectures: tuple[str, ...] = tuple(a.value for a in Architecture)
     plot_d: tuple[int, ...] = (128,)
     plot_k: int = 32
     plot_exponents: tuple[int, ...] = tuple(range(10, 31, 2))
@@ -98,17 +103,21 @@ class Engine:
 
     def __init__(self, config: ReportConfig):
         self.config = config
+        self.settings = Settings.resolve(config.architecture, config.qec, config.factory, config.error_budget)
         self.status = sources.availability()
         self._cache: dict[tuple, dict[str, Any]] = {}
 
     def physical(self, unit, repetitions, t_outside, second_opinion=False) -> dict[str, Any]:
+        """The headline point of the frontier on the configured architecture (its keys are the
+        ones every table reads), the frontier itself under ``frontier``."""
         return physical_estimate(
             unit,
             repetitions,
             t_outside_toffoli=t_outside,
-            qubit_model=self.config.qubit_model,
+            architecture=self.settings.architecture,
             qec=self.config.qec,
-            error_budget=self.config.error_budget,
+            factory=self.settings.factory,
+            error_budget=self.settings.error_budget,
             second_opinion=second_opinion,
         )
 

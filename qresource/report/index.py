@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from qresource.classical.hardware import get_hardware
-from qresource.machinery.physical import estimator_params, model_limits
+from qresource.machinery.physical import (
+    ARCHITECTURES,
+    CODE_DISTANCES,
+    DEFAULT_ARCHITECTURE,
+    HEADLINE_RULE,
+    Factory,
+    Settings,
+    estimator_version,
+)
 from qresource.report import render
 
 PRIMITIVE_NAMES = {
@@ -21,13 +29,12 @@ def index_markdown(
     config, status: dict, resources: pd.DataFrame, crossovers: pd.DataFrame, plots: list[str],
     slopes: dict[str, float] | None = None,
 ) -> str:
-    import json
-
-    params = estimator_params(config.qubit_model, config.qec, None)
-    limits = model_limits(json.dumps(params, sort_keys=True))
-    budget = config.error_budget if config.error_budget is not None else limits["default_error_budget"]
-    qubit_model = config.qubit_model or "qubit_gate_ns_e3 (the estimator's default)"
-    qec = config.qec or "surface_code (the estimator's default)"
+    settings = Settings.resolve(config.architecture, config.qec, config.factory, config.error_budget)
+    architecture = f"{settings.architecture} ({ARCHITECTURES[settings.architecture].description})"
+    if config.architecture is None:
+        architecture += f", the default ({DEFAULT_ARCHITECTURE}: the older estimator's default hardware)"
+    factories = ("every factory qre offers that applies (cultivation, Litinski, round-based), merged into "
+                 "one frontier" if settings.factory is Factory.ALL else f"the {settings.factory} factory")
 
     lines = ["# qresource: default report", ""]
     lines += [
@@ -98,11 +105,14 @@ def index_markdown(
         for name in config.hardware
     ]
     lines += [
-        "- **Quantum hardware**: Microsoft resource estimator (qdk.estimator), qubit model "
-        f"{qubit_model}, QEC scheme {qec}, total error budget {budget:g}, split evenly over the "
-        "repetitions of the estimated unit (union bound); PSSPC layout and 15-to-1 T factories as the "
-        "estimator models them. Qualtran's Gidney-Fowler model (CCZ->2T factories) on the same total work "
-        "with the same physical error rate and syndrome cycle is the second opinion.",
+        f"- **Quantum hardware**: Microsoft's resource estimator qdk.qre (qdk {estimator_version()}), "
+        f"architecture {architecture}, QEC code {settings.qec} (distances {CODE_DISTANCES[0]} to "
+        f"{CODE_DISTANCES[-1]}), {factories}; Pauli-based computation with lattice surgery as qre "
+        f"models it; total error budget {settings.error_budget:g}, split evenly over the repetitions "
+        "of the estimated unit (union bound). qre returns the Pareto frontier of physical qubits "
+        f"against runtime; every table and curve uses its headline point, the {HEADLINE_RULE}. "
+        "Qualtran's Gidney-Fowler model (CCZ->2T factories) on the same total work with the same "
+        "physical error rate and syndrome cycle is the second opinion (docs/physical.md).",
         "- **Unit and repetitions**: the estimator is given one unit and the runtime is `repetitions` "
         "times its runtime, units running back to back on one set of logical qubits: Grover full "
         "circuit, one Grover iterate (oracle without exclusions, plus diffusion) per expected oracle "
@@ -111,8 +121,9 @@ def index_markdown(
         "--physical`); query model, one row; QLACI, one shot, n x shots-per-query times. The error "
         "budget is split evenly over the repetitions; units that could pass 2^63 ns are cut into "
         "equal slices (docs/report.md).",
-        "- **Toffoli mapping**: Toffoli-class gates go to the estimator as CCZ (4 T states, 3 logical "
-        "cycles each); only T gates outside them as T. No gate is counted twice.",
+        "- **Toffoli mapping**: Toffoli-class gates go to the estimator as CCX operations (a CCX "
+        "magic state, or T states, whichever the factory offers); only T gates outside them as T. "
+        "No gate is counted twice.",
         "- **Query model** (the seeds' accounting, Theorem 1.3): each oracle call costs d time units "
         "with QRAM access free; on the fault-tolerant machine one unit is one logical Toffoli (the "
         "cheapest reading), on index_qubits + 1 logical qubits.",

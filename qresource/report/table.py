@@ -40,9 +40,11 @@ def build_table(
     primitives: Sequence[str],
     *,
     physical: bool = False,
-    qubit_model: str | None = None,
+    architecture: str | None = None,
     qec: str | None = None,
+    factory: str | None = None,
     error_budget: float | None = None,
+    qubit_model: str | None = None,
 ) -> pd.DataFrame:
     """One row per grid point and primitive. ``grid`` has axes n, k, d, bits, loader, hardware."""
     status = sources.availability()
@@ -52,7 +54,8 @@ def build_table(
         reason = status.get(PRIMITIVES[name])
         if reason is not None:
             raise NotBuiltError(f"table: {name} is not built ({reason})")
-    options = {"qubit_model": qubit_model, "qec": qec, "error_budget": error_budget}
+    options = {"architecture": architecture, "qec": qec, "factory": factory, "error_budget": error_budget,
+               "qubit_model": qubit_model}
 
     def with_physical(row: dict, unit, repetitions, t_outside) -> dict:
         if physical:
