@@ -66,14 +66,14 @@ def test_table_csv_rows_match_the_closed_forms_and_the_classical_model(tmp_path)
 
 def test_table_json_with_physical_matches_a_direct_estimate():
     result = run("table", "--n", "1024", "--k", "8", "--d", "64", "--primitive", "attention-query",
-                 "--format", "json", "--physical", "--qubit-model", "qubit_gate_ns_e4")
+                 "--format", "json", "--physical", "--architecture", "gate_based_ns_e4")
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(result.stdout)
     from qresource.report.sources import grover_query
 
     counts = grover_query(1024, 8, 64)
     direct = physical_estimate(counts["unit"], counts["repetitions"], t_outside_toffoli=0,
-                               qubit_model="qubit_gate_ns_e4", second_opinion=False)
+                               architecture="gate_based_ns_e4", second_opinion=False)
     assert row["physical_qubits"] == direct["physical_qubits"]
     assert row["code_distance"] == direct["code_distance"]
     assert row["queries"] == counts["queries"]
@@ -84,6 +84,7 @@ def test_table_json_with_physical_matches_a_direct_estimate():
     [
         (["table", "--n", "1"], "at least 2"),
         (["table", "--qec", "floquet_code"], "need --physical"),
+        (["table", "--factory", "cultivation"], "need --physical"),
         (["table", "--loader", "magic"], "not one of"),
         (["table", "--primitive", "teleport"], "unknown primitive"),
         (["table", "--format", "xml"], "xml"),
@@ -109,35 +110,39 @@ def test_table_output_is_atomic_on_failure(tmp_path):
 
 
 def test_physical_options_decorator_and_attach():
-    """Another CLI module applies the options and the function: defaults reach the estimator as
-    nothing at all (its own defaults), and a bare --physical equals a bare qdk estimate."""
+    """Another CLI module applies the options and the function: a bare --physical gives the
+    stated defaults, the block keeps the older keys and adds the frontier and the estimator's
+    name, and a budget no estimate meets leaves nulls, the least budget and one stderr line."""
     seen = {}
 
     @click.command()
     @physical_options
-    def command(physical, qubit_model, qec, error_budget):
+    def command(physical, **options):
         counts = LogicalCounts(qubits=50, toffoli=1000, t=7000, clifford=0, rotations=0, measurements=50, depth=0, t_depth=0)
         record = EstimateRecord(primitive="demo", params={}, logical=counts)
-        attach_physical(record, physical=physical, qubit_model=qubit_model, qec=qec, error_budget=error_budget)
+        attach_physical(record, physical=physical, **options)
         seen["record"] = record
 
     runner = CliRunner()
     assert runner.invoke(command, ["--physical"]).exit_code == 0
     block = seen["record"].physical
-    assert block["estimator_params"] == {} and block["toffoli_mapping"] == "t"
-    from qdk.estimator import LogicalCounts as QdkCounts
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        direct = QdkCounts(estimator_input(seen["record"].logical)).estimate()
-    assert block["physical_qubits"] == direct["physicalCounts"]["physicalQubits"]
-    assert block["runtime_s"] == direct["physicalCounts"]["runtime"] / 1e9
+    assert block["toffoli_mapping"] == "t" and block["architecture"] == "gate_based_ns_e3"
+    assert block["estimator_params"]["factory"] == "all" and block["error_budget"] == 1e-3
+    assert {"physical_qubits", "runtime_s", "code_distance", "t_factories", "qubit_model", "estimator_input",
+            "repetitions", "frontier", "estimator"} <= set(block)
+    direct = physical_estimate(seen["record"].logical, architecture="gate_based_ns_e3", qec="surface_code",
+                               factory="all", error_budget=1e-3)
+    assert block == direct
     assert runner.invoke(command, []).exit_code == 0 and seen["record"].physical is None
     bad = runner.invoke(command, ["--qec", "surface_code"])
     assert bad.exit_code != 0 and "need --physical" in str(bad.exception)
-    bad = runner.invoke(command, ["--physical", "--qubit-model", "nope"])
-    assert bad.exit_code == 2
+    bad = runner.invoke(command, ["--physical", "--architecture", "nope"])
+    assert bad.exit_code == 2 and "gate_based_ns_e3" in bad.output
+    short = runner.invoke(command, ["--physical", "--factory", "cultivation", "--error-budget", "1e-15"])
+    assert short.exit_code == 0
+    block = seen["record"].physical
+    assert block["physical_qubits"] is None and block["frontier"] == [] and block["least_error_budget"] > 1e-15
+    assert seen["record"].logical.toffoli == 1000
 
 
 def test_report_units_are_the_ones_estimate_attention_hands_the_estimator():

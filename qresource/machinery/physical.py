@@ -73,6 +73,11 @@ CODE_DISTANCES = tuple(range(3, 52, 2))
 #: CCX (measured: 3.000 steps per CCX at d = 33), and at most 20 T per rotation plus one.
 STEPS_PER_OPERATION = {"measurements": 1, "t": 1, "ccx": 3, "rotations": 21}
 
+#: The most logical qubits one unit may have: qre's lattice-surgery transform takes time growing
+#: faster than the square of the qubits (measured: 0.15 s at 1.8e5 layout qubits, 2-4 s at
+#: 1.8e6, 225 s at 1.8e7), so larger units get no estimate and say why.
+MAX_LOGICAL_QUBITS = 2**17
+
 #: The error budget for the whole computation when none is given: the older estimator's default,
 #: and the target of Beverland et al. 2022 (arXiv:2211.07629), so estimates stay comparable.
 DEFAULT_ERROR_BUDGET = 1e-3
@@ -308,26 +313,41 @@ def _code_query(code: QecCode):
     return cls.q(distance=list(CODE_DISTANCES))
 
 
-def _isa_query(code: QecCode, factory: Factory):
-    """Code x factory: T states and, where the factory makes them, CCX states for the Toffolis."""
+#: qre's factory model class -> our factory name
+FACTORY_MODELS = {
+    "GSJ24Factory": Factory.CULTIVATION,
+    "GSJ24CCXFactory": Factory.CULTIVATION,
+    "Litinski19Factory": Factory.LITINSKI,
+    "RoundBasedFactory": Factory.ROUND_BASED,
+}
+
+
+def _isa_query(code: QecCode, factories: tuple[Factory, ...]):
+    """The code's lattice surgery times the union of the factories' magic states: T states and,
+    where the factory makes them, CCX states for the Toffolis. One query for all factories lets
+    qre prune across them and lay out each trace once."""
     from qdk.qre import models
 
-    logical = _code_query(code)
-    if factory is Factory.LITINSKI:
-        # Litinski's tables give T and CCZ factories; CCZ is CCX up to Cliffords
-        return logical * models.MagicUpToClifford.q(source=models.Litinski19Factory.q())
-    if factory is Factory.CULTIVATION:
-        # cultivated T states, and 8 of them to one CCX (Gidney, Shutty, Jones 2024, fig. 24)
-        return logical * models.GSJ24CCXFactory.q(source=logical * models.GSJ24Factory.q())
-    if factory is Factory.ROUND_BASED:
-        return logical * models.RoundBasedFactory.q(code_query=_code_query(code))
-    raise ValueError(factory)
+    parts = []
+    for factory in factories:
+        if factory is Factory.LITINSKI:
+            # Litinski's tables give T and CCZ factories; CCZ is CCX up to Cliffords
+            parts.append(models.MagicUpToClifford.q(source=models.Litinski19Factory.q()))
+        elif factory is Factory.CULTIVATION:
+            # cultivated T states, and 8 of them to one CCX (Gidney, Shutty, Jones 2024, fig. 24)
+            parts.append(models.GSJ24CCXFactory.q(source=_code_query(code) * models.GSJ24Factory.q()))
+        elif factory is Factory.ROUND_BASED:
+            parts.append(models.RoundBasedFactory.q(code_query=_code_query(code)))
+    union = parts[0]
+    for part in parts[1:]:
+        union = union + part
+    return _code_query(code) * union
 
 
 def _trace_query(counts: dict[str, int]):
-    """qre's default trace transforms (Pauli-based computation, then lattice surgery). Its
-    T-per-rotation choice (5 to 20) matters only where there are rotations; without any, one
-    value gives the same frontier in a sixteenth of the time."""
+    """qre's default trace transforms: Pauli-based computation (PSSPC), then lattice surgery.
+    qre enumerates T per rotation (5 to 20) and CCX as magic states or not; without rotations one
+    T-per-rotation value gives the same frontier in a sixteenth of the time."""
     from qdk.qre import PSSPC, LatticeSurgery
 
     if int(counts.get("rotationCount", 0)):
@@ -349,7 +369,7 @@ _LEAST_ERROR = re.compile(r"minimum error among candidates that otherwise estima
 _MISSING = re.compile(r"Instructions absent from every ISA: (.*?)\. Apply")
 
 
-def _point(entry, factory: Factory) -> dict[str, Any]:
+def _point(entry) -> dict[str, Any]:
     """One frontier entry of one unit, in our keys."""
     from qdk.qre import instruction_name
     from qdk.qre.instruction_ids import LATTICE_SURGERY
@@ -383,7 +403,8 @@ def _point(entry, factory: Factory) -> dict[str, Any]:
         "unit_error": float(entry.error),
         "code_distance": None if code_distance is None else int(code_distance),
         "logical_cycle_time_ns": None if logical_cycle_ns is None else int(logical_cycle_ns),
-        "factory": factory.value,
+        "factory": "+".join(sorted({FACTORY_MODELS[m].value for m in factory_models.values() if m in FACTORY_MODELS}))
+        or None,
         "t_factories": sum(s["copies"] for s in states.values()),
         "magic_state_factories": states,
         "physical_qubits_for_t_factories": int(properties.get(PHYSICAL_FACTORY_QUBITS, 0)),
@@ -400,9 +421,9 @@ def _factories(settings: Settings) -> tuple[Factory, ...]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _frontier_cached(counts_items: tuple, architecture: Architecture, code: QecCode, factory: Factory,
-                     unit_budget: float) -> tuple[tuple[dict, ...], float | None, str | None]:
-    """qre's frontier for one unit and one factory; when none meets ``unit_budget``, the least
+def _frontier_cached(counts_items: tuple, architecture: Architecture, code: QecCode,
+                     factories: tuple[Factory, ...], unit_budget: float) -> tuple[tuple[dict, ...], float | None, str | None]:
+    """qre's frontier for one unit over the factories; when none meets ``unit_budget``, the least
     unit budget qre reports and the instructions no instruction set provides (both may be None)."""
     from qdk.qre import estimate
 
@@ -413,18 +434,20 @@ def _frontier_cached(counts_items: tuple, architecture: Architecture, code: QecC
             table = estimate(
                 _application(qre_trace(counts)),
                 ARCHITECTURES[architecture].build(),
-                _isa_query(code, factory),
+                _isa_query(code, factories),
                 _trace_query(counts),
                 max_error=unit_budget,
             )
     except (OverflowError, RuntimeError, ValueError) as exc:
         raise QResourceError(f"physical estimator ({ESTIMATOR_NAME}): {' '.join(str(exc).split())}") from None
-    points = tuple(_point(entry, factory) for entry in table)
+    points = tuple(_point(entry) for entry in table)
+    if points:
+        return points, None, None
     lines = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
     message = " ".join(lines)
     least, missing = _LEAST_ERROR.search(message), _MISSING.search(message)
     if missing:
-        reason = f"provides no {missing.group(1).split(' (')[0]} here"
+        reason = f"no factory provides {missing.group(1).split(' (')[0]} here"
     else:
         reason = f"qre: {lines[2].rstrip('.')}" if len(lines) > 2 else None
     return points, (float(least.group(1)) if least else None), reason
@@ -432,7 +455,7 @@ def _frontier_cached(counts_items: tuple, architecture: Architecture, code: QecC
 
 def pareto(points: list[dict]) -> list[dict]:
     """The points no other point beats in both physical qubits and runtime, by qubits."""
-    ordered = sorted(points, key=lambda p: (p["physical_qubits"], p["runtime_s"], p["factory"]))
+    ordered = sorted(points, key=lambda p: (p["physical_qubits"], p["runtime_s"], p["factory"] or ""))
     front: list[dict] = []
     for point in ordered:
         if not front or point["runtime_s"] < front[-1]["runtime_s"]:
@@ -532,6 +555,12 @@ def physical_estimate(
     for key, value in counts.items():
         if not 0 <= int(value) < 2**64:
             raise QResourceError(f"estimator input {key} = {value} does not fit in 64 bits")
+    if counts["numQubits"] > MAX_LOGICAL_QUBITS:
+        raise QResourceError(
+            f"the unit has {counts['numQubits']:,} logical qubits, more than the {MAX_LOGICAL_QUBITS:,} "
+            f"{ESTIMATOR_NAME} can lay out in reasonable time (its lattice-surgery layout grows faster "
+            "than the square of the qubits)"
+        )
     total_repetitions = repetitions * pieces
     unit_budget = settings.error_budget / total_repetitions
     if total_repetitions > 1:
@@ -540,22 +569,15 @@ def physical_estimate(
             f"{settings.error_budget:g} / {total_repetitions}; runtime_s = repetitions x unit runtime"
         )
 
+    found, least_unit, reason = _frontier_cached(
+        tuple(sorted(counts.items())), settings.architecture, settings.qec, _factories(settings), unit_budget
+    )
     points: list[dict] = []
-    least_unit_budgets: list[float] = []
-    missing: list[str] = []
-    for kind in _factories(settings):
-        found, least, absent = _frontier_cached(
-            tuple(sorted(counts.items())), settings.architecture, settings.qec, kind, unit_budget
-        )
-        for point in found:
-            point = dict(point)
-            point["runtime_s"] = total_repetitions * point["unit_runtime_ns"] / 1e9
-            point["error"] = min(1.0, total_repetitions * point.pop("unit_error"))
-            points.append(point)
-        if least is not None:
-            least_unit_budgets.append(least)
-        elif absent is not None and not found:
-            missing.append(f"{kind}: {absent}")
+    for point in found:
+        point = dict(point)
+        point["runtime_s"] = total_repetitions * point["unit_runtime_ns"] / 1e9
+        point["error"] = min(1.0, total_repetitions * point.pop("unit_error"))
+        points.append(point)
     params = {
         "architecture": settings.architecture.value,
         "qec": settings.qec.value,
@@ -564,13 +586,11 @@ def physical_estimate(
         "code_distances": [CODE_DISTANCES[0], CODE_DISTANCES[-1]],
     }
     if not points:
-        least_total = min(least_unit_budgets) * total_repetitions if least_unit_budgets else None
+        least_total = least_unit * total_repetitions if least_unit is not None else None
         if least_total is not None:
             what = f"the least error budget that would work is {least_total:.3g}"
-        elif missing:
-            what = "; ".join(missing)
         else:
-            what = "qre reports no least budget that would work"
+            what = reason or "qre reports no least budget that would work"
         raise NoEstimateError(
             f"no physical estimate meets the error budget {settings.error_budget:g} on "
             f"{settings.architecture} / {settings.qec} / factory {settings.factory}: {what}",

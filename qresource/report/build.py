@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -336,6 +336,83 @@ def _babbush(engine: Engine, series: QuantumSeries, k: int, d: int, hardware: st
 
 
 # ---------------------------------------------------------------------------------------------
+# Architectures: the frontier's best point per architecture, for one preset
+
+
+ARCHITECTURE_COLUMNS = [
+    "preset", "n", "d", "k", "series", "loader", "architecture", "qec", "factory", "physical_qubits",
+    "runtime_s", "code_distance", "t_factories", "frontier_points", "note",
+]
+
+
+@dataclass
+class ArchitectureStudy:
+    """Each architecture's estimate of each (non-coarse) series at the frontier preset."""
+
+    preset: Preset
+    k: int
+    points: dict[tuple[str, str, str], dict[str, Any]]  # (architecture, series, loader) -> point
+    best: str | None  # the architecture with the least headline runtime of the reference series
+    reference: tuple[str, str] | None  # (series, loader) the best architecture is chosen on
+
+
+def architecture_study(config: ReportConfig, progress: Callable[[], None]) -> ArchitectureStudy:
+    preset = next(p for p in config.presets if p.name == config.frontier_preset)
+    k = config.frontier_k
+    points: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for architecture in config.frontier_architectures:
+        engine = Engine(replace(config, architecture=architecture, qec=None))
+        for series in engine.series():
+            if series.coarse:
+                continue
+            points[(architecture, series.name, series.loader or "")] = series.evaluate(preset.n, k, preset.d)
+            progress()
+    series_keys = sorted({(s, l) for _, s, l in points}, key=lambda key: (key[0] != sources.GROVER_CIRCUIT, key))
+    reference = series_keys[0] if series_keys else None
+    runtimes = {
+        a: points[(a, *reference)].get("runtime_s") for a in config.frontier_architectures
+    } if reference else {}
+    known = {a: r for a, r in runtimes.items() if r is not None}
+    best = min(known, key=lambda a: (known[a], a)) if known else None
+    return ArchitectureStudy(preset, k, points, best, reference)
+
+
+def architecture_table(study: ArchitectureStudy) -> pd.DataFrame:
+    rows = []
+    for (architecture, series, loader), point in study.points.items():
+        row = {"preset": study.preset.name, "n": study.preset.n, "d": study.preset.d, "k": study.k,
+               "series": series, "loader": loader, "architecture": architecture}
+        phys = point.get("physical")
+        if phys is None:
+            row["note"] = short_reason(point.get("error", ""))
+        else:
+            row.update({key: phys[key] for key in ("physical_qubits", "runtime_s", "code_distance", "t_factories")})
+            row.update({"qec": phys["qec_scheme"], "factory": phys["factory"], "frontier_points": len(phys["frontier"])})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=ARCHITECTURE_COLUMNS, dtype=object)
+
+
+def frontier_plot(study: ArchitectureStudy) -> bytes:
+    """Physical qubits against runtime: each architecture's frontier for the reference series."""
+    series_data = []
+    for (architecture, series, loader), point in study.points.items():
+        if study.reference != (series, loader) or "physical" not in point:
+            continue
+        frontier = point["physical"]["frontier"]
+        series_data.append((architecture, [p["runtime_s"] for p in frontier], [p["physical_qubits"] for p in frontier]))
+    series, loader = study.reference or ("", "")
+    return render.loglog_png(
+        series_data,
+        title=f"Qubits-runtime frontier per architecture: {study.preset.name}, k = {study.k}\n"
+              f"{series}{f' ({loader})' if loader else ''}",
+        xlabel="runtime (s)",
+        ylabel="physical qubits",
+        vlines=[(3600.0, "1 hour"), (86400.0, "1 day")],
+        base_x=10,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Plots
 
 
@@ -493,10 +570,21 @@ def _build(out: Path, config: ReportConfig, engine: Engine, tick: Callable[[], N
     plots.append(name)
     files.written += plots
 
+    study = architecture_study(config, tick)
+    _write_table(out, "architectures", architecture_table(study), files)
+    name = f"frontier_{study.preset.name}.png"
+    render.write_png(frontier_plot(study), out / name)
+    plots.append(name)
+    files.written.append(name)
+    crossovers_best = None
+    if study.best is not None:
+        crossovers_best = crossover_table(Engine(replace(config, architecture=study.best, qec=None)), tick)
+        _write_table(out, "crossover_best_architecture", crossovers_best, files)
+
     section, pictures = sparsity.report_section(out, config.sparsity_ns, config.sparsity_windows,
                                                 lambda stem, frame: _write_table(out, stem, frame, files))
     files.written += pictures
-    index = index_markdown(config, engine.status, resources, crossovers, plots, slopes)
+    index = index_markdown(config, engine.status, resources, crossovers, plots, slopes, study, crossovers_best)
     atomic_write_text(out / "index.md", index.rstrip("\n") + "\n\n" + section)
     files.written.append("index.md")
     return sorted(files.written)
@@ -511,4 +599,5 @@ def _work_units(engine: Engine) -> int:
     plots = len(config.plot_d) * sum(
         len(config.plot_exponents[::2]) if s.coarse else len(config.plot_exponents) for s in engine.series()
     )
-    return resources + crossovers + plots
+    architectures = len(config.frontier_architectures) * fine
+    return resources + 2 * crossovers + plots + architectures

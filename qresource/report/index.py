@@ -7,6 +7,7 @@ import pandas as pd
 from qresource.classical.hardware import get_hardware
 from qresource.machinery.physical import (
     ARCHITECTURES,
+    Architecture,
     CODE_DISTANCES,
     DEFAULT_ARCHITECTURE,
     HEADLINE_RULE,
@@ -27,7 +28,7 @@ PRIMITIVE_NAMES = {
 
 def index_markdown(
     config, status: dict, resources: pd.DataFrame, crossovers: pd.DataFrame, plots: list[str],
-    slopes: dict[str, float] | None = None,
+    slopes: dict[str, float] | None = None, study=None, crossovers_best: pd.DataFrame | None = None,
 ) -> str:
     settings = Settings.resolve(config.architecture, config.qec, config.factory, config.error_budget)
     architecture = f"{settings.architecture} ({ARCHITECTURES[settings.architecture].description})"
@@ -83,6 +84,18 @@ def index_markdown(
         "it looked and why it stopped. For the query model against naive attention the Babbush et al. "
         "(2021) breakeven n* = c^2 k (t_Q/t_C)^2 is given as a cross-check.",
     ]
+    if study is not None:
+        lines += [
+            "- [architectures.md](architectures.md) ([csv](architectures.csv)): the frontier's best point "
+            f"(least qubit-seconds) on each architecture for {study.preset.name} at k = {study.k}, each "
+            "architecture with its own QEC code and every factory that applies.",
+        ]
+    if crossovers_best is not None:
+        lines += [
+            "- [crossover_best_architecture.md](crossover_best_architecture.md) "
+            "([csv](crossover_best_architecture.csv)): the crossover search again on the best architecture "
+            f"({study.best}), the one with the shortest headline runtime in architectures.md.",
+        ]
     lines += ["", "## Plots", ""]
     for name in plots:
         lines.append(f"### {name}\n\n![{name}]({name})\n\n{_plot_caption(name, config)}\n")
@@ -99,6 +112,23 @@ def index_markdown(
     else:
         glance = crossovers[crossovers.hardware == config.hardware[0]][["d", "k", "series", "loader", "classical", "crossover"]]
         lines.append(render.to_markdown(glance).rstrip())
+    if study is not None and study.best is not None:
+        series, loader = study.reference
+        lines += ["", "## Best architecture", ""]
+        lines.append(
+            f"On {study.preset.name} (n = {study.preset.n}, d = {study.preset.d}, k = {study.k}) the "
+            f"{series}{f' ({loader})' if loader else ''} runs fastest on **{study.best}** "
+            f"({ARCHITECTURES[Architecture(study.best)].description}). Crossovers on it, against "
+            f"{config.hardware[0]}:"
+        )
+        lines.append("")
+        if crossovers_best is not None and not crossovers_best.empty:
+            before = crossovers[crossovers.hardware == config.hardware[0]].reset_index(drop=True)
+            after = crossovers_best[crossovers_best.hardware == config.hardware[0]].reset_index(drop=True)
+            side = before[["d", "k", "series", "loader", "classical"]].copy()
+            side[f"crossover ({settings.architecture})"] = before["crossover"]
+            side[f"crossover ({study.best})"] = after["crossover"]
+            lines.append(render.to_markdown(side).rstrip())
     lines += ["", "## Assumptions", ""]
     hardware_lines = [
         f"  - {name}: {get_hardware(name).description}, {get_hardware(name).peak_flops_per_s:.4g} flop/s"
@@ -169,6 +199,13 @@ def _plot_caption(name: str, config) -> str:
         return (
             "The ratio of quantum to classical runtime against n: a crossover is where a curve falls "
             "below the dotted line at 1. Curves that stay above 1 (or rise) have no crossover in range."
+        )
+    if name.startswith("frontier_"):
+        return (
+            "Physical qubits against runtime, log-log: each architecture's Pareto frontier from qdk.qre "
+            "for one preset and series (fewer qubits cost more time: fewer factory copies or another "
+            "code distance). Tables and crossovers use each frontier's least qubit-seconds point. "
+            "Architectures with no point meet no budget there or exceed the layout limit."
         )
     if name.startswith("logical_vs_n"):
         return (
