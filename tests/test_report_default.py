@@ -18,6 +18,8 @@ KEY_COLUMNS = {
     "resources.csv": ("preset", "n", "d", "k", "series", "loader"),
     "classical.csv": ("preset", "n", "d", "k", "hardware"),
     "crossover.csv": ("d", "k", "series", "loader", "classical", "hardware"),
+    "architectures.csv": ("preset", "series", "loader", "architecture"),
+    "crossover_best_architecture.csv": ("d", "k", "series", "loader", "classical", "hardware"),
 }
 
 
@@ -43,6 +45,8 @@ SMALL = ReportConfig(
     babbush_reference_n=2**12,
     sparsity_ns=(32, 64),
     sparsity_windows=1,
+    frontier_k=8,
+    frontier_architectures=("gate_based_ns_e3", "gate_based_ns_e4"),
 )
 
 
@@ -70,7 +74,8 @@ def test_two_runs_write_the_same_bytes(small_reports):
     first, second = small_reports
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
-    assert {"index.md", "resources.csv", "resources.md", "crossover.csv", "classical.csv"} <= set(names)
+    assert {"index.md", "resources.csv", "resources.md", "crossover.csv", "classical.csv", "architectures.csv",
+            "crossover_best_architecture.csv", "frontier_gpt2-small-head.png"} <= set(names)
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 

@@ -61,7 +61,7 @@ class ReportConfig:
     qec: str | None = None
     factory: str | None = None
     error_budget: float | None = None
-    # the qubits-runtime frontier across architectures, for one preset, k and series
+    # the qubits-runtime frontier across architectures, for one preset (else the first), k and series
     frontier_preset: str = "7b-head"
     frontier_k: int = 32
     frontier_architectures: tuple[str, ...] = tuple(a.value for a in Architecture)
@@ -357,7 +357,7 @@ class ArchitectureStudy:
 
 
 def architecture_study(config: ReportConfig, progress: Callable[[], None]) -> ArchitectureStudy:
-    preset = next(p for p in config.presets if p.name == config.frontier_preset)
+    preset = next((p for p in config.presets if p.name == config.frontier_preset), config.presets[0])
     k = config.frontier_k
     points: dict[tuple[str, str, str], dict[str, Any]] = {}
     for architecture in config.frontier_architectures:
@@ -367,12 +367,15 @@ def architecture_study(config: ReportConfig, progress: Callable[[], None]) -> Ar
                 continue
             points[(architecture, series.name, series.loader or "")] = series.evaluate(preset.n, k, preset.d)
             progress()
+    # the reference series: the full circuit where some architecture estimates it, else the query model
     series_keys = sorted({(s, l) for _, s, l in points}, key=lambda key: (key[0] != sources.GROVER_CIRCUIT, key))
-    reference = series_keys[0] if series_keys else None
-    runtimes = {
-        a: points[(a, *reference)].get("runtime_s") for a in config.frontier_architectures
-    } if reference else {}
-    known = {a: r for a, r in runtimes.items() if r is not None}
+    estimated = [key for key in series_keys
+                 if any(points[(a, *key)].get("runtime_s") is not None for a in config.frontier_architectures)]
+    reference = estimated[0] if estimated else None
+    known = {} if reference is None else {
+        a: points[(a, *reference)]["runtime_s"] for a in config.frontier_architectures
+        if points[(a, *reference)].get("runtime_s") is not None
+    }
     best = min(known, key=lambda a: (known[a], a)) if known else None
     return ArchitectureStudy(preset, k, points, best, reference)
 

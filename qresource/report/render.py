@@ -149,7 +149,7 @@ STYLES = {
     "classical naive": ("#d62728", "-", "D"),
     "classical half-space": ("#ff7f0e", "-", "P"),
 }
-_FALLBACK_COLOURS = ("#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+_FALLBACK_COLOURS = ("#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939")
 
 
 def loglog_png(
