@@ -11,6 +11,7 @@ from qresource.machinery.physical import (
     CODE_DISTANCES,
     DEFAULT_ARCHITECTURE,
     HEADLINE_RULE,
+    MAX_LOGICAL_QUBITS,
     Factory,
     Settings,
     estimator_version,
@@ -151,6 +152,9 @@ def index_markdown(
         "--physical`); query model, one row; QLACI, one shot, n x shots-per-query times. The error "
         "budget is split evenly over the repetitions; units that could pass 2^63 ns are cut into "
         "equal slices (docs/report.md).",
+        f"- **Layout limit**: units with more than {MAX_LOGICAL_QUBITS:,} logical qubits get no qre "
+        "estimate (its lattice-surgery layout takes time growing faster than the square of the qubits); "
+        "this ends the bucket-brigade series early, as its units hold O(n) qubits (docs/physical.md).",
         "- **Toffoli mapping**: Toffoli-class gates go to the estimator as CCX operations (a CCX "
         "magic state, or T states, whichever the factory offers); only T gates outside them as T. "
         "No gate is counted twice.",
