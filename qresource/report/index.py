@@ -154,7 +154,7 @@ def index_markdown(
         "equal slices (docs/report.md).",
         f"- **Layout limit**: units with more than {MAX_LOGICAL_QUBITS:,} logical qubits get no qre "
         "estimate (its lattice-surgery layout takes time growing faster than the square of the qubits); "
-        "this ends the bucket-brigade series early, as its units hold O(n) qubits (docs/physical.md).",
+        "this ends the fan-out series early, as its units hold O(n) qubits (docs/physical.md).",
         "- **Toffoli mapping**: Toffoli-class gates go to the estimator as CCX operations (a CCX "
         "magic state, or T states, whichever the factory offers); only T gates outside them as T. "
         "No gate is counted twice.",
