@@ -2,8 +2,9 @@
 
 Two cost models are reported side by side (derivations: docs/grover.md):
 
-- ``query`` (the Grover attention paper's own accounting, Theorem 1.3 / 6.1): oracle calls, each
-  charged d time units with QRAM access taken as free, plus the classical work;
+- ``query`` (the Grover attention paper's own accounting: O(d) per oracle call "assuming the data
+  are stored in QRAM", section 1 and the proof of Lemma 5.1; totals in Theorems 1.3 / 6.1): oracle
+  calls, each charged d time units with QRAM access taken as free, plus the classical work;
 - ``circuit``: every oracle call is the real ``ThresholdOracle`` with its data loader, counted on
   the very ``GroverSearch`` bloqs that ``export grover`` flattens.
 """
@@ -25,7 +26,8 @@ DEFAULT_LOADER = "qrom"
 
 DEFAULT_DELTA = 0.01
 
-QUERY_MODEL = "query: oracle calls, each charged d time units (QRAM access free, as in Theorem 1.3)"
+QUERY_MODEL = ("query: oracle calls, each charged d time units (QRAM access free, as in section 1 "
+               "and the proof of Lemma 5.1)")
 
 CIRCUIT_MODEL = "circuit: full Clifford+T circuit of every oracle call, data loader included"
 

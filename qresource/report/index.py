@@ -113,7 +113,7 @@ def index_markdown(
         "equal slices (docs/report.md).",
         "- **Toffoli mapping**: Toffoli-class gates go to the estimator as CCZ (4 T states, 3 logical "
         "cycles each); only T gates outside them as T. No gate is counted twice.",
-        "- **Query model** (the seeds' accounting, Theorem 1.3): each oracle call costs d time units "
+        "- **Query model** (the seeds' accounting, section 1 and Lemma 5.1's proof): each oracle call costs d time units "
         "with QRAM access free; on the fault-tolerant machine one unit is one logical Toffoli (the "
         "cheapest reading), on index_qubits + 1 logical qubits.",
         "- **Full-circuit model**: every oracle call is the threshold-oracle circuit with the named "
