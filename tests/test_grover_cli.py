@@ -68,6 +68,28 @@ def test_small_tau_warns_and_still_computes(capsys):
     assert json.loads(out)["queries"] > 0
 
 
+@pytest.mark.parametrize("command", ["grover", "attention"])
+def test_log_base_decides_which_tau_warns(capsys, command):
+    # n = 1024: 2 ln n = 13.86 < tau = 16 < 2 log2 n = 20
+    base = ["estimate", command, "--n", "1024", "--k", "2", "--d", "4", "--tau", "16", "--model", "query",
+            "--json"]
+    code, _, err = run(capsys, *base)
+    assert code == 0 and "warning" not in err
+    code, out, err = run(capsys, *base, "--log-base", "2")
+    assert code == 0
+    assert "warning" in err and "2 log2 n = 20" in err and "base 2" in err and "no base" in err
+    assert any("base 2" in note for note in json.loads(out)["notes"])
+    code, _, err = run(capsys, *base[:-5], "--tau", "13", "--model", "query")
+    assert code == 0 and "2 ln n = 13.86" in err and "natural log" in err
+
+
+def test_log_base_2_moves_the_default_tau(capsys):
+    code, out, err = run(capsys, "estimate", "grover", "--n", "1024", "--k", "8", "--d", "64", "--model", "query",
+                         "--log-base", "2", "--json")
+    assert code == 0 and "warning" not in err
+    assert json.loads(out)["params"]["tau"] == pytest.approx(2 * math.log2(1024))
+
+
 def test_bad_instance_file_is_one_line_error(capsys, tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"q": [1, 2], "K": [[1, 2], [3]], "tau": 1, "bits": 3}))
