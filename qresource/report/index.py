@@ -122,8 +122,9 @@ def index_markdown(
         "and success probabilities, every row holding k marked keys (the worst case).",
         "- **QLACI heads**: q_Q = d query qubits (angle encoding), q_KV = 2, q_out = d output qubits "
         "read as d commuting Z expectations, one interaction and one score layer, eps = delta = 1e-2, "
-        "QROM loader for the feature-map angles; the QRAM-free model removes the data access's "
-        "Toffolis and T gates from each shot (QLACI paper, section 3.2.4).",
+        "QROM loader for the feature-map angles; the QRAM-free model (zero-cost access) removes the data "
+        "access's Toffolis and T gates from each shot: a lower bound on the QLACI paper's model, which "
+        "charges each access poly(log N) gates assuming QRAM (section 3.2.4).",
         f"- **Entry width**: {'the oracle default' if config.bits is None else f'{config.bits} bits per entry'}.",
         "- **Classical hardware**: peak arithmetic rates, a lower bound on real time (favouring the "
         "classical side):",
