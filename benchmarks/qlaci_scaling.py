@@ -1,5 +1,5 @@
 """QLACI per-shot and per-head costs versus N = 2^4 .. 2^20 for eps in {1e-2, 1e-3}, and the
-fitted exponent of the per-head T count in N in the full-circuit and QRAM-is-free models.
+fitted exponent of the per-head T count in N in the full-circuit and zero-cost-access models.
 
 Anchor: the QLACI paper (section 3.2.4) claims N poly(log N) per head under its QRAM model,
 i.e. an exponent of 1 (plus logarithms); a full-circuit data loader costs Theta(N) per access,
@@ -49,7 +49,7 @@ def main() -> None:
         print(
             f"eps = {eps:g}: full circuit {scaling_exponent(part.n, part.head_t_full_circuit):.3f} "
             f"(N >= 2^12: {scaling_exponent(upper.n, upper.head_t_full_circuit):.3f}); "
-            f"QRAM-free {scaling_exponent(part.n, part.head_t_qram_free):.3f} "
+            f"zero-cost access {scaling_exponent(part.n, part.head_t_qram_free):.3f} "
             f"(N >= 2^12: {scaling_exponent(upper.n, upper.head_t_qram_free):.3f})"
         )
 

@@ -9,7 +9,7 @@ import pytest
 
 from qresource.grover import api
 from qresource.grover import schedules as search
-from qresource.classical.costs import loglog_slope
+from qresource.classical.costs import algorithm2_counts, loglog_slope
 from qresource.cli import main
 
 
@@ -68,6 +68,28 @@ def test_small_tau_warns_and_still_computes(capsys):
     assert json.loads(out)["queries"] > 0
 
 
+@pytest.mark.parametrize("command", ["grover", "attention"])
+def test_log_base_decides_which_tau_warns(capsys, command):
+    # n = 1024: 2 ln n = 13.86 < tau = 16 < 2 log2 n = 20
+    base = ["estimate", command, "--n", "1024", "--k", "2", "--d", "4", "--tau", "16", "--model", "query",
+            "--json"]
+    code, _, err = run(capsys, *base)
+    assert code == 0 and "warning" not in err
+    code, out, err = run(capsys, *base, "--log-base", "2")
+    assert code == 0
+    assert "warning" in err and "2 log2 n = 20" in err and "base 2" in err and "no base" in err
+    assert any("base 2" in note for note in json.loads(out)["notes"])
+    code, _, err = run(capsys, *base[:-5], "--tau", "13", "--model", "query")
+    assert code == 0 and "2 ln n = 13.86" in err and "natural log" in err
+
+
+def test_log_base_2_moves_the_default_tau(capsys):
+    code, out, err = run(capsys, "estimate", "grover", "--n", "1024", "--k", "8", "--d", "64", "--model", "query",
+                         "--log-base", "2", "--json")
+    assert code == 0 and "warning" not in err
+    assert json.loads(out)["params"]["tau"] == pytest.approx(2 * math.log2(1024))
+
+
 def test_bad_instance_file_is_one_line_error(capsys, tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"q": [1, 2], "K": [[1, 2], [3]], "tau": 1, "bits": 3}))
@@ -121,6 +143,16 @@ def test_attention_instance_uses_each_rows_marked_count(capsys, tmp_path):
     assert sum(int(t) * c for t, c in counts.items()) == record["params"]["marked_entries"]
     expected = sum(c * search.known_k_schedule(64, int(t)).expected_queries for t, c in counts.items() if int(t))
     assert record["queries"] == math.ceil(expected)
+    # with k above every row's |S_i|, the classical work and the B_ij line still use the actual S_i
+    code, out, err = run(capsys, "estimate", "attention", "--instance", str(path), "--k", "5", "--model", "query",
+                         "--json")
+    assert code == 0, err
+    record = json.loads(out)
+    entries = record["params"]["marked_entries"]
+    assert entries < 64 * 5
+    charge = record["classical"]
+    assert charge["accounting_lines"]["b_ij_step"]["count"] == entries
+    assert charge["classical_costs"]["sparse_inference"]["flops"] == algorithm2_counts(64, 4, entries).flops(1)
     code, _, err = run(capsys, "estimate", "attention", "--instance", str(path), "--k", "2", "--model", "query")
     assert code != 0 and "not (tau, 2)-good" in err and len(err.strip().splitlines()) == 1
 
@@ -144,3 +176,29 @@ def test_default_json_is_one_object_with_every_contract_key(capsys):
                 "registers", "classical", "physical"):
         assert key in record
     assert record["logical"]["toffoli"] > 0 and record["iterations"] >= 1
+
+
+def test_query_model_accounting_lines_in_one_unit(capsys):
+    n, k, d = 1024, 8, 16
+    code, out, err = run(capsys, "estimate", "attention", "--n", str(n), "--k", str(k), "--d", str(d),
+                         "--model", "query", "--json")
+    assert code == 0, err
+    charge = json.loads(out)["classical"]
+    lines = charge["accounting_lines"]
+    assert lines["oracle_calls"]["time_units"] == charge["oracle_time_units"]
+    assert lines["classical_checks"]["time_units"] == charge["check_time_units"]
+    assert lines["b_ij_step"] == {**lines["b_ij_step"], "count": n * k, "time_units": n * k * d}
+    row = search.known_k_schedule(n, k)
+    # the known-k schedule's t-th search excludes the t - 1 found indices on every call
+    assert lines["exclusion_comparisons"]["count"] == math.ceil(n * row.expected_exclusion_comparisons)
+    assert lines["paper_time_units"] == lines["oracle_calls"]["time_units"] + n * k * d
+    assert lines["all_lines_time_units"] == sum(
+        lines[key]["time_units"] for key in ("oracle_calls", "exclusion_comparisons", "classical_checks", "b_ij_step"))
+    assert [key for key in lines if isinstance(lines[key], dict) and lines[key]["charged_by_paper"]] == [
+        "oracle_calls", "b_ij_step"]
+    code, out, err = run(capsys, "estimate", "grover", "--n", str(n), "--k", str(k), "--d", str(d),
+                         "--model", "query", "--schedule", "unknown", "--json")
+    assert code == 0, err
+    lines = json.loads(out)["classical"]["accounting_lines"]
+    assert lines["exclusion_comparisons"]["count"] is None and lines["all_lines_time_units"] is None
+    assert lines["b_ij_step"]["count"] == k

@@ -56,7 +56,18 @@ def test_estimate_instance_and_precondition_warning(capsys, tmp_path):
 def test_precondition_note_only_when_it_fails(capsys, tmp_path):
     code, out, _ = run(capsys, "estimate", "oracle", "--instance", str(_instance(tmp_path, tau=3)), "--json")
     assert code == 0
-    assert any("precondition fails" in note for note in json.loads(out)["notes"])
+    assert any("Theorem 1.3's precondition" in note for note in json.loads(out)["notes"])
+
+
+def test_log_base_2_warns_between_2_ln_n_and_2_log2_n(capsys):
+    # n = 1024: 2 ln n = 13.86 < tau = 16 < 2 log2 n = 20
+    args = ("estimate", "oracle", "--n", "1024", "--d", "4", "--bits", "4", "--tau", "16")
+    code, _, err = run(capsys, *args)
+    assert code == 0 and "warning" not in err
+    code, _, err = run(capsys, *args, "--log-base", "2")
+    assert code == 0 and "warning" in err and "2 log2 n = 20" in err and "base 2" in err
+    code, _, err = run(capsys, *args, "--log-base", "10")
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "--log-base" in err
 
 
 @pytest.mark.parametrize(

@@ -85,7 +85,7 @@ def _expected_rotations(p: QlaciParams, bits: int | None) -> int:
     "params",
     [
         PROTOTYPE,
-        PROTOTYPE.with_(feature_map="multiplexed"),
+        PROTOTYPE.with_(feature_map="loader"),
         QlaciParams(n=2**10, dq=3, kv=2, out=2, layers=3, connectivity="all"),
         QlaciParams(n=2**30, dq=6, kv=3, out=2, layers=2, feature_map="multiplexed"),
     ],
@@ -147,19 +147,20 @@ def test_data_free_counts_match_data_counts_before_synthesis():
 def test_prototype_registers():
     from qresource.qlaci.estimate import estimate_qlaci
 
-    record = estimate_qlaci(PROTOTYPE)
+    record = estimate_qlaci(PROTOTYPE.with_(feature_map="loader"))
     named = {k: record.registers[k] for k in ("query", "index", "kv", "out")}
     assert named == {"query": 4, "index": 4, "kv": 2, "out": 1}  # section 4.5: 4 + 4 + 3 = 11
     assert sum(named.values()) == 11
     assert sum(record.registers.values()) == record.logical.qubits
-    multiplexed = estimate_qlaci(PROTOTYPE.with_(feature_map="multiplexed"))
+    multiplexed = estimate_qlaci(PROTOTYPE)  # the preset is the paper's 11-qubit circuit
+    assert PROTOTYPE.feature_map == "multiplexed"
     assert multiplexed.logical.qubits == 11 and multiplexed.registers["work_ancilla"] == 0
     assert math.isclose(sum(v for k, v in record.error_budget.items() if k in ("eps_shot", "eps_synthesis", "eps_loading")), PROTOTYPE.eps)
 
 
 @pytest.mark.parametrize(
     "params",
-    [PROTOTYPE, PROTOTYPE.with_(feature_map="multiplexed"), QlaciParams(n=2**30, dq=5, kv=3, out=2, eps=1e-3, layers=2)],
+    [PROTOTYPE.with_(feature_map="loader"), PROTOTYPE, QlaciParams(n=2**30, dq=5, kv=3, out=2, eps=1e-3, layers=2)],
 )
 def test_data_free_t_count_closed_form(params):
     # T = 4 Toffoli (ANDs) + 2 (the T^dagger / T of the phase gradient) + R t_rot(eps_rot);
@@ -171,6 +172,8 @@ def test_data_free_t_count_closed_form(params):
     exact_t = 2 if params.feature_map == "loader" else 0
     assert counts.t == 4 * counts.toffoli + exact_t + p.budget.rotations * t_per_rotation(p.eps_rotation)
     if params is PROTOTYPE:
+        assert counts.t == 4472
+    elif params == PROTOTYPE.with_(feature_map="loader"):
         assert counts.t == 2730
 
 

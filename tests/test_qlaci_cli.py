@@ -30,6 +30,17 @@ def test_estimate_json_contract(capsys):
     assert "split" in record["error_budget"]
 
 
+def test_prototype_preset_is_the_papers_11_qubits_and_the_loader_is_an_option(capsys):
+    code, out, err = run(capsys, "estimate", "qlaci", "--preset", "prototype", "--json")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["logical"]["qubits"] == 11  # section 4.5: 4 query + 4 index + 3 ancilla/readout
+    assert record["params"]["feature_map"] == "multiplexed"
+    code, out, err = run(capsys, "estimate", "qlaci", "--preset", "prototype", "--feature-map", "loader", "--json")
+    assert code == 0, err
+    assert json.loads(out)["logical"]["qubits"] == 100
+
+
 def test_estimate_sweep_is_a_list(capsys):
     code, out, err = run(capsys, "estimate", "qlaci", "--n", "2**4..2**6", "--dq", "2", "--kv", "1", "--out", "1",
                          "--feature-map", "multiplexed", "--json")

@@ -83,7 +83,7 @@ def test_budget_split_sums_to_eps():
 
 
 def test_plan_states_the_split():
-    p = plan(PROTOTYPE)
+    p = plan(PROTOTYPE.with_(feature_map="loader"))
     split = p.budget.as_dict()
     assert split["split"] == "shots 80%, synthesis 10%, loading 10% of eps"
     assert math.isclose(split["eps_shot"] + split["eps_synthesis"] + split["eps_loading"], PROTOTYPE.eps)

@@ -161,11 +161,17 @@ def classical_costs(
     polylog_power: float | None = None,
     utilisation: float = 1.0,
     exp_flops: int | float = 1,
+    entries: int | None = None,
 ) -> dict:
     """The ``classical`` block of the JSON contract: exact counts and seconds of naive attention,
-    of the sparse inference step (Algorithm 2 with ``|S_i| = k``), and of the half-space
-    pipeline (Algorithm 4 + sparse values + Algorithm 2), on one hardware preset."""
+    of the sparse inference step (Algorithm 2 with ``entries = sum_i |S_i|``, default ``n k``,
+    every ``|S_i| = k``), and of the half-space pipeline (Algorithm 4 + sparse values +
+    Algorithm 2), on one hardware preset."""
     _check(n, d, k)
+    if entries is None:
+        entries = n * k
+    elif not (isinstance(entries, int) and 0 <= entries <= n * k):
+        raise QResourceError(f"entries = sum |S_i| must lie in [0, n k = {n * k}], got {entries!r}")
     if not (math.isfinite(utilisation) and 0 < utilisation <= 1):
         raise QResourceError(f"utilisation must lie in (0, 1], got {utilisation}")
     if not (math.isfinite(exp_flops) and exp_flops > 0):
@@ -177,8 +183,8 @@ def classical_costs(
 
     naive = _timed(naive_attention_counts(n, d), exp_flops, rate)
     naive["shift"] = shift_counts(n).as_dict(exp_flops)
-    values = sparse_values_counts(d, n * k)
-    inference = algorithm2_counts(n, d, n * k)
+    values = sparse_values_counts(d, entries)
+    inference = algorithm2_counts(n, d, entries)
     halfspace = halfspace_model(n, d, k, constant=halfspace_constant, polylog_power=polylog_power)
     halfspace["seconds"] = halfspace["ops"] / rate
     pipeline_ops = halfspace["ops_int"] + values.flops(exp_flops) + inference.flops(exp_flops)

@@ -34,7 +34,10 @@ def _problem_options(command):
         click.option("--bits", type=IntType(minimum=2), default=None,
                      help="Fixed-point bits per entry [default: the precision planner's, else 8]."),
         click.option("--tau", type=FiniteFloat(), default=None,
-                     help="Threshold tau [default: 2 ln n, Theorem 1.3's smallest]."),
+                     help="Threshold tau [default: 2 log n in --log-base, Theorem 1.3's smallest]."),
+        click.option("--log-base", type=click.Choice(("e", "2")), default="e", show_default=True,
+                     help="Base of the log in Theorem 1.3's tau >= 2 log n (the paper gives none): "
+                     "e checks tau >= 2 ln n, 2 the stronger tau >= 2 log2 n."),
         click.option("--instance", "instance_path", type=click.Path(dir_okay=False), default=None,
                      help="Instance JSON instead of --n/--d/--tau (grover: {q, K, tau, bits}; "
                      "attention: {Q, K, V, tau, ...})."),
@@ -86,7 +89,7 @@ def _emit(records, as_json: bool, physical_args: dict, unit=None) -> None:
 @click.command("grover", context_settings=CONTEXT)
 @_problem_options
 @physical_options
-def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json, physical,
+def estimate_grover(n, k, d, bits, tau, log_base, instance_path, loader, model, schedule, delta, as_json, physical,
                     architecture, qec, factory, error_budget, qubit_model):
     """Find all marked keys of one row by Grover search: expected oracle queries (`queries`),
     the single search's iterations and success probability, and in the circuit model the
@@ -94,11 +97,12 @@ def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, 
 
     if instance_path is not None:
         data = api.load_oracle_instance(instance_path)
-        problem = api.problem_from_oracle_instance(data, k=k, loader=loader, schedule=schedule, delta=delta)
+        problem = api.problem_from_oracle_instance(data, k=k, loader=loader, schedule=schedule, delta=delta,
+                                                   log_base=log_base)
         records = api.grover_records(problem, _models(model), data=data)
     else:
         data = None
-        problem = _problem(n, k, d, bits, tau, loader, schedule, delta)
+        problem = _problem(n, k, d, bits, tau, loader, schedule, delta, log_base)
         records = api.grover_records(problem, _models(model))
     physical_args = dict(physical=physical, architecture=architecture, qec=qec, factory=factory,
                         error_budget=error_budget, qubit_model=qubit_model)
@@ -109,8 +113,8 @@ def estimate_grover(n, k, d, bits, tau, instance_path, loader, model, schedule, 
 @_problem_options
 @k_from_options
 @physical_options
-def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedule, delta, as_json, k_from, k_head,
-                       k_stat, physical, architecture, qec, factory, error_budget, qubit_model):
+def estimate_attention(n, k, d, bits, tau, log_base, instance_path, loader, model, schedule, delta, as_json, k_from,
+                       k_head, k_stat, physical, architecture, qec, factory, error_budget, qubit_model):
     """Whole Grover sparse attention (Theorem 1.4 / 6.1): n row searches plus Algorithm 2, in
     the seeds' query model and the full-circuit model side by side."""
 
@@ -121,27 +125,28 @@ def estimate_attention(n, k, d, bits, tau, instance_path, loader, model, schedul
         n = choice.n if n is None else n
         d = choice.d if d is None else d
         tau = choice.tau if tau is None and n == choice.n else tau
-        problem = _problem(n, choice.k, d, bits, tau, loader, schedule, delta)
+        problem = _problem(n, choice.k, d, bits, tau, loader, schedule, delta, log_base)
         records = api.attention_records(problem, _models(model))
         record_k_source(records, choice, n)
     elif instance_path is not None:
         problem, row_marked = api.problem_from_attention_instance(
-            instance_path, k=k, bits=bits, loader=loader, schedule=schedule, delta=delta)
+            instance_path, k=k, bits=bits, loader=loader, schedule=schedule, delta=delta, log_base=log_base)
         records = api.attention_records(problem, _models(model), row_marked=row_marked)
     else:
-        problem = _problem(n, k, d, bits, tau, loader, schedule, delta)
+        problem = _problem(n, k, d, bits, tau, loader, schedule, delta, log_base)
         records = api.attention_records(problem, _models(model))
     physical_args = dict(physical=physical, architecture=architecture, qec=qec, factory=factory,
                         error_budget=error_budget, qubit_model=qubit_model)
     _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem))
 
 
-def _problem(n, k, d, bits, tau, loader, schedule, delta):
+def _problem(n, k, d, bits, tau, loader, schedule, delta, log_base):
 
     missing = [name for name, value in (("--n", n), ("--k", k), ("--d", d)) if value is None]
     if missing:
         raise QResourceError(f"give {', '.join(missing)} (or --instance FILE)")
-    return api.make_problem(n=n, k=k, d=d, bits=bits, tau=tau, loader=loader, schedule=schedule, delta=delta)
+    return api.make_problem(n=n, k=k, d=d, bits=bits, tau=tau, loader=loader, schedule=schedule, delta=delta,
+                            log_base=log_base)
 
 
 @click.command("grover", context_settings=CONTEXT)

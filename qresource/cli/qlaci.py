@@ -33,8 +33,9 @@ def _circuit_options(command, *, sweep: bool):
     n_type = IntListType(minimum=2) if sweep else IntType(minimum=2)
     decorators = [
         click.option("--preset", type=click.Choice(("prototype",)), default=None,
-                     help="prototype: the paper's N = 16, 4 query + 4 index + 2 kv + 1 out qubits "
-                     "(section 4.5); other options override it."),
+                     help="prototype: the paper's 11-qubit circuit, N = 16, 4 query + 4 index + 2 kv + "
+                     "1 out qubits (section 4.5), multiplexed feature map; other options override it "
+                     "(--feature-map loader: the loader variant, 100 qubits)."),
         click.option("--n", "n", type=n_type, default=None,
                      help="Sequence length N >= 2, a power of two" + (" (list or range: 2**4..2**20)." if sweep else ".")),
         click.option("--dq", type=IntType(minimum=1), default=None, help="Query qubits q_Q >= 1."),
@@ -47,7 +48,7 @@ def _circuit_options(command, *, sweep: bool):
                      help="Failure probability of the whole head [1e-2]."),
         click.option("--feature-map", type=click.Choice(FEATURE_MAPS), default=None,
                      help="loader: load b-bit angles, rotate through a phase gradient; "
-                     "multiplexed: uniformly controlled rotations [loader]."),
+                     "multiplexed: uniformly controlled rotations [loader; multiplexed with --preset]."),
         click.option("--loader", type=click.Choice(LOADERS), default=None, help="Data loader [qrom]."),
         click.option("--connectivity", type=click.Choice(("linear", "all")), default=None,
                      help="Pairs coupled by the theta and phi layers [linear]."),
@@ -99,7 +100,7 @@ def _single_options(command):
 def estimate_qlaci(preset, n, seed, as_json, physical, architecture, qec, factory, error_budget, qubit_model,
                    **options):
     """Logical resources of one QLACI shot as a Clifford+T circuit, the error-budget split, the
-    shot budget, and per-head totals in the full-circuit and QRAM-is-free models."""
+    shot budget, and per-head totals in the full-circuit and zero-cost-access models."""
 
     params, n_values = _params(preset, n, **options)
     records = []

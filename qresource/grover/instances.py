@@ -11,7 +11,7 @@ from qresource.classical.instances import load_instance
 from qresource.core.errors import QResourceError
 from qresource.grover.problem import DEFAULT_DELTA, DEFAULT_LOADER, Problem, make_problem
 from qresource.oracle.api import read_instance
-from qresource.oracle.precision import plan_precision
+from qresource.oracle.precision import LogBase, plan_precision
 
 
 def load_oracle_instance(path) -> dict:
@@ -34,7 +34,8 @@ def marked_indices(data: dict) -> list[int]:
     return [j for j, row in enumerate(data["K"]) if sum(a * Fraction(b) for a, b in zip(q, row)) >= tau]
 
 def problem_from_oracle_instance(data: dict, *, k: int | None = None, loader: str = DEFAULT_LOADER,
-                                 schedule: str = "known", delta: float = DEFAULT_DELTA) -> Problem:
+                                 schedule: str = "known", delta: float = DEFAULT_DELTA,
+                                 log_base: LogBase = LogBase.E) -> Problem:
     """The problem of one row: n = len(K), d = len(q); k = the instance's marked count unless given."""
     n, d = len(data["K"]), len(data["q"])
     actual = len(marked_indices(data))
@@ -47,11 +48,12 @@ def problem_from_oracle_instance(data: dict, *, k: int | None = None, loader: st
     if actual > k:
         raise QResourceError(f"the instance is not (tau, {k})-good: it has {actual} keys with q . K_j >= tau")
     return Problem(n=n, k=k, d=d, bits=int(data["bits"]), tau=float(data["tau"]), loader=loader,
-                   schedule=schedule, delta=delta)
+                   schedule=schedule, delta=delta, log_base=LogBase.parse(log_base))
 
 def problem_from_attention_instance(path, *, k: int | None = None, bits: int | None = None,
                                     loader: str = DEFAULT_LOADER, schedule: str = "known",
-                                    delta: float = DEFAULT_DELTA) -> tuple[Problem, list[int]]:
+                                    delta: float = DEFAULT_DELTA,
+                                    log_base: LogBase = LogBase.E) -> tuple[Problem, list[int]]:
     """A whole-attention instance (``qresource.classical.instances`` format): the problem and
     the actual number of marked keys of every row (|S_i|).  Without ``bits`` the width is the
     planner's for the instance's value ranges (max |Q|, max |K|) and tau."""
@@ -69,7 +71,7 @@ def problem_from_attention_instance(path, *, k: int | None = None, bits: int | N
         q_max, k_max = float(abs(instance.Q).max()), float(abs(instance.K).max())
         bits = plan_precision(d=instance.d, q_max=q_max, k_max=k_max, tau=float(instance.tau)).bits
     problem = make_problem(n=instance.n, k=k, d=instance.d, bits=bits, tau=float(instance.tau),
-                           loader=loader, schedule=schedule, delta=delta)
+                           loader=loader, schedule=schedule, delta=delta, log_base=log_base)
     return problem, row_marked
 
 def _row_sizes(sets, rows: int) -> list[int]:

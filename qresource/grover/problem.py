@@ -2,8 +2,9 @@
 
 Two cost models are reported side by side (derivations: docs/grover.md):
 
-- ``query`` (the Grover attention paper's own accounting, Theorem 1.3 / 6.1): oracle calls, each
-  charged d time units with QRAM access taken as free, plus the classical work;
+- ``query`` (the Grover attention paper's own accounting: O(d) per oracle call "assuming the data
+  are stored in QRAM", section 1 and the proof of Lemma 5.1; totals in Theorems 1.3 / 6.1): oracle
+  calls, each charged d time units with QRAM access taken as free, plus the classical work;
 - ``circuit``: every oracle call is the real ``ThresholdOracle`` with its data loader, counted on
   the very ``GroverSearch`` bloqs that ``export grover`` flattens.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from qresource.core.errors import QResourceError
 from qresource.grover import schedules
-from qresource.oracle.precision import plan_precision
+from qresource.oracle.precision import LogBase, plan_precision, tau_precondition_failure
 
 MODELS = ("query", "circuit")
 
@@ -25,7 +26,8 @@ DEFAULT_LOADER = "qrom"
 
 DEFAULT_DELTA = 0.01
 
-QUERY_MODEL = "query: oracle calls, each charged d time units (QRAM access free, as in Theorem 1.3)"
+QUERY_MODEL = ("query: oracle calls, each charged d time units (QRAM access free, as in section 1 "
+               "and the proof of Lemma 5.1)")
 
 CIRCUIT_MODEL = "circuit: full Clifford+T circuit of every oracle call, data loader included"
 
@@ -41,6 +43,7 @@ class Problem:
     loader: str = DEFAULT_LOADER
     schedule: str = "known"
     delta: float = DEFAULT_DELTA
+    log_base: LogBase = LogBase.E
 
     def __post_init__(self):
         for name in ("n", "k", "d"):
@@ -72,27 +75,26 @@ class Problem:
         }
 
 def precondition_notes(problem: Problem) -> list[str]:
-    """Theorem 1.3's tau >= 2 ln n, checked and reported, never assumed."""
-    if problem.tau is None:
+    """Theorem 1.3's tau >= 2 log n under the problem's reading of log, checked and reported,
+    never assumed."""
+    failure = tau_precondition_failure(problem.n, problem.tau, problem.log_base)
+    if failure is None:
         return []
-    bound = 2.0 * math.log(problem.n)
-    if problem.tau < bound:
-        return [
-            f"warning: tau = {problem.tau:g} < 2 ln n = {bound:.4g}: Theorem 1.3's precondition "
-            "fails (its error bound does not apply); the costs below are still computed"
-        ]
-    return []
+    return [f"warning: {failure}; its error bound does not apply, the costs below are still computed"]
 
 def make_problem(*, n: int, k: int, d: int, bits: int | None = None, tau: float | None = None,
                  loader: str = DEFAULT_LOADER, schedule: str = "known",
-                 delta: float = DEFAULT_DELTA) -> Problem:
-    """A ``Problem`` with tau defaulting to 2 ln n (Theorem 1.3's smallest) and bits to the
-    precision planner's width for entries in [-1, 1] (``default_bits``)."""
+                 delta: float = DEFAULT_DELTA, log_base: LogBase = LogBase.E) -> Problem:
+    """A ``Problem`` with tau defaulting to 2 log n in ``log_base`` (Theorem 1.3's smallest under
+    that reading; 2 ln n by default) and bits to the precision planner's width for entries in
+    [-1, 1] (``default_bits``)."""
     if k > n:
         raise QResourceError(f"the sparsity k = {k} exceeds the number of keys n = {n}")
-    tau = 2.0 * math.log(n) if tau is None else float(tau)
+    log_base = LogBase.parse(log_base)
+    tau = log_base.smallest_tau(n) if tau is None else float(tau)
     bits = default_bits(n, d, tau) if bits is None else bits
-    return Problem(n=n, k=k, d=d, bits=bits, tau=tau, loader=loader, schedule=schedule, delta=delta)
+    return Problem(n=n, k=k, d=d, bits=bits, tau=tau, loader=loader, schedule=schedule, delta=delta,
+                   log_base=log_base)
 
 #: Entries |Q_it|, |K_jt| <= VALUE_RANGE when the planner picks the width from ranges alone.
 VALUE_RANGE = 1

@@ -50,6 +50,38 @@ def _query_charge(problem: Problem, queries: float, searches: float, rows: int) 
         "paper_scaling_n1.5_k0.5_d": paper if rows > 1 else math.sqrt(problem.n * problem.k) * d,
     }
 
+#: The unit of every accounting line: the seeds charge an oracle call d (one inner product).
+ACCOUNTING_UNIT = "time units: d per inner product Q_i . K_j, 1 per comparison of two indices"
+
+
+def _accounting_lines(problem: Problem, queries: float, searches: float,
+                      exclusions: float | None, entries: int) -> dict:
+    """The query model's work, one line per kind, in one unit; which lines the paper charges.
+
+    ``exclusions`` is None where the schedule does not exclude found indices inside the oracle
+    (unknown k); ``entries`` is sum |S_i| over the rows counted (the instance's, when given)."""
+    d = problem.d
+    oracle = ceil_int(as_mpf(queries) * d)
+    checks = ceil_int(as_mpf(searches) * d)
+    excluded = None if exclusions is None else ceil_int(as_mpf(exclusions))
+    lines = {
+        "unit": ACCOUNTING_UNIT,
+        "oracle_calls": {"count": math.ceil(queries), "time_units": oracle, "charged_by_paper": True,
+                         "source": "O(d) per call assuming QRAM (section 1, proof of Lemma 5.1)"},
+        "exclusion_comparisons": {"count": excluded, "time_units": excluded, "charged_by_paper": False,
+                                  "source": "known-k schedule: each call compares the index with the "
+                                            "found ones (up to k - 1); null: the schedule excludes none"},
+        "classical_checks": {"count": math.ceil(searches), "time_units": checks, "charged_by_paper": False,
+                             "source": "one inner product per measured index; it repeats the product "
+                                       "the B_ij step computes for a found key"},
+        "b_ij_step": {"count": entries, "time_units": entries * d, "charged_by_paper": True,
+                      "source": "B_ij = exp(Q_i . K_j) on S_i (Algorithm 1; Lemma 5.1 part 2, O(k d) per row)"},
+    }
+    lines["paper_time_units"] = oracle + entries * d
+    lines["all_lines_time_units"] = None if excluded is None else oracle + excluded + checks + entries * d
+    return lines
+
+
 def grover_records(
     problem: Problem,
     models: Sequence[str] = MODELS,
@@ -74,9 +106,14 @@ def grover_records(
         iterations=r, success_probability=p, registers={"index": problem.index_qubits},
     )
     if "query" in models:
+        charge = _query_charge(problem, schedule.expected_queries, expected_searches(schedule), 1)
+        charge["accounting_lines"] = _accounting_lines(
+            problem, schedule.expected_queries, expected_searches(schedule),
+            getattr(schedule, "expected_exclusion_comparisons", None),
+            problem.k if actual is None else actual)
         records.append(EstimateRecord(
             **base, model=QUERY_MODEL, schedule=summary,
-            classical=_query_charge(problem, schedule.expected_queries, expected_searches(schedule), 1),
+            classical=charge,
             notes=notes + ["queries: expected oracle calls to find all marked keys of one row, rounded up"],
         ))
     if "circuit" in models:
@@ -114,7 +151,7 @@ def attention_records(
     searches = math.fsum(counts[t] * expected_searches(row_schedules[t]) for t in row_schedules)
     entries = sum(t * c for t, c in counts.items())
     r, p = single_search(problem)
-    classical = classical_costs(n, problem.d, problem.k)
+    classical = classical_costs(n, problem.d, problem.k, entries=entries)
     notes = precondition_notes(problem)
     base = dict(
         primitive="attention", params={**problem.params(), "rows": n, "marked_entries": entries},
@@ -132,6 +169,9 @@ def attention_records(
         inference = classical["sparse_inference"]["flops"] + classical["sparse_values"]["flops"]
         charge["classical_inference_flops"] = inference
         charge["total_time_units"] = charge["oracle_time_units"] + charge["check_time_units"] + inference
+        exclusions = None if problem.schedule == "unknown" else math.fsum(
+            counts[t] * row_schedules[t].expected_exclusion_comparisons for t in row_schedules)
+        charge["accounting_lines"] = _accounting_lines(problem, queries, searches, exclusions, entries)
         records.append(EstimateRecord(
             **base, model=QUERY_MODEL, schedule=summary,
             classical={**charge, "classical_costs": classical},

@@ -37,11 +37,13 @@ from qresource.machinery.lowering import LeafRule
 from qresource.machinery.parallel import check_execution
 from qresource.machinery.qasm_export import qasm_text
 from qresource.oracle.precision import (
+    LogBase,
     check_width,
     exact_scores_at_least,
     make_instance,
     plan_precision,
     quantise,
+    tau_precondition_failure,
 )
 from qresource.oracle.threshold_oracle import ThresholdOracle, toffoli_breakdown
 
@@ -101,17 +103,13 @@ def random_instance(seed: int, n: int = 64, d: int = 2, bits: int = 4, marked: i
     return {"q": q.tolist(), "K": keys.tolist(), "tau": tau, "bits": bits, "eta": None}
 
 
-def precondition_notes(n: int, tau: Optional[float]) -> list[str]:
-    if tau is None:
-        return []
-    bound = 2 * math.log(n)
-    if float(tau) < bound:
-        return [f"tau = {float(tau):g} < 2 ln n = {bound:.4g}: Theorem 1.3's precondition fails (estimate still computed)"]
-    return []
+def precondition_notes(n: int, tau: Optional[float], log_base: LogBase = LogBase.E) -> list[str]:
+    failure = tau_precondition_failure(n, tau, log_base)
+    return [] if failure is None else [f"{failure} (estimate still computed)"]
 
 
 def instance_oracle(data: dict[str, Any], *, loader: str = "qrom", form: str = "bit-flip",
-                    excluded=()):
+                    excluded=(), log_base: LogBase = LogBase.E):
     """(oracle, precision plan, notes) for an instance: the user's bits are checked against the
     planner (error naming the planner's width when they cannot mark exactly S_i); without bits
     the planner's certified width is used."""
@@ -126,7 +124,7 @@ def instance_oracle(data: dict[str, Any], *, loader: str = "qrom", form: str = "
         quantised = quantise(instance, bits, plan.gap[0])[0]
     oracle = ThresholdOracle(instance.n, instance.d, bits, quantised.q, quantised.keys,
                              quantised.threshold, loader, form, tuple(excluded))
-    notes = list(plan.notes) + precondition_notes(instance.n, float(instance.tau))
+    notes = list(plan.notes) + precondition_notes(instance.n, float(instance.tau), log_base)
     return oracle, plan, notes, instance
 
 
@@ -155,7 +153,8 @@ def _record(oracle, params: dict, notes: list[str], plan=None) -> EstimateRecord
 
 
 def estimate_oracle(n: int, d: int, bits: int, *, tau: Optional[float] = None, loader: str = "qrom",
-                    form: str = "bit-flip", k: Optional[int] = None) -> EstimateRecord:
+                    form: str = "bit-flip", k: Optional[int] = None,
+                    log_base: LogBase = LogBase.E) -> EstimateRecord:
     """One oracle call for the shape (n, d, b), worst case over Q_i; with k, the costliest call
     of the find-all-k schedule (k - 1 found indices excluded)."""
 
@@ -167,15 +166,17 @@ def estimate_oracle(n: int, d: int, bits: int, *, tau: Optional[float] = None, l
     excluded = tuple(range(k - 1)) if k else ()
     oracle = ThresholdOracle(n, d, bits, loader=loader, form=form, excluded=excluded)
     notes = ["Q_i not given: counts are the worst case over every b-bit Q_i (every digit non-zero)"]
-    notes += precondition_notes(n, tau)
+    notes += precondition_notes(n, tau, LogBase.parse(log_base))
     if k:
         notes.append(f"k = {k}: the last search of the find-all schedule, {k - 1} found indices excluded")
     params = {"n": n, "d": d, "bits": bits, "tau": tau, "loader": loader, "form": form, "k": k}
     return _record(oracle, params, notes)
 
 
-def estimate_oracle_instance(data: dict[str, Any], *, loader: str = "qrom", form: str = "bit-flip") -> EstimateRecord:
-    oracle, plan, notes, instance = instance_oracle(data, loader=loader, form=form)
+def estimate_oracle_instance(data: dict[str, Any], *, loader: str = "qrom", form: str = "bit-flip",
+                             log_base: LogBase = LogBase.E) -> EstimateRecord:
+    oracle, plan, notes, instance = instance_oracle(data, loader=loader, form=form,
+                                                    log_base=LogBase.parse(log_base))
     params = {"n": instance.n, "d": instance.d, "bits": oracle.bits, "tau": float(instance.tau),
               "threshold": oracle.tau, "loader": loader, "form": form}
     return _record(oracle, params, notes, plan)

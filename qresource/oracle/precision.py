@@ -24,6 +24,7 @@ then uses (:func:`qresource.arithmetic.inner_product.accumulator_bits`). When no
 
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -45,6 +46,49 @@ MAX_BITS = 48
 # Sums of floats are rounded; inflating them by this factor keeps the bound an upper bound
 # (a sum of d <= 2^20 non-negative float64 terms is off by less than d * 2^-53 relative).
 _SUM_SLACK = Fraction(1) + Fraction(1, 2**30)
+
+
+class LogBase(enum.StrEnum):
+    """The base read into the paper's ``tau >= 2 log n`` (Lemma 4.3 condition 2, Theorem 1.3).
+
+    The paper gives no base. ``E`` (the natural log, our default) is the weaker threshold and the
+    one Lemma 4.3 part 4 needs (``k e^tau >= 2n`` follows from ``e^tau >= n^2``); ``TWO`` is the
+    stronger ``tau >= 2 log2 n``.
+    """
+
+    E = "e"
+    TWO = "2"
+
+    @classmethod
+    def parse(cls, value) -> "LogBase":
+        try:
+            return cls(str(value))
+        except ValueError:
+            raise QResourceError(f"unknown log base {value!r}; choose e or 2") from None
+
+    @property
+    def symbol(self) -> str:
+        return "ln n" if self is LogBase.E else "log2 n"
+
+    @property
+    def reading(self) -> str:
+        return "natural log" if self is LogBase.E else "base 2"
+
+    def smallest_tau(self, n: int) -> float:
+        """``2 log n`` in this base: the smallest threshold the paper allows under this reading."""
+        return 2.0 * (math.log(n) if self is LogBase.E else math.log2(n))
+
+
+def tau_precondition_failure(n: int, tau: Optional[float], log_base: LogBase = LogBase.E) -> Optional[str]:
+    """The sentence saying ``tau < 2 log n`` under ``log_base``'s reading, or None when it holds
+    (or no tau is given). Callers add what still holds (estimates are computed all the same)."""
+    if tau is None:
+        return None
+    bound = log_base.smallest_tau(n)
+    if float(tau) >= bound:
+        return None
+    return (f"tau = {float(tau):g} < 2 {log_base.symbol} = {bound:.4g}: Theorem 1.3's precondition "
+            f"tau >= 2 log n fails, reading log as the {log_base.reading} (the paper gives no base)")
 
 
 @dataclass(frozen=True)

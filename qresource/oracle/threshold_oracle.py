@@ -1,8 +1,9 @@
 """The threshold oracle O_i of Algorithm 1: flag j when Q_i . K_j >= tau.
 
-Grover attention paper (Gao, Song, Yang, Zhang), section 1, the oracle
-O_i|j, 0> = |j, [(QK^T)_{ij} >= tau]> searched by Algorithm 1 (Theorem 1.3). The paper charges it
-O(d) with QRAM access assumed; here it is a full circuit:
+Grover attention paper (Guo, Song, Yang, Zhang), section 1, the oracle
+O_i|j, 0> = |j, [(QK^T)_{ij} >= tau]> searched by Algorithm 1 (Lemma 5.1, Theorem 1.3). The paper
+charges it O(d), "assuming the data are stored in QRAM" (section 1; the proof of Lemma 5.1 charges
+O(d) per evaluation); here it is a full circuit:
 
 1. *loading*: K_j, the whole row (d entries of b bits), XORed into a fresh register by a data
    loader (``qresource.loaders.table_loader.make_loader``: any :class:`LoaderKind`);

@@ -101,8 +101,10 @@ class QlaciParams:
 
 
 # Section 4.5 of the QLACI paper: 11 qubits = 4 query + 4 index (N = 16) + 3 ancilla/readout.
-# The three ancilla/readout qubits are split here as 2 key/value qubits (the ancillas the
-# feature map acts on) and 1 readout qubit (the output register that is measured).
-PROTOTYPE = QlaciParams(n=16, dq=4, kv=2, out=1, layers=1)
+# That much is the paper's. Ours: the split of the three ancilla/readout qubits into 2 key/value
+# qubits (the ancillas the feature map acts on) and 1 readout qubit, one interaction and one score
+# layer, linear connectivity, eps = delta = 1e-2, and the multiplexed feature map, the one
+# compilation that needs no qubit beyond the 11 (the loader feature map needs 89 more).
+PROTOTYPE = QlaciParams(n=16, dq=4, kv=2, out=1, layers=1, feature_map="multiplexed")
 
 PRESETS = {"prototype": PROTOTYPE}

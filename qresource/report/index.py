@@ -158,7 +158,8 @@ def index_markdown(
         "- **Toffoli mapping**: Toffoli-class gates go to the estimator as CCX operations (a CCX "
         "magic state, or T states, whichever the factory offers); only T gates outside them as T. "
         "No gate is counted twice.",
-        "- **Query model** (the seeds' accounting, Theorem 1.3): each oracle call costs d time units "
+        "- **Query model** (the seeds' accounting, section 1 and Lemma 5.1's proof): each oracle call "
+        "costs d time units "
         "with QRAM access free; on the fault-tolerant machine one unit is one logical Toffoli (the "
         "cheapest reading), on index_qubits + 1 logical qubits.",
         "- **Full-circuit model**: every oracle call is the threshold-oracle circuit with the named "
@@ -167,8 +168,9 @@ def index_markdown(
         "and success probabilities, every row holding k marked keys (the worst case).",
         "- **QLACI heads**: q_Q = d query qubits (angle encoding), q_KV = 2, q_out = d output qubits "
         "read as d commuting Z expectations, one interaction and one score layer, eps = delta = 1e-2, "
-        "QROM loader for the feature-map angles; the QRAM-free model removes the data access's "
-        "Toffolis and T gates from each shot (QLACI paper, section 3.2.4).",
+        "QROM loader for the feature-map angles; the QRAM-free model (zero-cost access) removes the data "
+        "access's Toffolis and T gates from each shot: a lower bound on the QLACI paper's model, which "
+        "charges each access poly(log N) gates assuming QRAM (section 3.2.4).",
         f"- **Entry width**: {'the oracle default' if config.bits is None else f'{config.bits} bits per entry'}.",
         "- **Classical hardware**: peak arithmetic rates, a lower bound on real time (favouring the "
         "classical side):",

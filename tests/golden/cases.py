@@ -47,7 +47,7 @@ CASES: dict[str, list[str]] = {
     "profile-qk": ["profile", "--qk", f"{GOLDEN_INPUTS}/qk-n8-d2.npz", "--tau", "3", "--json"],
     "profile-qk-text": ["profile", "--qk", f"{GOLDEN_INPUTS}/qk-n8-d2.npz"],
     "estimate-qlaci-prototype": ["estimate", "qlaci", "--preset", "prototype", "--json"],
-    "estimate-qlaci-multiplexed": ["estimate", "qlaci", "--preset", "prototype", "--feature-map", "multiplexed", "--json"],
+    "estimate-qlaci-prototype-loader": ["estimate", "qlaci", "--preset", "prototype", "--feature-map", "loader", "--json"],
     "estimate-classical": ["estimate", "classical", "--n", "1024,4096", "--d", "64", "--k", "8", "--json"],
     # physical estimates
     "estimate-oracle-physical": ["estimate", "oracle", "--n", "1024", "--d", "8", "--bits", "6", "--physical", "--json"],
