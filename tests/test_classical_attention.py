@@ -96,7 +96,7 @@ def test_b_dense_is_definition_4_2():
     np.testing.assert_allclose(SparsePlusOnes.from_qk(Q, K, tau).log_row_sums(), np.log(B.sum(axis=1)))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(
     seed=st.integers(0, 2**32 - 1),
     n=st.integers(2, 40),

@@ -21,7 +21,7 @@ from qresource.classical.bounds import (
 from qresource.classical.instances import check_instance, generate_instance
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     n=st.integers(2, 96),
     d=st.integers(1, 24),

@@ -20,7 +20,7 @@ def test_json_output_is_the_api_record():
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data == estimate_classical(4096, 128, 32).to_dict()
-    assert data["classical"]["naive"]["mul"] == 2 * 4096 * 4096 * 128
+    assert data["classical"]["naive"]["mul"] == 2 * 4096 * 4096 * 128  # QK^T and AV, n^2 d each
     assert data["logical"] is None and data["physical"] is None and data["queries"] is None
 
 
@@ -39,6 +39,17 @@ def test_options_reach_the_record():
     data = json.loads(result.stdout)
     assert data == estimate_classical(1000, 6, 2, hardware="epyc-9654-2s-fp32", halfspace_constant=3.0,
                                       polylog_power=2.0, utilisation=0.25, exp_flops=10).to_dict()
+    # The numbers by hand (not from the function that made the record), n = 1000, d = 6:
+    # QK^T and AV are n^2 d multiplications each; additions n^2 (d - 1) + n (n - 1) row sums
+    # + n d (n - 1); n d divisions; n^2 exponentials at --exp-flops 10 each.
+    n, d = 1000, 6
+    naive = data["classical"]["naive"]
+    assert naive["mul"] == 2 * n * n * d == 12_000_000
+    assert naive["add"] == n * n * (d - 1) + n * (n - 1) + n * d * (n - 1) == 11_993_000
+    assert (naive["div"], naive["exp"]) == (n * d, n * n)
+    assert naive["flops"] == 12_000_000 + 11_993_000 + 6_000 + 10 * n * n == 33_999_000
+    # two EPYC 9654: 2 sockets x 96 cores x 2.4 GHz x 32 FP32 flops per cycle, at 25 %
+    assert naive["seconds"] == pytest.approx(33_999_000 / (2 * 96 * 2.4e9 * 32 * 0.25), rel=1e-12)
 
 
 def test_table_output_without_json():

@@ -20,7 +20,7 @@ from qresource.classical.instances import (
 from qresource.core.errors import QResourceError
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=120, deadline=None, derandomize=True)
 @given(
     n=st.integers(2, 200),
     d=st.integers(1, 40),

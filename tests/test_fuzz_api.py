@@ -10,11 +10,11 @@ import importlib
 import json
 import math
 import os
-import tempfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from fd_capture import nothing_printed
 from hang_guard import alarm
 from qresource.cli.params import parse_int, parse_int_list
 from qresource.core.errors import QResourceError
@@ -43,23 +43,11 @@ TOKENS = [
 
 @contextlib.contextmanager
 def nothing_printed_and_no_hang(seconds: int = 60):
-    """Fail if anything reaches file descriptors 1 or 2 (a Rust panic or ANTLR message writes
-    there directly, past sys.stderr), or if the call runs longer than ``seconds``."""
-    saved = {fd: os.dup(fd) for fd in (1, 2)}
-    with tempfile.TemporaryFile() as sink:
-        for fd in (1, 2):
-            os.dup2(sink.fileno(), fd)
-
-        try:
-            with alarm(seconds):
-                yield
-        finally:
-            for fd, copy in saved.items():
-                os.dup2(copy, fd)
-                os.close(copy)
-            sink.seek(0)
-            printed = sink.read()
-    assert not printed, f"printed: {printed[:300]!r}"
+    """Fail if anything reaches file descriptors 1 or 2 (a Rust parser's diagnostics or panic, an
+    ANTLR message: native writes, past ``sys.stdout``), whether the call returns or raises, or if
+    the call runs longer than ``seconds``."""
+    with nothing_printed(), alarm(seconds):
+        yield
 
 
 def check_count(path):
@@ -74,6 +62,40 @@ def check_count(path):
     assert set(logical) == set(LOGICAL_KEYS)
     assert all(isinstance(v, int) and v >= 0 for v in logical.values()), logical
     json.dumps(record.to_dict(), allow_nan=False)
+
+
+#: Files Qiskit's native (Rust) OpenQASM 3 importer refuses and prints about: its diagnostics go
+#: to file descriptor 1 (five lines for an undefined gate), and a block at top level makes it
+#: panic, with a message on file descriptor 2.
+NATIVE_NOISE = {
+    "undefined_gate": "OPENQASM 3.0;\nfoo q[0];\n",
+    "bare_block": "{}",
+    "undefined_qubit": 'OPENQASM 3.0;\ninclude "stdgates.inc";\nh r[0];\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(NATIVE_NOISE))
+def test_native_parser_output_never_reaches_stdout_or_stderr(tmp_path, name):
+    path = tmp_path / f"{name}.qasm"
+    path.write_text(NATIVE_NOISE[name])
+    with pytest.raises(QResourceError) as refused, nothing_printed_and_no_hang():
+        count_qasm(path, synthesis="formula")
+    assert "\n" not in str(refused.value) and str(refused.value).startswith(str(path))
+
+
+def test_the_output_guard_sees_native_writes_and_refused_calls():
+    """The guard itself: a write to file descriptor 1 by a raising call must fail it."""
+
+    def noisy_refusal():
+        os.write(1, b"native diagnostics\n")
+        raise QResourceError("refused")
+
+    with pytest.raises(AssertionError, match="native diagnostics"):
+        with nothing_printed_and_no_hang():
+            noisy_refusal()
+    with pytest.raises(QResourceError, match="refused"):  # a quiet refusal passes through
+        with nothing_printed_and_no_hang():
+            raise QResourceError("refused")
 
 
 @st.composite

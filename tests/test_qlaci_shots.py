@@ -24,7 +24,7 @@ def test_hoeffding_value():
     assert hoeffding_shots(0.01, 0.01) == 105967
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(st.floats(1e-4, 0.5), st.floats(1e-9, 0.5))
 def test_hoeffding_is_smallest_integer_meeting_the_bound(eps, delta):
     shots = hoeffding_shots(eps, delta)

@@ -10,9 +10,9 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.quantum_info import Operator
 
-from qresource.qlaci.rotation import SynthesizedRotation, formula_word_counts
+from qresource.qlaci.rotation import SynthesizedRotation
 from qresource.machinery.logical import logical_counts
-from qresource.machinery.rotation_synthesis import append_rz, measure_gridsynth, t_per_rotation
+from qresource.machinery.rotation_synthesis import append_rz, gridsynth_sequence, measure_gridsynth, t_per_rotation
 
 
 def _distance_up_to_phase(u: np.ndarray, v: np.ndarray) -> float:
@@ -53,11 +53,14 @@ def test_formula_is_exact_integer_for_tiny_eps():
 def test_synthesized_rotation_counts(axis):
     eps = 1e-3
     data_free = logical_counts(SynthesizedRotation(axis, None, eps))
-    letters = formula_word_counts(eps)
     extra = 4 if axis == "y" else 0  # S^dagger H ... H S around the Rz word
-    assert data_free.t == t_per_rotation(eps)
-    assert data_free.clifford == letters["H"] + letters["S"] + extra
-    assert data_free.depth == letters["H"] + letters["S"] + letters["T"] + extra
+    # The data-free rotation (what N = 2^30 is counted with) against words pygridsynth really
+    # writes at this eps: its T count within 2 of their mean, its Cliffords and depth within 10 %.
+    words = [gridsynth_sequence(float(a), eps) for a in np.random.default_rng(5).uniform(0, 2 * np.pi, 16)]
+    mean = {letter: np.mean([w.count(letter) for w in words]) for letter in "HSTX"}
+    assert abs(data_free.t - mean["T"]) <= 2, (data_free.t, mean)
+    assert data_free.clifford - extra == pytest.approx(mean["H"] + mean["S"] + mean["X"], rel=0.1)
+    assert data_free.depth - extra == pytest.approx(sum(mean.values()), rel=0.1)
     assert data_free.t_depth == data_free.t
     concrete = SynthesizedRotation(axis, 0.7, eps)
     counted = logical_counts(concrete)

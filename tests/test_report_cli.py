@@ -89,13 +89,21 @@ def test_table_json_with_physical_matches_a_direct_estimate():
         (["table", "--primitive", "teleport"], "unknown primitive"),
         (["table", "--format", "xml"], "xml"),
         (["report", "--output-dir", "/proc/forbidden/dir"], "cannot create"),
+        (["report", "--output-dir", "{tmp}/a_file/reports"], "cannot create"),
     ],
 )
-def test_bad_input_is_one_line_and_no_file(args, message, tmp_path):
+def test_bad_input_is_one_line_and_no_file(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a_file").write_text("in the way\n")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    if args[0] == "table":  # where a table would go, and in the working directory
+        args = [*args, "--output", str(tmp_path / "table.md")]
     result = run(*args)
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
     assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"], "a refused command left a file"
+    assert (tmp_path / "a_file").read_text() == "in the way\n"
 
 
 def test_table_output_is_atomic_on_failure(tmp_path):

@@ -11,7 +11,7 @@ from qresource.compare.crossover import babbush_breakeven, find_crossover
 from qresource.core.errors import QResourceError
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(
     quantum_exponent=st.floats(0.8, 1.6),
     quantum_scale=st.floats(1e-3, 1e6),

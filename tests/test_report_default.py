@@ -99,18 +99,54 @@ def test_crossover_rows_are_consistent_with_their_runtimes(small_reports):
             assert row["crossover"].startswith(("none", "no quantum"))
 
 
+def stale_tables(fresh: Path, committed: Path) -> list[str]:
+    """Where the committed tables differ from a fresh run: columns, rows (by their key columns)
+    and every number, cell by cell."""
+    found = []
+    for name, keys in KEY_COLUMNS.items():
+        new_columns, new_rows = read_csv(fresh / name)
+        old_columns, old_rows = read_csv(committed / name)
+        if new_columns != old_columns:
+            found.append(f"{name}: columns {old_columns} -> {new_columns}")
+            continue
+        if [tuple(r[k] for k in keys) for r in new_rows] != [tuple(r[k] for k in keys) for r in old_rows]:
+            found.append(f"{name}: the rows differ")
+            continue
+        for new, old in zip(new_rows, old_rows):
+            changed = {c: (old[c], new[c]) for c in new_columns if new[c] != old[c]}
+            if changed:
+                found.append(f"{name} at {tuple(new[k] for k in keys)}: {changed}")
+    return found
+
+
 @pytest.mark.skipif(not COMMITTED.is_dir(), reason="no committed report in this checkout")
-def test_regenerated_default_report_has_the_committed_tables_columns_and_plots(tmp_path):
+def test_regenerated_default_report_has_the_committed_tables_numbers_and_plots(tmp_path):
     written = build_report(tmp_path)
     committed = sorted(p.name for p in COMMITTED.iterdir() if not p.name.startswith("."))
     assert written == committed
-    for name, keys in KEY_COLUMNS.items():
-        new_columns, new_rows = read_csv(tmp_path / name)
-        old_columns, old_rows = read_csv(COMMITTED / name)
-        assert new_columns == old_columns, name
-        assert [tuple(r[k] for k in keys) for r in new_rows] == [tuple(r[k] for k in keys) for r in old_rows], name
+    stale = stale_tables(tmp_path, COMMITTED)
+    assert not stale, f"reports/ is stale (regenerate it with `qresource report`): {stale[:5]}"
     for name in written:
         if name.endswith(".png"):
             assert png_size(tmp_path / name) == png_size(COMMITTED / name), name
         if name.endswith(".md"):
-            assert (tmp_path / name).read_text().count("\n|") == (COMMITTED / name).read_text().count("\n|"), name
+            assert (tmp_path / name).read_text() == (COMMITTED / name).read_text(), f"reports/{name} is stale"
+
+
+@pytest.mark.skipif(not COMMITTED.is_dir(), reason="no committed report in this checkout")
+def test_a_stale_number_is_noticed(tmp_path):
+    """The comparison itself, on a copy of the committed tables with one number moved."""
+    import shutil
+
+    for name in KEY_COLUMNS:
+        shutil.copy(COMMITTED / name, tmp_path / name)
+    assert stale_tables(tmp_path, COMMITTED) == []
+    columns, rows = read_csv(COMMITTED / "resources.csv")
+    numeric = next(c for c in columns if c not in KEY_COLUMNS["resources.csv"] and rows[0][c].isdigit())
+    rows[0][numeric] = str(int(rows[0][numeric]) + 1)
+    with (tmp_path / "resources.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    (stale,) = stale_tables(tmp_path, COMMITTED)
+    assert stale.startswith("resources.csv at") and numeric in stale

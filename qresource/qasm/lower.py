@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from qresource.core.errors import QResourceError
+from qresource.core.guards import require_circuit_memory
 from qresource.machinery.lowering import Z_POWER_GATES, quarter_turns
 from qresource.qasm.read import strip_comments
 
@@ -149,6 +150,10 @@ def _lower_control_flow(out, instruction, source_text, where, depth) -> None:
     op = instruction.operation
     if op.name == "for_loop":
         indexset, loop_parameter, body = op.params
+        # Each iteration is unrolled: refuse at once a loop whose unrolled gates would not fit,
+        # instead of unrolling 2^62 iterations one by one.
+        require_circuit_memory(len(indexset) * max(1, len(body.data)),
+                               f"{where}{_line_of(source_text, 'for')}: unrolling a 'for' loop of {len(indexset):,} iterations")
         for index in indexset:
             bound = body.assign_parameters({loop_parameter: index}) if loop_parameter is not None else body
             _lower_into(out, _rebind(bound, instruction.qubits, instruction.clbits), source_text, where, depth + 1)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,6 +172,36 @@ def _check_nesting(source: Path, code: str) -> None:
             depth -= 1
 
 
+@contextlib.contextmanager
+def _native_output_discarded():
+    """File descriptors 1 and 2 pointed at the null device for the duration.
+
+    Qiskit's native OpenQASM 3 importer is Rust: it prints its diagnostics on the process's
+    standard output and its panics on standard error, straight to the file descriptors, past
+    ``sys.stdout`` and ``sys.stderr``; ``contextlib.redirect_*`` cannot see those writes. Its
+    failures are read again by the reference importer, which says what is wrong in one line, so
+    nothing it prints is worth keeping.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()  # what Python buffered before the call goes where it was meant to
+    saved: list[tuple[int, int]] = []
+    try:
+        with open(os.devnull, "wb") as sink:
+            for fd in (1, 2):
+                try:
+                    saved.append((fd, os.dup(fd)))
+                except OSError:  # descriptor closed: nothing to protect
+                    continue
+                os.dup2(sink.fileno(), fd)
+            with contextlib.redirect_stderr(io.StringIO()):
+                yield
+    finally:
+        for fd, copy in saved:
+            os.dup2(copy, fd)
+            os.close(copy)
+
+
 def _load_qasm3_native(source: QasmSource):
     """Qiskit's native OpenQASM 3 importer, or None where it does not apply.
 
@@ -186,7 +218,7 @@ def _load_qasm3_native(source: QasmSource):
     if loader is None:  # pragma: no cover - Qiskit before 1.1
         return None
     try:
-        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        with warnings.catch_warnings(), _native_output_discarded():
             warnings.simplefilter("ignore")
             return loader(source.text)
     except (KeyboardInterrupt, SystemExit, MemoryError):
