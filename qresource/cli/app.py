@@ -14,6 +14,7 @@ import importlib
 import click
 
 from qresource import __version__
+from qresource.cli.output import VERBOSE_OPTION
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -41,9 +42,15 @@ class LazyGroup(click.Group):
             self._load(cmd_name)
         return self.commands.get(cmd_name)
 
+    #: Options every subcommand of this group takes in addition to its own (appended on load).
+    shared_params: tuple[click.Parameter, ...] = ()
+
     def _load(self, name: str) -> None:
         module_name, attribute = self.lazy_commands[name].split(":")
-        self.add_command(getattr(importlib.import_module(module_name), attribute), name)
+        command = getattr(importlib.import_module(module_name), attribute)
+        taken = {option for param in command.params for option in getattr(param, "opts", ())}
+        command.params.extend(p for p in self.shared_params if not taken & set(p.opts))
+        self.add_command(command, name)
 
     def load_all(self) -> None:
         """Import every subcommand, in this group and the groups below it."""
@@ -101,6 +108,9 @@ def cli() -> None:
     "qlaci": "qlaci", "qram": "qram"}))
 def estimate() -> None:
     """Logical (and with --physical, physical) resources of a primitive."""
+
+
+estimate.shared_params = (VERBOSE_OPTION,)
 
 
 @cli.group(cls=LazyGroup, context_settings=CONTEXT, lazy_commands=_subcommands("export", {

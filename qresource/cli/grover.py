@@ -22,6 +22,7 @@ from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
 from qresource.grover import api, hardware
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
+from qresource.oracle.threshold_oracle import toffoli_breakdown
 from qresource.report.physical_options import attach_physical, physical_options
 
 
@@ -69,9 +70,10 @@ def _warn(records) -> None:
         click.echo(f"qresource: {note}", err=True)
 
 
-def _emit(records, as_json: bool, physical_args: dict, unit=None) -> None:
+def _emit(records, as_json: bool, physical_args: dict, unit=None, oracle=None) -> None:
     """Print the records; with --physical, circuit-model records get a physical estimate of one
-    Grover iterate (oracle + diffusion) repeated once per expected oracle call."""
+    Grover iterate (oracle + diffusion) repeated once per expected oracle call. ``oracle`` makes
+    the oracle of a search with no key excluded, whose Toffolis by role the human form shows."""
     if not physical_args["physical"]:
         attach_physical(records[0], **physical_args)  # refuses physical options without --physical
     else:
@@ -83,7 +85,10 @@ def _emit(records, as_json: bool, physical_args: dict, unit=None) -> None:
             attach_physical(record, **physical_args, unit=counts, repetitions=max(record.queries, 1),
                             unit_bloq=bloq)
     _warn(records)
-    emit_records(records, as_json)
+    extras = {}
+    if not as_json and oracle is not None and any(r.logical is not None for r in records):
+        extras["per_call"] = toffoli_breakdown(oracle())
+    emit_records(records, as_json, extras=extras)
 
 
 @click.command("grover", context_settings=CONTEXT)
@@ -106,7 +111,8 @@ def estimate_grover(n, k, d, bits, tau, log_base, instance_path, loader, model, 
         records = api.grover_records(problem, _models(model))
     physical_args = dict(physical=physical, architecture=architecture, qec=qec, factory=factory,
                         error_budget=error_budget, qubit_model=qubit_model)
-    _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem, data))
+    _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem, data),
+          oracle=lambda: api.threshold_oracle_factory(problem, data)(0))
 
 
 @click.command("attention", context_settings=CONTEXT)
@@ -137,7 +143,8 @@ def estimate_attention(n, k, d, bits, tau, log_base, instance_path, loader, mode
         records = api.attention_records(problem, _models(model))
     physical_args = dict(physical=physical, architecture=architecture, qec=qec, factory=factory,
                         error_budget=error_budget, qubit_model=qubit_model)
-    _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem))
+    _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem),
+          oracle=lambda: api.threshold_oracle_factory(problem)(0))
 
 
 def _problem(n, k, d, bits, tau, loader, schedule, delta, log_base):
