@@ -21,10 +21,19 @@ def _fail(message: str, code: int) -> "NoReturn":  # noqa: F821
     sys.exit(code)
 
 
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so that the interpreter's last flush cannot fail."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (captured output): nothing to flush
+        pass
+
+
 def main(argv: list[str] | None = None) -> None:
     debug = bool(os.environ.get("QRESOURCE_DEBUG"))
     try:
         code = cli.main(args=argv, prog_name="qresource", standalone_mode=False)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         sys.exit(0)
@@ -45,7 +54,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail("out of memory: try a smaller instance", 3)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader closed the pipe (`| head`): not an error
+        _silence_stdout()
         sys.exit(0)
     except Exception as exc:  # a bug: still one line, with a way to see the traceback
         if debug:

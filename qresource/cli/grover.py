@@ -5,6 +5,9 @@ A thin layer over :mod:`qresource.grover.api`: parse, build a ``Problem``, print
 
 from __future__ import annotations
 
+import re
+import time
+
 import click
 
 from qresource.cli.app import CONTEXT
@@ -16,7 +19,7 @@ from qresource.cli.device_options import (
     target_options,
 )
 from qresource.cli.k_from import k_from_options, measured_k, record_k_source
-from qresource.cli.output import emit_records
+from qresource.cli.output import emit_records, number, report_written
 from qresource.cli.params import FiniteFloat, IntType, OpenUnitInterval
 from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
@@ -170,6 +173,7 @@ def export_grover(instance_path, k, loader, version, output, target, as_json):
     """One Grover search with the optimal iteration count for k marked keys, ending with `index`
     measured into the classical register `result`."""
 
+    start = time.perf_counter()
     require_qasm3(version, target)
     data = api.load_oracle_instance(instance_path)
     if target is not None:
@@ -179,12 +183,18 @@ def export_grover(instance_path, k, loader, version, output, target, as_json):
         return
     if as_json:
         raise QResourceError("--json describes a device export: give --target")
-    text = api.grover_search_qasm(data, k=k, loader=loader, version=int(version))
+    search, problem = api.grover_search_bloq(data, k=k, loader=loader)
+    circuit = api.measured_search_circuit(search)
+    text = api.qasm_text(circuit, int(version))
     if output is None:
         click.echo(text, nl=False)
-    else:
-
-        atomic_write_text(output, text)
+        return
+    atomic_write_text(output, text)
+    t_gates = len(re.findall(r"^\s*(?:t|tdg)\s", text, flags=re.MULTILINE))
+    report_written(output, f"Grover search, n = {number(problem.n)}, {number(search.iterations)} "
+                   f"iteration{'' if search.iterations == 1 else 's'}, "
+                   f"{number(circuit.num_qubits)} qubits, {number(t_gates)} T",
+                   time.perf_counter() - start)
 
 
 @click.command("grover", context_settings=CONTEXT)

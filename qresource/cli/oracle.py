@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import click
 
@@ -14,7 +15,7 @@ from qresource.cli.device_options import (
     require_qasm3,
     target_options,
 )
-from qresource.cli.output import emit_records
+from qresource.cli.output import emit_records, number, report_written
 from qresource.cli.params import FiniteFloat, IntListType, IntType, MemorySize, execution_options
 from qresource.core.errors import QResourceError
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
@@ -87,6 +88,7 @@ def export_oracle(instance_path, loader, form, version, output, target, as_json)
             click.echo(f"qresource: note: {note}", err=True)
         echo_device_export(info, as_json)
         return
+    start = time.perf_counter()
     info = api.export_oracle(api.read_instance(instance_path), int(version), output, loader=loader, form=form)
     for note in info["notes"]:
         click.echo(f"qresource: note: {note}", err=True)
@@ -94,8 +96,8 @@ def export_oracle(instance_path, loader, form, version, output, target, as_json)
         click.echo(json.dumps(info, indent=2))
         return
     counts = info["counts"]
-    click.echo(f"wrote {info['output']}: {counts['qubits']} qubits, {counts['toffoli']} Toffoli-class, "
-               f"{counts['t']} T")
+    report_written(info["output"], f"oracle, {number(counts['qubits'])} qubits, "
+                   f"{number(counts['toffoli'])} Toffoli-class, {number(counts['t'])} T", time.perf_counter() - start)
 
 
 @click.command("oracle", context_settings=CONTEXT)

@@ -181,6 +181,16 @@ def _count_rows(counts: dict, t_comment: str = "", everything: bool = False) -> 
     return rows
 
 
+# ------------------------------------------------------------------------------------ exports
+
+
+def report_written(path, summary: str, seconds: float | None = None) -> None:
+    """What an export wrote, on standard error (standard output is for data only): the path, a
+    summary of the circuit, and the wall time."""
+    took = f" in {seconds:.2f} s" if seconds is not None else ""
+    click.echo(f"qresource: wrote {path}: {summary}{took}", err=True)
+
+
 # ------------------------------------------------------------------------------------ records
 
 

@@ -15,7 +15,7 @@ from qresource.cli.device_options import (
     require_qasm3,
     target_options,
 )
-from qresource.cli.output import emit_records
+from qresource.cli.output import emit_records, number, report_written
 from qresource.cli.params import IntListType, IntType, OpenUnitInterval
 from qresource.core.errors import QResourceError
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
@@ -151,11 +151,9 @@ def export_qlaci(preset, n, seed, basis, no_synthesis, version, output, target, 
         click.echo(json.dumps(info, indent=2))
         return
     counts = info["counts"]
-    click.echo(
-        f"wrote {info['path']}: qlaci N = {info['n']}, {counts['qubits']} qubits, {counts['t']} T, "
-        f"{counts['toffoli']} Toffoli-class, {counts['rotations']} rotations, depth {counts['depth']} "
-        f"({info['seconds']} s)"
-    )
+    report_written(info["path"], f"qlaci N = {number(info['n'])}, {number(counts['qubits'])} qubits, "
+                   f"{number(counts['t'])} T, {number(counts['toffoli'])} Toffoli-class, "
+                   f"{number(counts['rotations'])} rotations, depth {number(counts['depth'])}", info["seconds"])
 
 
 @click.command("qlaci", context_settings=CONTEXT)

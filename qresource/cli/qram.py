@@ -14,7 +14,7 @@ from qresource.cli.device_options import (
     require_qasm3,
     target_options,
 )
-from qresource.cli.output import emit_records
+from qresource.cli.output import emit_records, number, report_written
 from qresource.cli.params import IntListType, IntType, MemorySize, execution_options
 from qresource.core.errors import QResourceError
 from qresource.core.guards import require_circuit_memory
@@ -98,11 +98,9 @@ def export_qram(loader, data_path, n_words, version, output, max_memory, target,
         click.echo(json.dumps(info, indent=2))
         return
     counts = info["counts"]
-    click.echo(
-        f"wrote {info['path']}: {loader}, N = {info['n']}, b = {bits}, {counts['qubits']} qubits, "
-        f"{counts['t']} T, {counts['toffoli']} Toffoli-class, depth {counts['depth']} "
-        f"({info['seconds']} s)"
-    )
+    report_written(info["path"], f"{loader}, N = {number(info['n'])}, b = {bits}, {number(counts['qubits'])} qubits, "
+                   f"{number(counts['t'])} T, {number(counts['toffoli'])} Toffoli-class, depth {number(counts['depth'])}",
+                   info["seconds"])
 
 
 @click.command("qram", context_settings=CONTEXT)

@@ -12,7 +12,7 @@ from qresource.classical.hardware import PRESETS
 from qresource.cli.app import CONTEXT
 from qresource.cli.k_from import k_from_options, measured_k
 from qresource.cli.params import IntListType
-from qresource.core.errors import QResourceError
+from qresource.core.errors import QResourceError, UsageError
 from qresource.core.io import atomic_write_text
 from qresource.loaders.kinds import LOADER_KINDS  # no Qualtran import at start-up
 from qresource.report.build import build_report
@@ -80,7 +80,7 @@ def table(ctx, ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, k_f
         ks = [choice.k]
 
     if not physical and any(v is not None for v in (architecture, qec, factory, error_budget, qubit_model)):
-        raise QResourceError("--architecture, --qec, --factory, --error-budget and --qubit-model need --physical")
+        raise UsageError("--architecture, --qec, --factory, --error-budget and --qubit-model need --physical")
     chosen = default_primitives() if primitives is None else [p.strip() for p in primitives.split(",")]
     unknown = [p for p in chosen if p not in PRIMITIVES]
     if unknown:

@@ -13,6 +13,13 @@ class NotBuiltError(QResourceError):
     exit_code = 2
 
 
+class UsageError(QResourceError):
+    """Options that do not go together (the command line's usage is wrong): exit status 2, as for
+    every usage error."""
+
+    exit_code = 2
+
+
 class ResourceLimitError(QResourceError):
     """A simulation or export that would need more memory or time than the guard allows."""
 

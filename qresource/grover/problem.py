@@ -82,12 +82,27 @@ def precondition_notes(problem: Problem) -> list[str]:
         return []
     return [f"warning: {failure}; its error bound does not apply, the costs below are still computed"]
 
+#: The largest n: one search's depth grows as n^1.5 and stays below 2^62 layers (the depth
+#: calculation's exact int64 range) up to here for every k, d and loader allowed.
+MAX_KEYS = 2**34
+#: The largest head dimension d: the oracle's inner product is decomposed term by term.
+MAX_HEAD_DIMENSION = 256
+
+
 def make_problem(*, n: int, k: int, d: int, bits: int | None = None, tau: float | None = None,
                  loader: str = DEFAULT_LOADER, schedule: str = "known",
                  delta: float = DEFAULT_DELTA, log_base: LogBase = LogBase.E) -> Problem:
     """A ``Problem`` with tau defaulting to 2 log n in ``log_base`` (Theorem 1.3's smallest under
     that reading; 2 ln n by default) and bits to the precision planner's width for entries in
     [-1, 1] (``default_bits``)."""
+    if n > MAX_KEYS:
+        raise QResourceError(
+            f"n = {n:,} is too large: the largest n allowed is 2**{MAX_KEYS.bit_length() - 1} = {MAX_KEYS:,} "
+            f"(beyond it one search's depth can leave the exact 64-bit range of the depth calculation)")
+    if d > MAX_HEAD_DIMENSION:
+        raise QResourceError(
+            f"d = {d:,} is too large: the largest d allowed is {MAX_HEAD_DIMENSION} (the circuit model "
+            f"decomposes the inner product term by term; its time and memory grow past reach beyond that)")
     if k > n:
         raise QResourceError(f"the sparsity k = {k} exceeds the number of keys n = {n}")
     log_base = LogBase.parse(log_base)

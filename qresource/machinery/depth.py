@@ -37,7 +37,7 @@ import numpy as np
 from qualtran import Bloq, LeftDangle, Side, Soquet
 from qualtran.resource_counting import CostKey
 
-from qresource.core.errors import QResourceError
+from qresource.core.errors import QResourceError, ResourceLimitError
 from qresource.machinery.decomposition import (
     Bookkeeping,
     BoundedMemo,
@@ -48,6 +48,17 @@ from qresource.machinery.decomposition import (
 from qresource.machinery.lowering import LeafRule, gate_duration, leaf_rule, template_depth
 
 NO_PATH = -(1 << 60)
+#: The largest depth the int64 profiles hold exactly: the sum of two such values stays below
+#: 2^63, so every max-plus step is exact or refused, never wrapped around.
+DEPTH_LIMIT = (1 << 62) - 1
+
+
+def check_depth_range(values: np.ndarray) -> np.ndarray:
+    """``values`` unchanged, or a one-line refusal when a depth left the exact int64 range."""
+    if values.size and int(values.max()) > DEPTH_LIMIT:
+        raise ResourceLimitError(
+            "depth beyond 2^62 layers, past the exact range of the depth calculation; choose smaller sizes")
+    return values
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,7 @@ def max_plus_product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     out = np.empty((rows, columns), dtype=np.int64)
     for start in range(0, rows, block):
         out[start:start + block] = (left[start:start + block, :, None] + right[None, :, :]).max(axis=1)
-    return np.where(out < 0, NO_PATH, out)
+    return check_depth_range(np.where(out < 0, NO_PATH, out))
 
 
 def _apply(profile: np.ndarray, arrivals: np.ndarray, fresh: np.ndarray) -> np.ndarray:
@@ -171,6 +182,7 @@ def _closed_form(bloq: Bloq) -> Optional[tuple[int, int]]:
 
 
 def _barrier(n_in: int, n_out: int, value: int) -> np.ndarray:
+    check_depth_range(np.array([min(int(value), DEPTH_LIMIT + 1)], dtype=np.int64))
     return np.full((n_in + 1, n_out + 1), int(value), dtype=np.int64)
 
 

@@ -27,7 +27,7 @@ from typing import Callable
 
 import click
 
-from qresource.core.errors import QResourceError
+from qresource.core.errors import QResourceError, UsageError
 from qresource.core.record import EstimateRecord, LogicalCounts
 from qresource.machinery.physical import (
     ARCHITECTURES,
@@ -121,7 +121,7 @@ def attach_physical(
                "error_budget": error_budget, "qubit_model": qubit_model}
     if not physical:
         if any(value is not None for value in options.values()):
-            raise QResourceError(
+            raise UsageError(
                 "--architecture, --qec, --factory, --error-budget and --qubit-model need --physical"
             )
         return record
