@@ -5,6 +5,7 @@ A thin layer over :mod:`qresource.grover.api`: parse, build a ``Problem``, print
 
 from __future__ import annotations
 
+import math
 import re
 import time
 
@@ -26,7 +27,7 @@ from qresource.core.io import atomic_write_text
 from qresource.grover import api, hardware
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 from qresource.oracle.threshold_oracle import toffoli_breakdown
-from qresource.report.physical_options import attach_physical, physical_options
+from qresource.report.physical_options import attach_physical, largest_answered_size, physical_options
 
 
 def _problem_options(command):
@@ -73,7 +74,7 @@ def _warn(records) -> None:
         click.echo(f"qresource: {note}", err=True)
 
 
-def _emit(records, as_json: bool, physical_args: dict, unit=None, oracle=None) -> None:
+def _emit(records, as_json: bool, physical_args: dict, unit=None, oracle=None, unit_at=None) -> None:
     """Print the records; with --physical, circuit-model records get a physical estimate of one
     Grover iterate (oracle + diffusion) repeated once per expected oracle call. ``oracle`` makes
     the oracle of a search with no key excluded, whose Toffolis by role the human form shows."""
@@ -87,11 +88,38 @@ def _emit(records, as_json: bool, physical_args: dict, unit=None, oracle=None) -
             counts, bloq = unit()
             attach_physical(record, **physical_args, unit=counts, repetitions=max(record.queries, 1),
                             unit_bloq=bloq)
+            if record.physical is None and unit_at is not None:
+                record.notes.append(_answered_up_to(record.params["n"], record.params["k"], unit_at, physical_args))
     _warn(records)
     extras = {}
     if not as_json and oracle is not None and any(r.logical is not None for r in records):
         extras["per_call"] = toffoli_breakdown(oracle())
     emit_records(records, as_json, extras=extras)
+
+
+def _answered_up_to(n: int, k: int, unit_at, physical_args: dict) -> str:
+    """The note saying up to which n (a power of two, other options unchanged) the physical
+    estimator answers."""
+    options = {key: physical_args[key] for key in ("qubit_model", "qec", "error_budget")}
+    sizes = [1 << e for e in range(max(1, (k - 1).bit_length()), n.bit_length()) if (1 << e) < n]
+    largest = largest_answered_size(sizes, unit_at, **options)
+    if largest is None:
+        return "physical: the estimator answers at no power-of-two n below this one with these options"
+    return (f"physical: with these options the estimator answers up to n = 2**{largest.bit_length() - 1} "
+            f"(powers of two tried); a larger --error-budget reaches a little further")
+
+
+def _unit_at(n, k, d, bits, tau, loader, schedule, delta, rows: bool):
+    """unit_at(size): the physical estimate's input at another n, every other option as given
+    (defaults, such as tau = 2 ln n, follow n as they would on the command line)."""
+
+    def unit_at(size: int):
+        other = _problem(size, k, d, bits, tau, loader, schedule, delta)
+        queries = api.find_all_schedule(other).expected_queries * (size if rows else 1)
+        counts, bloq = api.iterate_unit(other)
+        return counts, max(math.ceil(queries), 1), bloq
+
+    return unit_at
 
 
 @click.command("grover", context_settings=CONTEXT)
@@ -115,7 +143,8 @@ def estimate_grover(n, k, d, bits, tau, log_base, instance_path, loader, model, 
     physical_args = dict(physical=physical, architecture=architecture, qec=qec, factory=factory,
                         error_budget=error_budget, qubit_model=qubit_model)
     _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem, data),
-          oracle=lambda: api.threshold_oracle_factory(problem, data)(0))
+          oracle=lambda: api.threshold_oracle_factory(problem, data)(0),
+          unit_at=None if data is not None else _unit_at(n, k, d, bits, tau, loader, schedule, delta, rows=False))
 
 
 @click.command("attention", context_settings=CONTEXT)
@@ -147,7 +176,8 @@ def estimate_attention(n, k, d, bits, tau, log_base, instance_path, loader, mode
     physical_args = dict(physical=physical, architecture=architecture, qec=qec, factory=factory,
                         error_budget=error_budget, qubit_model=qubit_model)
     _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem),
-          oracle=lambda: api.threshold_oracle_factory(problem)(0))
+          oracle=lambda: api.threshold_oracle_factory(problem)(0),
+          unit_at=None if instance_path is not None else _unit_at(n, k, d, bits, tau, loader, schedule, delta, rows=True))
 
 
 def _problem(n, k, d, bits, tau, loader, schedule, delta, log_base):

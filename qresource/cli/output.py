@@ -244,8 +244,11 @@ def _params_lines(data: dict, keys: Iterable[str]) -> list[str]:
 
 
 def _param_value(value: Any) -> Any:
+    """Parameters as given: powers of two from 2**16 up as such, others by the number rule."""
     if isinstance(value, float) and not value.is_integer():
         return f"{value:.4g}"
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1 << 16 and value & (value - 1) == 0:
+        return f"2**{value.bit_length() - 1}"
     return value
 
 
@@ -259,7 +262,8 @@ def _render_attention(record, data, extras) -> list[str]:
     lines = [f"Grover sparse attention, {model}"]
     lines += _params_lines(data, ("n", "k", "d", "bits", "tau", "schedule", "delta"))
     lines.append("")
-    rows_text = f"all {number(params['rows'])} rows"
+    rows = params["rows"]
+    rows_text = f"all {_param_value(rows) if isinstance(_param_value(rows), str) else number(rows)} rows"
     if query_model:
         charge = data["classical"] or {}
         lines.append(f"Whole task ({rows_text}, expected, rounded up)")
@@ -297,9 +301,12 @@ def _classical_answer(data: dict) -> list[str]:
     if naive.get("seconds") is None:
         return []
     physical = data.get("physical") or {}
-    classical_text = f"{number(naive['seconds'])} s on {hardware} {at} (dense attention)"
+    classical_text = f"{seconds_text(naive['seconds'])} on {hardware} {at} (dense attention)"
     if physical.get("runtime_s") is None:
-        return ["", *_para(f"Classical: {classical_text}; the quantum runtime needs --physical", indent=0)]
+        missing = "no quantum runtime (see the notes)" if any(
+            note.startswith("physical: not estimated") for note in data.get("notes", [])) else \
+            "the quantum runtime needs --physical"
+        return ["", *_para(f"Classical: {classical_text}; {missing}", indent=0)]
     quantum = physical["runtime_s"]
     return ["", *_para(f"Answer: quantum {number(quantum)} s ({human_time(quantum)}) against {classical_text}: "
                        f"{ratio_text(quantum, naive['seconds'])}", indent=0)]

@@ -83,8 +83,8 @@ def precondition_notes(problem: Problem) -> list[str]:
     return [f"warning: {failure}; its error bound does not apply, the costs below are still computed"]
 
 #: The largest n: one search's depth grows as n^1.5 and stays below 2^62 layers (the depth
-#: calculation's exact int64 range) up to here for every k, d and loader allowed.
-MAX_KEYS = 2**34
+#: calculation's exact int64 range) up to here for every k, d <= 256 and loader at the planned bits.
+MAX_KEYS = 2**32
 #: The largest head dimension d: the oracle's inner product is decomposed term by term.
 MAX_HEAD_DIMENSION = 256
 

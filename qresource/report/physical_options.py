@@ -23,6 +23,7 @@ magic-state factory that applies (the frontier and its headline choose), error b
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 import click
@@ -144,3 +145,32 @@ def attach_physical(
 
 def architecture_description(name: str) -> str:
     return ARCHITECTURES[Architecture(name)].description
+
+
+def largest_answered_size(
+    sizes: list[int],
+    unit_at: Callable[[int], tuple[LogicalCounts, int, object]],
+    **options,
+) -> int | None:
+    """The largest of ``sizes`` (ascending) at which the physical estimator answers, by bisection
+    (a larger size needs more repetitions of a larger unit, so the answers are monotone); None if
+    it answers at none. ``unit_at(size)`` gives (unit counts, repetitions, unit bloq);
+    ``options`` are :func:`physical_estimate`'s."""
+
+    def answers(size: int) -> bool:
+        counts, repetitions, bloq = unit_at(size)
+        try:
+            physical_estimate(counts, repetitions, t_outside_toffoli=bare_t_count(bloq) if bloq is not None else None,
+                              second_opinion=False, **options)
+        except NoEstimateError:
+            return False
+        return True
+
+    low, high = -1, len(sizes)  # answers at sizes[low] (or low == -1); not at sizes[high]
+    while high - low > 1:
+        middle = (low + high) // 2
+        if answers(sizes[middle]):
+            low = middle
+        else:
+            high = middle
+    return sizes[low] if low >= 0 else None
