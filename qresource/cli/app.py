@@ -14,9 +14,28 @@ import importlib
 import click
 
 from qresource import __version__
-from qresource.cli.output import VERBOSE_OPTION
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+_VERBOSE_KEY = "qresource.verbose"
+
+
+def _remember_verbose(ctx: click.Context, _param, value: bool) -> bool:
+    ctx.meta[_VERBOSE_KEY] = bool(value)
+    return value
+
+
+#: ``--verbose`` for every ``estimate`` subcommand; the estimate group adds it to each of them
+#: (``LazyGroup.shared_params``), so a command's printer reads it from the context
+#: (``verbose_requested``) rather than from the command's signature.
+VERBOSE_OPTION = click.Option(
+    ["--verbose", "-v"], is_flag=True, expose_value=False, callback=_remember_verbose,
+    help="After the answer and its breakdown, print every field of the result.",
+)
+
+
+def verbose_requested() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(_VERBOSE_KEY))
 
 
 class LazyGroup(click.Group):

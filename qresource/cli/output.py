@@ -18,88 +18,11 @@ from typing import Any, Iterable
 import click
 
 from qresource.core.record import EstimateRecord
+from qresource.cli.app import verbose_requested
+from qresource.report.render import human_time, number, scientific
 
 WIDTH = 79
 _LABEL = 18
-_VERBOSE_KEY = "qresource.verbose"
-
-
-# ------------------------------------------------------------------------------------ options
-
-
-def _remember_verbose(ctx: click.Context, _param, value: bool) -> bool:
-    ctx.meta[_VERBOSE_KEY] = bool(value)
-    return value
-
-
-#: ``--verbose`` for every ``estimate`` subcommand; the estimate group adds it to each of them
-#: (qresource.cli.app), so a command reads it from the context rather than its signature.
-VERBOSE_OPTION = click.Option(
-    ["--verbose", "-v"], is_flag=True, expose_value=False, is_eager=True, callback=_remember_verbose,
-    help="Print every field of the result after the answer (without it: the answer and its breakdown).",
-)
-
-
-def verbose_requested() -> bool:
-    ctx = click.get_current_context(silent=True)
-    return bool(ctx is not None and ctx.meta.get(_VERBOSE_KEY))
-
-
-# ------------------------------------------------------------------------------------ numbers
-
-
-def number(value: Any) -> str:
-    """One number as a person reads it: exact with thousands separators below a million, three
-    significant digits (``5.51e10``, ``8.70e-6``) above it or below a thousandth."""
-    if value is None:
-        return "not computed"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, int):
-        return f"{value:,}" if abs(value) < 10**6 else _scientific(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "not computed"
-        if math.isinf(value):
-            return "infinite"
-        if value == 0:
-            return "0"
-        if value.is_integer() and abs(value) < 10**6:
-            return f"{int(value):,}"
-        if 1e-3 <= abs(value) < 1000:
-            return f"{value:.4g}"
-        if 1000 <= abs(value) < 10**6:  # four significant digits at least, never an exponent
-            decimals = max(0, 3 - math.floor(math.log10(abs(value))))
-            return f"{value:,.{decimals}f}"
-        return _scientific(value)
-    return str(value)
-
-
-def _scientific(value: float | int) -> str:
-    mantissa, exponent = f"{float(value):.2e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
-
-
-_UNITS = (("years", 365.25 * 86400), ("days", 86400.0), ("h", 3600.0), ("min", 60.0), ("s", 1.0),
-          ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9))
-
-
-def human_time(seconds: float) -> str:
-    """A duration in the largest unit it fills: ``33 days``, ``8.7 µs``, ``3.1e9 years``."""
-    if seconds is None:
-        return "not computed"
-    seconds = float(seconds)
-    if seconds <= 0:
-        return "0 s"
-    for unit, size in _UNITS:
-        if seconds >= size or unit == "ns":
-            amount = seconds / size
-            if amount >= 1e6:
-                return f"{_scientific(amount)} {unit}"
-            return f"{amount:,.0f} {unit}" if amount >= 100 else f"{amount:.2g} {unit}"
-    raise AssertionError("unreachable")
 
 
 def seconds_text(seconds: float) -> str:
@@ -121,7 +44,7 @@ def ratio_text(quantum_s: float, classical_s: float) -> str:
 
 
 def _short(value: float) -> str:
-    return f"{value:.2g}" if value < 1000 else _scientific(value).replace(".00e", "e")
+    return f"{value:.2g}" if value < 1000 else scientific(value).replace(".00e", "e")
 
 
 # ------------------------------------------------------------------------------------ layout

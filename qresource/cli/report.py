@@ -17,7 +17,7 @@ from qresource.core.io import atomic_write_text
 from qresource.loaders.kinds import LOADER_KINDS  # no Qualtran import at start-up
 from qresource.report.build import build_report
 from qresource.report.physical_options import physical_options
-from qresource.report.render import print_rich, render
+from qresource.report.render import print_rich, readable, render
 from qresource.report.table import PRIMITIVES, build_table, default_primitives
 
 
@@ -93,13 +93,17 @@ def table(ctx, ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, k_f
                   f"at n = {choice.n} ({choice.convention})")
         frame.insert(frame.columns.get_loc("k") + 1, "k_from", [source if pd.notna(k) else None for k in frame["k"]])
     if output is not None:
-
-        atomic_write_text(output, render(frame, fmt or _format_for(output)))
+        atomic_write_text(output, _render(frame, fmt or _format_for(output)))
         return
     if fmt is None and sys.stdout.isatty():
-        print_rich(frame, title="qresource table")
+        print_rich(readable(frame), title="qresource table (every column: --format csv or json)")
         return
-    click.echo(render(frame, fmt or "markdown"), nl=False)
+    click.echo(_render(frame, fmt or "markdown"), nl=False)
+
+
+def _render(frame, fmt: str) -> str:
+    """Markdown is for people: the readable columns and numbers; CSV and JSON carry every column."""
+    return render(readable(frame), fmt) if fmt == "markdown" else render(frame, fmt)
 
 
 def _format_for(path: Path) -> str:

@@ -40,6 +40,85 @@ def format_cell(value: Any) -> str:
     return str(value)
 
 
+# ---------------------------------------------------------------------------------------------
+# Numbers a person reads (terminal output and the `table` command's Markdown)
+
+def number(value: Any) -> str:
+    """One number as a person reads it: exact with thousands separators below a million, three
+    significant digits (``5.51e10``, ``8.70e-6``) above it or below a thousandth."""
+    if value is None:
+        return "not computed"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) < 10**6 else scientific(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "not computed"
+        if math.isinf(value):
+            return "infinite"
+        if value == 0:
+            return "0"
+        if value.is_integer() and abs(value) < 10**6:
+            return f"{int(value):,}"
+        if 1e-3 <= abs(value) < 1000:
+            return f"{value:.4g}"
+        if 1000 <= abs(value) < 10**6:  # four significant digits at least, never an exponent
+            decimals = max(0, 3 - math.floor(math.log10(abs(value))))
+            return f"{value:,.{decimals}f}"
+        return scientific(value)
+    return str(value)
+
+
+def scientific(value: float | int) -> str:
+    mantissa, exponent = f"{float(value):.2e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+_UNITS = (("years", 365.25 * 86400), ("days", 86400.0), ("h", 3600.0), ("min", 60.0), ("s", 1.0),
+          ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9))
+
+
+def human_time(seconds: float) -> str:
+    """A duration in the largest unit it fills: ``33 days``, ``8.7 µs``, ``3.1e9 years``."""
+    if seconds is None:
+        return "not computed"
+    seconds = float(seconds)
+    if seconds <= 0:
+        return "0 s"
+    for unit, size in _UNITS:
+        if seconds >= size or unit == "ns":
+            amount = seconds / size
+            if amount >= 1e6:
+                return f"{scientific(amount)} {unit}"
+            return f"{amount:,.0f} {unit}" if amount >= 100 else f"{amount:.2g} {unit}"
+    raise AssertionError("unreachable")
+
+
+#: Columns `table` shows a person (on a terminal and as Markdown); CSV and JSON carry them all.
+READABLE_COLUMNS = ("primitive", "model", "n", "k", "d", "bits", "loader", "hardware", "queries", "qubits",
+                    "toffoli", "t", "depth", "t_depth", "naive_s", "sparse_inference_s", "physical_qubits",
+                    "runtime_s")
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns a person reads first (those with a value in some row), every number by the
+    ``number`` rule and runtimes in human units; the whole frame is in ``--format csv|json``."""
+    columns = [c for c in READABLE_COLUMNS if c in frame.columns
+               and any(format_cell(v) != "" for v in frame[c].astype(object))]
+    out = {}
+    for column in columns:
+        values = frame[column].astype(object)
+        if column == "runtime_s":
+            out["runtime"] = [human_time(v) if format_cell(v) != "" else "" for v in values]
+        else:
+            out[column] = [number(_plain(v)) if isinstance(_plain(v), (int, float)) and format_cell(v) != ""
+                           else format_cell(v) for v in values]
+    return pd.DataFrame(out, columns=list(out))
+
+
 def _rows(frame: pd.DataFrame) -> list[list[str]]:
     return [[format_cell(v) for v in row] for row in frame.astype(object).itertuples(index=False, name=None)]
 
@@ -59,7 +138,7 @@ def to_markdown(frame: pd.DataFrame) -> str:
 
 def _looks_numeric(text: str) -> bool:
     try:
-        float(text)
+        float(text.replace(",", ""))
         return True
     except ValueError:
         return False
