@@ -57,6 +57,12 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:  # the reader closed the pipe (`| head`): not an error
         _silence_stdout()
         sys.exit(0)
+    except SystemExit:
+        # click answers a closed pipe by wrapping stdout and exiting 1; a closed pipe is not an error
+        if type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
+            _silence_stdout()
+            sys.exit(0)
+        raise
     except Exception as exc:  # a bug: still one line, with a way to see the traceback
         if debug:
             raise

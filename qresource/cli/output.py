@@ -261,7 +261,10 @@ def _render_grover(record, data, extras) -> list[str]:
     lines.append(f"Find all k = {params['k']} keys of the row (whole schedule; expected, rounded up)")
     rows = [("oracle calls", data.get("queries"), f"{number(schedule.get('queries_1_minus_delta'))} "
              f"with probability {number(1 - params['delta'])}")]
-    if not query_model:
+    if query_model:
+        charge = data.get("classical") or {}
+        rows.append(("time units", charge.get("oracle_time_units"), f"d = {params['d']} per oracle call"))
+    else:
         totals = schedule.get("expected_totals") or {}
         rows = _count_rows(totals)[:1] + rows + _count_rows(totals)[1:]
         rows += _physical_rows(data)
@@ -371,7 +374,7 @@ def _qlaci_t_comment(record, budget: dict) -> str:
 def _render_classical(record, data, extras) -> list[str]:
     classical = data.get("classical") or {}
     hardware = classical.get("hardware") or {}
-    lines = [f"Classical attention on {hardware.get('name')} ({hardware.get('description')})"]
+    lines = _para(f"Classical attention on {hardware.get('name')} ({hardware.get('description')})", indent=0)
     lines += _params_lines(data, ("n", "d", "k"))
     utilisation = classical.get("utilisation")
     lines += _para(f"rate {number(classical.get('rate_flops_per_s'))} flop/s"
@@ -504,6 +507,10 @@ def _flatten(block: dict, prefix: str = ""):
 # sweeps --------------------------------------------------------------------------------------
 
 
+def _cell(value: Any) -> str:
+    return value if isinstance(value, str) else number(value)
+
+
 def render_sweep(records: list[EstimateRecord]) -> list[str]:
     """Several points of one primitive: one row each, the swept parameters and the totals."""
     first = records[0].to_dict()
@@ -521,7 +528,7 @@ def render_sweep(records: list[EstimateRecord]) -> list[str]:
     table = []
     for record in records:
         data = record.to_dict()
-        row = [number(data["params"].get(key)) for key in params]
+        row = [_cell(_param_value(data["params"].get(key))) for key in params]
         classical = data.get("classical") or {}
         if "naive s" in columns:
             row += [number(classical.get(k, {}).get("seconds")) for k in ("naive", "sparse_inference", "halfspace_pipeline")]

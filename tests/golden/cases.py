@@ -49,6 +49,15 @@ CASES: dict[str, list[str]] = {
     "estimate-qlaci-prototype": ["estimate", "qlaci", "--preset", "prototype", "--json"],
     "estimate-qlaci-prototype-loader": ["estimate", "qlaci", "--preset", "prototype", "--feature-map", "loader", "--json"],
     "estimate-classical": ["estimate", "classical", "--n", "1024,4096", "--d", "64", "--k", "8", "--json"],
+    # the human form of every estimate (lines within 80 columns, whatever the terminal)
+    "estimate-grover-verbose-text": ["estimate", "grover", "--n", "256", "--k", "2", "--d", "4", "--verbose"],
+    "estimate-grover-query-text": ["estimate", "grover", "--n", "1024", "--k", "4", "--d", "8", "--model", "query"],
+    "estimate-oracle-text": ["estimate", "oracle", "--n", "1024", "--d", "8", "--bits", "6"],
+    "estimate-qram-sweep-text": ["estimate", "qram", "--loader", "qroam", "--n", "2**10,2**20", "--bits", "8"],
+    "estimate-qlaci-text": ["estimate", "qlaci", "--preset", "prototype"],
+    "estimate-classical-text": ["estimate", "classical", "--n", "4096", "--d", "64", "--k", "8"],
+    "estimate-attention-physical-text": ["estimate", "attention", "--n", "1024", "--k", "8", "--d", "16", "--physical"],
+    "count-text": ["count", "circuits/examples/rotations.qasm"],
     # physical estimates
     "estimate-oracle-physical": ["estimate", "oracle", "--n", "1024", "--d", "8", "--bits", "6", "--physical", "--json"],
     "estimate-attention-physical": ["estimate", "attention", "--n", "4096", "--k", "32", "--d", "64", "--physical", "--json"],
