@@ -92,7 +92,7 @@ def _run_example(argv: list[str], keep_lines: int | None) -> str:
     from click.testing import CliRunner
 
     result = CliRunner(env={"COLUMNS": str(WIDTH), "QRESOURCE_DEBUG": None}).invoke(cli, argv)
-    text = result.stdout
+    text = result.output  # standard output and error as a terminal shows them (export reports on stderr)
     if result.exit_code != 0:
         message = " ".join(str(result.exception or result.stderr).split())
         text += f"qresource: error: {message}\n"

@@ -55,7 +55,9 @@ def test_options_reach_the_record():
 def test_table_output_without_json():
     result = run_cli("estimate", "classical", "--n", "64", "--d", "4", "--k", "2")
     assert result.returncode == 0, result.stderr
-    assert "naive.flops" in result.stdout
+    assert "dense attention" in result.stdout and "flops" in result.stdout
+    verbose = run_cli("estimate", "classical", "--n", "64", "--d", "4", "--k", "2", "--verbose")
+    assert verbose.returncode == 0 and "classical.naive.flops" in verbose.stdout
 
 
 def test_help():

@@ -130,7 +130,7 @@ def emit_records(records: Iterable[EstimateRecord], as_json: bool, verbose: bool
         return
     verbose = verbose_requested() if verbose is None else verbose
     blocks = [render_record(record, verbose=verbose, extras=extras) for record in records]
-    if len(records) > 1 and not verbose:
+    if len(records) > 1 and not verbose and len({(r.primitive, r.model) for r in records}) == 1:
         blocks = [render_sweep(records)]
     click.echo("\n\n".join("\n".join(block) for block in blocks))
 
