@@ -185,7 +185,7 @@ def test_validate_qram_output_depends_on_the_inputs_only(capsys, monkeypatch):
     outputs = []
     for memory in ("64MiB", "64GiB"):
         monkeypatch.setenv("QRESOURCE_MAX_MEMORY", memory)
-        code, out, _ = run(["validate", "qram", "--loader", "bucket-brigade", "--n", "8", "--bits", "8", "--json"],
+        code, out, _ = run(["validate", "qram", "--loader", "fanout", "--n", "8", "--bits", "8", "--json"],
                            capsys)
         assert code == 0
         outputs.append(normalised(out))
