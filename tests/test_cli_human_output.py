@@ -190,3 +190,21 @@ def test_validate_qram_output_depends_on_the_inputs_only(capsys, monkeypatch):
         assert code == 0
         outputs.append(normalised(out))
     assert outputs[0] == outputs[1] and "skipped" in outputs[0] and "iB" not in outputs[0]
+
+
+def test_table_on_a_terminal_fits_its_width():
+    import pandas as pd
+
+    from qresource.report.render import terminal_table
+
+    frame = pd.DataFrame([{
+        "primitive": "attention", "model": "circuit", "n": 4096, "k": 32, "d": 128, "bits": 6, "loader": "qrom",
+        "hardware": None, "queries": 1980606, "qubits": 818, "toffoli": 55147245568, "t": 220588982272,
+        "clifford": 1, "depth": 13230127611904, "t_depth": 55073951744, "naive_s": 8.698916e-06,
+        "sparse_inference_s": 3.5e-8,
+    }])
+    for width in (60, 80, 120):
+        lines = terminal_table(frame, width)
+        assert all(len(line) <= width for line in lines)
+        assert "5.51e10" in lines[1] and "clifford" not in lines[0]
+    assert "left out for width" in "\n".join(terminal_table(frame, 60))

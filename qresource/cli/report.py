@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from qresource.core.io import atomic_write_text
 from qresource.loaders.kinds import LOADER_KINDS  # no Qualtran import at start-up
 from qresource.report.build import build_report
 from qresource.report.physical_options import physical_options
-from qresource.report.render import print_rich, readable, render
+from qresource.report.render import readable, render, terminal_table
 from qresource.report.table import PRIMITIVES, build_table, default_primitives
 
 
@@ -96,7 +97,7 @@ def table(ctx, ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, k_f
         atomic_write_text(output, _render(frame, fmt or _format_for(output)))
         return
     if fmt is None and sys.stdout.isatty():
-        print_rich(readable(frame), title="qresource table (every column: --format csv or json)")
+        click.echo("\n".join(terminal_table(frame, min(shutil.get_terminal_size().columns, 120) - 1)))
         return
     click.echo(_render(frame, fmt or "markdown"), nl=False)
 

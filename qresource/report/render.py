@@ -1,4 +1,4 @@
-"""Deterministic rendering of tables (Markdown, CSV, JSON, terminal) and log-log plots (PNG).
+"""Deterministic rendering of tables (Markdown, CSV, JSON, plain terminal text) and log-log plots (PNG).
 
 Same frame in, same bytes out: numbers are formatted by fixed rules (exact integers in full,
 floats to four significant digits), JSON keys are sorted, and PNGs are drawn by matplotlib's Agg
@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import textwrap
 from typing import Any, Iterable, Sequence
 
 import pandas as pd
@@ -182,18 +183,42 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
     raise QResourceError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def print_rich(frame: pd.DataFrame, title: str | None = None) -> None:
-    from rich.console import Console
-    from rich.table import Table
+_SHORT_HEADERS = {"queries": "calls", "toffoli": "Toffoli", "t": "T", "t_depth": "T-depth", "naive_s": "naive s",
+                  "sparse_inference_s": "Alg. 2 s", "physical_qubits": "phys. qubits"}
+#: Dropped first when a terminal is too narrow for every readable column.
+_DROP_ORDER = ("t_depth", "hardware", "bits", "sparse_inference_s", "depth", "model", "queries", "k", "d")
 
-    table = Table(title=title, header_style="bold")
-    rows = _rows(frame)
-    for i, column in enumerate(frame.columns):
-        numeric = all(_looks_numeric(r[i]) for r in rows if r[i])
-        table.add_column(str(column), justify="right" if numeric else "left")
-    for row in rows:
-        table.add_row(*row)
-    Console().print(table)
+
+def terminal_table(frame: pd.DataFrame, width: int = 80) -> list[str]:
+    """The readable columns as plain aligned text no wider than ``width``: columns are left out
+    (and named below the table) until it fits."""
+    table = readable(frame)
+    columns = list(table.columns)
+
+    def cells(column):
+        return [_SHORT_HEADERS.get(column, column)] + [str(v) for v in table[column]]
+
+    def total(chosen):
+        return sum(max(len(c) for c in cells(column)) for column in chosen) + 2 * (len(chosen) - 1)
+
+    dropped = []
+    for column in _DROP_ORDER:
+        if total(columns) <= width:
+            break
+        if column in columns:
+            columns.remove(column)
+            dropped.append(column)
+    lines = []
+    body = [cells(column) for column in columns]
+    numeric = [all(_looks_numeric(c) for c in col[1:] if c) for col in body]
+    widths = [max(len(c) for c in col) for col in body]
+    for row in range(len(table) + 1):
+        parts = [(col[row].rjust(w) if num else col[row].ljust(w)) for col, w, num in zip(body, widths, numeric)]
+        lines.append("  ".join(parts).rstrip())
+    note = "every column: --format csv or json"
+    if dropped:
+        note = f"left out for width: {', '.join(dropped)}; " + note
+    return lines + [""] + textwrap.wrap(f"({note})", width)
 
 
 # ---------------------------------------------------------------------------------------------
