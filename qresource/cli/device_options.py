@@ -44,18 +44,19 @@ def _fmt(value, spec: str, unit: str = "") -> str:
 
 
 def echo_device_export(info: dict, as_json: bool) -> None:
-    """One line of device-run costs, or the whole record as JSON."""
+    """One line of device-run costs on standard error, or the whole record as JSON."""
     if as_json:
         click.echo(json.dumps(info, indent=2))
         return
     device = info["device"]
     duration = None if device["duration_s"] is None else device["duration_s"] * 1e6
     click.echo(
-        f"wrote {info['path']} for {device['backend']}: {device['logical_qubits']} logical qubits on "
+        f"qresource: wrote {info['path']} for {device['backend']}: {device['logical_qubits']} logical qubits on "
         f"{device['qubits']} physical, {device['native_two_qubit_gates']} {device['native_two_qubit_gate']} "
         f"(logical: {info['logical']['clifford'] + info['logical']['t']} Clifford+T gates), depth "
         f"{device['depth']}, duration {_fmt(duration, '.1f', ' us')}, estimated success "
-        f"{_fmt(device['estimated_success_probability'], '.3g')}"
+        f"{_fmt(device['estimated_success_probability'], '.3g')}",
+        err=True,  # standard output is for data (the JSON above, or the circuit without --output)
     )
     for note in device["notes"]:
         click.echo(f"qresource: note: {note}", err=True)

@@ -177,7 +177,8 @@ def estimate_attention(n, k, d, bits, tau, log_base, instance_path, loader, mode
                         error_budget=error_budget, qubit_model=qubit_model)
     _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem),
           oracle=lambda: api.threshold_oracle_factory(problem)(0),
-          unit_at=None if instance_path is not None else _unit_at(n, k, d, bits, tau, loader, schedule, delta, rows=True))
+          unit_at=None if instance_path is not None else _unit_at(problem.n, problem.k, problem.d, bits, tau, loader,
+                                                                  schedule, delta, rows=True))
 
 
 def _problem(n, k, d, bits, tau, loader, schedule, delta, log_base):

@@ -154,7 +154,8 @@ def render_record(record: EstimateRecord, *, verbose: bool = False, extras: dict
 
 def _note_matters(note: str) -> bool:
     """Notes shown without --verbose: warnings and what the physical part could not do."""
-    return note.startswith("warning") or note.startswith("physical") or "precondition" in note
+    return (note.startswith("warning") or note.startswith("physical") or "precondition" in note
+            or " measured: head " in note or note.startswith("k was measured"))
 
 
 def _title(data: dict) -> str:
