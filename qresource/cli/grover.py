@@ -88,7 +88,7 @@ def _emit(records, as_json: bool, physical_args: dict, unit=None, oracle=None, u
             counts, bloq = unit()
             attach_physical(record, **physical_args, unit=counts, repetitions=max(record.queries, 1),
                             unit_bloq=bloq)
-            if record.physical is None and unit_at is not None:
+            if (record.physical or {}).get("physical_qubits") is None and unit_at is not None:
                 record.notes.append(_answered_up_to(record.params["n"], record.params["k"], unit_at, physical_args))
     _warn(records)
     extras = {}
@@ -100,7 +100,7 @@ def _emit(records, as_json: bool, physical_args: dict, unit=None, oracle=None, u
 def _answered_up_to(n: int, k: int, unit_at, physical_args: dict) -> str:
     """The note saying up to which n (a power of two, other options unchanged) the physical
     estimator answers."""
-    options = {key: physical_args[key] for key in ("qubit_model", "qec", "error_budget")}
+    options = {key: value for key, value in physical_args.items() if key != "physical"}
     sizes = [1 << e for e in range(max(1, (k - 1).bit_length()), n.bit_length()) if (1 << e) < n]
     largest = largest_answered_size(sizes, unit_at, **options)
     if largest is None:
@@ -109,12 +109,12 @@ def _answered_up_to(n: int, k: int, unit_at, physical_args: dict) -> str:
             f"(powers of two tried); a larger --error-budget reaches a little further")
 
 
-def _unit_at(n, k, d, bits, tau, loader, schedule, delta, rows: bool):
+def _unit_at(n, k, d, bits, tau, loader, schedule, delta, log_base, rows: bool):
     """unit_at(size): the physical estimate's input at another n, every other option as given
     (defaults, such as tau = 2 ln n, follow n as they would on the command line)."""
 
     def unit_at(size: int):
-        other = _problem(size, k, d, bits, tau, loader, schedule, delta)
+        other = _problem(size, k, d, bits, tau, loader, schedule, delta, log_base)
         queries = api.find_all_schedule(other).expected_queries * (size if rows else 1)
         counts, bloq = api.iterate_unit(other)
         return counts, max(math.ceil(queries), 1), bloq
@@ -144,7 +144,8 @@ def estimate_grover(n, k, d, bits, tau, log_base, instance_path, loader, model, 
                         error_budget=error_budget, qubit_model=qubit_model)
     _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem, data),
           oracle=lambda: api.threshold_oracle_factory(problem, data)(0),
-          unit_at=None if data is not None else _unit_at(n, k, d, bits, tau, loader, schedule, delta, rows=False))
+          unit_at=None if data is not None else _unit_at(n, k, d, bits, tau, loader, schedule, delta,
+                                                                 log_base, rows=False))
 
 
 @click.command("attention", context_settings=CONTEXT)
@@ -178,7 +179,7 @@ def estimate_attention(n, k, d, bits, tau, log_base, instance_path, loader, mode
     _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem),
           oracle=lambda: api.threshold_oracle_factory(problem)(0),
           unit_at=None if instance_path is not None else _unit_at(problem.n, problem.k, problem.d, bits, tau, loader,
-                                                                  schedule, delta, rows=True))
+                                                                  schedule, delta, log_base, rows=True))
 
 
 def _problem(n, k, d, bits, tau, loader, schedule, delta, log_base):

@@ -155,6 +155,7 @@ def render_record(record: EstimateRecord, *, verbose: bool = False, extras: dict
 def _note_matters(note: str) -> bool:
     """Notes shown without --verbose: warnings and what the physical part could not do."""
     return (note.startswith("warning") or note.startswith("physical") or "precondition" in note
+            or "physical estimate" in note
             or " measured: head " in note or note.startswith("k was measured"))
 
 
@@ -429,16 +430,32 @@ def _physical_rows(data: dict) -> list[tuple[str, Any, str]]:
     human = human_time(runtime)
     return [
         ("physical qubits", physical["physical_qubits"],
-         f"qdk estimator, {physical.get('qubit_model')}"),
+         f"{_estimator(physical).split(' ')[0]}, {physical.get('architecture') or physical.get('qubit_model')}"),
         ("runtime", f"{number(runtime)} s", "" if human.endswith(" s") else human),
     ]
+
+
+def _estimator(physical: dict) -> str:
+    estimator = physical.get("estimator") or {}
+    if isinstance(estimator, dict) and estimator.get("name"):
+        return f"{estimator['name']} {estimator.get('version', '')}".strip()
+    return "qdk estimator"
+
+
+def _architecture(physical: dict) -> str:
+    parts = [physical.get("architecture") or physical.get("qubit_model"), physical.get("qec_scheme"),
+             physical.get("factory")]
+    return ", ".join(str(p) for p in parts if p)
 
 
 def _physical_breakdown(data: dict) -> list[str]:
     physical = data.get("physical")
     if not physical or physical.get("physical_qubits") is None:
         return []
-    lines = ["", "Physical estimate (headline: Microsoft qdk resource estimator)"]
+    frontier = physical.get("frontier") or []
+    lines = ["", f"Physical estimate (headline: {_estimator(physical)}"
+                 + (f", best of {len(frontier)} frontier points)" if len(frontier) > 1 else ")")]
+    lines += _para(f"architecture {_architecture(physical)}")
     unit_ns = physical.get("unit_runtime_ns")
     rows = [
         ("code distance", physical.get("code_distance"),
