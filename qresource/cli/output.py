@@ -332,7 +332,8 @@ def _render_circuit(record, data, extras) -> list[str]:
 
 def _render_qlaci(record, data, extras) -> list[str]:
     params = data["params"]
-    lines = [f"QLACI head, {params.get('feature_map')} feature map, {params.get('loader')} loader"]
+    loader = f", {params['loader']} loader" if params.get("loader") else ""
+    lines = [f"QLACI head, {params.get('feature_map')} feature map{loader}"]
     lines += _params_lines(data, ("n", "dq", "kv", "out", "layers", "eps", "delta"))
     lines.append("")
     shots = data.get("shots") or {}
@@ -355,9 +356,10 @@ def _render_qlaci(record, data, extras) -> list[str]:
     if budget:
         lines.append("")
         lines.append("Error budget")
+        angles = f"; angles {budget['angle_bits']} bits" if budget.get("angle_bits") else ""
         lines += _para(f"eps = {number(budget.get('eps_total'))} split {budget.get('split')}; "
                        f"{budget.get('rotations_synthesised')} rotations synthesised to "
-                       f"{number(budget.get('eps_per_rotation'))} each; angles {budget.get('angle_bits')} bits")
+                       f"{number(budget.get('eps_per_rotation'))} each{angles}")
     return lines
 
 
