@@ -26,7 +26,7 @@ def _reference(oracle: ThresholdOracle):
     depth: the longest path over every part's profile, the loads as barriers)."""
     cbloq = oracle.decompose_bloq()
     load = GateTally(**{key: oracle.loader_costs[key] for key in GATE_KEYS})
-    gates = sum((load if oracle._is_loader(b.bloq) else get_cost_value(b.bloq, LoweredGateCost())
+    gates = sum((load if oracle.is_row_load(b.bloq) else get_cost_value(b.bloq, LoweredGateCost())
                  for b in cbloq.bloq_instances), start=GateTally())
     qubits = _cbloq_max_width(cbloq._binst_graph, lambda b: get_cost_value(b, QubitCount()))
     return gates, qubits, decomposition_depths(oracle)

@@ -88,6 +88,18 @@ def max_plus_product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return np.where(out < 0, NO_PATH, out)
 
 
+def augmented(profile: np.ndarray) -> np.ndarray:
+    """A depth profile (rows: wires + fresh source; columns: wires + sink) as a square max-plus
+    matrix over wires + fresh + sink, in which fresh and sink carry themselves forward."""
+    wires = profile.shape[0] - 1
+    matrix = np.full((wires + 2, wires + 2), NO_PATH, dtype=np.int64)
+    matrix[: wires + 1, :wires] = profile[:, :wires]
+    matrix[: wires + 1, wires + 1] = profile[:, wires]
+    matrix[wires, wires] = 0
+    matrix[wires + 1, wires + 1] = 0
+    return matrix
+
+
 def _apply(profile: np.ndarray, arrivals: np.ndarray, fresh: np.ndarray) -> np.ndarray:
     """outputs[j] = max_i(arrivals'[i] + profile[i, j]), arrivals' = arrivals + the fresh row."""
     return max_plus_product(profile.T, np.vstack([arrivals, fresh[None, :]]))
@@ -202,6 +214,14 @@ def _compute_profile(bloq: Bloq) -> DepthProfile:
     kind = bookkeeping_kind(bloq)
     if kind is not None:
         return _bookkeeping_profile(bloq, kind, n_in, n_out)
+    wiring = depth_wiring(bloq)
+    if wiring is not None:
+        size = n_in + 1
+        fresh = np.full(size, NO_PATH, dtype=np.int64)
+        fresh[-1] = 0
+        unit = _unit_rows(n_in, size)
+        out_d, out_t = _through_wiring(wiring, unit, unit, fresh)
+        return DepthProfile(out_d.T.copy(), out_t.T.copy())
     if any(reg.is_symbolic() for reg in bloq.signature):
         raise QResourceError(f"no closed form for the depth of {bloq}, and it is too symbolic to decompose")
     try:
@@ -211,6 +231,73 @@ def _compute_profile(bloq: Bloq) -> DepthProfile:
             f"no closed form for the depth of {bloq}, and it cannot be decomposed"
         ) from None
     return DepthProfile(*_propagate(cbloq, n_in, n_out))
+
+
+# --- wiring: a bloq's dataflow given as a gate list ---------------------------------------------
+
+@dataclass(frozen=True)
+class Wiring:
+    """A bloq's decomposition as its own gate list, so that depth needs no Qualtran decomposition
+    (building one costs milliseconds per sub-bloq; a thousand-term inner product, seconds).
+
+    ``inputs``: one name per input wire, in the order of the bloq's profile rows (signature
+    order, Qualtran bit order); ``steps``: (sub-bloq, names of its input wires, names of its
+    output wires), in circuit order, wires in the sub-bloq's own profile order; a name not yet
+    seen is a fresh wire (ready at time 0), a name no later step or output reads is released;
+    ``outputs``: one name per output wire, in profile column order. The schedule is the one the
+    bloq's decomposition gives: tests hold the two equal."""
+
+    inputs: tuple
+    steps: tuple
+    outputs: tuple
+
+
+def depth_wiring(bloq: Bloq) -> Optional[Wiring]:
+    """The bloq's :class:`Wiring` when it gives one (a ``depth_wiring()`` method), else None."""
+    method = getattr(bloq, "depth_wiring", None)
+    return None if method is None else method()
+
+
+def _through_wiring(wiring: Wiring, arr_d: np.ndarray, arr_t: np.ndarray, start: np.ndarray):
+    """Push arrival rows (one per input wire) through a wiring: output rows plus the sink row."""
+    size = len(start)
+    rows = {name: (arr_d[i], arr_t[i]) for i, name in enumerate(wiring.inputs)}
+    sink_d = np.full(size, NO_PATH, dtype=np.int64)
+    sink_t = sink_d.copy()
+    for sub, ins, outs in wiring.steps:
+        given = [rows.pop(name, None) or (start, start) for name in ins]
+        in_d = np.vstack([g[0] for g in given]) if given else np.empty((0, size), np.int64)
+        in_t = np.vstack([g[1] for g in given]) if given else np.empty((0, size), np.int64)
+        out_d, out_t = through(sub, in_d, in_t, start)
+        sink_d = np.maximum(sink_d, out_d[-1])
+        sink_t = np.maximum(sink_t, out_t[-1])
+        for k, name in enumerate(outs):
+            rows[name] = (out_d[k], out_t[k])
+    ends = [rows.get(name, (start, start)) for name in wiring.outputs]
+    out_d = [end[0] for end in ends]
+    out_t = [end[1] for end in ends]
+    for row in out_d:
+        sink_d = np.maximum(sink_d, row)
+    for row in out_t:
+        sink_t = np.maximum(sink_t, row)
+    return np.vstack(out_d + [sink_d]), np.vstack(out_t + [sink_t])
+
+
+#: Bloqs with more input wires than this are pushed through their wiring rather than profiled.
+WIDE_WIRES = 96
+
+
+def through(sub: Bloq, arr_d: np.ndarray, arr_t: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Arrival rows of ``sub``'s output wires and its sink row, given its input wires' rows (over
+    any sources) and the row of a fresh wire: by its wiring when it gives one, has no closed form
+    and is wide (its profile, a matrix over its wires, would cost more than pushing a few rows
+    through), else by its memoised profile. Exact either way."""
+    if len(arr_d) > WIDE_WIRES and leaf_rule(sub) is None and _closed_form(sub) is None:
+        wiring = depth_wiring(sub)
+        if wiring is not None:
+            return _through_wiring(wiring, arr_d, arr_t, start)
+    profile = depth_profile(sub)
+    return _apply(profile.depth, arr_d, start), _apply(profile.t_depth, arr_t, start)
 
 
 def decomposition_depths(bloq: Bloq) -> tuple[int, int]:
@@ -437,9 +524,7 @@ def held_depth_plan(cbloq, held: Callable[[Bloq], bool]) -> HeldDepthPlan:
             out_d = (arr_d.max(axis=0) if len(arr_d) else sink_d)[None, :]
             out_t = (arr_t.max(axis=0) if len(arr_t) else sink_t)[None, :]
         else:
-            profile = depth_profile(sub)
-            out_d = _apply(profile.depth, arr_d, start)
-            out_t = _apply(profile.t_depth, arr_t, start)
+            out_d, out_t = through(sub, arr_d, arr_t, start)
         sink_d = np.maximum(sink_d, out_d[-1])
         sink_t = np.maximum(sink_t, out_t[-1])
         begin = 0
