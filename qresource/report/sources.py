@@ -29,6 +29,7 @@ from qresource.classical.costs import classical_costs
 from qresource.core.errors import NotBuiltError, QResourceError
 from qresource.core.record import LOGICAL_KEYS, LogicalCounts
 from qresource.grover.api import Problem, attention_records, make_problem, threshold_oracle_factory
+from qresource.grover.closed_forms import attention_grid
 from qresource.grover.iterate import GroverIterate
 from qresource.loaders import closed_forms as forms
 from qresource.loaders.closed_forms import loader_counts, qroam_log_block_size
@@ -170,6 +171,28 @@ def grover_circuit(n: int, k: int, d: int, bits: int | None, loader: str) -> dic
         "logical": record.logical,
         "depth_is_upper_bound": bool(record.schedule.get("depth_is_upper_bound")),
     }
+
+
+def grover_circuit_grid(grid) -> dict[tuple, dict[str, Any]]:
+    """Table rows of the full-circuit model at every (n, k, d, bits, loader) of ``grid`` with
+    k <= n, evaluated at once (``qresource.grover.closed_forms.attention_grid``, the definition
+    ``estimate attention`` uses): queries, the entry width used, the logical totals."""
+    keys, points = [], []
+    for n in grid["n"]:
+        for k in grid["k"]:
+            if k > n:
+                continue
+            for d in grid["d"]:
+                for bits in grid.get("bits", [None]):
+                    used = bits if bits is not None else make_problem(n=n, k=k, d=d).bits
+                    for loader in grid["loader"]:
+                        keys.append((n, k, d, bits, loader))
+                        points.append((n, k, d, used, loader))
+    rows = {}
+    for key, point, totals in zip(keys, points, attention_grid(points)):
+        rows[key] = {"queries": totals.queries, "bits_used": point[3], **totals.logical.as_dict(),
+                     "depth_is_upper_bound": False}
+    return rows
 
 
 def grover_circuit_unit(n: int, k: int, d: int, bits: int | None, loader: str) -> dict[str, Any]:

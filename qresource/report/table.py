@@ -71,13 +71,16 @@ def build_table(
         row = {"queries": counts["queries"], "query_time_units": counts["time_units"], "paper_n1.5_k0.5_d": counts["paper_scaling"]}
         return with_physical(row, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"])
 
+    circuit_rows: dict = {}
+
     def attention_circuit(n, k, d, bits, loader):
         if k > n:
             return {}
-        counts = sources.grover_circuit(n, k, d, bits, loader)
-        row = {"queries": counts["queries"], "bits_used": counts["bits"], **sources.logical_row(counts["logical"]),
-               "depth_is_upper_bound": counts["depth_is_upper_bound"]}
-        return with_physical(row, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"])
+        row = dict(circuit_rows[(n, k, d, bits, loader)])
+        if physical:
+            unit = sources.grover_circuit_unit(n, k, d, row["bits_used"], loader)
+            return with_physical(row, unit["unit"], unit["repetitions"], unit["unit_t_outside_toffoli"])
+        return row
 
     def classical(n, k, d, hardware):
 
@@ -118,6 +121,8 @@ def build_table(
         else:
             chosen.append(factories[name]())
     grid = dict(grid)
+    if "attention-circuit" in primitives:
+        circuit_rows.update(sources.grover_circuit_grid(grid))
     if "qram" in primitives:
         given = [b for b in grid.get("bits", [None]) if b is not None]
         grid["word_bits"] = given or [DEFAULT_QRAM_BITS]
