@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Sequence
 
+import numpy as np
+
 from qualtran.resource_counting import QubitCount, get_cost_value
 
 from qresource.core.integers import address_width
@@ -59,7 +61,7 @@ class Stage:
     attempts: Fraction  # 1/p exactly
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=1 << 20)
 def _stage(remaining: int, space: int) -> Stage:
     r = optimal_iterations(remaining, space)
     p = success_probability(remaining, space, r)
@@ -128,23 +130,26 @@ class AttentionTotals:
 
     logical: LogicalCounts
     queries: int
-    first_search: LogicalCounts
+
+
+_SUM_KEYS = (*GATE_KEYS, "depth", "t_depth")
 
 
 def attention_grid(points: Iterable[tuple[int, int, int, int, str]]) -> list[AttentionTotals]:
     """Circuit-model totals of whole attention at every (n, k, d, bits, loader) point.
 
     Points sharing (n, d, bits, loader) share one evaluation of the oracle's stages (up to the
-    largest k among them); the loaders' closed forms are evaluated over all points at once."""
+    largest k among them) and sum each k's stages as vectors; the loaders' closed forms are
+    evaluated over all points at once."""
     points = [(int(n), int(k), int(d), int(bits), LoaderKind.parse(loader)) for n, k, d, bits, loader in points]
     groups: dict[tuple, int] = {}
     for n, k, d, bits, loader in points:
         key = (n, d, bits, loader)
         groups[key] = max(groups.get(key, 0), k)
     loads = _loads(groups)
-    oracles = {key: stage_oracles(key[0], key[1], key[2], key[3], most - 1, load=loads[key])
-               for key, most in groups.items()}
-    return [_totals(n, k, oracles[(n, d, bits, loader)]) for n, k, d, bits, loader in points]
+    searches = {key: _SearchArrays.of(key[0], stage_oracles(key[0], key[1], key[2], key[3], most - 1, load=loads[key]))
+                for key, most in groups.items()}
+    return [_totals(n, k, searches[(n, d, bits, loader)]) for n, k, d, bits, loader in points]
 
 
 def _loads(groups) -> dict:
@@ -161,36 +166,66 @@ def _loads(groups) -> dict:
     return out
 
 
-def _totals(n: int, k: int, oracles) -> AttentionTotals:
-    m = address_width(n)
-    keys = (*GATE_KEYS, "depth", "t_depth")
-    sums = {key: 0 for key in keys}
-    slack = {key: 0 for key in keys}
-    searches = []
-    peak = 0
-    first = None
-    for stage in stages(n, k):
-        e = k - stage.remaining
-        search = search_counts(oracles.tallies[e], int(oracles.depth[e]), int(oracles.t_depth[e]),
-                               oracles.qubits[e], stage.iterations, m)
-        if first is None:
-            first = search_counts(oracles.tallies[e], int(oracles.depth[e]), int(oracles.t_depth[e]),
-                                  oracles.qubits[e], stage.iterations, m, measured=False)
-        peak = max(peak, search.qubits)
-        searches.append((stage, search))
-        for key in keys:
-            value = getattr(search, key)
-            sums[key] += stage.weight * value
-            slack[key] += stage.inexact * value
+@dataclass(frozen=True)
+class _SearchArrays:
+    """Per exclusion count e: one iterate's gates, the oracle's depths, the iterate's qubits."""
+
+    m: int
+    iterate: dict
+    depth: np.ndarray
+    t_depth: np.ndarray
+    qubits: np.ndarray
+
+    @classmethod
+    def of(cls, n: int, oracles) -> "_SearchArrays":
+        m = address_width(n)
+        diffusion = _diffusion(m)
+        iterate = {key: np.array([int(getattr(t, key)) + diffusion.tally[key] for t in oracles.tallies], dtype=object)
+                   for key in GATE_KEYS}
+        qubits = np.array([max(q, diffusion.qubits, m) for q in oracles.qubits], dtype=np.int64)
+        return cls(m, iterate, np.asarray(oracles.depth, dtype=object), np.asarray(oracles.t_depth, dtype=object), qubits)
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """The stages of one row by exclusion count e = k - t: iterations, weights, exactness."""
+
+    iterations: np.ndarray
+    weights: np.ndarray
+    inexact: np.ndarray
+    attempts: list
+    queries: int
+
+
+@functools.lru_cache(maxsize=65536)
+def _schedule(n: int, k: int) -> _Schedule:
+    row = stages(n, k)
+    return _Schedule(np.array([s.iterations for s in row], dtype=object), np.array([s.weight for s in row], dtype=object),
+                     np.array([s.inexact for s in row], dtype=object), [s.attempts for s in row],
+                     math.ceil(n * expected_queries(n, k)))
+
+
+def _totals(n: int, k: int, search: _SearchArrays) -> AttentionTotals:
+    m = search.m
+    plan = _schedule(n, k)
+    r = plan.iterations
+    ran = r > 0
+    diffusion = _diffusion(m)
+    values = {key: r * search.iterate[key][:k] for key in GATE_KEYS}
+    values["clifford"] = values["clifford"] + m
+    values["measurements"] = values["measurements"] + m
+    values["depth"] = np.where(ran, 1 + r * search.depth[:k] + (r - 1) * diffusion.through[0] + diffusion.end[0], 1) + 1
+    values["t_depth"] = np.where(ran, r * search.t_depth[:k] + (r - 1) * diffusion.through[1] + diffusion.end[1], 0)
+    peak = int(np.where(ran.astype(bool), search.qubits[:k], m).max())
     rows = {}
-    for key in keys:
-        low, high = _ceil_scaled(sums[key]), _ceil_scaled(sums[key] + slack[key])
+    for key in _SUM_KEYS:
+        total = np.dot(plan.weights, values[key])
+        low, high = _ceil_scaled(total), _ceil_scaled(total + np.dot(plan.inexact, values[key]))
         if low != high:
-            exact = sum(stage.attempts * getattr(search, key) for stage, search in searches)
+            exact = sum(a * int(v) for a, v in zip(plan.attempts, values[key]))
             low = -((-exact.numerator) // exact.denominator)
-        rows[key] = n * low
-    logical = LogicalCounts(qubits=peak, **rows)
-    return AttentionTotals(logical=logical, queries=math.ceil(n * expected_queries(n, k)), first_search=first)
+        rows[key] = n * int(low)
+    return AttentionTotals(logical=LogicalCounts(qubits=peak, **rows), queries=plan.queries)
 
 
 def attention_point(n: int, k: int, d: int, bits: int, loader: str) -> AttentionTotals:

@@ -102,7 +102,12 @@ def augmented(profile: np.ndarray) -> np.ndarray:
 
 def _apply(profile: np.ndarray, arrivals: np.ndarray, fresh: np.ndarray) -> np.ndarray:
     """outputs[j] = max_i(arrivals'[i] + profile[i, j]), arrivals' = arrivals + the fresh row."""
-    return max_plus_product(profile.T, np.vstack([arrivals, fresh[None, :]]))
+    rows = np.concatenate([arrivals, fresh[None, :]])
+    if profile.size * rows.shape[1] <= _CHUNK_ELEMENTS:
+        out = (profile.T[:, :, None] + rows[None, :, :]).max(axis=1)
+        out[out < 0] = NO_PATH
+        return out
+    return max_plus_product(profile.T, rows)
 
 
 def _template_profile(template, n_qubits: int, inputs: list[int], outputs: list[int],
@@ -214,7 +219,7 @@ def _compute_profile(bloq: Bloq) -> DepthProfile:
     kind = bookkeeping_kind(bloq)
     if kind is not None:
         return _bookkeeping_profile(bloq, kind, n_in, n_out)
-    wiring = depth_wiring(bloq)
+    wiring = compiled_wiring(bloq)
     if wiring is not None:
         size = n_in + 1
         fresh = np.full(size, NO_PATH, dtype=np.int64)
@@ -258,29 +263,70 @@ def depth_wiring(bloq: Bloq) -> Optional[Wiring]:
     return None if method is None else method()
 
 
-def _through_wiring(wiring: Wiring, arr_d: np.ndarray, arr_t: np.ndarray, start: np.ndarray):
+@dataclass(frozen=True)
+class _CompiledWiring:
+    """A wiring with wire names numbered: slots, each step's input and output slots, and the
+    slots a step releases (they hold a fresh wire again afterwards)."""
+
+    slots: int
+    inputs: np.ndarray
+    steps: tuple
+    outputs: np.ndarray
+
+
+_COMPILED: BoundedMemo = BoundedMemo(limit=4096)
+
+
+def compiled_wiring(bloq: Bloq) -> Optional[_CompiledWiring]:
+    """The bloq's wiring with its wires numbered (memoised per bloq), or None without one."""
+    cached = _COMPILED.get(bloq)
+    if cached is not None:
+        return cached
+    wiring = depth_wiring(bloq)
+    if wiring is None:
+        return None
+    numbers: dict = {}
+
+    def slot(name):
+        return numbers.setdefault(name, len(numbers))
+
+    inputs = np.array([slot(name) for name in wiring.inputs], dtype=np.intp)
+    steps = []
+    for sub, ins, outs in wiring.steps:
+        in_slots = np.array([slot(name) for name in ins], dtype=np.intp)
+        out_slots = np.array([slot(name) for name in outs], dtype=np.intp)
+        released = np.array(sorted(set(in_slots.tolist()) - set(out_slots.tolist())), dtype=np.intp)
+        steps.append((sub, in_slots, out_slots, released))
+    outputs = np.array([slot(name) for name in wiring.outputs], dtype=np.intp)
+    compiled = _CompiledWiring(len(numbers), inputs, tuple(steps), outputs)
+    _COMPILED.put(bloq, compiled)
+    return compiled
+
+
+def _through_wiring(plan: _CompiledWiring, arr_d: np.ndarray, arr_t: np.ndarray, start: np.ndarray):
     """Push arrival rows (one per input wire) through a wiring: output rows plus the sink row."""
     size = len(start)
-    rows = {name: (arr_d[i], arr_t[i]) for i, name in enumerate(wiring.inputs)}
+    state_d = np.tile(start, (plan.slots, 1))
+    state_t = state_d.copy()
+    if len(plan.inputs):
+        state_d[plan.inputs] = arr_d
+        state_t[plan.inputs] = arr_t
     sink_d = np.full(size, NO_PATH, dtype=np.int64)
     sink_t = sink_d.copy()
-    for sub, ins, outs in wiring.steps:
-        given = [rows.pop(name, None) or (start, start) for name in ins]
-        in_d = np.vstack([g[0] for g in given]) if given else np.empty((0, size), np.int64)
-        in_t = np.vstack([g[1] for g in given]) if given else np.empty((0, size), np.int64)
-        out_d, out_t = through(sub, in_d, in_t, start)
-        sink_d = np.maximum(sink_d, out_d[-1])
-        sink_t = np.maximum(sink_t, out_t[-1])
-        for k, name in enumerate(outs):
-            rows[name] = (out_d[k], out_t[k])
-    ends = [rows.get(name, (start, start)) for name in wiring.outputs]
-    out_d = [end[0] for end in ends]
-    out_t = [end[1] for end in ends]
-    for row in out_d:
-        sink_d = np.maximum(sink_d, row)
-    for row in out_t:
-        sink_t = np.maximum(sink_t, row)
-    return np.vstack(out_d + [sink_d]), np.vstack(out_t + [sink_t])
+    for sub, ins, outs, released in plan.steps:
+        out_d, out_t = through(sub, state_d[ins], state_t[ins], start)
+        np.maximum(sink_d, out_d[-1], out=sink_d)
+        np.maximum(sink_t, out_t[-1], out=sink_t)
+        state_d[outs] = out_d[:-1]
+        state_t[outs] = out_t[:-1]
+        if len(released):
+            state_d[released] = start
+            state_t[released] = start
+    out_d, out_t = state_d[plan.outputs], state_t[plan.outputs]
+    if len(out_d):
+        sink_d = np.maximum(sink_d, out_d.max(axis=0))
+        sink_t = np.maximum(sink_t, out_t.max(axis=0))
+    return np.vstack([out_d, sink_d[None, :]]), np.vstack([out_t, sink_t[None, :]])
 
 
 #: Bloqs with more input wires than this are pushed through their wiring rather than profiled.
@@ -293,7 +339,7 @@ def through(sub: Bloq, arr_d: np.ndarray, arr_t: np.ndarray, start: np.ndarray) 
     and is wide (its profile, a matrix over its wires, would cost more than pushing a few rows
     through), else by its memoised profile. Exact either way."""
     if len(arr_d) > WIDE_WIRES and leaf_rule(sub) is None and _closed_form(sub) is None:
-        wiring = depth_wiring(sub)
+        wiring = compiled_wiring(sub)
         if wiring is not None:
             return _through_wiring(wiring, arr_d, arr_t, start)
     profile = depth_profile(sub)
