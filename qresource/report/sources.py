@@ -123,8 +123,8 @@ def grover_query(n: int, k: int, d: int) -> dict[str, Any]:
         clifford=0,
         rotations=0,
         measurements=index_qubits,
-        depth=0,
-        t_depth=0,
+        depth=None,
+        t_depth=None,
     )
     classical = charge["classical_costs"]
     checks_flops = math.ceil(record.schedule["expected_searches"]) * (2 * d - 1)
@@ -213,10 +213,10 @@ def grover_circuit_unit(n: int, k: int, d: int, bits: int | None, loader: str) -
 
 def scaled(unit: LogicalCounts, times: int) -> LogicalCounts:
     """Totals of ``times`` back-to-back runs of ``unit``: same qubits, counts times ``times``
-    (depths are not computed for these units and stay 0)."""
+    (depths are not computed for these units: None)."""
     return LogicalCounts(
         qubits=unit.qubits, toffoli=times * unit.toffoli, t=times * unit.t, clifford=times * unit.clifford,
-        rotations=times * unit.rotations, measurements=times * unit.measurements, depth=0, t_depth=0,
+        rotations=times * unit.rotations, measurements=times * unit.measurements, depth=None, t_depth=None,
     )
 
 
