@@ -20,7 +20,7 @@ from qresource.machinery import depth
 from qresource.oracle.closed_forms import stage_oracles
 from qresource.oracle.threshold_oracle import ThresholdOracle
 
-LOADERS = ["qrom", "qroam", "bucket-brigade"]
+LOADERS = ["fanout", "qrom", "qroam", "bucket-brigade"]
 
 
 @pytest.mark.parametrize("bloq", [

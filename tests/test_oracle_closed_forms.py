@@ -51,9 +51,9 @@ def test_table_rows_equal_estimate_attention_and_the_bloq_walk():
     """One grid mixing "not given" and given widths, every loader: each row equals ``estimate
     attention`` at its parameters and every search counted on its own bloq."""
     frame = build_table({"n": [16, 64, 1000], "k": [1, 3, 20], "d": [2], "bits": [None, 3],
-                         "loader": ["qrom", "qroam", "bucket-brigade"], "hardware": ["h100-sxm"]}, ["attention-circuit"])
+                         "loader": ["fanout", "qrom", "qroam", "bucket-brigade"], "hardware": ["h100-sxm"]}, ["attention-circuit"])
     frame = frame[frame["queries"].notna()]  # k > n has no row to fill
-    assert len(frame) == 48 and frame["bits"].notna().all()  # the planner's width where none was given
+    assert len(frame) == 64 and frame["bits"].notna().all()  # the planner's width where none was given
     for row in frame.to_dict("records"):
         problem = make_problem(n=row["n"], k=row["k"], d=row["d"], bits=int(row["bits"]), loader=row["loader"])
         (record,) = attention_records(problem, ["circuit"])

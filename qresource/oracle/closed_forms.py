@@ -47,21 +47,22 @@ _LOADER_KEYS = ("qubits", *GATE_KEYS, "depth", "t_depth")
 @functools.lru_cache(maxsize=None)
 def _loader_functions(kind: str):
     expressions = loader_forms.expressions(kind)
-    symbols = (loader_forms.N, loader_forms.b, loader_forms.W, loader_forms.k)
+    symbols = (loader_forms.N, loader_forms.b, loader_forms.W, loader_forms.V, loader_forms.L, loader_forms.k)
     return {key: exact_lambdify(symbols, expressions[key]) for key in _LOADER_KEYS}
 
 
 def loader_costs_many(kind: str, words, bits) -> dict[str, np.ndarray]:
-    """The loaders' closed forms (every bit of the table 1, QROAM's own block size) evaluated
-    over arrays of table sizes and word widths at once: the values ``loader_counts`` gives."""
+    """The loaders' closed forms (the table weight without a table, QROAM's own block size, one
+    fan-out lane per bit) evaluated over arrays of table sizes and word widths at once: the
+    values ``loader_counts`` gives."""
     words = np.asarray(words, dtype=object)
     bits = np.asarray(bits, dtype=object)
-    ones = words * bits
+    ones = np.array([loader_forms.table_weight(kind, int(w), int(b)) for w, b in zip(words, bits)], dtype=object)
     if kind == LoaderKind.QROAM:
         block = np.array([loader_forms.qroam_log_block_size(int(w), int(b)) for w, b in zip(words, bits)], dtype=object)
     else:
         block = np.zeros(len(words), dtype=object)
-    return {key: function(words, bits, ones, block) for key, function in _loader_functions(str(kind)).items()}
+    return {key: function(words, bits, ones, ones, bits, block) for key, function in _loader_functions(str(kind)).items()}
 
 
 # ---------------------------------------------------------------------------------------------
