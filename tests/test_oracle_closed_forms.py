@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import itertools
 
-import pandas as pd
 import pytest
 from qualtran.resource_counting import QubitCount, get_cost_value
 from qualtran.resource_counting._qubit_counts import _cbloq_max_width
 
 from qresource.core.record import LOGICAL_KEYS
 from qresource.grover.api import attention_records, make_problem
+from qresource.grover.circuit_costs import attention_totals, threshold_oracle_factory
+from qresource.grover.problem import find_all_schedule
 from qresource.machinery.depth import decomposition_depths
 from qresource.machinery.logical import GATE_KEYS, GateTally, LoweredGateCost, logical_counts
 from qresource.oracle.threshold_oracle import ThresholdOracle
@@ -26,7 +27,7 @@ def _reference(oracle: ThresholdOracle):
     depth: the longest path over every part's profile, the loads as barriers)."""
     cbloq = oracle.decompose_bloq()
     load = GateTally(**{key: oracle.loader_costs[key] for key in GATE_KEYS})
-    gates = sum((load if oracle._is_loader(b.bloq) else get_cost_value(b.bloq, LoweredGateCost())
+    gates = sum((load if oracle.is_row_load(b.bloq) else get_cost_value(b.bloq, LoweredGateCost())
                  for b in cbloq.bloq_instances), start=GateTally())
     qubits = _cbloq_max_width(cbloq._binst_graph, lambda b: get_cost_value(b, QubitCount()))
     return gates, qubits, decomposition_depths(oracle)
@@ -46,14 +47,19 @@ def test_closed_form_is_what_the_cost_keys_return_and_counts_huge_sizes():
     assert counts.toffoli > 2**21 and counts.clifford > 2**41  # exact Python ints
 
 
-@pytest.mark.parametrize("loader", ["qrom", "qroam", "bucket-brigade"])
-def test_table_rows_equal_estimate_attention(loader):
-    frames = [build_table({"n": [16, 64], "k": [1, 3], "d": [2], "bits": [bits], "loader": [loader],
-                           "hardware": ["h100-sxm"]}, ["attention-circuit"]) for bits in (None, 3)]
-    frame = pd.concat(frames, ignore_index=True)
-    assert len(frame) == 8 and frame["bits"].notna().all()  # the planner's width where none was given
+def test_table_rows_equal_estimate_attention_and_the_bloq_walk():
+    """One grid mixing "not given" and given widths, every loader: each row equals ``estimate
+    attention`` at its parameters and every search counted on its own bloq."""
+    frame = build_table({"n": [16, 64, 1000], "k": [1, 3, 20], "d": [2], "bits": [None, 3],
+                         "loader": ["fanout", "qrom", "qroam", "bucket-brigade"], "hardware": ["h100-sxm"]}, ["attention-circuit"])
+    frame = frame[frame["queries"].notna()]  # k > n has no row to fill
+    assert len(frame) == 64 and frame["bits"].notna().all()  # the planner's width where none was given
     for row in frame.to_dict("records"):
-        problem = make_problem(n=row["n"], k=row["k"], d=row["d"], bits=int(row["bits"]), loader=loader)
+        problem = make_problem(n=row["n"], k=row["k"], d=row["d"], bits=int(row["bits"]), loader=row["loader"])
         (record,) = attention_records(problem, ["circuit"])
         assert {key: row[key] for key in LOGICAL_KEYS} == record.logical.as_dict()
-        assert row["depth"] > 0 and row["t_depth"] > 0
+        assert row["queries"] == record.queries and row["depth"] > 0 and row["t_depth"] > 0
+        if row["k"] == 3 and row["n"] < 1000:
+            walked = attention_totals(problem, {3: row["n"]}, {3: find_all_schedule(problem)},
+                                      threshold_oracle_factory(problem))
+            assert walked.totals == record.logical

@@ -21,7 +21,8 @@ from typing import Optional
 from attrs import frozen
 from qualtran import Bloq, BloqBuilder, BloqDocSpec, QBit, QUInt, Signature, SoquetT
 
-from qresource.arithmetic.gate_ops import adjoint_ops, apply_ops, tally_ops
+from qresource.arithmetic.gate_ops import adjoint_ops, apply_ops, ops_steps, tally_ops
+from qresource.machinery.depth import Wiring
 from qresource.machinery.examples import bloq_example_of
 
 
@@ -89,6 +90,9 @@ class AtLeastConstant(Bloq):
     def build_composite_bloq(self, bb: BloqBuilder, x: SoquetT, target: SoquetT) -> dict[str, SoquetT]:
         return _apply_on_x_and_target(bb, self.bitsize, self.ops, x, target)
 
+    def depth_wiring(self) -> Wiring:
+        return x_and_target_wiring(self.bitsize, self.ops)
+
     def build_call_graph(self, ssa):
         return dict(tally_ops(self.ops))
 
@@ -140,6 +144,11 @@ class EqualsConstant(Bloq):
     def build_composite_bloq(self, bb: BloqBuilder, x: SoquetT, target: SoquetT) -> dict[str, SoquetT]:
         return _apply_on_x_and_target(bb, self.bitsize, self.ops, x, target)
 
+    def depth_wiring(self) -> Wiring:
+        """The decomposition's gate list as wires (depth without decomposing: the find-all
+        schedule's oracles hold thousands of these tests)."""
+        return x_and_target_wiring(self.bitsize, self.ops)
+
     def build_call_graph(self, ssa):
         return dict(tally_ops(self.ops))
 
@@ -151,6 +160,13 @@ class EqualsConstant(Bloq):
 
     def __str__(self) -> str:
         return f"Equals({self.bitsize}, {self.value})"
+
+
+def x_and_target_wiring(bitsize: int, ops) -> Wiring:
+    """The depth wiring of a gate list over ("x", i) (bit i) and "target", laid out as
+    :func:`_apply_on_x_and_target` lays it out (Qualtran's big-endian order on the register)."""
+    wires = tuple(("x", bitsize - 1 - r) for r in range(bitsize)) + ("target",)
+    return Wiring(wires, ops_steps(ops), wires)
 
 
 def _apply_on_x_and_target(bb: BloqBuilder, bitsize: int, ops, x: SoquetT, target: SoquetT) -> dict[str, SoquetT]:

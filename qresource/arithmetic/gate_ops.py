@@ -55,6 +55,30 @@ def apply_ops(bb, wires: dict[Hashable, object], ops: Sequence[Op]) -> None:
             raise ValueError(f"unknown operation {kind!r}")
 
 
+def ops_steps(ops: Sequence[Op]) -> tuple:
+    """``ops`` as the steps of a :class:`~qresource.machinery.depth.Wiring`: (leaf bloq, its
+    input wire names, its output wire names), the bloqs :func:`apply_ops` adds."""
+    from qualtran.bloqs.basic_gates import CNOT, XGate
+    from qualtran.bloqs.mcmt import And
+
+    steps = []
+    for op in ops:
+        kind = op[0]
+        if kind == "x":
+            steps.append((XGate(), (op[1],), (op[1],)))
+        elif kind == "cnot":
+            steps.append((CNOT(), (op[1], op[2]), (op[1], op[2])))
+        elif kind == "and":
+            _, c1, c2, target, cv1, cv2 = op
+            steps.append((And(cv1, cv2), (c1, c2), (c1, c2, target)))
+        elif kind == "and_dag":
+            _, c1, c2, target, cv1, cv2 = op
+            steps.append((And(cv1, cv2, uncompute=True), (c1, c2, target), (c1, c2)))
+        else:
+            raise ValueError(f"unknown operation {kind!r}")
+    return tuple(steps)
+
+
 def tally_ops(ops: Sequence[Op]) -> Counter:
     """How many of each Qualtran leaf ``ops`` adds (for call graphs that must match it)."""
     from qualtran.bloqs.basic_gates import CNOT, XGate

@@ -52,7 +52,8 @@ from qresource.arithmetic.fixed_point import (  # noqa: F401  (re-exported: the 
     worst_case_accumulator_bits,
     worst_case_terms,
 )
-from qresource.arithmetic.gate_ops import adjoint_ops, apply_ops
+from qresource.arithmetic.gate_ops import adjoint_ops, apply_ops, ops_steps
+from qresource.machinery.depth import Wiring
 from qresource.machinery.examples import bloq_example_of
 
 # --------------------------------------------------------------------------------------------
@@ -131,6 +132,12 @@ class RippleCarryAdd(Bloq):
             "a": bb.join([wires[("a", i)] for i in reversed(range(self.a_bits))], dtype=QUInt(self.a_bits)),
             "b": bb.join([wires[("b", i)] for i in reversed(range(self.b_bits))], dtype=QUInt(self.b_bits)),
         }
+
+    def depth_wiring(self) -> Wiring:
+        """The gate list as wires, laid out as the decomposition (big-endian registers)."""
+        wires = tuple(("a", self.a_bits - 1 - r) for r in range(self.a_bits)) + tuple(
+            ("b", self.b_bits - 1 - r) for r in range(self.b_bits))
+        return Wiring(wires, ops_steps(self.ops), wires)
 
     def build_call_graph(self, ssa):
         from qualtran.bloqs.basic_gates import CNOT
@@ -228,6 +235,20 @@ class ShiftAddTerm(Bloq):
             k[i] = bb.add(XGate(), q=k[i])
         return {"k": np.array(k), "acc": np.array(acc)}
 
+    def depth_wiring(self) -> Wiring:
+        """The term as wires: ("k", i), ("acc", i) bit i of each array, as the decomposition."""
+        from qualtran.bloqs.basic_gates import CNOT, XGate
+
+        k = tuple(("k", i) for i in range(self.bits))
+        acc = tuple(("acc", i) for i in range(self.window))
+        flips = tuple((XGate(), (("k", i),), (("k", i),)) for i in range(self.bits) if (self.mask >> i) & 1)
+        if self.copy:
+            middle = tuple((CNOT(), (("k", i), ("acc", i)), (("k", i), ("acc", i))) for i in range(self.bits))
+        else:
+            adder_wires = k[::-1] + acc[::-1]
+            middle = ((self.adder, adder_wires, adder_wires),)
+        return Wiring(k + acc, flips + middle + flips, k + acc)
+
     def build_call_graph(self, ssa):
         from qualtran.bloqs.basic_gates import CNOT, XGate
 
@@ -321,6 +342,20 @@ class ConstantInnerProduct(Bloq):
             bb.free(acc_out)
             return {"keys": keys_out}
         return {"keys": keys_out, "acc": acc_out}
+
+    def depth_wiring(self) -> Wiring:
+        """The decomposition's terms as wires (depth without decomposing a thousand terms):
+        ("k", i) is bit i of the loaded row, ("acc", i) bit i of the accumulator."""
+        b, w = self.bits, self.acc_bits
+        keys = tuple(("k", self.d * b - 1 - r) for r in range(self.d * b))
+        acc = tuple(("acc", w - 1 - r) for r in range(w))
+        steps = [(t, shift, term.adjoint()) for t, shift, term in reversed(self.steps)] if self.is_adjoint else self.steps
+        wired = tuple(
+            (term, wires := tuple(("k", t * b + i) for i in range(b)) + tuple(("acc", shift + i) for i in range(term.window)), wires)
+            for t, shift, term in steps)
+        if self.is_adjoint:
+            return Wiring(keys + acc, wired, keys)
+        return Wiring(keys, wired, keys + acc)
 
     def term_counts(self) -> Counter:
         """ShiftAddTerm -> how many (a handful of distinct terms, whatever d)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from qresource.cli.params import IntListType
 from qresource.core.errors import QResourceError, UsageError
 from qresource.core.io import atomic_write_text
 from qresource.loaders.kinds import LOADER_KINDS  # no Qualtran import at start-up
+from qresource.machinery.parallel import stderr_progress
 from qresource.report.build import build_report
 from qresource.report.physical_options import physical_options
 from qresource.report.render import readable, render, terminal_table
@@ -68,11 +70,15 @@ def _loader_kinds():
               help="Output format (default: a table on a terminal, Markdown otherwise).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE (atomically) instead of standard output.")
+@click.option("--workers", type=int, default=None,
+              help="With --physical: local worker processes for the estimates (default: the machine's cores).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="With --physical: run the estimates on this Dask scheduler (tcp://host:port) instead.")
 @k_from_options
 @physical_options
 @click.pass_context
-def table(ctx, ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, k_from, k_head, k_stat, physical,
-          architecture, qec, factory, error_budget, qubit_model):
+def table(ctx, ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, workers, scheduler, k_from, k_head, k_stat,
+          physical, architecture, qec, factory, error_budget, qubit_model):
     """Resource tables over a grid of parameters, one row per point and primitive."""
 
     given_k = None if ctx.get_parameter_source("ks") is click.core.ParameterSource.DEFAULT else ks
@@ -80,15 +86,21 @@ def table(ctx, ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, k_f
     if choice is not None:
         ks = [choice.k]
 
-    if not physical and any(v is not None for v in (architecture, qec, factory, error_budget, qubit_model)):
-        raise UsageError("--architecture, --qec, --factory, --error-budget and --qubit-model need --physical")
+    if not physical and any(v is not None for v in (architecture, qec, factory, error_budget, qubit_model, workers,
+                                                    scheduler)):
+        raise UsageError("--architecture, --qec, --factory, --error-budget, --qubit-model, --workers and --scheduler "
+                         "need --physical")
+    if workers is None:
+        workers = 1 if scheduler else (os.cpu_count() or 1)
     chosen = default_primitives() if primitives is None else [p.strip() for p in primitives.split(",")]
     unknown = [p for p in chosen if p not in PRIMITIVES]
     if unknown:
         raise QResourceError(f"unknown primitive {unknown[0]!r}; choose from {', '.join(PRIMITIVES)}")
     grid = {"n": ns, "k": ks, "d": ds, "bits": bits if bits is not None else [None], "loader": loaders, "hardware": hardware}
-    frame = build_table(grid, chosen, physical=physical, architecture=architecture, qec=qec, factory=factory,
-                        error_budget=error_budget, qubit_model=qubit_model)
+    with stderr_progress("physical estimates") as progress:
+        frame = build_table(grid, chosen, physical=physical, architecture=architecture, qec=qec, factory=factory,
+                            error_budget=error_budget, qubit_model=qubit_model, workers=workers, scheduler=scheduler,
+                            progress=progress)
     if choice is not None:
         source = (f"{choice.source} head {choice.layer}:{choice.head} k_{choice.stat} = {choice.value:g} "
                   f"at n = {choice.n} ({choice.convention})")

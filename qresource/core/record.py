@@ -20,7 +20,8 @@ class LogicalCounts:
     - ``t``: T and T-dagger gates of the fully decomposed Clifford+T circuit (what export writes);
     - ``clifford``: Clifford gates of that circuit; ``rotations``: arbitrary-angle rotations left
       for synthesis (0 once synthesised); ``measurements``: single-qubit measurements;
-    - ``depth`` and ``t_depth``: see docs/ for the gate set and scheduler that define them.
+    - ``depth`` and ``t_depth``: see docs/ for the gate set and scheduler that define them;
+      None where they were not computed (the record's notes say why), never 0.
     """
 
     qubits: int
@@ -29,11 +30,11 @@ class LogicalCounts:
     clifford: int
     rotations: int
     measurements: int
-    depth: int
-    t_depth: int
+    depth: int | None
+    t_depth: int | None
 
-    def as_dict(self) -> dict[str, int]:
-        return {key: int(getattr(self, key)) for key in LOGICAL_KEYS}
+    def as_dict(self) -> dict[str, int | None]:
+        return {key: None if getattr(self, key) is None else int(getattr(self, key)) for key in LOGICAL_KEYS}
 
 
 def _jsonable(value: Any) -> Any:

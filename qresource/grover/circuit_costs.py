@@ -200,6 +200,15 @@ def attention_totals(problem: Problem, row_counts: dict[int, int], row_schedules
     return CircuitTotals(totals=totals, first_search=first, depth_is_bound=bound)
 
 
+def oracle_bits(problem: Problem) -> int:
+    """The oracle's entry width: the problem's, else the precision planner's for tau (default
+    2 ln n)."""
+    if problem.bits is not None:
+        return problem.bits
+    tau = problem.tau if problem.tau is not None else 2.0 * math.log(problem.n)
+    return default_bits(problem.n, problem.d, tau)
+
+
 def threshold_oracle_factory(problem: Problem, data: dict | None = None) -> OracleFactory:
     """excluded count -> the phase-form ``ThresholdOracle`` of this problem.
 
@@ -211,10 +220,7 @@ def threshold_oracle_factory(problem: Problem, data: dict | None = None) -> Orac
     in index order.
     """
 
-    bits = problem.bits
-    if bits is None:
-        tau = problem.tau if problem.tau is not None else 2.0 * math.log(problem.n)
-        bits = default_bits(problem.n, problem.d, tau)
+    bits = oracle_bits(problem)
     if data is None:
         def oracle_for(excluded: int):
             found = tuple(range(problem.n - 1, problem.n - 1 - excluded, -1))

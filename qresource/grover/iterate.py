@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, SympySymbolAllocator
 from qualtran import BloqDocSpec
 
-from qresource.machinery.depth import NO_PATH, DepthCost, TDepthCost, depth_profile, max_plus_product
+from qresource.machinery.depth import NO_PATH, DepthCost, TDepthCost, augmented, depth_profile, max_plus_product
 from qresource.machinery.examples import bloq_example_of
 from qresource.oracle.threshold_oracle import ThresholdOracle
 
@@ -176,21 +176,9 @@ def search_depths(search: GroverSearch) -> tuple[int, int]:
     step = depth_profile(search.iterate)
     results = []
     for start_matrix, step_matrix in ((start.depth, step.depth), (start.t_depth, step.t_depth)):
-        total = max_plus_product(_augmented(start_matrix), _maxplus_power(_augmented(step_matrix), search.iterations))
+        total = max_plus_product(augmented(start_matrix), _maxplus_power(augmented(step_matrix), search.iterations))
         results.append(max(0, int(total[:-1, -1].max())))
     return results[0], results[1]
-
-
-def _augmented(profile):
-    """A depth profile (rows: wires + fresh source; columns: wires + sink) as a square max-plus
-    matrix over wires + fresh + sink, in which fresh and sink carry themselves forward."""
-    wires = profile.shape[0] - 1
-    matrix = np.full((wires + 2, wires + 2), NO_PATH, dtype=np.int64)
-    matrix[: wires + 1, :wires] = profile[:, :wires]
-    matrix[: wires + 1, wires + 1] = profile[:, wires]
-    matrix[wires, wires] = 0
-    matrix[wires + 1, wires + 1] = 0
-    return matrix
 
 
 def _maxplus_power(matrix, power: int):

@@ -22,8 +22,10 @@ from qresource.grover.circuit_costs import (
     attention_totals,
     ceil_int,
     circuit_totals,
+    oracle_bits,
     threshold_oracle_factory,
 )
+from qresource.grover.closed_forms import attention_point
 from qresource.grover.instances import marked_indices
 from qresource.grover.problem import (
     CIRCUIT_MODEL,
@@ -179,9 +181,14 @@ def attention_records(
                            "classical_inference_flops: sparse values B_ij and Algorithm 2 (Lemma 6.2)"],
         ))
     if "circuit" in models:
-        factory = oracle_for or threshold_oracle_factory(problem)
-        whole = attention_totals(problem, counts, row_schedules, factory)
-        totals, bound = whole.totals, whole.depth_is_bound
+        if oracle_for is None and row_marked is None and problem.schedule == "known":
+            # the shape-only problem: whole attention in closed form (grover.closed_forms)
+            totals = attention_point(n, problem.k, problem.d, oracle_bits(problem), problem.loader).logical
+            bound = False
+        else:
+            factory = oracle_for or threshold_oracle_factory(problem)
+            whole = attention_totals(problem, counts, row_schedules, factory)
+            totals, bound = whole.totals, whole.depth_is_bound
         records.append(EstimateRecord(
             **base, model=CIRCUIT_MODEL, logical=totals,
             schedule={**summary, "depth_is_upper_bound": bound},

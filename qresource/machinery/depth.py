@@ -99,9 +99,26 @@ def max_plus_product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return check_depth_range(np.where(out < 0, NO_PATH, out))
 
 
+def augmented(profile: np.ndarray) -> np.ndarray:
+    """A depth profile (rows: wires + fresh source; columns: wires + sink) as a square max-plus
+    matrix over wires + fresh + sink, in which fresh and sink carry themselves forward."""
+    wires = profile.shape[0] - 1
+    matrix = np.full((wires + 2, wires + 2), NO_PATH, dtype=np.int64)
+    matrix[: wires + 1, :wires] = profile[:, :wires]
+    matrix[: wires + 1, wires + 1] = profile[:, wires]
+    matrix[wires, wires] = 0
+    matrix[wires + 1, wires + 1] = 0
+    return matrix
+
+
 def _apply(profile: np.ndarray, arrivals: np.ndarray, fresh: np.ndarray) -> np.ndarray:
     """outputs[j] = max_i(arrivals'[i] + profile[i, j]), arrivals' = arrivals + the fresh row."""
-    return max_plus_product(profile.T, np.vstack([arrivals, fresh[None, :]]))
+    rows = np.concatenate([arrivals, fresh[None, :]])
+    if profile.size * rows.shape[1] <= _CHUNK_ELEMENTS:
+        out = (profile.T[:, :, None] + rows[None, :, :]).max(axis=1)
+        out[out < 0] = NO_PATH
+        return out
+    return max_plus_product(profile.T, rows)
 
 
 def _template_profile(template, n_qubits: int, inputs: list[int], outputs: list[int],
@@ -214,6 +231,14 @@ def _compute_profile(bloq: Bloq) -> DepthProfile:
     kind = bookkeeping_kind(bloq)
     if kind is not None:
         return _bookkeeping_profile(bloq, kind, n_in, n_out)
+    wiring = compiled_wiring(bloq)
+    if wiring is not None:
+        size = n_in + 1
+        fresh = np.full(size, NO_PATH, dtype=np.int64)
+        fresh[-1] = 0
+        unit = _unit_rows(n_in, size)
+        out_d, out_t = _through_wiring(wiring, unit, unit, fresh)
+        return DepthProfile(out_d.T.copy(), out_t.T.copy())
     if any(reg.is_symbolic() for reg in bloq.signature):
         raise QResourceError(f"no closed form for the depth of {bloq}, and it is too symbolic to decompose")
     try:
@@ -223,6 +248,114 @@ def _compute_profile(bloq: Bloq) -> DepthProfile:
             f"no closed form for the depth of {bloq}, and it cannot be decomposed"
         ) from None
     return DepthProfile(*_propagate(cbloq, n_in, n_out))
+
+
+# --- wiring: a bloq's dataflow given as a gate list ---------------------------------------------
+
+@dataclass(frozen=True)
+class Wiring:
+    """A bloq's decomposition as its own gate list, so that depth needs no Qualtran decomposition
+    (building one costs milliseconds per sub-bloq; a thousand-term inner product, seconds).
+
+    ``inputs``: one name per input wire, in the order of the bloq's profile rows (signature
+    order, Qualtran bit order); ``steps``: (sub-bloq, names of its input wires, names of its
+    output wires), in circuit order, wires in the sub-bloq's own profile order; a name not yet
+    seen is a fresh wire (ready at time 0), a name no later step or output reads is released;
+    ``outputs``: one name per output wire, in profile column order. The schedule is the one the
+    bloq's decomposition gives: tests hold the two equal."""
+
+    inputs: tuple
+    steps: tuple
+    outputs: tuple
+
+
+def depth_wiring(bloq: Bloq) -> Optional[Wiring]:
+    """The bloq's :class:`Wiring` when it gives one (a ``depth_wiring()`` method), else None."""
+    method = getattr(bloq, "depth_wiring", None)
+    return None if method is None else method()
+
+
+@dataclass(frozen=True)
+class _CompiledWiring:
+    """A wiring with wire names numbered: slots, each step's input and output slots, and the
+    slots a step releases (they hold a fresh wire again afterwards)."""
+
+    slots: int
+    inputs: np.ndarray
+    steps: tuple
+    outputs: np.ndarray
+
+
+_COMPILED: BoundedMemo = BoundedMemo(limit=4096)
+
+
+def compiled_wiring(bloq: Bloq) -> Optional[_CompiledWiring]:
+    """The bloq's wiring with its wires numbered (memoised per bloq), or None without one."""
+    cached = _COMPILED.get(bloq)
+    if cached is not None:
+        return cached
+    wiring = depth_wiring(bloq)
+    if wiring is None:
+        return None
+    numbers: dict = {}
+
+    def slot(name):
+        return numbers.setdefault(name, len(numbers))
+
+    inputs = np.array([slot(name) for name in wiring.inputs], dtype=np.intp)
+    steps = []
+    for sub, ins, outs in wiring.steps:
+        in_slots = np.array([slot(name) for name in ins], dtype=np.intp)
+        out_slots = np.array([slot(name) for name in outs], dtype=np.intp)
+        released = np.array(sorted(set(in_slots.tolist()) - set(out_slots.tolist())), dtype=np.intp)
+        steps.append((sub, in_slots, out_slots, released))
+    outputs = np.array([slot(name) for name in wiring.outputs], dtype=np.intp)
+    compiled = _CompiledWiring(len(numbers), inputs, tuple(steps), outputs)
+    _COMPILED.put(bloq, compiled)
+    return compiled
+
+
+def _through_wiring(plan: _CompiledWiring, arr_d: np.ndarray, arr_t: np.ndarray, start: np.ndarray):
+    """Push arrival rows (one per input wire) through a wiring: output rows plus the sink row."""
+    size = len(start)
+    state_d = np.tile(start, (plan.slots, 1))
+    state_t = state_d.copy()
+    if len(plan.inputs):
+        state_d[plan.inputs] = arr_d
+        state_t[plan.inputs] = arr_t
+    sink_d = np.full(size, NO_PATH, dtype=np.int64)
+    sink_t = sink_d.copy()
+    for sub, ins, outs, released in plan.steps:
+        out_d, out_t = through(sub, state_d[ins], state_t[ins], start)
+        np.maximum(sink_d, out_d[-1], out=sink_d)
+        np.maximum(sink_t, out_t[-1], out=sink_t)
+        state_d[outs] = out_d[:-1]
+        state_t[outs] = out_t[:-1]
+        if len(released):
+            state_d[released] = start
+            state_t[released] = start
+    out_d, out_t = state_d[plan.outputs], state_t[plan.outputs]
+    if len(out_d):
+        sink_d = np.maximum(sink_d, out_d.max(axis=0))
+        sink_t = np.maximum(sink_t, out_t.max(axis=0))
+    return np.vstack([out_d, sink_d[None, :]]), np.vstack([out_t, sink_t[None, :]])
+
+
+#: Bloqs with more input wires than this are pushed through their wiring rather than profiled.
+WIDE_WIRES = 96
+
+
+def through(sub: Bloq, arr_d: np.ndarray, arr_t: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Arrival rows of ``sub``'s output wires and its sink row, given its input wires' rows (over
+    any sources) and the row of a fresh wire: by its wiring when it gives one, has no closed form
+    and is wide (its profile, a matrix over its wires, would cost more than pushing a few rows
+    through), else by its memoised profile. Exact either way."""
+    if len(arr_d) > WIDE_WIRES and leaf_rule(sub) is None and _closed_form(sub) is None:
+        wiring = compiled_wiring(sub)
+        if wiring is not None:
+            return _through_wiring(wiring, arr_d, arr_t, start)
+    profile = depth_profile(sub)
+    return _apply(profile.depth, arr_d, start), _apply(profile.t_depth, arr_t, start)
 
 
 def decomposition_depths(bloq: Bloq) -> tuple[int, int]:
@@ -449,9 +582,7 @@ def held_depth_plan(cbloq, held: Callable[[Bloq], bool]) -> HeldDepthPlan:
             out_d = (arr_d.max(axis=0) if len(arr_d) else sink_d)[None, :]
             out_t = (arr_t.max(axis=0) if len(arr_t) else sink_t)[None, :]
         else:
-            profile = depth_profile(sub)
-            out_d = _apply(profile.depth, arr_d, start)
-            out_t = _apply(profile.t_depth, arr_t, start)
+            out_d, out_t = through(sub, arr_d, arr_t, start)
         sink_d = np.maximum(sink_d, out_d[-1])
         sink_t = np.maximum(sink_t, out_t[-1])
         begin = 0

@@ -164,14 +164,14 @@ def gate_tally(bloq: Bloq) -> GateTally:
 def logical_counts(bloq: Bloq, *, with_depth: bool = True) -> LogicalCounts:
     """Logical counts of ``bloq`` (see the module docstring); all values exact ints.
 
-    ``with_depth=False`` skips depth and T-depth (reported as 0) for bloqs whose depth needs a
-    closed form nobody has given yet.
+    ``with_depth=False`` skips depth and T-depth (None: not computed) for bloqs whose depth needs
+    a closed form nobody has given yet, or where nobody reads it.
     """
 
     tally = gate_tally(bloq)
     qubits = get_cost_value(bloq, QubitCount())
-    depth = get_cost_value(bloq, DepthCost()) if with_depth else 0
-    t_depth = get_cost_value(bloq, TDepthCost()) if with_depth else 0
+    depth = get_cost_value(bloq, DepthCost()) if with_depth else None
+    t_depth = get_cost_value(bloq, TDepthCost()) if with_depth else None
     return LogicalCounts(
         qubits=_exact_int(qubits, "qubit count", bloq),
         toffoli=_exact_int(tally.toffoli, "Toffoli count", bloq),
@@ -179,6 +179,6 @@ def logical_counts(bloq: Bloq, *, with_depth: bool = True) -> LogicalCounts:
         clifford=_exact_int(tally.clifford, "Clifford count", bloq),
         rotations=_exact_int(tally.rotations, "rotation count", bloq),
         measurements=_exact_int(tally.measurements, "measurement count", bloq),
-        depth=_exact_int(depth, "depth", bloq),
-        t_depth=_exact_int(t_depth, "T-depth", bloq),
+        depth=None if depth is None else _exact_int(depth, "depth", bloq),
+        t_depth=None if t_depth is None else _exact_int(t_depth, "T-depth", bloq),
     )

@@ -321,12 +321,22 @@ def grid_frame(grid: Mapping[str, Iterable[Any]]) -> pd.DataFrame:
     for axis, items in zip(axes, values):
         if not items:
             raise QResourceError(f"sweep axis {axis!r} has no values")
-    rows = list(itertools.product(*values))
-    frame = pd.DataFrame(rows, columns=axes)
+    sizes = [len(items) for items in values]
+    total = math.prod(sizes)
+    columns = {}
+    inner = total
     for axis, items in zip(axes, values):
-        if all(isinstance(v, int) and not isinstance(v, bool) for v in items):
-            frame[axis] = frame[axis].astype(object)
-    return frame
+        inner //= len(items)
+        outer = total // (inner * len(items))
+        if all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in items):
+            # exact integers (and None, "not given") stay Python objects: a float column would
+            # round integers past 2^53 and turn None into NaN
+            column = np.empty(len(items), dtype=object)
+            column[:] = items
+        else:
+            column = np.asarray(items)
+        columns[axis] = np.tile(np.repeat(column, inner), outer)
+    return pd.DataFrame(columns, columns=axes)
 
 
 def _first_positions(codes: np.ndarray, count: int) -> np.ndarray:

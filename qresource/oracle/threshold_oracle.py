@@ -273,7 +273,8 @@ class ThresholdOracle(Bloq):
         return loader_counts(self.loader, self.table_words, self.d * self.bits,
                              log_block_size=getattr(self.row_loader, "log_block_size", None))
 
-    def _is_loader(self, bloq: Bloq) -> bool:
+    def is_row_load(self, bloq: Bloq) -> bool:
+        """Whether ``bloq`` is this oracle's load of K_j or its unload."""
         return bloq == self.row_loader or bloq == self.row_loader.adjoint()
 
     def my_static_costs(self, cost_key):
@@ -304,14 +305,14 @@ class ThresholdOracle(Bloq):
         load = GateTally(**{key: self.loader_costs[key] for key in GATE_KEYS})
         total = GateTally()
         for _, bloq in self.parts():
-            total = total + (load if self._is_loader(bloq) else _part_tally(bloq))
+            total = total + (load if self.is_row_load(bloq) else _part_tally(bloq))
         return total
 
     @cached_property
     def qubit_count(self) -> int:
         width = self.loader_costs["qubits"]
         graph = self.decompose_bloq()._binst_graph
-        return int(_cbloq_max_width(graph, lambda b: width if self._is_loader(b) else _part_qubits(b)))
+        return int(_cbloq_max_width(graph, lambda b: width if self.is_row_load(b) else _part_qubits(b)))
 
     @cached_property
     def depths(self) -> tuple[int, int]:
@@ -355,7 +356,7 @@ def _part_qubits(bloq: Bloq) -> int:
 
 @functools.lru_cache(maxsize=4096)
 def _plan_for(skeleton: ThresholdOracle) -> HeldDepthPlan:
-    return held_depth_plan(skeleton.decompose_bloq(), skeleton._is_loader)
+    return held_depth_plan(skeleton.decompose_bloq(), skeleton.is_row_load)
 
 
 def _middle_plan(oracle: ThresholdOracle) -> HeldDepthPlan:

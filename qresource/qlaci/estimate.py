@@ -40,12 +40,12 @@ def shot_counts(plan_: QlaciPlan, angles=None) -> tuple[LogicalCounts, list[str]
         counts = logical_counts(bloq)
     except QResourceError as exc:
         counts = logical_counts(bloq, with_depth=False)
-        notes.append(f"depth and t_depth not available ({exc}); reported as 0")
+        notes.append(f"depth and t_depth: not computed ({' '.join(str(exc).split())[:160]}), so null")
     out = plan_.params.out
     counts = replace(
         counts,
         measurements=counts.measurements + out,
-        depth=counts.depth + 1 if counts.depth else 0,
+        depth=None if counts.depth is None else counts.depth + 1,
     )
     return counts, notes
 

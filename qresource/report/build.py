@@ -55,7 +55,7 @@ class ReportConfig:
     presets: tuple[Preset, ...] = DEFAULT_PRESETS
     ks: tuple[int, ...] = (8, 32, 128)
     hardware: tuple[str, ...] = ("h100-sxm", "epyc-9654-2s-fp64")
-    loaders: tuple[str, ...] = (LoaderKind.FANOUT, LoaderKind.BUCKET_BRIGADE, LoaderKind.QROM)
+    loaders: tuple[str, ...] = (LoaderKind.FANOUT, LoaderKind.BUCKET_BRIGADE, LoaderKind.QROM, LoaderKind.QROAM)
     bits: int | None = None  # None: the oracle's own default width
     architecture: str | None = None  # None: the stated defaults (qresource.machinery.physical)
     qec: str | None = None
@@ -174,9 +174,7 @@ class Engine:
     def _grover_circuit(self, loader: str) -> Callable[..., dict[str, Any]]:
         def evaluate(n: int, k: int, d: int, second_opinion: bool = False) -> dict[str, Any]:
             def compute():
-                counts = sources.grover_circuit_unit(n, k, d, self.config.bits, loader)
-                # the report's logical series: the physical estimate's unit times its repetitions
-                counts["logical"] = sources.scaled(counts["unit"], counts["repetitions"])
+                counts = sources.grover_circuit(n, k, d, self.config.bits, loader)
                 return self._estimate(counts, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"],
                                       second_opinion, counts["checks_flops"])
 
@@ -224,6 +222,14 @@ RESOURCE_COLUMNS = [
 ]
 
 
+#: Why a series' depth is null (a number not computed is never 0).
+DEPTH_NOT_COMPUTED = {
+    sources.GROVER_QUERY: "depth: the query model has no circuit",
+    sources.QLACI_FREE: "depth: not computed (shots back to back; one shot's depth: estimate qlaci)",
+    sources.QLACI_CIRCUIT: "depth: not computed (shots back to back; one shot's depth: estimate qlaci)",
+}
+
+
 def resource_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFrame:
     rows = []
     for preset in engine.config.presets:
@@ -243,9 +249,10 @@ def resource_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFrame
                 row["queries"] = counts["queries"]
                 logical = counts.get("logical")
                 row.update(sources.logical_row(logical))
-                row["depth"] = row["t_depth"] = None  # not computed for these units
+                if logical is None or logical.depth is None:
+                    row["note"] = DEPTH_NOT_COMPUTED.get(series.name, "depth: not computed")
                 if "physical" not in point:
-                    row["note"] = short_reason(point.get("error", ""))
+                    row["note"] = "; ".join(filter(None, [row.get("note"), short_reason(point.get("error", ""))]))
                     rows.append(row)
                     continue
                 phys = point["physical"]
@@ -258,7 +265,7 @@ def resource_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFrame
                 row["qualtran_physical_qubits"] = second.get("physical_qubits")
                 row["qualtran_runtime_s"] = second.get("runtime_s")
                 if "error" in second:
-                    row["note"] = short_reason(second["error"])
+                    row["note"] = "; ".join(filter(None, [row.get("note"), short_reason(second["error"])]))
                 rows.append(row)
     return pd.DataFrame(rows, columns=RESOURCE_COLUMNS, dtype=object)
 

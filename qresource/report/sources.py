@@ -29,6 +29,7 @@ from qresource.classical.costs import classical_costs
 from qresource.core.errors import NotBuiltError, QResourceError
 from qresource.core.record import LOGICAL_KEYS, LogicalCounts
 from qresource.grover.api import Problem, attention_records, make_problem, threshold_oracle_factory
+from qresource.grover.closed_forms import attention_grid
 from qresource.grover.iterate import GroverIterate
 from qresource.loaders import closed_forms as forms
 from qresource.loaders.closed_forms import loader_counts, qroam_log_block_size
@@ -122,8 +123,8 @@ def grover_query(n: int, k: int, d: int) -> dict[str, Any]:
         clifford=0,
         rotations=0,
         measurements=index_qubits,
-        depth=0,
-        t_depth=0,
+        depth=None,
+        t_depth=None,
     )
     classical = charge["classical_costs"]
     checks_flops = math.ceil(record.schedule["expected_searches"]) * (2 * d - 1)
@@ -172,6 +173,28 @@ def grover_circuit(n: int, k: int, d: int, bits: int | None, loader: str) -> dic
     }
 
 
+def grover_circuit_grid(grid) -> dict[tuple, dict[str, Any]]:
+    """Table rows of the full-circuit model at every (n, k, d, bits, loader) of ``grid`` with
+    k <= n, evaluated at once (``qresource.grover.closed_forms.attention_grid``, the definition
+    ``estimate attention`` uses): queries, the entry width used, the logical totals."""
+    keys, points = [], []
+    for n in grid["n"]:
+        for k in grid["k"]:
+            if k > n:
+                continue
+            for d in grid["d"]:
+                for bits in grid.get("bits", [None]):
+                    used = bits if bits is not None else make_problem(n=n, k=k, d=d).bits
+                    for loader in grid["loader"]:
+                        keys.append((n, k, d, bits, loader))
+                        points.append((n, k, d, used, loader))
+    rows = {}
+    for key, point, totals in zip(keys, points, attention_grid(points)):
+        rows[key] = {"queries": totals.queries, "bits_used": point[3], **totals.logical.as_dict(),
+                     "depth_is_upper_bound": False}
+    return rows
+
+
 def grover_circuit_unit(n: int, k: int, d: int, bits: int | None, loader: str) -> dict[str, Any]:
     """What a physical estimate of whole attention needs: the iterate unit and its repetitions
     (see :func:`grover_circuit`), without the logical totals."""
@@ -190,10 +213,10 @@ def grover_circuit_unit(n: int, k: int, d: int, bits: int | None, loader: str) -
 
 def scaled(unit: LogicalCounts, times: int) -> LogicalCounts:
     """Totals of ``times`` back-to-back runs of ``unit``: same qubits, counts times ``times``
-    (depths are not computed for these units and stay 0)."""
+    (depths are not computed for these units: None)."""
     return LogicalCounts(
         qubits=unit.qubits, toffoli=times * unit.toffoli, t=times * unit.t, clifford=times * unit.clifford,
-        rotations=times * unit.rotations, measurements=times * unit.measurements, depth=0, t_depth=0,
+        rotations=times * unit.rotations, measurements=times * unit.measurements, depth=None, t_depth=None,
     )
 
 

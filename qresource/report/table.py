@@ -10,6 +10,7 @@ import pandas as pd
 from qresource.compare.classical_side import classical_seconds, hybrid_classical_seconds
 from qresource.core.errors import NotBuiltError, QResourceError
 from qresource.core.record import LOGICAL_KEYS
+from qresource.machinery.parallel import Task, check_execution, run_tasks
 from qresource.machinery.physical import physical_estimate
 from qresource.machinery.sweep import PointSource, sweep
 from qresource.report import sources
@@ -45,8 +46,17 @@ def build_table(
     factory: str | None = None,
     error_budget: float | None = None,
     qubit_model: str | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress=None,
 ) -> pd.DataFrame:
-    """One row per grid point and primitive. ``grid`` has axes n, k, d, bits, loader, hardware."""
+    """One row per grid point and primitive. ``grid`` has axes n, k, d, bits, loader, hardware.
+
+    With ``physical``, the estimator runs once per distinct unit (its counts, repetitions and T
+    gates outside Toffolis) after the logical table is built, on ``workers`` local processes or
+    on the Dask cluster at ``scheduler`` (``qresource.machinery.parallel``): the table is the
+    same however the units ran, and a unit that fails stops the table with one line naming it."""
+    check_execution(workers, scheduler)
     status = sources.availability()
     for name in primitives:
         if name not in PRIMITIVES:
@@ -56,12 +66,11 @@ def build_table(
             raise NotBuiltError(f"table: {name} is not built ({reason})")
     options = {"architecture": architecture, "qec": qec, "factory": factory, "error_budget": error_budget,
                "qubit_model": qubit_model}
+    units: dict[tuple, int] = {}
 
     def with_physical(row: dict, unit, repetitions, t_outside) -> dict:
         if physical:
-
-            block = physical_estimate(unit, repetitions, t_outside_toffoli=t_outside, second_opinion=False, **options)
-            row.update({key: block[key] for key in PHYSICAL_COLUMNS})
+            row[_UNIT] = units.setdefault((unit, int(repetitions), t_outside), len(units))
         return row
 
     def attention_query(n, k, d):
@@ -71,13 +80,16 @@ def build_table(
         row = {"queries": counts["queries"], "query_time_units": counts["time_units"], "paper_n1.5_k0.5_d": counts["paper_scaling"]}
         return with_physical(row, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"])
 
+    circuit_rows: dict = {}
+
     def attention_circuit(n, k, d, bits, loader):
         if k > n:
             return {}
-        counts = sources.grover_circuit(n, k, d, bits, loader)
-        row = {"queries": counts["queries"], "bits_used": counts["bits"], **sources.logical_row(counts["logical"]),
-               "depth_is_upper_bound": counts["depth_is_upper_bound"]}
-        return with_physical(row, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"])
+        row = dict(circuit_rows[(n, k, d, bits, loader)])
+        if physical:
+            unit = sources.grover_circuit_unit(n, k, d, row["bits_used"], loader)
+            return with_physical(row, unit["unit"], unit["repetitions"], unit["unit_t_outside_toffoli"])
+        return row
 
     def classical(n, k, d, hardware):
 
@@ -118,10 +130,14 @@ def build_table(
         else:
             chosen.append(factories[name]())
     grid = dict(grid)
+    if "attention-circuit" in primitives:
+        circuit_rows.update(sources.grover_circuit_grid(grid))
     if "qram" in primitives:
         given = [b for b in grid.get("bits", [None]) if b is not None]
         grid["word_bits"] = given or [DEFAULT_QRAM_BITS]
     frame = sweep(grid, chosen, project=True)
+    if physical and _UNIT in frame.columns:
+        frame = _attach_physical(frame, units, options, workers, scheduler, progress)
     if "bits_used" in frame.columns:
         # the oracle's entry width where the grid left it to the precision planner
         used = frame["bits_used"].notna()
@@ -129,6 +145,24 @@ def build_table(
         frame.loc[used, "bits"] = frame.loc[used, "bits_used"]
         frame = frame.drop(columns=["bits_used"])
     return _order_columns(frame, grid)
+
+
+_UNIT = "_physical_unit"
+
+
+def _attach_physical(frame: pd.DataFrame, units: dict, options: dict, workers: int, scheduler: str | None,
+                     progress) -> pd.DataFrame:
+    """Fill the physical columns from one estimate per distinct unit."""
+    keys = sorted(units, key=units.get)
+    tasks = [Task(f"physical estimate of {unit.toffoli} Toffolis x {repetitions} (unit {i})", physical_estimate,
+                  (unit, repetitions), {"t_outside_toffoli": t_outside, "second_opinion": False, **options})
+             for i, (unit, repetitions, t_outside) in enumerate(keys)]
+    blocks = run_tasks(tasks, workers=workers, scheduler=scheduler, progress=progress)
+    index = frame[_UNIT]
+    for column in PHYSICAL_COLUMNS:
+        values = [None if pd.isna(i) else blocks[int(i)][column] for i in index]
+        frame[column] = pd.Series(values, index=frame.index, dtype=object)
+    return frame.drop(columns=[_UNIT])
 
 
 def _order_columns(frame: pd.DataFrame, grid: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
