@@ -29,7 +29,7 @@ BLOQ_CLASSES = sorted({cls for module in MODULES for cls in vars(module).values(
                        if inspect.isclass(cls) and issubclass(cls, Bloq) and cls.__module__ == module.__name__},
                       key=lambda cls: f"{cls.__module__}.{cls.__name__}")
 #: Bloqs of the data-loader domain get their examples with the loaders' rework.
-WITHOUT_EXAMPLES_YET = {"FanOut", "RouterLevel", "LeafWrite", "MergeTree", "BucketBrigadeQRAM", "TableLoader"}
+WITHOUT_EXAMPLES_YET: set[str] = set()
 
 
 def test_every_bloq_has_a_doc_spec_with_examples():

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 from attrs import field, frozen
-from qualtran import Bloq, BloqBuilder, BQUInt, QBit, QUInt, Register, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, BQUInt, QBit, QUInt, Register, Signature, SoquetT
 from qualtran.bloqs.basic_gates import CZ, Hadamard, ZGate
 
 from qresource.core.integers import address_width
@@ -49,6 +49,7 @@ from qresource.loaders import closed_forms as closed_forms_loaders
 from qresource.loaders.closed_forms import LEAF_PHASE_GATES
 from qresource.loaders.fanout import RouterLevel
 from qresource.loaders.kinds import LoaderKind
+from qresource.machinery.examples import bloq_example_of
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, CostKey, SympySymbolAllocator
@@ -359,3 +360,35 @@ def peak_qubits(n_words: int, bits: int) -> int:
     routing allocates."""
     leaves = 2 ** address_width(n_words)
     return 3 * leaves // 2 + bits - 2
+
+
+@bloq_example_of(LeafPhase)
+def _leaf_phase_small() -> LeafPhase:
+    """Bit 1 of a 4 x 2 table as phases at the last routers."""
+    leaf_phase_small = LeafPhase(n_words=4, bits=2, bit=1, data=(3, 2, 0, 1))
+    return leaf_phase_small
+
+
+@bloq_example_of(BusBit)
+def _bus_bit_small() -> BusBit:
+    """Bit 0 of a 4 x 2 table carried down and up the routed tree on the bus."""
+    bus_bit_small = BusBit(n_words=4, bits=2, bit=0, data=(3, 2, 0, 1))
+    return bus_bit_small
+
+
+@bloq_example_of(BucketBrigadeQRAM)
+def _bucket_brigade_qram_small() -> BucketBrigadeQRAM:
+    """A routing bucket brigade over 5 words of 3 bits (padded to 8 leaves)."""
+    bucket_brigade_qram_small = BucketBrigadeQRAM(n_words=5, bits=3, data=(1, 6, 3, 0, 7))
+    return bucket_brigade_qram_small
+
+
+_LEAF_PHASE_DOC = BloqDocSpec(
+    bloq_cls=LeafPhase, import_line="from qresource.loaders.bucket_brigade import LeafPhase",
+    examples=[_leaf_phase_small])
+_BUS_BIT_DOC = BloqDocSpec(
+    bloq_cls=BusBit, import_line="from qresource.loaders.bucket_brigade import BusBit",
+    examples=[_bus_bit_small])
+_BUCKET_BRIGADE_QRAM_DOC = BloqDocSpec(
+    bloq_cls=BucketBrigadeQRAM, import_line="from qresource.loaders.bucket_brigade import BucketBrigadeQRAM",
+    examples=[_bucket_brigade_qram_small])

@@ -39,9 +39,9 @@ k = sympy.Symbol("k", integer=True, nonnegative=True)
 
 LEAF_NAMES = ("and", "and_10", "and_dag", "cnot", "x", "h", "phase", "cswap_approx")
 
-# QROM/QROAM with a table of at most this many words get their depth from the longest path over
-# the decomposition (exact); larger ones, and every table given by shape only, from the closed
-# form (exact at powers of two, an upper bound otherwise).
+# A loader with a table of at most this many words gets its depth from the longest path over the
+# decomposition (exact for its data); larger ones, and every table given by shape only, from the
+# closed form (exact at powers of two with every bit 1, an upper bound otherwise).
 EXACT_DEPTH_MAX_WORDS = 1024
 
 
@@ -344,7 +344,7 @@ def static_cost(bloq, cost_key):
     lanes = getattr(bloq, "lanes", None)
     ones = None
     if bloq.data is not None:
-        if kind != LoaderKind.FANOUT and bloq.n_words <= EXACT_DEPTH_MAX_WORDS:
+        if bloq.n_words <= EXACT_DEPTH_MAX_WORDS:
             return NotImplemented  # small enough for the exact longest path over the decomposition
         if kind != LoaderKind.BUCKET_BRIGADE:  # the bucket brigade's depth takes every bit 1
             ones = table_weight(kind, bloq.n_words, bloq.bits, bloq.data)

@@ -52,6 +52,7 @@ from attrs import field, frozen
 from qualtran import (
     Bloq,
     BloqBuilder,
+    BloqDocSpec,
     BQUInt,
     DecomposeTypeError,
     QBit,
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
 from qresource.core.integers import address_width
 from qresource.loaders import closed_forms as closed_forms_loaders
 from qresource.loaders.kinds import LoaderKind
+from qresource.machinery.examples import bloq_example_of
 
 
 def address_bits(n_words: int) -> int:
@@ -520,3 +522,61 @@ def peak_qubits(n_words: int, bits: int, lanes: Optional[int] = None) -> int:
     n = address_bits(n_words)
     leaves = 2**n
     return 2 * leaves - 1 + bits + (bits if lanes is None else lanes) * (leaves // 2)
+
+
+@bloq_example_of(FanOut)
+def _fan_out_four() -> FanOut:
+    """One address bit copied onto four routers of a level."""
+    fan_out_four = FanOut(width=4)
+    return fan_out_four
+
+
+@bloq_example_of(RouterLevel)
+def _router_level_two() -> RouterLevel:
+    """Level 2 of the router tree takes its address bit: four routers, four temporary ANDs."""
+    router_level_two = RouterLevel(level=2)
+    return router_level_two
+
+
+@bloq_example_of(LeafWrite)
+def _leaf_write_small() -> LeafWrite:
+    """The words of a 4 x 3 table written from the leaf flags onto the lanes."""
+    leaf_write_small = LeafWrite(n_words=4, bits=3, data=(5, 0, 3, 6))
+    return leaf_write_small
+
+
+@bloq_example_of(MergeTree)
+def _merge_tree_small() -> MergeTree:
+    """Two-bit lanes of four leaves merged up to the root by XOR."""
+    merge_tree_small = MergeTree(leaves=4, bits=2)
+    return merge_tree_small
+
+
+@bloq_example_of(FanOutQRAM)
+def _fan_out_qram_small() -> FanOutQRAM:
+    """A fan-out QRAM over 5 words of 3 bits (padded to 8 leaves), every bit on its own lane."""
+    fan_out_qram_small = FanOutQRAM(n_words=5, bits=3, data=(1, 6, 3, 0, 7))
+    return fan_out_qram_small
+
+
+@bloq_example_of(FanOutQRAM)
+def _fan_out_qram_one_lane() -> FanOutQRAM:
+    """The same table with the three bits taking turns on one lane: fewer qubits, more depth."""
+    fan_out_qram_one_lane = FanOutQRAM(n_words=5, bits=3, data=(1, 6, 3, 0, 7), lanes=1)
+    return fan_out_qram_one_lane
+
+
+_FAN_OUT_DOC = BloqDocSpec(
+    bloq_cls=FanOut, import_line="from qresource.loaders.fanout import FanOut", examples=[_fan_out_four])
+_ROUTER_LEVEL_DOC = BloqDocSpec(
+    bloq_cls=RouterLevel, import_line="from qresource.loaders.fanout import RouterLevel",
+    examples=[_router_level_two])
+_LEAF_WRITE_DOC = BloqDocSpec(
+    bloq_cls=LeafWrite, import_line="from qresource.loaders.fanout import LeafWrite",
+    examples=[_leaf_write_small])
+_MERGE_TREE_DOC = BloqDocSpec(
+    bloq_cls=MergeTree, import_line="from qresource.loaders.fanout import MergeTree",
+    examples=[_merge_tree_small])
+_FAN_OUT_QRAM_DOC = BloqDocSpec(
+    bloq_cls=FanOutQRAM, import_line="from qresource.loaders.fanout import FanOutQRAM",
+    examples=[_fan_out_qram_small, _fan_out_qram_one_lane])

@@ -28,12 +28,13 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 from attrs import field, frozen
-from qualtran import Bloq, BloqBuilder, BQUInt, QUInt, Register, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, BQUInt, QUInt, Register, Signature, SoquetT
 
 from qresource.core.errors import InvalidParameterError
 from qresource.loaders.bucket_brigade import BucketBrigadeQRAM
 from qresource.loaders.fanout import FanOutQRAM, address_bits
 from qresource.loaders.kinds import LOADER_KINDS, LoaderKind
+from qresource.machinery.examples import bloq_example_of
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, CostKey, SympySymbolAllocator
@@ -201,3 +202,23 @@ def cheapest_loader(n: int, bits: int, metric: str) -> str:
         raise InvalidParameterError(f"unknown metric {metric!r}: choose one of {', '.join(CHEAPEST_METRICS)}")
     _check_table(n, bits, None)
     return LoaderKind(min(LOADER_KINDS, key=lambda kind: loader_metric(kind, n, bits, metric)))
+
+
+@bloq_example_of(TableLoader)
+def _table_loader_qrom() -> TableLoader:
+    """Qualtran's unary-iteration QROM over 5 words of 3 bits."""
+    table_loader_qrom = TableLoader(kind=LoaderKind.QROM, n_words=5, bits=3, data=(1, 6, 3, 0, 7))
+    return table_loader_qrom
+
+
+@bloq_example_of(TableLoader)
+def _table_loader_qroam() -> TableLoader:
+    """Qualtran's clean select-swap QROM over 8 words of 3 bits, blocks of 2 words."""
+    table_loader_qroam = TableLoader(kind=LoaderKind.QROAM, n_words=8, bits=3,
+                                     data=(1, 6, 3, 0, 7, 2, 5, 4), log_block_size=1)
+    return table_loader_qroam
+
+
+_TABLE_LOADER_DOC = BloqDocSpec(
+    bloq_cls=TableLoader, import_line="from qresource.loaders.table_loader import TableLoader",
+    examples=[_table_loader_qrom, _table_loader_qroam])

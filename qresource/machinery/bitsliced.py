@@ -65,6 +65,11 @@ def compile_program(prog: LeafProgram) -> WordProgram:
         c.append(z)
 
     slot_of: dict[int, int] = {}
+
+    def register_slots(entry, wires) -> RegisterSlots:
+        return RegisterSlots(entry.name, entry.bitsize, tuple(entry.shape), entry.signed,
+                             np.array([slot_of[w] for w in wires], dtype=np.int32))
+
     free: list[int] = []
     n_slots = 0
     inputs = []
@@ -74,6 +79,8 @@ def compile_program(prog: LeafProgram) -> WordProgram:
                 slot_of[wire] = n_slots
                 n_slots += 1
             inputs.append(entry)
+    # Taken before the program runs: a freed or swapped input wire moves or leaves ``slot_of``.
+    input_slots = tuple(register_slots(entry, entry.inputs) for entry in inputs)
     leaves = 0
     packed: list = []
     for op in prog.ops:
@@ -129,15 +136,11 @@ def compile_program(prog: LeafProgram) -> WordProgram:
         else:  # pragma: no cover - every classical tag of the lowering table is handled above
             raise AssertionError(kind)
 
-    def register_slots(entry, wires) -> RegisterSlots:
-        return RegisterSlots(entry.name, entry.bitsize, tuple(entry.shape), entry.signed,
-                             np.array([slot_of[w] for w in wires], dtype=np.int32))
-
     return WordProgram(
         code=np.array(code, dtype=np.int8),
         a=np.array(a, dtype=np.int32), b=np.array(b, dtype=np.int32), c=np.array(c, dtype=np.int32),
         n_slots=n_slots,
-        inputs=tuple(register_slots(e, e.inputs) for e in inputs),
+        inputs=input_slots,
         outputs=tuple(register_slots(e, e.outputs) for e in prog.registers if e.side & Side.RIGHT),
         leaves=leaves,
         packed=tuple(packed),
