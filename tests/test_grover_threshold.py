@@ -59,7 +59,7 @@ def test_schedule_totals_beyond_exact_exclusions(loader, schedule):
     problem = api.make_problem(n=64, k=7, d=2, loader=loader, schedule=schedule)
     plan = api.find_all_schedule(problem)
     oracle_for = api.threshold_oracle_factory(problem)
-    quick = api.circuit_totals(problem, plan, oracle_for)
+    quick = api.circuit_totals(problem, plan, oracle_for, exact_exclusions=3)  # later exclusions bounded
     exact = api.circuit_totals(problem, plan, oracle_for, exact_exclusions=None)
     for key in ("qubits", "toffoli", "t", "clifford", "rotations", "measurements"):
         assert getattr(quick.totals, key) == getattr(exact.totals, key), key

@@ -10,11 +10,12 @@ import contextlib
 import io
 import json
 import re
+import sys
 
 import pytest
 
 from qresource.cli import main
-from qresource.machinery import bitsliced, flatten
+from qresource.machinery import flatten
 
 ORACLE = {"q": [1, -1], "K": [[1, 0], [0, 1], [1, 1], [-1, 1]], "tau": 1, "bits": 4}
 QRAM = {"data": [3, 1, 4, 1, 5, 0, 2, 6], "bits": 3}
@@ -70,8 +71,12 @@ def test_validate_passes_on_the_real_circuit_and_fails_on_a_flipped_gate(name, f
     code, stdout, stderr = run(argv)
     assert code == 0 and not stderr, (code, stderr)
 
-    monkeypatch.setattr(flatten, "leaf_program", flip_one_cnot(flatten.leaf_program))
-    monkeypatch.setattr(bitsliced, "leaf_program", flatten.leaf_program)
+    original = flatten.leaf_program
+    broken = flip_one_cnot(original)
+    # every module that imported the flattener by name gets the broken one
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("qresource") and getattr(module, "leaf_program", None) is original:
+            monkeypatch.setattr(module, "leaf_program", broken)
     code, stdout, stderr = run(argv)
     assert code == 1, (code, stdout, stderr)
     lines = stderr.strip().splitlines()

@@ -144,7 +144,8 @@ def _check_table(n_words: int, bits: int, data) -> None:
     if data is not None:
         if len(data) != n_words:
             raise InvalidParameterError(f"expected {n_words} words, got {len(data)}")
-        bad = next((x for x in data if not 0 <= x < 2**bits), None)
+        # bit_length, not 2**bits: a width of 2**62 bits would build an integer of that size
+        bad = next((x for x in data if x < 0 or int(x).bit_length() > bits), None)
         if bad is not None:
             raise InvalidParameterError(f"word {bad} does not fit in {bits} bits")
 
