@@ -44,6 +44,7 @@ from attrs import field, frozen
 from qualtran import Bloq, BloqBuilder, BloqDocSpec, BQUInt, QBit, QUInt, Register, Signature, SoquetT
 from qualtran.bloqs.basic_gates import CZ, Hadamard, ZGate
 
+from qresource.core.errors import QResourceError
 from qresource.core.integers import address_width
 from qresource.loaders import closed_forms as closed_forms_loaders
 from qresource.loaders.closed_forms import LEAF_PHASE_GATES
@@ -212,8 +213,6 @@ class BusBit(Bloq):
         place: the leaf indicators are ANDs of the routers along each path. Routers that do
         not hold a one-hot path (an off-path router not |0>) are reported: the gates would then
         entangle the bus with them."""
-        from qresource.core.errors import QResourceError
-
         active = [mask.copy()]
         for m in range(self.levels):
             level = words[2**m - 1: 2 ** (m + 1) - 1]
