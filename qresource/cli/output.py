@@ -17,8 +17,8 @@ from typing import Any, Iterable
 
 import click
 
-from qresource.core.record import EstimateRecord
 from qresource.cli.app import verbose_requested
+from qresource.core.record import EstimateRecord
 from qresource.report.render import human_time, number, scientific
 
 WIDTH = 79

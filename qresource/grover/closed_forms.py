@@ -35,7 +35,6 @@ from fractions import Fraction
 from typing import Iterable, Sequence
 
 import numpy as np
-
 from qualtran.resource_counting import QubitCount, get_cost_value
 
 from qresource.core.integers import address_width

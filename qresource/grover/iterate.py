@@ -28,7 +28,14 @@ if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, SympySymbolAllocator
 from qualtran import BloqDocSpec
 
-from qresource.machinery.depth import NO_PATH, DepthCost, TDepthCost, augmented, depth_profile, max_plus_product
+from qresource.machinery.depth import (
+    NO_PATH,
+    DepthCost,
+    TDepthCost,
+    augmented,
+    depth_profile,
+    max_plus_product,
+)
 from qresource.machinery.examples import bloq_example_of
 from qresource.oracle.threshold_oracle import ThresholdOracle
 

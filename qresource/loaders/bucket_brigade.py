@@ -50,17 +50,13 @@ from qresource.loaders import closed_forms as closed_forms_loaders
 from qresource.loaders.closed_forms import LEAF_PHASE_GATES
 from qresource.loaders.fanout import RouterLevel
 from qresource.loaders.kinds import LoaderKind
+from qresource.loaders.table_words import data_tuple, loaded_word
 from qresource.machinery.examples import bloq_example_of
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, CostKey, SympySymbolAllocator
     from qualtran.simulation.classical_sim import ClassicalValT
 
-
-def _data_tuple(data) -> Optional[tuple[int, ...]]:
-    if data is None:
-        return None
-    return tuple(int(x) for x in data)
 
 
 def _bit(data: Optional[tuple[int, ...]], n_words: int, bits: int, word: int, bit: int) -> int:
@@ -90,7 +86,7 @@ class LeafPhase(Bloq):
     n_words: int
     bits: int
     bit: int
-    data: Optional[tuple[int, ...]] = field(default=None, converter=_data_tuple)
+    data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple)
 
     @cached_property
     def pairs(self) -> int:
@@ -152,7 +148,7 @@ class BusBit(Bloq):
     n_words: int
     bits: int
     bit: int
-    data: Optional[tuple[int, ...]] = field(default=None, converter=_data_tuple)
+    data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple)
 
     @cached_property
     def levels(self) -> int:
@@ -264,7 +260,7 @@ class BucketBrigadeQRAM(Bloq):
 
     n_words: int
     bits: int
-    data: Optional[tuple[int, ...]] = field(default=None, converter=_data_tuple)
+    data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple)
     kind = LoaderKind.BUCKET_BRIGADE
 
     def __attrs_post_init__(self):
@@ -339,12 +335,7 @@ class BucketBrigadeQRAM(Bloq):
         return closed_forms_loaders.static_cost(self, cost_key)
 
     def on_classical_vals(self, address, target) -> dict[str, "ClassicalValT"]:
-        word = 0
-        if address < self.n_words:
-            if self.data is None:
-                raise ValueError(f"{self} has no data to load")
-            word = self.data[int(address)]
-        return {"address": address, "target": int(target) ^ word}
+        return {"address": address, "target": int(target) ^ loaded_word(self, address)}
 
     def adjoint(self) -> "BucketBrigadeQRAM":
         return self

@@ -179,7 +179,7 @@ def depth_expressions(kind: str) -> tuple[sympy.Expr, sympy.Expr]:
     and QROM; for QROAM exact when k = 0 and an upper bound (its five parts run one after
     another) when k >= 1. The fan-out QRAM with fewer lanes than bits has none (None)."""
     kind = LoaderKind.parse(kind)
-    n, P = address_width(), _leaves_p()
+    n = address_width()
     if kind == LoaderKind.FANOUT:
         # A lone word in the right half of the tree (N = P/2 + 1, n >= 2 since n = 1 is caught
         # first) shortens the critical path. Conditions are single equalities so that the

@@ -71,6 +71,7 @@ if TYPE_CHECKING:
 from qresource.core.integers import address_width
 from qresource.loaders import closed_forms as closed_forms_loaders
 from qresource.loaders.kinds import LoaderKind
+from qresource.loaders.table_words import data_tuple, loaded_word
 from qresource.machinery.examples import bloq_example_of
 
 
@@ -78,11 +79,6 @@ def address_bits(n_words: int) -> int:
     """Width of an address register for ``n_words`` words: ceil(log2 N), at least 1."""
     return address_width(n_words)
 
-
-def _data_tuple(data) -> Optional[tuple[int, ...]]:
-    if data is None:
-        return None
-    return tuple(int(x) for x in data)
 
 
 @frozen
@@ -209,7 +205,7 @@ class LeafWrite(Bloq):
 
     n_words: int
     bits: int
-    data: Optional[tuple[int, ...]] = field(default=None, converter=_data_tuple)
+    data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple)
     first_bit: int = 0
     group: Optional[int] = None
 
@@ -354,7 +350,7 @@ class FanOutQRAM(Bloq):
 
     n_words: int
     bits: int
-    data: Optional[tuple[int, ...]] = field(default=None, converter=_data_tuple)
+    data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple)
     lanes: Optional[int] = None
     kind = LoaderKind.FANOUT
 
@@ -402,7 +398,7 @@ class FanOutQRAM(Bloq):
         return LeafWrite(self.n_words, self.bits, self.data, first, width)
 
     def build_composite_bloq(self, bb: BloqBuilder, address: SoquetT, target: SoquetT):
-        n, b = self.address_bitsize, self.bits
+        n = self.address_bitsize
         addr = np.array(bb.split(address))
         tgt = np.array(bb.split(target))
 
@@ -501,12 +497,7 @@ class FanOutQRAM(Bloq):
         return closed_forms_loaders.static_cost(self, cost_key)
 
     def on_classical_vals(self, address, target) -> dict[str, "ClassicalValT"]:
-        word = 0
-        if address < self.n_words:
-            if self.data is None:
-                raise ValueError(f"{self} has no data to load")
-            word = self.data[int(address)]
-        return {"address": address, "target": int(target) ^ word}
+        return {"address": address, "target": int(target) ^ loaded_word(self, address)}
 
     def adjoint(self) -> "FanOutQRAM":
         return self

@@ -31,23 +31,20 @@ from attrs import field, frozen
 from qualtran import Bloq, BloqBuilder, BloqDocSpec, BQUInt, QUInt, Register, Signature, SoquetT
 
 from qresource.core.errors import InvalidParameterError
+from qresource.loaders import closed_forms as closed_forms_loaders
 from qresource.loaders.bucket_brigade import BucketBrigadeQRAM
+from qresource.loaders.closed_forms import loader_counts, qroam_log_block_size
 from qresource.loaders.fanout import FanOutQRAM, address_bits
 from qresource.loaders.kinds import LOADER_KINDS, LoaderKind
+from qresource.loaders.table_words import data_tuple, loaded_word
 from qresource.machinery.examples import bloq_example_of
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, CostKey, SympySymbolAllocator
-from qresource.loaders import closed_forms as closed_forms_loaders
-from qresource.loaders.closed_forms import loader_counts, qroam_log_block_size
+    from qualtran.simulation.classical_sim import ClassicalValT
 
 CHEAPEST_METRICS = ("toffoli", "qubits", "depth", "spacetime")
 
-
-def _data_tuple(data) -> Optional[tuple[int, ...]]:
-    if data is None:
-        return None
-    return tuple(int(x) for x in data)
 
 
 @frozen
@@ -65,7 +62,7 @@ class TableLoader(Bloq):
     kind: LoaderKind = field(converter=LoaderKind.parse)
     n_words: int
     bits: int
-    data: Optional[tuple[int, ...]] = field(default=None, converter=_data_tuple)
+    data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple)
     log_block_size: Optional[int] = None
 
     def __attrs_post_init__(self):
@@ -122,11 +119,8 @@ class TableLoader(Bloq):
 
         return closed_forms_loaders.static_cost(self, cost_key)
 
-    def on_classical_vals(self, address, target):
-        if self.data is None:
-            raise ValueError(f"{self} has no data to load")
-        word = self.data[int(address)] if address < self.n_words else 0
-        return {"address": address, "target": int(target) ^ word}
+    def on_classical_vals(self, address, target) -> dict[str, "ClassicalValT"]:
+        return {"address": address, "target": int(target) ^ loaded_word(self, address)}
 
     def adjoint(self) -> "TableLoader":
         return self
@@ -162,7 +156,7 @@ def make_loader(
     Raises InvalidParameterError (a ValueError) on an unknown kind or a table that does not fit.
     """
     kind = LoaderKind.parse(kind)
-    data = _data_tuple(data)
+    data = data_tuple(data)
     _check_table(n, bits, data)
     if log_block_size is not None and kind != LoaderKind.QROAM:
         raise InvalidParameterError("a block size applies to 'qroam' only")

@@ -21,7 +21,6 @@ columns of dtype ``object`` (exact Python ints) and float columns as float64.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction

@@ -7,11 +7,11 @@ import pandas as pd
 from qresource.classical.hardware import get_hardware
 from qresource.machinery.physical import (
     ARCHITECTURES,
-    Architecture,
     CODE_DISTANCES,
     DEFAULT_ARCHITECTURE,
     HEADLINE_RULE,
     MAX_LOGICAL_QUBITS,
+    Architecture,
     Factory,
     Settings,
     estimator_version,

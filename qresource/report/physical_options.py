@@ -23,7 +23,6 @@ magic-state factory that applies (the frontier and its headline choose), error b
 
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 import click
