@@ -1,5 +1,6 @@
 """QLACI per-shot and per-head costs versus N = 2^4 .. 2^20 for eps in {1e-2, 1e-3}, and the
-fitted exponent of the per-head T count in N in the full-circuit and zero-cost-access models.
+fitted exponent of the per-head T count in N in the three models: full circuit, the paper's
+(each access charged the active path of a routing bucket brigade) and zero-cost access.
 
 Anchor: the QLACI paper (section 3.2.4) claims N poly(log N) per head under its QRAM model,
 i.e. an exponent of 1 (plus logarithms); a full-circuit data loader costs Theta(N) per access,
@@ -40,7 +41,8 @@ def main() -> None:
     args = parser.parse_args()
     frame = sweep(PROTOTYPE.with_(feature_map=args.feature_map), NS, EPSILONS)
     frame["log2_n"] = [n.bit_length() - 1 for n in frame.n]
-    columns = ["log2_n", "eps", "qubits", "t_per_shot", "shots_per_query", "head_t_full_circuit", "head_t_qram_free"]
+    columns = ["log2_n", "eps", "qubits", "t_per_shot", "shots_per_query", "head_t_full_circuit", "head_t_paper_model",
+               "head_t_qram_free"]
     print(_markdown(frame[columns]) if args.markdown else frame[columns].to_string(index=False))
     print(f"\nfitted exponent of per-head T in N ({args.feature_map} feature map, q_Q=4, q_KV=2, q_out=1, 1 layer)")
     for eps in EPSILONS:
@@ -49,6 +51,8 @@ def main() -> None:
         print(
             f"eps = {eps:g}: full circuit {scaling_exponent(part.n, part.head_t_full_circuit):.3f} "
             f"(N >= 2^12: {scaling_exponent(upper.n, upper.head_t_full_circuit):.3f}); "
+            f"paper's model {scaling_exponent(part.n, part.head_t_paper_model):.3f} "
+            f"(N >= 2^12: {scaling_exponent(upper.n, upper.head_t_paper_model):.3f}); "
             f"zero-cost access {scaling_exponent(part.n, part.head_t_qram_free):.3f} "
             f"(N >= 2^12: {scaling_exponent(upper.n, upper.head_t_qram_free):.3f})"
         )

@@ -4,6 +4,7 @@ error-budget split."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -14,7 +15,13 @@ from qresource.core.errors import QResourceError
 from qresource.qlaci.budget import angle_bits_for, eps_per_rotation, split_budget
 from qresource.qlaci.build import plan
 from qresource.qlaci.params import PROTOTYPE, QlaciParams
-from qresource.qlaci.shots import hoeffding_shots, observable_labels, observable_set, plan_shots, shadow_shots
+from qresource.qlaci.shots import (
+    hoeffding_shots,
+    observable_labels,
+    observable_set,
+    plan_shots,
+    shadow_shots,
+)
 
 
 def test_hoeffding_value():
@@ -103,3 +110,29 @@ def test_per_head_totals_in_both_models():
     # the QRAM-free model drops the two QROM calls: 2 (N - 2) ANDs of 4 T each
     assert full["t_per_shot"] - free["t_per_shot"] == 2 * 4 * (2**12 - 2)
     assert full["toffoli_per_shot"] - free["toffoli_per_shot"] == 2 * (2**12 - 2)
+
+
+@pytest.mark.parametrize("n, kv, feature_map", [(2**12, 2, "loader"), (2**6, 1, "loader"), (2**4, 2, "multiplexed")])
+def test_paper_model_charges_the_active_path_twice_per_shot(n, kv, feature_map):
+    """The paper's model is the zero-cost-access shot plus two accesses, each the routers one
+    access of a routing bucket brigade goes through: address bit l passes the l routers above
+    its level (sum over l < m = log2 N: m (m - 1) / 2) and each of the 2 q_KV b word bits the
+    m - 1 levels of the bus; one AND (4 T) per router passed."""
+    from qresource.qlaci.estimate import estimate_qlaci
+
+    params = QlaciParams(n=n, dq=4, kv=kv, out=1, feature_map=feature_map)
+    record = estimate_qlaci(params)
+    head = record.shots["per_head"]
+    free, paper = head["qram_free"], head["paper_model"]
+    m = n.bit_length() - 1
+    # the word is the loader feature map's, at the same eps, whichever feature map the shot uses
+    angle_bits = estimate_qlaci(replace(params, feature_map="loader")).error_budget["angle_bits"]
+    word = 2 * kv * angle_bits
+    assert paper["access_word_bits"] == word
+    ands = m * (m - 1) // 2 + word * (m - 1)
+    assert paper["toffoli_per_shot"] - free["toffoli_per_shot"] == 2 * ands
+    assert paper["t_per_shot"] - free["t_per_shot"] == 2 * 4 * ands
+    assert paper["t"] == head["circuit_executions"] * paper["t_per_shot"]
+    # poly(log N) per access: far below the full circuit's access once N is large
+    if n >= 2**12:
+        assert paper["t_per_shot"] < head["full_circuit"]["t_per_shot"]

@@ -340,13 +340,15 @@ def _render_qlaci(record, data, extras) -> list[str]:
     head = shots.get("per_head") or {}
     full = head.get("full_circuit") or {}
     free = head.get("qram_free") or {}
+    paper = head.get("paper_model") or {}
     exact = (data.get("params") or {}).get("seed") is not None or "seed" in json.dumps(record.notes)
     t_label = "T (exact words)" if exact else "T (formula)"
     lines.append(f"Whole head: {number(head.get('queries'))} queries x {number(head.get('shots_per_query'))} "
                  f"shots = {number(head.get('circuit_executions'))} circuit runs")
     lines += _rows([
-        ("Toffoli", full.get("toffoli"), f"QRAM free: {number(free.get('toffoli'))}"),
-        (t_label, full.get("t"), f"QRAM free: {number(free.get('t'))}"),
+        ("Toffoli", full.get("toffoli"),
+         f"paper's model: {number(paper.get('toffoli'))}, QRAM free: {number(free.get('toffoli'))}"),
+        (t_label, full.get("t"), f"paper's model: {number(paper.get('t'))}, QRAM free: {number(free.get('t'))}"),
     ] + _physical_rows(data))
     lines.append("")
     budget = data.get("error_budget") or {}

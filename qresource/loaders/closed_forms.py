@@ -226,6 +226,23 @@ def bucket_brigade_depth() -> tuple[sympy.Expr, sympy.Expr]:
 
 # --- numbers ---------------------------------------------------------------------------------
 
+def bucket_brigade_active_path(n_words: int, bits: int) -> dict[str, int]:
+    """Toffoli and T of the routers one access of the routing bucket brigade goes through, the
+    routers off its path left out: the cost "QRAM" is charged per access when only the active
+    path is paid for (Giovannetti, Lloyd, Maccone, PRL 100, 160501 (2008); Hann et al., PRX
+    Quantum 2, 020311 (2021)).
+
+    With n = ceil(log2 N): address bit l is routed through the l routers above its level
+    (n (n - 1) / 2 in all), and each of the b bits of the word travels the n - 1 levels of the
+    bus; one AND each, uncomputed by measurement, as in :class:`BucketBrigadeQRAM` whose full
+    count (every router of each level) is :func:`leaf_expressions`. docs/qlaci.md, section 7.
+    """
+    n = integers.address_width(n_words)
+    ands = n * (n - 1) // 2 + bits * (n - 1)
+    per_and = leaf_costs()["and"]
+    return {"toffoli": ands * per_and["toffoli"], "t": ands * per_and["t"]}
+
+
 @functools.lru_cache(maxsize=None)
 def leaf_costs() -> dict[str, dict[str, int]]:
     """Clifford+T cost of each leaf gate, from the package's lowering table."""
