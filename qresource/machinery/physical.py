@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import functools
+import inspect
 import io
 import math
 import re
@@ -675,3 +676,75 @@ def gidney_fowler_estimate(
         "phys_err": phys_err,
         "cycle_time_ns": cycle_ns,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The step model: qre's runtime as lattice-surgery steps times the step time of a code distance
+
+#: The share of the error budget the step model gives the logical patches; qre spends the rest on
+#: the magic states. With this share the rule below picks the code distance qre's headline picks
+#: (docs/breakeven.md: equal at every report point at n = 2^17 checked).
+STEP_MODEL_LOGICAL_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class LogicalStep:
+    """One lattice-surgery step of qre's instruction set: its code distance, its time and its
+    error for one step over ``logical_qubits`` patches."""
+
+    code_distance: int
+    step_ns: float
+    error: float
+
+
+def _scaled_errors(architecture: Architecture, error_scale: float):
+    """The architecture's qubit model with every error parameter (``*error*``) times
+    ``error_scale``; parameters the preset leaves at qre's defaults are scaled from those."""
+    from qdk.qre import models
+
+    preset = ARCHITECTURES[architecture]
+    model = getattr(models, preset.model)
+    params = dict(preset.params)
+    if error_scale != 1.0:
+        for name, parameter in inspect.signature(model).parameters.items():
+            value = params.get(name, parameter.default)
+            if "error" in name and isinstance(value, (int, float)) and value is not inspect.Parameter.empty:
+                params[name] = float(value) * error_scale
+    return model(**params)
+
+
+@functools.lru_cache(maxsize=65536)
+def logical_steps(architecture: Architecture, code: QecCode, logical_qubits: int,
+                  error_scale: float = 1.0) -> tuple[LogicalStep, ...]:
+    """Every lattice-surgery step qre's code offers on the architecture (physical error rates
+    times ``error_scale``), with its error over ``logical_qubits`` patches, read from qre's own
+    instruction set."""
+    from qdk.qre.instruction_ids import LATTICE_SURGERY
+    from qdk.qre.property_keys import DISTANCE
+
+    context = _scaled_errors(architecture, error_scale).context()
+    steps = []
+    for isa in _code_query(code).enumerate(context):
+        surgery = isa[LATTICE_SURGERY]
+        steps.append(LogicalStep(int(surgery.get_property(DISTANCE)), float(surgery.expect_time(1)),
+                                 float(surgery.expect_error_rate(int(logical_qubits)))))
+    if not steps:
+        raise QResourceError(f"QEC code {code} does not apply to architecture {architecture}")
+    return tuple(sorted(steps, key=lambda s: (s.step_ns, s.code_distance)))
+
+
+def step_for(architecture: Architecture, code: QecCode, logical_qubits: int, steps: int,
+             error_budget: float = DEFAULT_ERROR_BUDGET, error_scale: float = 1.0) -> LogicalStep | None:
+    """The fastest step whose errors over ``steps`` steps of ``logical_qubits`` patches stay
+    within :data:`STEP_MODEL_LOGICAL_SHARE` of the budget; None when no distance qre offers does."""
+    allowed = STEP_MODEL_LOGICAL_SHARE * error_budget
+    for step in logical_steps(architecture, code, int(logical_qubits), float(error_scale)):
+        if step.error * steps <= allowed:
+            return step
+    return None
+
+
+def lattice_surgery_steps(logical: LogicalCounts, t_outside_toffoli: int | None) -> int:
+    """Sequential lattice-surgery steps of one unit as qre's Pauli-based computation runs it
+    (:data:`STEPS_PER_OPERATION`: one per T or measurement, three per CCX, 21 per rotation)."""
+    return depth_bound(estimator_input(logical, t_outside_toffoli))

@@ -1,0 +1,301 @@
+"""What it would take, for every algorithm of the report: the step model's inputs gathered from
+the primitives (:mod:`qresource.report.sources`), qre's step times
+(:func:`qresource.machinery.physical.step_for`) and the classical seconds
+(:mod:`qresource.compare.classical_side`), handed to :mod:`qresource.compare.breakeven`.
+
+Step model (docs/breakeven.md): the whole computation's lattice-surgery steps S(n) are the
+estimator unit's steps (qre's Pauli-based computation: one per T or measurement, three per CCX)
+times its repetitions, as the physical estimates run it; the logical cycle time is the fastest
+step of qre's QEC code whose error over S(n) steps of the unit's logical qubits stays within half
+the error budget. On the report's points where qre answers, S tau is qre's headline runtime and
+the distance is qre's headline distance (tests hold one point).
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from qresource.classical.hardware import get_hardware
+from qresource.compare.breakeven import (
+    Knob,
+    QuantumSide,
+    access_answer,
+    breakeven_n,
+    cycle_time_answer,
+    error_rate_answer,
+    factor_needed,
+    needed_cycle_time,
+    processors_answer,
+)
+from qresource.compare.classical_side import classical_seconds, hybrid_classical_seconds
+from qresource.core.errors import QResourceError
+from qresource.core.integers import address_width
+from qresource.loaders.api import loader_bloq
+from qresource.loaders.kinds import LoaderKind
+from qresource.machinery.physical import (
+    ARCHITECTURES,
+    DEFAULT_ARCHITECTURE,
+    DEFAULT_ERROR_BUDGET,
+    STEP_MODEL_LOGICAL_SHARE,
+    Architecture,
+    QecCode,
+    bare_t_count,
+    lattice_surgery_steps,
+    logical_steps,
+    step_for,
+)
+from qresource.oracle.closed_forms import loader_costs_many
+from qresource.report import sources
+
+
+class Algorithm(enum.StrEnum):
+    """The quantum algorithms a breakeven answer is given for."""
+
+    GROVER_QUERY = "grover-query"
+    GROVER_FANOUT = "grover-fanout"
+    GROVER_BUCKET_BRIGADE = "grover-bucket-brigade"
+    GROVER_QROM = "grover-qrom"
+    GROVER_QROAM = "grover-qroam"
+    QLACI_FREE = "qlaci-free"
+    QLACI_CIRCUIT = "qlaci-circuit"
+
+    @property
+    def loader(self) -> LoaderKind | None:
+        if self.value.startswith("grover-") and self is not Algorithm.GROVER_QUERY:
+            return LoaderKind(self.value.removeprefix("grover-"))
+        return LoaderKind.QROM if self.value.startswith("qlaci") else None
+
+    @property
+    def label(self) -> str:
+        if self is Algorithm.GROVER_QUERY:
+            return sources.GROVER_QUERY
+        if self is Algorithm.QLACI_FREE:
+            return sources.QLACI_FREE
+        if self is Algorithm.QLACI_CIRCUIT:
+            return sources.QLACI_CIRCUIT
+        return f"{sources.GROVER_CIRCUIT} ({self.loader.value})"
+
+    @property
+    def reads_k(self) -> bool:
+        return not self.value.startswith("qlaci")
+
+
+CLASSICAL_ALGORITHMS = ("naive", "half-space")
+
+#: The crossover search's rules: those of the report's crossover table (qresource.report.build).
+CROSSOVER_RULES = {"rel_tol": 2.0**-10, "stop_after_rising": 6, "rising_from": 2**20}
+CROSSOVER_N_MIN, CROSSOVER_N_MAX = 2**4, 2**80
+
+#: The n of each knob's curve: powers of two.
+CURVE_EXPONENTS = tuple(range(4, 33, 2))
+
+MODEL = ("step model: quantum runtime = lattice-surgery steps (qre's Pauli-based computation: 1 per T "
+         "or measurement, 3 per CCX) x logical cycle time at the code distance that keeps the patches' "
+         f"errors within {STEP_MODEL_LOGICAL_SHARE:g} of the error budget, magic-state factories keeping pace; "
+         "plus the hybrid algorithm's classical part on the classical hardware")
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """What is held fixed: the quantum machine and the classical competitor."""
+
+    architecture: Architecture = DEFAULT_ARCHITECTURE
+    qec: QecCode | None = None
+    error_budget: float = DEFAULT_ERROR_BUDGET
+    classical_hardware: str = "h100-sxm"
+    classical_algorithm: str = "naive"
+
+    @property
+    def code(self) -> QecCode:
+        return self.qec or ARCHITECTURES[self.architecture].default_code
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"architecture": self.architecture.value, "qec": self.code.value, "error_budget": self.error_budget,
+                "classical_hardware": self.classical_hardware, "classical_algorithm": self.classical_algorithm}
+
+
+@dataclass(frozen=True)
+class Work:
+    """An algorithm's whole computation at one n, in steps (exact integers)."""
+
+    steps: int
+    logical_qubits: int
+    independent_pieces: int
+    access_steps: int | None
+    accesses: int | None
+    hybrid_flops: int
+
+
+@functools.lru_cache(maxsize=65536)
+def work(algorithm: Algorithm, n: int, k: int, d: int) -> Work:
+    """The steps of ``algorithm`` at (n, k, d): the estimator unit's steps times its repetitions,
+    the units :mod:`qresource.report.sources` hands the physical estimator."""
+    if algorithm is Algorithm.GROVER_QUERY:
+        query = sources.grover_query(n, k, d)
+        unit_steps = lattice_surgery_steps(query["unit"], query["unit_t_outside_toffoli"])
+        return Work(query["repetitions"] * unit_steps, query["unit"].qubits, n, None, None, query["classical_flops"])
+    if algorithm in (Algorithm.QLACI_FREE, Algorithm.QLACI_CIRCUIT):
+        head = sources.qlaci_head(n, d)
+        runs = head["executions"]
+        full = lattice_surgery_steps(head["full"]["unit"], head["full"]["unit_t_outside_toffoli"])
+        free = lattice_surgery_steps(head["free"]["unit"], head["free"]["unit_t_outside_toffoli"])
+        if algorithm is Algorithm.QLACI_FREE:
+            return Work(runs * free, head["free"]["unit"].qubits, runs, None, None, 0)
+        return Work(runs * full, head["full"]["unit"].qubits, runs, runs * (full - free), 2 * runs, 0)
+    unit = sources.grover_circuit_unit(n, k, d, None, algorithm.loader)
+    runs = unit["repetitions"]
+    steps = lattice_surgery_steps(unit["unit"], unit["unit_t_outside_toffoli"])
+    return Work(runs * steps, unit["unit"].qubits, n, runs * 2 * access_steps(algorithm.loader, n, d * unit["bits"]),
+                2 * runs, unit["checks_flops"])
+
+
+@functools.lru_cache(maxsize=4096)
+def access_steps(loader: LoaderKind, n: int, width: int) -> int:
+    """Steps of one data access (one load of the 2^m-word table of ``width``-bit rows); each
+    oracle call loads and unloads."""
+    words = 1 << address_width(n)
+    load = {key: int(values[0]) for key, values in loader_costs_many(loader, [words], [width]).items()}
+    bare_t = bare_t_count(loader_bloq(loader, words, width))
+    return 3 * load["toffoli"] + bare_t + load["measurements"]
+
+
+def quantum_side(algorithm: Algorithm, n: int, k: int, d: int, hardware: Hardware) -> tuple[QuantumSide, Any]:
+    """The step model's quantum side at one n, and the step qre's code gives it (None if none)."""
+    done = work(algorithm, n, k, d)
+    step = step_for(hardware.architecture, hardware.code, done.logical_qubits, done.steps, hardware.error_budget)
+    hybrid = done.hybrid_flops / get_hardware(hardware.classical_hardware).peak_flops_per_s
+    if algorithm.loader is not None and algorithm.reads_k:
+        hybrid += hybrid_classical_seconds(n, d, k, hardware.classical_hardware)
+    side = QuantumSide(n=n, steps=done.steps, step_s=None if step is None else step.step_ns * 1e-9,
+                       hybrid_classical_s=hybrid, independent_pieces=done.independent_pieces,
+                       access_steps=done.access_steps, accesses=done.accesses)
+    return side, step
+
+
+def total_seconds(algorithm: Algorithm, n: int, k: int, d: int, hardware: Hardware) -> float | None:
+    """Quantum runtime plus the hybrid algorithm's classical part, today, in the step model."""
+    if algorithm.reads_k and k > n:
+        return None
+    try:
+        return quantum_side(algorithm, n, k, d, hardware)[0].total_s
+    except QResourceError:  # beyond the sizes the counts allow: no estimate, as in the report
+        return None
+
+
+def today_error_rate(architecture: Architecture) -> float | None:
+    """The preset's physical (two-qubit) error rate, where its model names one."""
+    params = dict(ARCHITECTURES[architecture].params)
+    return params.get("error_rate")
+
+
+def answer(algorithm: Algorithm, n: int, k: int, d: int, hardware: Hardware, *, crossover: bool = True,
+           curves: bool = True) -> dict[str, Any]:
+    """Everything ``qresource breakeven`` says about one algorithm (the keys of its JSON)."""
+    if algorithm.reads_k and k > n:
+        raise QResourceError(f"k = {k} exceeds n = {n}; need 1 <= k <= n")
+    side, step = quantum_side(algorithm, n, k, d, hardware)
+    done = work(algorithm, n, k, d)
+    classical = classical_seconds(hardware.classical_algorithm, n, d, k, hardware.classical_hardware)
+    fastest = logical_steps(hardware.architecture, hardware.code, done.logical_qubits)[0].step_ns * 1e-9
+
+    def step_at(scale: float) -> float | None:
+        found = step_for(hardware.architecture, hardware.code, done.logical_qubits, done.steps,
+                         hardware.error_budget, scale)
+        return None if found is None else found.step_ns * 1e-9
+
+    knobs = [
+        cycle_time_answer(side, classical),
+        access_answer(side, classical),
+        error_rate_answer(side, classical, step_at, fastest, today_error_rate(hardware.architecture)),
+        processors_answer(side, classical),
+    ]
+    factor = factor_needed(side, classical)
+    out: dict[str, Any] = {
+        "primitive": "breakeven",
+        "algorithm": algorithm.value,
+        "series": algorithm.label,
+        "loader": None if algorithm.loader is None else algorithm.loader.value,
+        "model": MODEL,
+        "params": {"n": n, "k": k if algorithm.reads_k else None, "d": d},
+        "held_fixed": hardware.as_dict(),
+        "classical": {"algorithm": hardware.classical_algorithm, "hardware": hardware.classical_hardware,
+                      "seconds": classical},
+        "quantum": {
+            "steps": side.steps, "logical_qubits": done.logical_qubits,
+            "code_distance": None if step is None else step.code_distance,
+            "logical_cycle_time_s": side.step_s, "runtime_s": side.quantum_s,
+            "hybrid_classical_s": side.hybrid_classical_s, "total_s": side.total_s,
+            "access_steps": side.access_steps, "accesses": side.accesses,
+            "independent_pieces": side.independent_pieces,
+        },
+        "factor": factor,
+        "knobs": {answer_.knob.value: answer_.as_dict() for answer_ in knobs},
+        "notes": _notes(algorithm, step),
+    }
+    if crossover:
+        out["crossover"] = crossover_today(algorithm, k, d, hardware)
+    if curves:
+        out["curves"] = knob_curves(algorithm, k, d, hardware)
+    return out
+
+
+def _notes(algorithm: Algorithm, step) -> list[str]:
+    notes = []
+    if step is None:
+        notes.append("no code distance of the QEC code meets the error budget at this size: no runtime today")
+    if algorithm in (Algorithm.GROVER_FANOUT, Algorithm.GROVER_BUCKET_BRIGADE):
+        notes.append("the step model runs every non-Clifford operation in sequence, as qre does: the loader's "
+                     "parallel depth is not used (the parallel-processor knob is where parallelism enters)")
+    if algorithm.value.startswith("qlaci"):
+        notes.append("QLACI has no sparsity parameter: k is not read; its classical competitor is read at the k given")
+    return notes
+
+
+def crossover_today(algorithm: Algorithm, k: int, d: int, hardware: Hardware) -> dict[str, Any]:
+    """The least n at which the algorithm is faster on today's hardware (step model), with the
+    report's crossover rules."""
+    result = breakeven_n(
+        lambda n: total_seconds(algorithm, n, k, d, hardware),
+        lambda n: classical_seconds(hardware.classical_algorithm, n, d, k, hardware.classical_hardware),
+        max(CROSSOVER_N_MIN, k), CROSSOVER_N_MAX, **CROSSOVER_RULES,
+    )
+    return {**result.as_dict(), "label": result.label()}
+
+
+def knob_curves(algorithm: Algorithm, k: int, d: int, hardware: Hardware,
+                exponents: tuple[int, ...] = CURVE_EXPONENTS) -> dict[str, list]:
+    """Each knob's breakeven value at every n = 2^e: the logical cycle time (s), the steps per
+    data access, the processors (today's other knobs), and the physical error-rate factor."""
+    ns, sides = [], []
+    for n in (1 << e for e in exponents if k <= 1 << e):
+        try:
+            sides.append(quantum_side(algorithm, n, k, d, hardware)[0])
+        except QResourceError:  # beyond the sizes the counts allow
+            break
+        ns.append(n)
+    classical = [classical_seconds(hardware.classical_algorithm, n, d, k, hardware.classical_hardware) for n in ns]
+    tau = needed_cycle_time([s.steps for s in sides], classical, [s.hybrid_classical_s for s in sides])
+    curves: dict[str, list] = {"n": ns, Knob.LOGICAL_CYCLE_TIME.value: [None if math.isnan(t) else float(t) for t in tau]}
+    access, processors = [], []
+    for side, seconds in zip(sides, classical):
+        access.append(access_answer(side, seconds).needed)
+        processors.append(processors_answer(side, seconds).needed)
+    curves[Knob.DATA_ACCESS.value] = access
+    curves[Knob.PARALLEL_PROCESSORS.value] = processors
+    return curves
+
+
+def architecture_cycle_times(algorithm: Algorithm, n: int, k: int, d: int,
+                             hardware: Hardware) -> dict[str, float | None]:
+    """Each qubit model's logical cycle time for this algorithm at n (today's machines)."""
+    done = work(algorithm, n, k, d)
+    out = {}
+    for architecture in Architecture:
+        code = ARCHITECTURES[architecture].default_code
+        step = step_for(architecture, code, done.logical_qubits, done.steps, hardware.error_budget)
+        out[architecture.value] = None if step is None else step.step_ns * 1e-9
+    return out
