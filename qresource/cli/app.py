@@ -104,10 +104,15 @@ def _subcommands(verb: str, modules: dict[str, str]) -> dict[str, str]:
 
 
 @click.group(cls=LazyGroup, context_settings=CONTEXT,
-             lazy_commands={"count": "qresource.cli.count:count", "profile": "qresource.cli.profile:profile",
+             lazy_commands={"breakeven": "qresource.cli.breakeven:breakeven",
+                            "count": "qresource.cli.count:count", "profile": "qresource.cli.profile:profile",
                             "report": "qresource.cli.report:report",
                             "table": "qresource.cli.report:table"},
              summaries={
+                 "breakeven": "What it would take for quantum attention to break even with classical attention: "
+                              "for each algorithm, the factor by which each hardware knob (logical cycle time, "
+                              "data access cost, physical error rate, parallel processors) must improve, the "
+                              "others held fixed.",
                  "count": "Count qubits, Toffolis, T, Cliffords, rotations, measurements, depth and T-depth of any "
                           "OpenQASM 2 or 3 circuit, with the same keys as `estimate`.",
                  "profile": "Measure how sparse real attention heads are: per (layer, head), the entries of each "

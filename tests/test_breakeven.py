@@ -1,0 +1,160 @@
+"""What it would take: the breakeven knobs on synthetic power laws with known answers, Babbush et
+al.'s closed form, the step model against qre's own estimate, and the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import subprocess
+from contextlib import redirect_stderr, redirect_stdout
+
+import pytest
+
+from qresource.compare.breakeven import (
+    Knob,
+    QuantumSide,
+    access_answer,
+    breakeven_n,
+    breakeven_n_for,
+    cycle_time_answer,
+    error_rate_answer,
+    factor_needed,
+    needed_cycle_time,
+    processors_answer,
+)
+from qresource.cli import main
+from qresource.compare.crossover import babbush_breakeven
+from qresource.machinery.physical import physical_estimate
+from qresource.report import sources
+from qresource.report.breakeven import Algorithm, Hardware, quantum_side
+
+# Synthetic machine: the quantum side takes n^1.5 steps of tau = 2^-20 s, classical attention
+# 2^-30 n^2 s. They meet where sqrt(n) = 2^10, at n = 2^20; at n = 4^8 = 2^16 the quantum side
+# is 2^-20 2^24 / (2^-30 2^32) = 2^4 / 2^2 = 4 times slower.
+TAU = 2.0**-20
+
+
+def _synthetic(n: int, **extra) -> QuantumSide:
+    return QuantumSide(n=n, steps=math.isqrt(n) ** 3, step_s=TAU, hybrid_classical_s=0.0, independent_pieces=n, **extra)
+
+
+def _classical(n: int) -> float:
+    return 2.0**-30 * n * n
+
+
+def test_synthetic_power_law_factor_is_exact():
+    n = 2**16
+    side = _synthetic(n)
+    assert factor_needed(side, _classical(n)) == 4.0
+    cycle = cycle_time_answer(side, _classical(n))
+    assert cycle.knob is Knob.LOGICAL_CYCLE_TIME
+    assert (cycle.factor, cycle.today, cycle.needed) == (4.0, TAU, TAU / 4)
+    processors = processors_answer(side, _classical(n))
+    assert processors.needed == 4.0 and processors.reason is None
+
+
+def test_synthetic_power_law_breakeven_n_is_exact():
+    result = breakeven_n(lambda n: TAU * n**1.5, _classical, 16, 2**40)
+    assert result.status == "crossover" and result.n_star == 2**20 + 1  # equal at 2^20, faster after
+    # the curve read the other way: the first power of two whose needed cycle time exceeds tau
+    ns = [2**e for e in range(4, 31)]
+    tau_star = needed_cycle_time([n**1.5 for n in ns], [_classical(n) for n in ns], [0.0] * len(ns))
+    assert tau_star[ns.index(2**16)] == TAU / 4
+    assert breakeven_n_for(TAU, ns, tau_star) == 2**21
+
+
+def test_babbush_formula_reproduced_where_its_assumptions_hold():
+    # one row: classical n t_C, quantum c sqrt(n k) t_Q (Babbush et al. 2021, section II)
+    t_quantum, t_classical, k, c = 1e-9, 2.55e-13, 32, math.pi / 2  # n* about 1.2e9
+    expected = babbush_breakeven(t_quantum, t_classical, k, c)["n_star"]
+    result = breakeven_n(lambda n: c * math.sqrt(n * k) * t_quantum, lambda n: n * t_classical, 16, 2**80)
+    assert result.n_star - 1 < expected <= result.n_star
+    tau_star = needed_cycle_time([c * math.sqrt(expected * k)], [expected * t_classical], [0.0])
+    assert tau_star[0] == pytest.approx(t_quantum, rel=1e-12)
+
+
+def test_data_access_down_to_free_access():
+    # 1000 steps of 1 ms, 600 of them 100 accesses; classical 0.7 s, hybrid 0.1 s: room 0.6 s
+    side = QuantumSide(n=64, steps=1000, step_s=1e-3, hybrid_classical_s=0.1, independent_pieces=64,
+                       access_steps=600, accesses=100)
+    access = access_answer(side, 0.7)
+    assert access.factor == pytest.approx(3.0) and access.today == 6.0 and access.needed == pytest.approx(2.0)
+    # room 0.35 s < the 0.4 s the other 400 steps take: no access cost alone is enough
+    none = access_answer(side, 0.45)
+    assert none.factor is None and "even free data access" in none.reason
+    free = access_answer(_synthetic(16), 1.0)
+    assert free.factor is None and "already free" in free.reason
+
+
+def test_no_knob_helps_when_the_classical_part_alone_is_slower():
+    side = QuantumSide(n=64, steps=10, step_s=1e-9, hybrid_classical_s=2.0, independent_pieces=64)
+    for answer_ in (cycle_time_answer(side, 1.0), processors_answer(side, 1.0), access_answer(side, 1.0)):
+        assert answer_.factor is None
+    assert "classical part alone" in cycle_time_answer(side, 1.0).reason
+
+
+def test_processors_are_bounded_by_the_independent_pieces():
+    side = QuantumSide(n=4, steps=100, step_s=1.0, hybrid_classical_s=0.0, independent_pieces=4)
+    assert processors_answer(side, 25.0).needed == 4.0
+    over = processors_answer(side, 24.0)
+    assert over.needed is None and "more than the 4 independent pieces" in over.reason
+
+
+def test_error_rate_through_the_code_distance():
+    # steps of 1 us today; 0.5 us once errors fall below 1e-2 of today's, 0.1 us below 1e-4
+    def step_at(scale):
+        return 1e-6 if scale > 1e-2 else 5e-7 if scale > 1e-4 else 1e-7
+
+    side = QuantumSide(n=64, steps=10**6, step_s=1e-6, hybrid_classical_s=0.0, independent_pieces=64)
+    answer_ = error_rate_answer(side, 0.25, step_at, 1e-7, 1e-3)  # needs 4x: the 0.1 us step
+    assert answer_.factor == pytest.approx(1e4, rel=1e-9) and answer_.needed == pytest.approx(1e-7, rel=1e-9)
+    assert error_rate_answer(side, 0.6, step_at, 1e-7, 1e-3).factor == pytest.approx(1e2, rel=1e-9)
+    beyond = error_rate_answer(side, 0.05, step_at, 1e-7, 1e-3)  # needs 20x, the floor gives 10x
+    assert beyond.factor is None and "smallest code distance" in beyond.reason
+
+
+@pytest.mark.parametrize("algorithm, n, k, d", [(Algorithm.GROVER_QUERY, 2**10, 8, 64),
+                                               (Algorithm.GROVER_QROM, 2**10, 8, 64)])
+def test_step_model_is_qres_headline(algorithm, n, k, d):
+    if algorithm is Algorithm.GROVER_QUERY:
+        point = sources.grover_query(n, k, d)
+    else:
+        point = sources.grover_circuit_unit(n, k, d, None, algorithm.loader)
+    estimate = physical_estimate(point["unit"], point["repetitions"],
+                                 t_outside_toffoli=point["unit_t_outside_toffoli"], second_opinion=False)
+    side, step = quantum_side(algorithm, n, k, d, Hardware())
+    assert step.code_distance == estimate["code_distance"]
+    assert step.step_ns == estimate["logical_cycle_time_ns"]
+    assert side.quantum_s == pytest.approx(estimate["runtime_s"], rel=1e-12)
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    """The command line in this process, captured like a subprocess."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
+def test_cli_json_keys():
+    result = run("breakeven", "--algorithm", "grover-qrom", "-n", "1024", "-k", "8", "-d", "64",
+                 "--no-crossover", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"primitive", "algorithm", "params", "held_fixed", "classical", "quantum", "factor", "knobs",
+            "curves", "model", "notes"} <= set(data)
+    assert set(data["knobs"]) == {knob.value for knob in Knob}
+    assert {"factor", "today", "needed", "unit", "reason"} <= set(data["knobs"]["data_access"])
+
+
+@pytest.mark.parametrize("argv", [["-k", "0"], ["--algorithm", "nope"], ["-n", "8", "-k", "16"],
+                                  ["--error-budget", "2"]])
+def test_cli_bad_input_is_one_line_exit_2(argv):
+    result = run("breakeven", *argv)
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("qresource: error:")
