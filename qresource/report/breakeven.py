@@ -17,7 +17,10 @@ import enum
 import functools
 import math
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
 
 from qresource.classical.hardware import get_hardware
 from qresource.compare.breakeven import (
@@ -49,7 +52,7 @@ from qresource.machinery.physical import (
     step_for,
 )
 from qresource.oracle.closed_forms import loader_costs_many
-from qresource.report import sources
+from qresource.report import render, sources
 
 
 class Algorithm(enum.StrEnum):
@@ -200,17 +203,10 @@ def answer(algorithm: Algorithm, n: int, k: int, d: int, hardware: Hardware, *, 
     side, step = quantum_side(algorithm, n, k, d, hardware)
     done = work(algorithm, n, k, d)
     classical = classical_seconds(hardware.classical_algorithm, n, d, k, hardware.classical_hardware)
-    fastest = logical_steps(hardware.architecture, hardware.code, done.logical_qubits)[0].step_ns * 1e-9
-
-    def step_at(scale: float) -> float | None:
-        found = step_for(hardware.architecture, hardware.code, done.logical_qubits, done.steps,
-                         hardware.error_budget, scale)
-        return None if found is None else found.step_ns * 1e-9
-
     knobs = [
         cycle_time_answer(side, classical),
         access_answer(side, classical),
-        error_rate_answer(side, classical, step_at, fastest, today_error_rate(hardware.architecture)),
+        _error_rate(side, classical, done, hardware),
         processors_answer(side, classical),
     ]
     factor = factor_needed(side, classical)
@@ -243,6 +239,18 @@ def answer(algorithm: Algorithm, n: int, k: int, d: int, hardware: Hardware, *, 
     return out
 
 
+def _error_rate(side: QuantumSide, classical: float, done: Work, hardware: Hardware):
+    """The error-rate knob: qre's code re-read with every physical error rate scaled."""
+    fastest = logical_steps(hardware.architecture, hardware.code, done.logical_qubits)[0].step_ns * 1e-9
+
+    def step_at(scale: float) -> float | None:
+        found = step_for(hardware.architecture, hardware.code, done.logical_qubits, done.steps,
+                         hardware.error_budget, scale)
+        return None if found is None else found.step_ns * 1e-9
+
+    return error_rate_answer(side, classical, step_at, fastest, today_error_rate(hardware.architecture))
+
+
 def _notes(algorithm: Algorithm, step) -> list[str]:
     notes = []
     if step is None:
@@ -268,8 +276,22 @@ def crossover_today(algorithm: Algorithm, k: int, d: int, hardware: Hardware) ->
 
 def knob_curves(algorithm: Algorithm, k: int, d: int, hardware: Hardware,
                 exponents: tuple[int, ...] = CURVE_EXPONENTS) -> dict[str, list]:
-    """Each knob's breakeven value at every n = 2^e: the logical cycle time (s), the steps per
-    data access, the processors (today's other knobs), and the physical error-rate factor."""
+    """Each knob's breakeven value at every n = 2^e, the others at today's: the logical cycle
+    time (s), the steps per data access, the factor by which the physical error rates must fall,
+    the processors; None where no value of the knob alone reaches breakeven."""
+    ns, sides, classical, curves = _cycle_time_curve(algorithm, k, d, hardware, exponents)
+    access, processors, errors = [], [], []
+    for n, side, seconds in zip(ns, sides, classical):
+        access.append(access_answer(side, seconds).needed)
+        processors.append(processors_answer(side, seconds).needed)
+        errors.append(_error_rate(side, seconds, work(algorithm, n, k, d), hardware).factor)
+    curves[Knob.DATA_ACCESS.value] = access
+    curves[Knob.PHYSICAL_ERROR_RATE.value] = errors
+    curves[Knob.PARALLEL_PROCESSORS.value] = processors
+    return curves
+
+
+def _cycle_time_curve(algorithm: Algorithm, k: int, d: int, hardware: Hardware, exponents: tuple[int, ...]):
     ns, sides = [], []
     for n in (1 << e for e in exponents if k <= 1 << e):
         try:
@@ -280,13 +302,7 @@ def knob_curves(algorithm: Algorithm, k: int, d: int, hardware: Hardware,
     classical = [classical_seconds(hardware.classical_algorithm, n, d, k, hardware.classical_hardware) for n in ns]
     tau = needed_cycle_time([s.steps for s in sides], classical, [s.hybrid_classical_s for s in sides])
     curves: dict[str, list] = {"n": ns, Knob.LOGICAL_CYCLE_TIME.value: [None if math.isnan(t) else float(t) for t in tau]}
-    access, processors = [], []
-    for side, seconds in zip(sides, classical):
-        access.append(access_answer(side, seconds).needed)
-        processors.append(processors_answer(side, seconds).needed)
-    curves[Knob.DATA_ACCESS.value] = access
-    curves[Knob.PARALLEL_PROCESSORS.value] = processors
-    return curves
+    return ns, sides, classical, curves
 
 
 def architecture_cycle_times(algorithm: Algorithm, n: int, k: int, d: int,
@@ -299,3 +315,109 @@ def architecture_cycle_times(algorithm: Algorithm, n: int, k: int, d: int,
         step = step_for(architecture, code, done.logical_qubits, done.steps, hardware.error_budget)
         out[architecture.value] = None if step is None else step.step_ns * 1e-9
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The report's section
+
+
+TABLE_COLUMNS = [
+    "series", "loader", "n", "k", "d", "hardware", "classical", "quantum_s", "classical_s", "factor",
+    "code_distance", "cycle_time_s", "cycle_time_needed_s", "data_access_factor", "error_rate_factor",
+    "processors_needed", "breakeven_n_today", "note",
+]
+
+
+def what_it_would_take(n: int, k: int, d: int, hardware: Hardware) -> tuple[pd.DataFrame, list[dict]]:
+    """The table "what it would take at n" for every algorithm, and the answers behind it."""
+    rows, answers = [], []
+    for algorithm in Algorithm:
+        one = answer(algorithm, n, k, d, hardware, curves=False)
+        answers.append(one)
+        knobs = one["knobs"]
+        reasons = [f"{key.replace('_', ' ')}: {knob['reason']}" for key, knob in knobs.items() if knob["reason"]]
+        rows.append({
+            "series": one["series"], "loader": one["loader"] or "", "n": n, "k": one["params"]["k"], "d": d,
+            "hardware": hardware.classical_hardware, "classical": hardware.classical_algorithm,
+            "quantum_s": one["quantum"]["total_s"], "classical_s": one["classical"]["seconds"],
+            "factor": one["factor"], "code_distance": one["quantum"]["code_distance"],
+            "cycle_time_s": knobs["logical_cycle_time"]["today"],
+            "cycle_time_needed_s": knobs["logical_cycle_time"]["needed"],
+            "data_access_factor": None if knobs["data_access"]["reason"] else knobs["data_access"]["factor"],
+            "error_rate_factor": None if knobs["physical_error_rate"]["reason"] else knobs["physical_error_rate"]["factor"],
+            "processors_needed": knobs["parallel_processors"]["needed"],
+            "breakeven_n_today": one["crossover"]["label"], "note": "; ".join(reasons),
+        })
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS, dtype=object), answers
+
+
+def cycle_time_plot(k: int, d: int, hardware: Hardware, n_mark: int) -> bytes:
+    """Breakeven n against the logical cycle time, per algorithm (the curve tau*(n) read the
+    other way), today's qubit models' cycle times marked."""
+    series = []
+    for algorithm in Algorithm:
+        exponents = tuple(range(4, 33, 2 if algorithm.value.startswith("qlaci") else 1))  # QLACI is slow to count
+        curves = _cycle_time_curve(algorithm, k, d, hardware, exponents)[3]
+        points = [(t, n) for n, t in zip(curves["n"], curves[Knob.LOGICAL_CYCLE_TIME.value]) if t is not None]
+        series.append((algorithm.label, [t for t, _ in points], [n for _, n in points]))
+    today = architecture_cycle_times(Algorithm.GROVER_QROM, n_mark, k, d, hardware)
+    marks = _grouped_marks(today)
+    return render.loglog_png(
+        series,
+        title=f"Breakeven n vs logical cycle time (d = {d}, k = {k}) against {hardware.classical_algorithm} "
+              f"attention on {hardware.classical_hardware}\nbelow a curve's cycle time, quantum wins from that n on",
+        xlabel="logical cycle time (s)",
+        ylabel="breakeven sequence length n",
+        hlines=[(float(n_mark), f"n = 2^{n_mark.bit_length() - 1}")],
+        vlines=marks,
+        base_x=10,
+    )
+
+
+def _grouped_marks(today: dict[str, float | None]) -> list[tuple[float, str]]:
+    """One dotted line per qubit model; models within a factor 3 of each other share one label."""
+    known = sorted((value, name) for name, value in today.items() if value is not None)
+    groups: list[list[tuple[float, str]]] = []
+    for value, name in known:
+        if groups and value < 3 * groups[-1][0][0]:
+            groups[-1].append((value, name))
+        else:
+            groups.append([(value, name)])
+    marks = []
+    for group in groups:
+        names = ", ".join(name.replace("gate_based_", "gate ").replace("majorana_", "Majorana ").replace("_", " ")
+                          for _, name in group)
+        label = f"{names}: {render.human_time(group[0][0])}"
+        if len(group) > 1:
+            label += f" to {render.human_time(group[-1][0])}"
+        marks += [(value, label if i == 0 else "") for i, (value, _) in enumerate(group)]
+    return marks
+
+
+def report_section(out: Path, n: int, k: int, d: int, hardware: Hardware,
+                   write_table: Callable[[str, pd.DataFrame], None]) -> tuple[str, list[str]]:
+    """The report's "what it would take" section (Markdown) and the picture it wrote."""
+    table, answers = what_it_would_take(n, k, d, hardware)
+    write_table("breakeven", table)
+    name = f"breakeven_cycle_time_d{d}.png"
+    render.write_png(cycle_time_plot(k, d, hardware, n), out / name)
+    shown = table[["series", "loader", "factor", "cycle_time_s", "cycle_time_needed_s", "data_access_factor",
+                   "error_rate_factor", "processors_needed", "breakeven_n_today"]]
+    qlaci = [f"{one['series']}: {one['crossover']['label']}" for one in answers if one["algorithm"].startswith("qlaci")]
+    lines = [
+        f"## What it would take at n = 2^{n.bit_length() - 1}", "",
+        f"For each algorithm, the factor by which each hardware knob would have to improve, the others held at "
+        f"today's ({hardware.architecture.value}, {hardware.code.value}, error budget {hardware.error_budget:g}), "
+        f"for the quantum runtime to equal {hardware.classical_algorithm} attention on {hardware.classical_hardware} "
+        f"at n = {n:,}, k = {k}, d = {d} ([breakeven.md](breakeven.md); the reasons a knob alone cannot reach "
+        "breakeven are in its note column). Step model: lattice-surgery steps times the logical cycle time, "
+        "equal to qre's headline runtime where qre answers "
+        "([docs/breakeven.md](../docs/breakeven.md); `qresource breakeven` answers for any n).", "",
+        render.to_markdown(shown).rstrip("\n"), "",
+        "QLACI's crossover search (the rules of the crossover table, step model): " + "; ".join(qlaci) + ".", "",
+        f"![{name}]({name})", "",
+        "Each curve is the logical cycle time at which the algorithm breaks even at each n (read the other way: "
+        "the least n at which a machine with that cycle time wins); the dotted vertical lines are today's qubit "
+        f"models' cycle times for Grover attention (qrom) at n = 2^{n.bit_length() - 1}.", "",
+    ]
+    return "\n".join(lines), [name]

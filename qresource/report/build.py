@@ -30,7 +30,7 @@ from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
 from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.physical import Architecture, Settings, physical_estimate
-from qresource.report import render, sources, sparsity
+from qresource.report import breakeven, render, sources, sparsity
 from qresource.report.index import index_markdown
 
 
@@ -74,6 +74,8 @@ class ReportConfig:
     crossover_stop_after_rising: int = 6
     crossover_rising_from: int = 2**20
     babbush_reference_n: int = 2**20
+    breakeven_n: int = 2**17  # "what it would take": the long-128k preset's n and d, plot_k
+    breakeven_d: int = 128
     sparsity_ns: tuple[int, ...] = (64, 128, 256, 512)  # measured sparsity: the bundled text's profile
     sparsity_windows: int = 4
 
@@ -591,11 +593,17 @@ def _build(out: Path, config: ReportConfig, engine: Engine, tick: Callable[[], N
         crossovers_best = crossover_table(Engine(replace(config, architecture=study.best, qec=None)), tick)
         _write_table(out, "crossover_best_architecture", crossovers_best, files)
 
+    held = breakeven.Hardware(
+        architecture=engine.settings.architecture, qec=engine.settings.qec,
+        error_budget=engine.settings.error_budget, classical_hardware=config.hardware[0])
+    what, pictures = breakeven.report_section(out, config.breakeven_n, config.plot_k, config.breakeven_d, held,
+                                              lambda stem, frame: _write_table(out, stem, frame, files))
+    files.written += pictures
     section, pictures = sparsity.report_section(out, config.sparsity_ns, config.sparsity_windows,
                                                 lambda stem, frame: _write_table(out, stem, frame, files))
     files.written += pictures
     index = index_markdown(config, engine.status, resources, crossovers, plots, slopes, study, crossovers_best)
-    atomic_write_text(out / "index.md", index.rstrip("\n") + "\n\n" + section)
+    atomic_write_text(out / "index.md", index.rstrip("\n") + "\n\n" + what + "\n" + section)
     files.written.append("index.md")
     return sorted(files.written)
 
