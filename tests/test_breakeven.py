@@ -27,7 +27,7 @@ from qresource.cli import main
 from qresource.compare.crossover import babbush_breakeven
 from qresource.machinery.physical import physical_estimate
 from qresource.report import sources
-from qresource.report.breakeven import Algorithm, Hardware, quantum_side
+from qresource.report.breakeven import Algorithm, Hardware, quantum_side, report_section
 
 # Synthetic machine: the quantum side takes n^1.5 steps of tau = 2^-20 s, classical attention
 # 2^-30 n^2 s. They meet where sqrt(n) = 2^10, at n = 2^20; at n = 4^8 = 2^16 the quantum side
@@ -158,3 +158,16 @@ def test_cli_bad_input_is_one_line_exit_2(argv):
     result = run("breakeven", *argv)
     assert result.returncode == 2 and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("qresource: error:")
+
+
+def test_report_section_writes_its_table_and_plot(tmp_path):
+    tables = {}
+    text, pictures = report_section(tmp_path, 2**10, 8, 64, Hardware(),
+                                            [Algorithm.GROVER_QUERY, Algorithm.GROVER_QROM],
+                                            lambda stem, frame: tables.setdefault(stem, frame))
+    assert pictures == ["breakeven_cycle_time_d64.png"] and (tmp_path / pictures[0]).read_bytes()[:4] == b"\x89PNG"
+    frame = tables["breakeven"]
+    assert list(frame["series"]) == [Algorithm.GROVER_QUERY.label, Algorithm.GROVER_QROM.label]
+    assert "## What it would take at n = 2^10" in text
+    for row in frame.to_dict("records"):
+        assert row["factor"] > 1 and row["cycle_time_needed_s"] * row["factor"] == pytest.approx(row["cycle_time_s"])

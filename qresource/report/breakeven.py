@@ -328,10 +328,22 @@ TABLE_COLUMNS = [
 ]
 
 
-def what_it_would_take(n: int, k: int, d: int, hardware: Hardware) -> tuple[pd.DataFrame, list[dict]]:
-    """The table "what it would take at n" for every algorithm, and the answers behind it."""
+def built_algorithms(status: dict[str, str | None], loaders) -> list[Algorithm]:
+    """The algorithms whose primitives are built (``sources.availability``), Grover's circuit
+    with the given loaders."""
+    out = [Algorithm.GROVER_QUERY] if status.get("grover-query") is None else []
+    if status.get("grover-circuit") is None:
+        out += [a for a in Algorithm if a.loader is not None and a.reads_k and a.loader in set(map(LoaderKind, loaders))]
+    if status.get("qlaci") is None:
+        out += [Algorithm.QLACI_FREE, Algorithm.QLACI_CIRCUIT]
+    return out
+
+
+def what_it_would_take(n: int, k: int, d: int, hardware: Hardware,
+                       algorithms=tuple(Algorithm)) -> tuple[pd.DataFrame, list[dict]]:
+    """The table "what it would take at n" for each algorithm, and the answers behind it."""
     rows, answers = [], []
-    for algorithm in Algorithm:
+    for algorithm in algorithms:
         one = answer(algorithm, n, k, d, hardware, curves=False)
         answers.append(one)
         knobs = one["knobs"]
@@ -351,16 +363,17 @@ def what_it_would_take(n: int, k: int, d: int, hardware: Hardware) -> tuple[pd.D
     return pd.DataFrame(rows, columns=TABLE_COLUMNS, dtype=object), answers
 
 
-def cycle_time_plot(k: int, d: int, hardware: Hardware, n_mark: int) -> bytes:
+def cycle_time_plot(k: int, d: int, hardware: Hardware, n_mark: int, algorithms=tuple(Algorithm)) -> bytes:
     """Breakeven n against the logical cycle time, per algorithm (the curve tau*(n) read the
     other way), today's qubit models' cycle times marked."""
     series = []
-    for algorithm in Algorithm:
+    for algorithm in algorithms:
         exponents = tuple(range(4, 33, 2 if algorithm.value.startswith("qlaci") else 1))  # QLACI is slow to count
         curves = _cycle_time_curve(algorithm, k, d, hardware, exponents)[3]
         points = [(t, n) for n, t in zip(curves["n"], curves[Knob.LOGICAL_CYCLE_TIME.value]) if t is not None]
         series.append((algorithm.label, [t for t, _ in points], [n for _, n in points]))
-    today = architecture_cycle_times(Algorithm.GROVER_QROM, n_mark, k, d, hardware)
+    reference = Algorithm.GROVER_QROM if Algorithm.GROVER_QROM in algorithms else algorithms[0]
+    today = architecture_cycle_times(reference, n_mark, k, d, hardware)
     marks = _grouped_marks(today)
     return render.loglog_png(
         series,
@@ -372,6 +385,36 @@ def cycle_time_plot(k: int, d: int, hardware: Hardware, n_mark: int) -> bytes:
         vlines=marks,
         base_x=10,
     )
+
+
+def _readable_row(one: dict) -> dict[str, str]:
+    """One algorithm's answer in the index's words: each knob's factor, or why it cannot."""
+    knobs, quantum = one["knobs"], one["quantum"]
+
+    def factor(key: str, short: str) -> str:
+        knob = knobs[key]
+        return short if knob["reason"] else f"{render.number(knob['factor'])}x"
+
+    cycle = knobs["logical_cycle_time"]
+    access_short = "free already" if knobs["data_access"]["today"] is None else "not even at free access"
+    floor = "-"
+    if knobs["physical_error_rate"]["reason"] and quantum["logical_cycle_time_s"]:
+        floor = knobs["physical_error_rate"]["reason"].split("runtime ")[-1].split(",")[0]
+        floor = f"not alone (distance 3 gives {floor.replace(' shorter', '')})"
+    processors = knobs["parallel_processors"]
+    return {
+        "series": one["series"],
+        "quantum / classical": f"{render.number(one['factor'])}x" if one["factor"] is not None else "-",
+        "logical cycle time": (f"{render.number(cycle['today'])} s -> {render.number(cycle['needed'])} s"
+                               if cycle["needed"] is not None else "-"),
+        "data access": factor("data_access", access_short),
+        "physical error rate": factor("physical_error_rate", floor),
+        "parallel processors": (render.number(processors["needed"]) if processors["needed"] is not None
+                                else f"not alone ({render.number(processors['factor'])} > "
+                                     f"{render.number(quantum['independent_pieces'])} pieces)"
+                                if processors["factor"] is not None else "-"),
+        "breakeven n today": one["crossover"]["label"],
+    }
 
 
 def _grouped_marks(today: dict[str, float | None]) -> list[tuple[float, str]]:
@@ -394,15 +437,17 @@ def _grouped_marks(today: dict[str, float | None]) -> list[tuple[float, str]]:
     return marks
 
 
-def report_section(out: Path, n: int, k: int, d: int, hardware: Hardware,
+def report_section(out: Path, n: int, k: int, d: int, hardware: Hardware, algorithms: list[Algorithm],
                    write_table: Callable[[str, pd.DataFrame], None]) -> tuple[str, list[str]]:
     """The report's "what it would take" section (Markdown) and the picture it wrote."""
-    table, answers = what_it_would_take(n, k, d, hardware)
+    if not algorithms:
+        return f"## What it would take at n = 2^{n.bit_length() - 1}\n\nNo quantum algorithm is built.\n", []
+    table, answers = what_it_would_take(n, k, d, hardware, algorithms)
     write_table("breakeven", table)
     name = f"breakeven_cycle_time_d{d}.png"
-    render.write_png(cycle_time_plot(k, d, hardware, n), out / name)
-    shown = table[["series", "loader", "factor", "cycle_time_s", "cycle_time_needed_s", "data_access_factor",
-                   "error_rate_factor", "processors_needed", "breakeven_n_today"]]
+    render.write_png(cycle_time_plot(k, d, hardware, n, tuple(algorithms)), out / name)
+    shown = pd.DataFrame([_readable_row(one) for one in answers], dtype=object)
+    reference_label = (Algorithm.GROVER_QROM if Algorithm.GROVER_QROM in algorithms else algorithms[0]).label
     qlaci = [f"{one['series']}: {one['crossover']['label']}" for one in answers if one["algorithm"].startswith("qlaci")]
     lines = [
         f"## What it would take at n = 2^{n.bit_length() - 1}", "",
@@ -414,10 +459,13 @@ def report_section(out: Path, n: int, k: int, d: int, hardware: Hardware,
         "equal to qre's headline runtime where qre answers "
         "([docs/breakeven.md](../docs/breakeven.md); `qresource breakeven` answers for any n).", "",
         render.to_markdown(shown).rstrip("\n"), "",
-        "QLACI's crossover search (the rules of the crossover table, step model): " + "; ".join(qlaci) + ".", "",
+        *(["QLACI's crossover search (the rules of the crossover table, step model): " + "; ".join(qlaci)
+           + ". \"No quantum estimate beyond\": at the next size no code distance qre offers (up to 51) keeps the "
+           "errors within the budget.", ""] if qlaci else []),
         f"![{name}]({name})", "",
         "Each curve is the logical cycle time at which the algorithm breaks even at each n (read the other way: "
         "the least n at which a machine with that cycle time wins); the dotted vertical lines are today's qubit "
-        f"models' cycle times for Grover attention (qrom) at n = 2^{n.bit_length() - 1}.", "",
+        f"models' cycle times for {reference_label} at n = 2^{n.bit_length() - 1}. The fan-out loader's curve lies "
+        "on QROM's: both make the same Toffolis, and the step model runs them in sequence.", "",
     ]
     return "\n".join(lines), [name]

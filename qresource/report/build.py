@@ -597,6 +597,7 @@ def _build(out: Path, config: ReportConfig, engine: Engine, tick: Callable[[], N
         architecture=engine.settings.architecture, qec=engine.settings.qec,
         error_budget=engine.settings.error_budget, classical_hardware=config.hardware[0])
     what, pictures = breakeven.report_section(out, config.breakeven_n, config.plot_k, config.breakeven_d, held,
+                                              breakeven.built_algorithms(engine.status, config.loaders),
                                               lambda stem, frame: _write_table(out, stem, frame, files))
     files.written += pictures
     section, pictures = sparsity.report_section(out, config.sparsity_ns, config.sparsity_windows,
