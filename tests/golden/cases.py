@@ -58,6 +58,9 @@ CASES: dict[str, list[str]] = {
     "estimate-classical-text": ["estimate", "classical", "--n", "4096", "--d", "64", "--k", "8"],
     "estimate-attention-physical-text": ["estimate", "attention", "--n", "1024", "--k", "8", "--d", "16", "--physical"],
     "count-text": ["count", "circuits/examples/rotations.qasm"],
+    "breakeven-json": ["breakeven", "--algorithm", "grover-query,grover-qrom", "-n", "1024", "-k", "8", "-d", "64",
+                       "--json"],
+    "breakeven-text": ["breakeven", "--algorithm", "grover-qroam"],
     # physical estimates
     "estimate-oracle-physical": ["estimate", "oracle", "--n", "1024", "--d", "8", "--bits", "6", "--physical", "--json"],
     "estimate-attention-physical": ["estimate", "attention", "--n", "4096", "--k", "32", "--d", "64", "--physical", "--json"],
