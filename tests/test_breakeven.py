@@ -143,7 +143,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 def test_cli_json_keys():
     result = run("breakeven", "--algorithm", "grover-qrom", "-n", "1024", "-k", "8", "-d", "64",
-                 "--no-crossover", "--json")
+                 "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert {"primitive", "algorithm", "params", "held_fixed", "classical", "quantum", "factor", "knobs",

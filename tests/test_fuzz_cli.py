@@ -69,7 +69,7 @@ BUILT = [(path, cmd) for path, cmd in COMMANDS if "(not built yet)" not in (cmd.
 #: Commands whose success path is long by design (the whole report, default table grids,
 #: simulations): a few examples, every option present with a hostile value, so that the fuzzing
 #: exercises their error paths without running the work itself.
-SLOW_COMMANDS = {"report", "table", "validate grover", "validate oracle", "validate qlaci", "validate qram"}
+SLOW_COMMANDS = {"report", "table", "breakeven", "validate grover", "validate oracle", "validate qlaci", "validate qram"}
 SLOW_EXAMPLES = 4
 FAST = [p for p, _ in BUILT if " ".join(p) not in SLOW_COMMANDS]
 EXAMPLES_PER_COMMAND = int(os.environ.get("QRESOURCE_FUZZ_EXAMPLES", 0)) or max(6, 150 // max(1, len(FAST)))

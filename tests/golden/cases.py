@@ -60,7 +60,7 @@ CASES: dict[str, list[str]] = {
     "count-text": ["count", "circuits/examples/rotations.qasm"],
     "breakeven-json": ["breakeven", "--algorithm", "grover-query,grover-qrom", "-n", "1024", "-k", "8", "-d", "64",
                        "--json"],
-    "breakeven-text": ["breakeven", "--algorithm", "grover-qroam"],
+    "breakeven-text": ["breakeven", "--algorithm", "grover-qroam", "--crossover"],
     # physical estimates
     "estimate-oracle-physical": ["estimate", "oracle", "--n", "1024", "--d", "8", "--bits", "6", "--physical", "--json"],
     "estimate-attention-physical": ["estimate", "attention", "--n", "4096", "--k", "32", "--d", "64", "--physical", "--json"],
