@@ -25,7 +25,7 @@ from qresource.compare.breakeven import (
 )
 from qresource.cli import main
 from qresource.compare.crossover import babbush_breakeven
-from qresource.machinery.physical import physical_estimate
+from qresource.machinery.physical import Architecture, QecCode, logical_steps, physical_estimate
 from qresource.report import sources
 from qresource.report.breakeven import Algorithm, Hardware, quantum_side, report_section
 
@@ -171,3 +171,11 @@ def test_report_section_writes_its_table_and_plot(tmp_path):
     assert "## What it would take at n = 2^10" in text
     for row in frame.to_dict("records"):
         assert row["factor"] > 1 and row["cycle_time_needed_s"] * row["factor"] == pytest.approx(row["cycle_time_s"])
+
+
+def test_scaled_error_rates_are_the_preset_with_those_rates():
+    # gate_based_ns_e3 with every error rate / 10 is gate_based_ns_e4 (same gate times, 1e-4)
+    scaled = logical_steps(Architecture.GATE_BASED_NS_E3, QecCode.SURFACE_CODE, 823, 0.1)
+    preset = logical_steps(Architecture.GATE_BASED_NS_E4, QecCode.SURFACE_CODE, 823)
+    assert [(s.code_distance, s.step_ns) for s in scaled] == [(s.code_distance, s.step_ns) for s in preset]
+    assert [s.error for s in scaled] == pytest.approx([s.error for s in preset], rel=1e-9)
