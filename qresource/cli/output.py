@@ -180,13 +180,19 @@ def _param_value(value: Any) -> Any:
 # attention -----------------------------------------------------------------------------------
 
 
-def _render_attention(record, data, extras) -> list[str]:
-    params = data["params"]
+def _grover_heading(data, title: str) -> tuple[list[str], bool]:
+    """The title with the model, the parameters and a blank line; and whether it is the query model."""
     query_model = data.get("logical") is None
-    model = "query model (QRAM access free)" if query_model else f"full circuit, {params['loader']} loader"
-    lines = [f"Grover sparse attention, {model}"]
+    model = "query model (QRAM access free)" if query_model else f"full circuit, {data['params']['loader']} loader"
+    lines = [f"{title}, {model}"]
     lines += _params_lines(data, ("n", "k", "d", "bits", "tau", "schedule", "delta"))
     lines.append("")
+    return lines, query_model
+
+
+def _render_attention(record, data, extras) -> list[str]:
+    params = data["params"]
+    lines, query_model = _grover_heading(data, "Grover sparse attention")
     rows = params["rows"]
     rows_text = f"all {_param_value(rows) if isinstance(_param_value(rows), str) else number(rows)} rows"
     if query_model:
@@ -254,11 +260,7 @@ def _per_call(extras: dict, excluded: str = "no key excluded yet") -> list[str]:
 
 def _render_grover(record, data, extras) -> list[str]:
     params = data["params"]
-    query_model = data.get("logical") is None
-    model = "query model (QRAM access free)" if query_model else f"full circuit, {params['loader']} loader"
-    lines = [f"Grover search for all marked keys of one row, {model}"]
-    lines += _params_lines(data, ("n", "k", "d", "bits", "tau", "schedule", "delta"))
-    lines.append("")
+    lines, query_model = _grover_heading(data, "Grover search for all marked keys of one row")
     schedule = data.get("schedule") or {}
     lines.append(f"Find all k = {params['k']} keys of the row (whole schedule; expected, rounded up)")
     rows = [("oracle calls", data.get("queries"), f"{number(schedule.get('queries_1_minus_delta'))} "
