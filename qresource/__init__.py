@@ -60,6 +60,14 @@ PUBLIC_GROUPS: dict[str, dict[str, str]] = {
         "records_frame": "qresource.core.record:records_frame",
         "QResourceError": "qresource.core.errors:QResourceError",
     },
+    "Classical attention": {
+        "generate_instance": "qresource.classical.instances:generate_instance",
+        "check_instance": "qresource.classical.instances:check_instance",
+        "exact_attention": "qresource.classical.attention:exact_attention",
+        "sparse_attention": "qresource.classical.attention:sparse_attention",
+        "error_table": "qresource.classical.bounds:error_table",
+        "classical_costs": "qresource.classical.costs:classical_costs",
+    },
     "Tables, profiles, counts": {
         "table": "qresource.report.table:build_table",
         "readable": "qresource.report.render:readable",
@@ -107,7 +115,10 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time ``__getattr__`` does the work
-    from qresource.classical.costs import estimate_classical
+    from qresource.classical.attention import exact_attention, sparse_attention
+    from qresource.classical.bounds import error_table
+    from qresource.classical.costs import classical_costs, estimate_classical
+    from qresource.classical.instances import check_instance, generate_instance
     from qresource.compare.crossover import find_crossover
     from qresource.core.errors import QResourceError
     from qresource.core.record import EstimateRecord, LogicalCounts, records_frame

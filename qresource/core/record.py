@@ -112,7 +112,9 @@ class EstimateRecord:
         name, the logical counts, queries, iterations, success probability and, where a physical
         estimate is attached, physical qubits and runtime. Nested fields stay in ``to_dict``."""
         data = self.to_dict()
-        row: dict[str, Any] = {"primitive": data["primitive"], "model": data["model"]}
+        # the model's name: records of several models carry "name: what it charges"
+        model = data["model"].split(":", 1)[0] if data["model"] else None
+        row: dict[str, Any] = {"primitive": data["primitive"], "model": model}
         row.update({key: value for key, value in data["params"].items() if not isinstance(value, (dict, list))})
         row.update({key: (data["logical"] or {}).get(key) for key in LOGICAL_KEYS})
         row.update({key: data[key] for key in ("queries", "iterations", "success_probability")})
@@ -135,12 +137,21 @@ class EstimateRecord:
 #: The physical estimate's fields a flat row carries (the rest stays in ``to_dict``).
 PHYSICAL_ROW_KEYS = ("physical_qubits", "runtime_s")
 
+#: Columns besides the logical counts that hold exact integers when present.
+INTEGER_ROW_KEYS = ("queries", "iterations", "physical_qubits")
+
 
 def records_frame(records: Iterable[EstimateRecord]) -> "pandas.DataFrame":
-    """One row per record (``EstimateRecord.to_row``), columns in the order they first appear;
-    counts stay exact Python integers (object columns where a count is missing)."""
+    """One row per record (``EstimateRecord.to_row``), columns in the order they first appear.
+    Counts stay exact integers: a count column is pandas' nullable ``Int64`` (``<NA>`` where a
+    record has none, as in the query model), never a float."""
     import pandas as pd
 
     rows = [record.to_row() for record in records]
     columns = list(dict.fromkeys(key for row in rows for key in row))
-    return pd.DataFrame.from_records(rows, columns=columns)
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    for column in (*LOGICAL_KEYS, *INTEGER_ROW_KEYS):
+        values = [row.get(column) for row in rows]
+        if column in frame and all(isinstance(v, int) or v is None for v in values):
+            frame[column] = pd.array(values, dtype="Int64")
+    return frame
