@@ -54,9 +54,11 @@ PUBLIC_GROUPS: dict[str, dict[str, str]] = {
         "estimate_qlaci": "qresource.qlaci.estimate:estimate_qlaci",
         "estimate_classical": "qresource.classical.costs:estimate_classical",
         "attach_physical": "qresource.report.physical_options:attach_physical",
+        "attach_grover_physical": "qresource.report.physical_options:attach_grover_physical",
         "logical_counts": "qresource.machinery.logical:logical_counts",
         "EstimateRecord": "qresource.core.record:EstimateRecord",
         "LogicalCounts": "qresource.core.record:LogicalCounts",
+        "Records": "qresource.core.record:Records",
         "records_frame": "qresource.core.record:records_frame",
         "QResourceError": "qresource.core.errors:QResourceError",
     },
@@ -121,7 +123,12 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time ``__getattr__`
     from qresource.classical.instances import check_instance, generate_instance
     from qresource.compare.crossover import find_crossover
     from qresource.core.errors import QResourceError
-    from qresource.core.record import EstimateRecord, LogicalCounts, records_frame
+    from qresource.core.record import (
+        EstimateRecord,
+        LogicalCounts,
+        Records,
+        records_frame,
+    )
     from qresource.grover.api import (
         attention_records,
         estimate_attention,
@@ -165,6 +172,6 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time ``__getattr__`
     from qresource.qlaci.estimate import estimate_qlaci
     from qresource.qlaci.params import QlaciParams
     from qresource.qlaci.run import export_qlaci, validate_qlaci
-    from qresource.report.physical_options import attach_physical
+    from qresource.report.physical_options import attach_grover_physical, attach_physical
     from qresource.report.render import readable
     from qresource.report.table import build_table as table

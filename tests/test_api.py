@@ -34,7 +34,7 @@ CALLED_BY_CLI = {
     "grover_search_bloq": "grover", "validate_grover_search": "grover",
     "estimate_qlaci": "qlaci", "estimate_classical": "classical", "count": "count",
     "table": "report", "readable": "report", "profile_text": "profile", "profile_qk": "profile",
-    "choose_k": "k_from", "attach_physical": "qram",
+    "choose_k": "k_from", "attach_physical": "qram", "attach_grover_physical": "grover",
 }
 
 
@@ -133,3 +133,12 @@ def test_docs_show_no_import_path_that_is_gone():
         for line in text.splitlines():
             for module in re.findall(r"(?:from|import) (qresource(?:\.\w+)+)", line):
                 assert importlib.util.find_spec(module) is not None, f"{path.name}: {line.strip()}"
+
+
+def test_several_records_show_as_the_command_line_prints_them(capsys):
+    records = qresource.estimate_grover(256, 4, 2)
+    printed = _run(capsys, "estimate", "grover", "--n", "256", "--k", "4", "--d", "2", "--model", "both")
+    assert records.answer() + "\n" == printed and "inner product" in printed
+    assert html.unescape(records._repr_html_()).endswith(printed.rstrip("\n") + "</pre>")
+    as_json = _run(capsys, "estimate", "grover", "--n", "256", "--k", "4", "--d", "2", "--model", "both", "--json")
+    assert json.loads(as_json) == records.to_dict()

@@ -155,3 +155,27 @@ def records_frame(records: Iterable[EstimateRecord]) -> "pandas.DataFrame":
         if column in frame and all(isinstance(v, int) or v is None for v in values):
             frame[column] = pd.array(values, dtype="Int64")
     return frame
+
+
+class Records(list):
+    """Several records (a sweep, or one point in several cost models): a plain list that also
+    shows in Jupyter as the answer the command line prints for them and flattens like one.
+
+    ``extras``: what the answer shows beside the records (as for ``emit_records``); ``problem``:
+    the problem they were estimated for, where one function built them all."""
+
+    extras: dict[str, Any] | None = None
+    problem: Any = None
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """The ``--json`` list."""
+        return [record.to_dict() for record in self]
+
+    def to_frame(self) -> "pandas.DataFrame":
+        return records_frame(self)
+
+    def answer(self, *, verbose: bool = False) -> str:
+        return answer_text(self, verbose=verbose, extras=self.extras)
+
+    def _repr_html_(self) -> str:
+        return answer_html(self.answer())

@@ -69,7 +69,9 @@ def build_table(
     missing = [axis for axis in ("n", "k", "d") if axis not in grid]
     if missing:
         raise QResourceError(f"the grid needs the axes {', '.join(missing)}")
-    grid = {**{axis: list(values) for axis, values in GRID_DEFAULTS.items()}, **grid}
+    grid = dict(grid)
+    for axis, values in GRID_DEFAULTS.items():
+        grid.setdefault(axis, list(values))
     check_execution(workers, scheduler)
     status = sources.availability()
     for name in primitives:
