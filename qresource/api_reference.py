@@ -38,11 +38,21 @@ them, and they compose with any other bloq in a `BloqBuilder` (example in
 
 ## Changes of import path
 
-The domain layout moved the modules that earlier documentation imported from:
-`qresource.bloqs.loaders` (now `qresource.loaders.table_loader` and its neighbours, public as
-`qresource.make_loader`, `qresource.TableLoader`, ...) and the classical cost functions (public as
-`qresource.estimate_classical`). The old paths are gone, without a deprecation shim; use the
-names below, which stay where they are across layout changes.
+The domain layout moved the modules that earlier documentation imported from, without a
+deprecation shim: the old paths now fail with `ModuleNotFoundError`. Import from the package
+top instead; those names stay put when modules move.
+
+| Earlier path | Public name now |
+|---|---|
+| `qresource.bloqs.loaders` (`make_loader`, `cheapest_loader`, `TableLoader`) | `qresource.make_loader`, `qresource.cheapest_loader`, `qresource.TableLoader` |
+| `qresource.bloqs.loader_kinds`, `qresource.bloqs.bucket_brigade` | `qresource.LoaderKind`, `qresource.BucketBrigadeQRAM` |
+| `qresource.bloqs.threshold_oracle` | `qresource.ThresholdOracle`, `qresource.OracleForm` |
+| `qresource.bloqs.grover_iterate`, `qresource.bloqs.diffusion` | `qresource.GroverIterate`, `qresource.GroverSearch`, `qresource.GroverDiffusion` |
+| `qresource.bloqs.qlaci` | `qresource.Qlaci`, `qresource.QlaciShot` |
+| `qresource.estimate.qram` | `qresource.estimate_qram`, `qresource.export_qram`, `qresource.validate_qram` |
+| `qresource.estimate.logical`, `qresource.estimate.physical` | `qresource.logical_counts`, `qresource.attach_physical` |
+| `qresource.compile.*`, `qresource.verify.*` | `qresource.export`, `qresource.validate` (any bloq) |
+| `qresource.classical.costs` and its neighbours (still there, internal) | `qresource.estimate_classical`, `qresource.classical_costs`, ... |
 
 ## A threshold oracle inside your own circuit
 

@@ -142,3 +142,26 @@ def test_several_records_show_as_the_command_line_prints_them(capsys):
     assert html.unescape(records._repr_html_()).endswith(printed.rstrip("\n") + "</pre>")
     as_json = _run(capsys, "estimate", "grover", "--n", "256", "--k", "4", "--d", "2", "--model", "both", "--json")
     assert json.loads(as_json) == records.to_dict()
+
+
+def test_the_reference_example_runs(tmp_path, monkeypatch):
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    section = text[text.index("## A threshold oracle inside your own circuit"):]
+    code = re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "docs/api.md", "exec"), {})  # noqa: S102 - the documented example itself
+    written = (tmp_path / "mine.qasm").read_text()
+    assert written.startswith("OPENQASM 3") and "index" in written and "flag" in written
+
+
+def test_the_moved_paths_the_reference_lists_are_gone():
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    table = text[text.index("## Changes of import path"):text.index("## A threshold oracle")]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert len(rows) >= 8
+    for row in rows:
+        earlier = row.split("|")[1]
+        for module in re.findall(r"`(qresource(?:\.\w+)+)", earlier):
+            if "still there" not in earlier:
+                with pytest.raises(ModuleNotFoundError):
+                    importlib.import_module(module)
