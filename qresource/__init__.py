@@ -55,6 +55,7 @@ PUBLIC_GROUPS: dict[str, dict[str, str]] = {
         "estimate_classical": "qresource.classical.costs:estimate_classical",
         "attach_physical": "qresource.report.physical_options:attach_physical",
         "attach_grover_physical": "qresource.report.physical_options:attach_grover_physical",
+        "attach_qlaci_physical": "qresource.report.physical_options:attach_qlaci_physical",
         "logical_counts": "qresource.machinery.logical:logical_counts",
         "EstimateRecord": "qresource.core.record:EstimateRecord",
         "LogicalCounts": "qresource.core.record:LogicalCounts",
@@ -172,6 +173,10 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time ``__getattr__`
     from qresource.qlaci.estimate import estimate_qlaci
     from qresource.qlaci.params import QlaciParams
     from qresource.qlaci.run import export_qlaci, validate_qlaci
-    from qresource.report.physical_options import attach_grover_physical, attach_physical
+    from qresource.report.physical_options import (
+        attach_grover_physical,
+        attach_physical,
+        attach_qlaci_physical,
+    )
     from qresource.report.render import readable
     from qresource.report.table import build_table as table

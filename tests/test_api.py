@@ -35,6 +35,7 @@ CALLED_BY_CLI = {
     "estimate_qlaci": "qlaci", "estimate_classical": "classical", "count": "count",
     "table": "report", "readable": "report", "profile_text": "profile", "profile_qk": "profile",
     "choose_k": "k_from", "attach_physical": "qram", "attach_grover_physical": "grover",
+    "attach_qlaci_physical": "qlaci",
 }
 
 
@@ -165,3 +166,12 @@ def test_the_moved_paths_the_reference_lists_are_gone():
             if "still there" not in earlier:
                 with pytest.raises(ModuleNotFoundError):
                     importlib.import_module(module)
+
+
+@pytest.mark.slow
+def test_qlaci_physical_is_the_commands(capsys):
+    params = qresource.QlaciParams(n=16, dq=4, kv=2, out=1, layers=1, feature_map="multiplexed")
+    record = qresource.attach_qlaci_physical(qresource.estimate_qlaci(params), params)
+    as_json = _run(capsys, "estimate", "qlaci", "--preset", "prototype", "--physical", "--json")
+    assert json.loads(as_json) == record.to_dict()
+    assert record.physical["physical_qubits"] > 0 and record.notes[-1].startswith("physical: one shot repeated")
