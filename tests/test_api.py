@@ -49,6 +49,15 @@ def test_every_public_name_is_its_domain_object():
         qresource.no_such_name  # noqa: B018
 
 
+def test_every_public_name_has_its_own_docstring():
+    import inspect
+
+    generic = {inspect.getdoc(object), inspect.getdoc(list)}
+    bare = [name for name in qresource.__all__
+            if (inspect.getdoc(getattr(qresource, name)) or "") in generic | {""}]
+    assert not bare, f"public names without a docstring: {bare}"
+
+
 def test_import_is_light_until_a_name_is_used():
     probe = ("import sys, qresource; dir(qresource); heavy = ('qualtran', 'qiskit', 'sympy', 'numpy', 'pandas')\n"
              "print(sorted(m for m in heavy if m in sys.modules))\n"
