@@ -1,6 +1,11 @@
 """The package's layout rules: imports run one way between top-level parts (cli -> report,
 compare -> domains -> machinery -> core), hardly any import hides inside a function, and
-``qresource --help`` answers without importing the heavy libraries."""
+``qresource --help`` answers without importing the heavy libraries.
+
+The package top (``qresource/__init__.py``, the public API) sits beside ``cli``, above
+everything else: it re-exports names of the parts below by their import paths and imports none
+of them when it loads; ``cli`` calls the same objects from their domain modules and takes only
+``__version__`` from the top, so neither depends on the other."""
 
 from __future__ import annotations
 
@@ -87,3 +92,24 @@ def test_listing_summaries_are_the_commands_own():
     for name, summary in cli.summaries.items():
         command = cli.get_command(context, name)
         assert summary == " ".join(command.help.split()), name
+
+
+def test_package_top_reexports_lazily_and_never_from_cli():
+    import qresource
+
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    guarded = {id(node) for block in ast.walk(tree)
+               if isinstance(block, ast.If) and getattr(block.test, "id", None) == "TYPE_CHECKING"
+               for node in ast.walk(block)}
+    eager = [node.module for node in ast.walk(tree)
+             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("qresource") and id(node) not in guarded]
+    assert not eager, f"the package top imports {eager} when it loads"
+    parts = {target.split(".")[1] for target in qresource.PUBLIC.values()}
+    assert parts <= set(ALLOWED) | {"report"} and "cli" not in parts
+
+
+def test_cli_takes_only_the_version_from_the_package_top():
+    for path in (PACKAGE / "cli").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "qresource":
+                assert {alias.name for alias in node.names} <= {"__version__"}, path.name

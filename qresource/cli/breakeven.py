@@ -9,14 +9,13 @@ import click
 
 from qresource.classical.hardware import DEFAULT_HARDWARE, hardware_names
 from qresource.cli.app import CONTEXT
-from qresource.cli.output import WIDTH, _para, _rows, seconds_text
 from qresource.cli.params import FiniteFloat, IntType
+from qresource.core.answer import WIDTH, _para, _rows, seconds_text
 from qresource.core.errors import QResourceError
 from qresource.grover.problem import MAX_HEAD_DIMENSION
 from qresource.machinery.physical import DEFAULT_ERROR_BUDGET, Architecture
 from qresource.report.breakeven import CLASSICAL_ALGORITHMS, Algorithm, Hardware, answer
 from qresource.report.render import number, scientific
-
 
 #: The largest k: the find-all schedule runs k searches per row, each counted.
 MAX_K = 2**12

@@ -26,8 +26,12 @@ from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
 from qresource.grover import api, hardware
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
-from qresource.oracle.threshold_oracle import toffoli_breakdown
-from qresource.report.physical_options import attach_physical, largest_answered_size, physical_options
+from qresource.report.physical_options import (
+    attach_grover_physical,
+    attach_physical,
+    largest_answered_size,
+    physical_options,
+)
 
 
 def _problem_options(command):
@@ -74,26 +78,23 @@ def _warn(records) -> None:
         click.echo(f"qresource: {note}", err=True)
 
 
-def _emit(records, as_json: bool, physical_args: dict, unit=None, oracle=None, unit_at=None) -> None:
+def _emit(records, as_json: bool, physical_args: dict, problem, data=None, unit_at=None) -> None:
     """Print the records; with --physical, circuit-model records get a physical estimate of one
-    Grover iterate (oracle + diffusion) repeated once per expected oracle call. ``oracle`` makes
-    the oracle of a search with no key excluded, whose Toffolis by role the human form shows."""
+    Grover iterate (oracle + diffusion) repeated once per expected oracle call. The human form
+    also shows the Toffolis by role of one oracle call with no key excluded."""
     if not physical_args["physical"]:
         attach_physical(records[0], **physical_args)  # refuses physical options without --physical
     else:
+        options = {key: value for key, value in physical_args.items() if key != "physical"}
+        attach_grover_physical(records, problem, data, **options)
         for record in records:
-            if record.logical is None:
-                record.notes.append("no physical estimate in the query model (it has no circuit)")
-                continue
-            counts, bloq = unit()
-            attach_physical(record, **physical_args, unit=counts, repetitions=max(record.queries, 1),
-                            unit_bloq=bloq)
-            if (record.physical or {}).get("physical_qubits") is None and unit_at is not None:
+            if record.logical is not None and (record.physical or {}).get("physical_qubits") is None \
+                    and unit_at is not None:
                 record.notes.append(_answered_up_to(record.params["n"], record.params["k"], unit_at, physical_args))
     _warn(records)
     extras = {}
-    if not as_json and oracle is not None and any(r.logical is not None for r in records):
-        extras["per_call"] = toffoli_breakdown(oracle())
+    if not as_json and any(r.logical is not None for r in records):
+        extras = api.answer_extras(problem, data)
     emit_records(records, as_json, extras=extras)
 
 
@@ -142,8 +143,7 @@ def estimate_grover(n, k, d, bits, tau, log_base, instance_path, loader, model, 
         records = api.grover_records(problem, _models(model))
     physical_args = dict(physical=physical, architecture=architecture, qec=qec, factory=factory,
                         error_budget=error_budget, qubit_model=qubit_model)
-    _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem, data),
-          oracle=lambda: api.threshold_oracle_factory(problem, data)(0),
+    _emit(records, as_json, physical_args, problem, data,
           unit_at=None if data is not None else _unit_at(n, k, d, bits, tau, loader, schedule, delta,
                                                                  log_base, rows=False))
 
@@ -176,8 +176,7 @@ def estimate_attention(n, k, d, bits, tau, log_base, instance_path, loader, mode
         records = api.attention_records(problem, _models(model))
     physical_args = dict(physical=physical, architecture=architecture, qec=qec, factory=factory,
                         error_budget=error_budget, qubit_model=qubit_model)
-    _emit(records, as_json, physical_args, unit=lambda: api.iterate_unit(problem),
-          oracle=lambda: api.threshold_oracle_factory(problem)(0),
+    _emit(records, as_json, physical_args, problem,
           unit_at=None if instance_path is not None else _unit_at(problem.n, problem.k, problem.d, bits, tau, loader,
                                                                   schedule, delta, log_base, rows=True))
 

@@ -14,7 +14,7 @@ from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
 from qresource.core.record import _jsonable
 from qresource.profile import api
-from qresource.profile.model import ModelName, load_encoder
+from qresource.profile.model import ModelName
 from qresource.report.sparsity import summary_text, write_pictures
 
 #: Options a --qk profile does not read.
@@ -53,8 +53,7 @@ def profile(ctx, model, text, ns, windows, tau, qk_path, as_json, output_dir):
             raise QResourceError(f"--qk takes only --tau, --json and --output-dir, not --{given[0].rstrip('s')}")
         result = api.profile_qk(qk_path, tau)
     else:
-        body, label = api.read_text(text)
-        result = api.profile_model(load_encoder(ModelName(model)), body, label, ns, windows=windows, tau=tau)
+        result = api.profile_text(text, ns, model=model, windows=windows, tau=tau)
     payload = json.dumps(_jsonable(result), indent=2)
     if output_dir is not None:
         write_pictures(result, output_dir)

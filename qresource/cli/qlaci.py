@@ -21,10 +21,12 @@ from qresource.core.errors import QResourceError
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 from qresource.qlaci import estimate as qlaci_estimate
 from qresource.qlaci import run as qlaci_run
-from qresource.qlaci.build import build_shot, plan
 from qresource.qlaci.params import PRESETS, QlaciParams
-from qresource.qlaci.reference import random_angles
-from qresource.report.physical_options import attach_physical, physical_options
+from qresource.report.physical_options import (
+    attach_physical,
+    attach_qlaci_physical,
+    physical_options,
+)
 
 FEATURE_MAPS = ("loader", "multiplexed")
 
@@ -107,21 +109,12 @@ def estimate_qlaci(preset, n, seed, as_json, physical, architecture, qec, factor
     for value in n_values if n_values is not None else [params.n]:
         point = replace(params, n=value)
         record = qlaci_estimate.estimate_qlaci(point, seed=seed)
-        executions = record.shots["per_head"]["circuit_executions"]
-        unit_bloq = None
+        options = dict(architecture=architecture, qec=qec, factory=factory, error_budget=error_budget,
+                       qubit_model=qubit_model)
         if physical:
-
-            angles = None
-            if seed is not None:
-
-                angles = random_angles(plan(point).params, seed)
-            unit_bloq = build_shot(plan(point), angles)
-        attach_physical(record, physical=physical, architecture=architecture, qec=qec, factory=factory,
-                        error_budget=error_budget, qubit_model=qubit_model, unit=record.logical,
-                        repetitions=executions,
-                        unit_bloq=unit_bloq)
-        if physical:
-            record.notes.append(f"physical: one shot repeated {executions} times (N queries x shots per query)")
+            attach_qlaci_physical(record, point, seed, **options)
+        else:
+            attach_physical(record, physical=False, **options)  # refuses physical options alone
         records.append(record)
     emit_records(records, as_json)
 

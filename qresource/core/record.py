@@ -6,7 +6,12 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterable
+
+from qresource.core.answer import answer_html, answer_text
+
+if TYPE_CHECKING:
+    import pandas
 
 LOGICAL_KEYS = ("qubits", "toffoli", "t", "clifford", "rotations", "measurements", "depth", "t_depth")
 
@@ -101,3 +106,76 @@ class EstimateRecord:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=False)
+
+    def to_row(self) -> dict[str, Any]:
+        """The record as one flat row: primitive and model, every scalar parameter under its own
+        name, the logical counts, queries, iterations, success probability and, where a physical
+        estimate is attached, physical qubits and runtime. Nested fields stay in ``to_dict``."""
+        data = self.to_dict()
+        # the model's name: records of several models carry "name: what it charges"
+        model = data["model"].split(":", 1)[0] if data["model"] else None
+        row: dict[str, Any] = {"primitive": data["primitive"], "model": model}
+        row.update({key: value for key, value in data["params"].items() if not isinstance(value, (dict, list))})
+        row.update({key: (data["logical"] or {}).get(key) for key in LOGICAL_KEYS})
+        row.update({key: data[key] for key in ("queries", "iterations", "success_probability")})
+        physical = data.get("physical") or {}
+        row.update({key: physical.get(key) for key in PHYSICAL_ROW_KEYS})
+        return row
+
+    def to_frame(self) -> "pandas.DataFrame":
+        """The record as a one-row pandas DataFrame (``to_row``); ``records_frame`` joins several."""
+        return records_frame([self])
+
+    def answer(self, *, verbose: bool = False) -> str:
+        """The answer ``qresource estimate`` prints for this record without ``--json``."""
+        return answer_text([self], verbose=verbose)
+
+    def _repr_html_(self) -> str:
+        return answer_html(self.answer())
+
+
+#: The physical estimate's fields a flat row carries (the rest stays in ``to_dict``).
+PHYSICAL_ROW_KEYS = ("physical_qubits", "runtime_s")
+
+#: Columns besides the logical counts that hold exact integers when present.
+INTEGER_ROW_KEYS = ("queries", "iterations", "physical_qubits")
+
+
+def records_frame(records: Iterable[EstimateRecord]) -> "pandas.DataFrame":
+    """One row per record (``EstimateRecord.to_row``), columns in the order they first appear.
+    Counts stay exact integers: a count column is pandas' nullable ``Int64`` (``<NA>`` where a
+    record has none, as in the query model), never a float."""
+    import pandas as pd
+
+    rows = [record.to_row() for record in records]
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    for column in (*LOGICAL_KEYS, *INTEGER_ROW_KEYS):
+        values = [row.get(column) for row in rows]
+        if column in frame and all(isinstance(v, int) or v is None for v in values):
+            frame[column] = pd.array(values, dtype="Int64")
+    return frame
+
+
+class Records(list):
+    """Several records (a sweep, or one point in several cost models): a plain list that also
+    shows in Jupyter as the answer the command line prints for them and flattens like one.
+
+    ``extras``: what the answer shows beside the records (as for ``emit_records``); ``problem``:
+    the problem they were estimated for, where one function built them all."""
+
+    extras: dict[str, Any] | None = None
+    problem: Any = None
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """The ``--json`` list."""
+        return [record.to_dict() for record in self]
+
+    def to_frame(self) -> "pandas.DataFrame":
+        return records_frame(self)
+
+    def answer(self, *, verbose: bool = False) -> str:
+        return answer_text(self, verbose=verbose, extras=self.extras)
+
+    def _repr_html_(self) -> str:
+        return answer_html(self.answer())

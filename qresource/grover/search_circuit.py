@@ -41,6 +41,8 @@ def qasm_text(qc, version: int) -> str:
     return lowered_qasm_text(qc, version)
 
 def grover_search_qasm(data: dict, *, k: int | None = None, loader: str = DEFAULT_LOADER, version: int = 3) -> str:
+    """OpenQASM ``version`` text of one measured Grover search over the instance's oracle, with
+    the iteration count for ``k`` marked keys (``qresource export grover``)."""
     search_bloq, _ = grover_search_bloq(data, k=k, loader=loader)
     return qasm_text(measured_search_circuit(search_bloq), version)
 
@@ -95,6 +97,8 @@ def validate_search_circuit(search_bloq, marked: Sequence[int], space: int, shot
     }
 
 def validate_grover_search(data: dict, *, loader: str = DEFAULT_LOADER, shots: int = 4000, seed: int = 0) -> dict:
+    """Run the instance's Grover search circuit on Qiskit Aer and compare the measured indices
+    with the marked set computed classically from q, K and tau (``qresource validate grover``)."""
     search_bloq, problem = grover_search_bloq(data, loader=loader)
     result = validate_search_circuit(search_bloq, marked_indices(data), 1 << problem.index_qubits, shots, seed)
     return {"n": problem.n, "d": problem.d, "bits": problem.bits, "tau": problem.tau, "loader": loader, **result}

@@ -175,6 +175,9 @@ def estimate_oracle(n: int, d: int, bits: int, *, tau: Optional[float] = None, l
 
 def estimate_oracle_instance(data: dict[str, Any], *, loader: str = "qrom", form: str = "bit-flip",
                              log_base: LogBase = LogBase.E) -> EstimateRecord:
+    """Logical resources of the oracle for one instance (``{"q", "K", "tau", "bits"}``, as
+    ``read_instance`` returns it): the precision planner turns q, K and tau into integers, and the
+    record counts the oracle built on that data (``qresource estimate oracle --instance``)."""
     oracle, plan, notes, instance = instance_oracle(data, loader=loader, form=form,
                                                     log_base=LogBase.parse(log_base))
     params = {"n": instance.n, "d": instance.d, "bits": oracle.bits, "tau": float(instance.tau),

@@ -20,7 +20,7 @@ import numpy as np
 
 from qresource.core.errors import QResourceError
 from qresource.core.io import read_json_file
-from qresource.profile.model import Encoder, attention_logits
+from qresource.profile.model import Encoder, ModelName, attention_logits, load_encoder
 from qresource.profile.statistics import Convention, default_tau, loglog_slope, row_sparsity, summarise
 
 #: The text profiled when none is given: chapters I and II of Lewis Carroll, "Alice's
@@ -101,6 +101,26 @@ def profile_model(encoder: Encoder, text: str, text_label: str, ns: Sequence[int
         "windows": windows, "tau_rule": "2 ln n" if tau is None else "given",
     }
     return _assemble(header, ns, taus, per_n)
+
+
+def profile_text(text: str | Path | None, ns: Sequence[int], *, model: ModelName | str = ModelName.MINILM_L6,
+            windows: int = 1, tau: float | None = None) -> dict:
+    """Measured sparsity of a shipped pretrained encoder's attention on a text (``qresource
+    profile``): per n, per (layer, head), k (entries at or above tau per row) and the gap
+    condition of Theorem 1.3, under the raw and the best-shifted convention.
+
+    Args:
+        text: a path to a UTF-8 text file, or None for the bundled sample text.
+        ns: context lengths n (tokens per window, special tokens included).
+        model: the encoder (``ModelName``; needs the ``models`` extra and its model package).
+        windows: windows of n tokens per n, taken one after another through the text.
+        tau: the threshold; default 2 ln n at each n.
+
+    Returns:
+        The JSON object ``qresource profile --json`` prints (``choose_k`` reads it back).
+    """
+    body, label = read_text(text)
+    return profile_model(load_encoder(ModelName(model)), body, label, ns, windows=windows, tau=tau)
 
 
 def _add_slopes(ns: Sequence[int], per_n: list[dict[Convention, list]]) -> None:

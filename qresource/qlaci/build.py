@@ -106,6 +106,8 @@ def plan(params: QlaciParams, *, strict: bool = True) -> QlaciPlan:
 
 
 def build_qlaci(plan_: QlaciPlan, angles: Optional[QlaciAngles] = None, *, synthesize: bool = True) -> Qlaci:
+    """The whole QLACI head of a plan (``plan(params)``) as one bloq; ``angles`` default to the
+    plan's shape only, ``synthesize`` replaces every rotation by its Clifford+T synthesis."""
     return _bloq(plan_.params, plan_.angle_bits, plan_.eps_rotation, angles, synthesize)
 
 

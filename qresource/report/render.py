@@ -15,6 +15,7 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
+from qresource.core.answer import human_time, number, scientific  # noqa: F401 (the number rule's home is core)
 from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_bytes, atomic_write_text
 from qresource.core.record import _jsonable
@@ -39,63 +40,6 @@ def format_cell(value: Any) -> str:
             return "inf" if value > 0 else "-inf"
         return f"{value:.4g}"
     return str(value)
-
-
-# ---------------------------------------------------------------------------------------------
-# Numbers a person reads (terminal output and the `table` command's Markdown)
-
-def number(value: Any) -> str:
-    """One number as a person reads it: exact with thousands separators below a million, three
-    significant digits (``5.51e10``, ``8.70e-6``) above it or below a thousandth."""
-    if value is None:
-        return "not computed"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, int):
-        return f"{value:,}" if abs(value) < 10**6 else scientific(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "not computed"
-        if math.isinf(value):
-            return "infinite"
-        if value == 0:
-            return "0"
-        if value.is_integer() and abs(value) < 10**6:
-            return f"{int(value):,}"
-        if 1e-3 <= abs(value) < 1000:
-            return f"{value:.4g}"
-        if 1000 <= abs(value) < 10**6:  # four significant digits at least, never an exponent
-            decimals = max(0, 3 - math.floor(math.log10(abs(value))))
-            return f"{value:,.{decimals}f}"
-        return scientific(value)
-    return str(value)
-
-
-def scientific(value: float | int) -> str:
-    mantissa, exponent = f"{float(value):.2e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
-
-
-_UNITS = (("years", 365.25 * 86400), ("days", 86400.0), ("h", 3600.0), ("min", 60.0), ("s", 1.0),
-          ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9))
-
-
-def human_time(seconds: float) -> str:
-    """A duration in the largest unit it fills: ``33 days``, ``8.7 µs``, ``3.1e9 years``."""
-    if seconds is None:
-        return "not computed"
-    seconds = float(seconds)
-    if seconds <= 0:
-        return "0 s"
-    for unit, size in _UNITS:
-        if seconds >= size or unit == "ns":
-            amount = seconds / size
-            if amount >= 1e6:
-                return f"{scientific(amount)} {unit}"
-            return f"{amount:,.0f} {unit}" if amount >= 100 else f"{amount:.2g} {unit}"
-    raise AssertionError("unreachable")
 
 
 #: Columns `table` shows a person (on a terminal and as Markdown); CSV and JSON carry them all.

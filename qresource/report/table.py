@@ -7,9 +7,11 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
+from qresource.classical.hardware import DEFAULT_HARDWARE
 from qresource.compare.classical_side import classical_seconds, hybrid_classical_seconds
 from qresource.core.errors import NotBuiltError, QResourceError
 from qresource.core.record import LOGICAL_KEYS
+from qresource.loaders.kinds import LOADER_KINDS
 from qresource.machinery.parallel import Task, check_execution, run_tasks
 from qresource.machinery.physical import physical_estimate
 from qresource.machinery.sweep import PointSource, sweep
@@ -28,6 +30,10 @@ PRIMITIVES = {
 DEFAULT_QRAM_BITS = 8
 
 PHYSICAL_COLUMNS = ("physical_qubits", "runtime_s", "code_distance", "t_factories", "repetitions")
+
+
+#: Axes a grid may leave out, and what they take then (the `table` command's defaults).
+GRID_DEFAULTS = {"bits": (None,), "loader": LOADER_KINDS, "hardware": (DEFAULT_HARDWARE,)}
 
 
 def default_primitives() -> list[str]:
@@ -55,7 +61,17 @@ def build_table(
     With ``physical``, the estimator runs once per distinct unit (its counts, repetitions and T
     gates outside Toffolis) after the logical table is built, on ``workers`` local processes or
     on the Dask cluster at ``scheduler`` (``qresource.machinery.parallel``): the table is the
-    same however the units ran, and a unit that fails stops the table with one line naming it."""
+    same however the units ran, and a unit that fails stops the table with one line naming it.
+
+    ``n``, ``k`` and ``d`` are required; ``bits`` (None: the oracle's own width), ``loader``
+    and ``hardware`` default to ``GRID_DEFAULTS``. Primitives are the keys of ``PRIMITIVES``.
+    """
+    missing = [axis for axis in ("n", "k", "d") if axis not in grid]
+    if missing:
+        raise QResourceError(f"the grid needs the axes {', '.join(missing)}")
+    grid = dict(grid)
+    for axis, values in GRID_DEFAULTS.items():
+        grid.setdefault(axis, list(values))
     check_execution(workers, scheduler)
     status = sources.availability()
     for name in primitives:
