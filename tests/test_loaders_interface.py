@@ -2,10 +2,11 @@
 
 import pytest
 from qualtran.bloqs.data_loading.qrom import QROM
-from qualtran.bloqs.data_loading.select_swap_qrom import SelectSwapQROM, find_optimal_log_block_size
+from qualtran.bloqs.data_loading.qroam_clean import QROAMClean
 
 from qresource.loaders.bucket_brigade import BucketBrigadeQRAM
 from qresource.loaders.fanout import FanOutQRAM
+from qresource.loaders.qroam_unload import QROAMLoad, QROAMMeasurementUnload
 from qresource.loaders.table_loader import (
     CHEAPEST_METRICS,
     LOADER_KINDS,
@@ -39,12 +40,15 @@ def test_kinds_use_the_named_constructions():
     assert make_loader("fanout", 8, 4, lanes=2).lanes == 2
     assert isinstance(make_loader("qrom", 8, 2).inner, QROM)
     qroam = make_loader("qroam", 64, 2)
-    assert isinstance(qroam.inner, SelectSwapQROM) and not qroam.inner.use_dirty_ancilla
+    assert isinstance(qroam.inner, QROAMLoad) and isinstance(qroam.inner.lookup, QROAMClean)
+    assert isinstance(qroam.adjoint(), QROAMMeasurementUnload)
 
 
 def test_qroam_block_size_is_qualtrans_clean_optimum():
-    for n_words, bits in [(1000, 8), (2**20, 8), (2**30, 32), (64, 1)]:
-        expected = int(find_optimal_log_block_size(n_words, bits, use_dirty_ancilla=False))
+    # Qualtran's QROAMClean picks k among floor and ceil of log2(N / b) / 2 for N / K + (K - 1) b;
+    # ours searches every k for ceil(N / K) - 2 + (K - 1) b: the same at these sizes
+    for n_words, bits in [(1000, 8), (2**20, 8), (2**20, 1024), (2**30, 32), (64, 1)]:
+        expected = QROAMClean.build_from_bitsize((n_words,), (bits,)).log_block_sizes[0]
         assert qroam_log_block_size(n_words, bits) == expected
     # capped so that at least two blocks remain
     assert all(qroam_log_block_size(n, 1) < max(1, (n - 1).bit_length()) for n in range(2, 70))
@@ -77,12 +81,13 @@ def test_bad_requests_raise_value_error(call):
 
 def test_cheapest_loader_per_metric():
     # N = 4096, b = 8 (closed forms, docs/loaders.md): the fan-out tree is shallowest,
-    # QROM narrowest, QROAM fewest Toffolis (2 ceil(N/lambda) - 4 + 2 b (lambda - 1) swaps
-    # against N - 2 for the other two).
+    # QROM narrowest, QROAM fewest Toffolis: the load ceil(N/K) - 2 + (K - 1) b at K = 16
+    # (374) and its scratch unloaded by measurement, ceil(N/K') + K' - 4 at K' = 64 (124),
+    # against N - 2 for the other two.
     assert cheapest_loader(4096, 8, "depth") == "fanout"
     assert cheapest_loader(4096, 8, "qubits") == "qrom"
     assert cheapest_loader(4096, 8, "toffoli") == "qroam"
-    assert loader_metric("qroam", 4096, 8, "toffoli") == 508 + 240
+    assert loader_metric("qroam", 4096, 8, "toffoli") == 374 + 124
     for metric in CHEAPEST_METRICS:
         best = cheapest_loader(4096, 8, metric)
         assert all(

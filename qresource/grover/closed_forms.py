@@ -146,7 +146,8 @@ def attention_grid(points: Iterable[tuple[int, int, int, int, str]]) -> list[Att
         key = (n, d, bits, loader)
         groups[key] = max(groups.get(key, 0), k)
     loads = _loads(groups)
-    searches = {key: _SearchArrays.of(key[0], stage_oracles(key[0], key[1], key[2], key[3], most - 1, load=loads[key]))
+    searches = {key: _SearchArrays.of(key[0], stage_oracles(key[0], key[1], key[2], key[3], most - 1,
+                                                                     load=loads[key][0], unload=loads[key][1]))
                 for key, most in groups.items()}
     return [_totals(n, k, searches[(n, d, bits, loader)]) for n, k, d, bits, loader in points]
 
@@ -160,8 +161,10 @@ def _loads(groups) -> dict:
         words = [1 << address_width(n) for n, _, _, _ in keys]
         widths = [d * bits for _, d, bits, _ in keys]
         costs = loader_costs_many(kind, words, widths)
+        unload_costs = loader_costs_many(kind, words, widths, unload=True)
         for i, key in enumerate(keys):
-            out[key] = {name: int(values[i]) for name, values in costs.items()}
+            out[key] = ({name: int(values[i]) for name, values in costs.items()},
+                        {name: int(values[i]) for name, values in unload_costs.items()})
     return out
 
 

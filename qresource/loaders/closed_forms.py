@@ -26,18 +26,20 @@ import functools
 from typing import Optional
 
 import sympy
-from qualtran.bloqs.data_loading.select_swap_qrom import find_optimal_log_block_size
 
 from qresource.core import integers
 from qresource.loaders.kinds import LoaderKind
+from qresource.loaders.qroam_unload import load_log_block_size
 from qresource.machinery.depth import DepthCost, TDepthCost
 from qresource.machinery.logical import logical_counts
+from qresource.machinery.measured import MeasurementReset, ParityControlledCZ, XBasisMeasurement
 
 N, b, L = sympy.symbols("N b L", integer=True, positive=True)
 W, V = sympy.symbols("W V", integer=True, nonnegative=True)
 k = sympy.Symbol("k", integer=True, nonnegative=True)
 
-LEAF_NAMES = ("and", "and_10", "and_dag", "cnot", "x", "h", "phase", "cswap_approx")
+LEAF_NAMES = ("and", "and_10", "and_dag", "cnot", "x", "h", "phase", "cswap_approx", "cswap",
+              "measure_x", "reset", "parity_cz")
 
 # A loader with a table of at most this many words gets its depth from the longest path over the
 # decomposition (exact for its data); larger ones, and every table given by shape only, from the
@@ -46,12 +48,10 @@ EXACT_DEPTH_MAX_WORDS = 1024
 
 
 def qroam_log_block_size(n_words: int, bits: int) -> int:
-    """The block size exponent k (lambda = 2^k) used for ``"qroam"``: Qualtran's own choice for a
-    clean-ancilla SelectSwapQROM, the integer k minimising ``N / 2^k + 2 b (2^k - 1)``
-    (``find_optimal_log_block_size(N, b, use_dirty_ancilla=False)``), capped at
-    ceil(log2 N) - 1 so that there are at least two blocks."""
-    k = int(find_optimal_log_block_size(n_words, bits, use_dirty_ancilla=False))
-    return max(0, min(k, integers.address_width(n_words) - 1))
+    """The block size exponent k (K = 2^k words per block) of the ``"qroam"`` load: the integer
+    k in [0, ceil(log2 N) - 1] minimising its Toffoli-class gates ceil(N / K) - 2 + (K - 1) b
+    (:func:`qresource.loaders.qroam_unload.load_log_block_size`)."""
+    return load_log_block_size(n_words, bits)
 
 
 class CeilLog2(sympy.Function):
@@ -99,6 +99,7 @@ def leaf_expressions(kind: str) -> dict[str, sympy.Expr]:
             "h": zero,
             "phase": zero,
             "cswap_approx": zero,
+            **_NO_MEASURED_LEAVES,
         }
     if kind == LoaderKind.BUCKET_BRIGADE:
         # the address: bit l routed through levels 0..l-1; the bus: levels 0..n-2 per bit
@@ -112,6 +113,7 @@ def leaf_expressions(kind: str) -> dict[str, sympy.Expr]:
             "h": 2 * b,
             "phase": V,
             "cswap_approx": zero,
+            **_NO_MEASURED_LEAVES,
         }
     if kind == LoaderKind.QROM:
         # Qualtran's unary iteration computes its ANDs with the second control inverted
@@ -124,19 +126,62 @@ def leaf_expressions(kind: str) -> dict[str, sympy.Expr]:
             "h": zero,
             "phase": zero,
             "cswap_approx": zero,
+            **_NO_MEASURED_LEAVES,
         }
     M = _blocks()
-    return {
+    # Qualtran's QROM over M blocks of K b bits, K - 1 exact b-bit controlled swaps, the b-bit
+    # CNOT copy, then the K b-bit scratch unloaded by measurement (every block slot of every
+    # address: K W ones in all, exact without a table or when K divides N)
+    load = {
         "and": zero,
-        "and_10": 2 * (M - 2),
-        "and_dag": 2 * (M - 2),
-        # two QROMs over M blocks (W ones in all) and the b-bit copy into the target
-        "cnot": 2 * (W + M - 2) + b,
+        "and_10": M - 2,
+        "and_dag": M - 2,
+        "cnot": W + M - 2 + b,
+        "x": sympy.Integer(2),
+        "h": zero,
+        "phase": zero,
+        "cswap_approx": zero,
+        **_NO_MEASURED_LEAVES,
+        "cswap": (2**k - 1) * b,
+    }
+    return _add_leaves(load, unload_leaf_expressions(2**k * b, 2**k * W))
+
+
+_NO_MEASURED_LEAVES = {"cswap": sympy.Integer(0), "measure_x": sympy.Integer(0), "reset": sympy.Integer(0),
+                       "parity_cz": sympy.Integer(0)}
+
+
+def _add_leaves(first: dict, second: dict) -> dict:
+    return {name: first.get(name, 0) + second.get(name, 0) for name in LEAF_NAMES}
+
+
+def unload_log_block_size_expression() -> sympy.Expr:
+    """The measured unload's block size exponent, floor(ceil(log2 N) / 2)."""
+    return sympy.floor(address_width() / 2)
+
+
+def unload_leaf_expressions(width, ones) -> dict[str, sympy.Expr]:
+    """Leaves of :class:`~qresource.loaders.qroam_unload.QROAMMeasurementUnload` of N words of
+    ``width`` bits holding ``ones`` 1-bits, its block size from
+    :func:`unload_log_block_size_expression`; every word counted as not 0 (N parity-controlled
+    CZs: exact without a table, the worst case with one)."""
+    u = unload_log_block_size_expression()
+    blocks = sympy.ceiling(N / 2**u)
+    one_hot = sympy.Max(2**u - 2, 0)
+    zero = sympy.Integer(0)
+    return {
+        "and": one_hot,
+        "and_10": blocks - 2,
+        "and_dag": blocks - 2 + one_hot,
+        "cnot": blocks - 2 + sympy.Piecewise((0, sympy.Eq(u, 0)), (2 * one_hot + 4, True)) + ones,
         "x": sympy.Integer(4),
         "h": zero,
         "phase": zero,
-        # two swap networks of 2^k - 1 controlled b-bit swaps each, counted per bit
-        "cswap_approx": 2 * (2**k - 1) * b,
+        "cswap_approx": zero,
+        "cswap": zero,
+        "measure_x": width,
+        "reset": width,
+        "parity_cz": N,
     }
 
 
@@ -153,8 +198,16 @@ def qubit_expression(kind: str) -> sympy.Expr:
     if kind == LoaderKind.QROM:
         # address n + target b + n - 1 unary-iteration ANDs live at once (Qualtran's count)
         return 2 * n - 1 + b
-    # the inner QROM over n - k selection bits with a 2^k b-bit target, plus k and b
-    return 2 * (n - k) - 1 + 2**k * b + k + b
+    # address n, target b, the K b-bit scratch, then the scratch unload's ancillas (one-hot 2^u
+    # qubits, n - u - 1 ANDs, one parity qubit), more than the lookup's n - k - 1 ANDs
+    u = unload_log_block_size_expression()
+    return 2 * n + b + 2**k * b + 2**u - u
+
+
+def unload_qubit_expression() -> sympy.Expr:
+    """Peak live qubits of the measured unload of the b-bit target."""
+    u = unload_log_block_size_expression()
+    return 2 * address_width() + b + 2**u - u
 
 
 def _qrom_depth(items, width_ones):
@@ -199,17 +252,28 @@ def depth_expressions(kind: str) -> tuple[sympy.Expr, sympy.Expr]:
         return _qrom_depth(N, W)
     M = _blocks()
     qrom_depth, qrom_t_depth = _qrom_depth(M, W)
-    swap_depth, swap_t_depth = _swap_with_zero_depth()
-    return (
-        sympy.Piecewise(
-            # k = 0: QROM, CNOT copy, QROM; the copy hides inside the QROMs' schedules
-            (sympy.Piecewise((2 * qrom_depth, sympy.Eq(M, 2)), (2 * qrom_depth - 1, True)),
-             sympy.Eq(k, 0)),
-            (2 * qrom_depth + 2 * swap_depth + 1, True),
-        ),
-        sympy.Piecewise((sympy.Max(2 * qrom_t_depth - 1, 0), sympy.Eq(k, 0)),
-                        (2 * qrom_t_depth + 2 * swap_t_depth, True)),
-    )
+    unload_depth, unload_t_depth = unload_depth_expressions(2**k * b)
+    # the lookup's QROM, its K - 1 b-bit exact swaps one after another (13 layers, T-depth 4
+    # each), the one-layer copy, the scratch unload: an upper bound, as the parts may overlap
+    return (qrom_depth + 13 * (2**k - 1) * b + 1 + unload_depth,
+            qrom_t_depth + 4 * (2**k - 1) * b + unload_t_depth)
+
+
+def unload_depth_expressions(width) -> tuple[sympy.Expr, sympy.Expr]:
+    """Upper bounds on the (depth, T-depth) of the measured unload of N words of ``width`` bits
+    (docs/loaders.md): a schedule that keeps each qubit's gate order takes X-basis measurements
+    (2 layers), the one-hot register (3 layers, then an AND of 11 layers and a CNOT for each of
+    its K - 2 later units), every parity read pipelined (N + width layers: address x reads
+    outcome j at layer x + j), the unary iteration and the parity-controlled CZs one after
+    another (2 X, 15 layers per inner node, 2 per CZ), the one-hot undo (3 + 4 (K - 2)) and the
+    resets (2); the ASAP schedule is no longer. Only the ANDs hold T gates (T-depth 2 each)."""
+    u = unload_log_block_size_expression()
+    blocks = sympy.ceiling(N / 2**u)
+    one_hot = sympy.Max(2**u - 2, 0)
+    build = sympy.Piecewise((1, sympy.Eq(u, 0)), (3 + 12 * one_hot, True))
+    undo = sympy.Piecewise((1, sympy.Eq(u, 0)), (3 + 4 * one_hot, True))
+    depth = 2 + build + (N + width) + 2 + 15 * (blocks - 2) + 2 * N + undo + 2
+    return depth, 2 * (blocks - 2) + 2 * one_hot
 
 
 def bucket_brigade_depth() -> tuple[sympy.Expr, sympy.Expr]:
@@ -246,7 +310,7 @@ def bucket_brigade_active_path(n_words: int, bits: int) -> dict[str, int]:
 @functools.lru_cache(maxsize=None)
 def leaf_costs() -> dict[str, dict[str, int]]:
     """Clifford+T cost of each leaf gate, from the package's lowering table."""
-    from qualtran.bloqs.basic_gates import CNOT, Hadamard, XGate, ZGate
+    from qualtran.bloqs.basic_gates import CNOT, Hadamard, TwoBitCSwap, XGate, ZGate
     from qualtran.bloqs.mcmt.and_bloq import And
     from qualtran.bloqs.swap_network import CSwapApprox
 
@@ -259,6 +323,10 @@ def leaf_costs() -> dict[str, dict[str, int]]:
         "h": Hadamard(),
         "phase": ZGate(),  # Z or CZ: one Clifford each
         "cswap_approx": CSwapApprox(1),
+        "cswap": TwoBitCSwap(),
+        "measure_x": XBasisMeasurement(),
+        "reset": MeasurementReset(),
+        "parity_cz": ParityControlledCZ(),
     }
     out = {}
     for name, bloq in leaves.items():
@@ -276,6 +344,21 @@ def expressions(kind: str) -> dict[str, sympy.Expr]:
         out[key] = sympy.expand(sum(leaves[name] * costs[name][key] for name in LEAF_NAMES))
     out["qubits"] = qubit_expression(kind)
     out["depth"], out["t_depth"] = depth_expressions(kind)
+    return out
+
+
+def unload_expressions(kind: str) -> dict[str, sympy.Expr]:
+    """Every logical count of the bloq that returns the loaded target of ``kind`` to |0> (its
+    adjoint): the loader itself for every kind but QROAM, whose unload is by measurement."""
+    if LoaderKind.parse(kind) != LoaderKind.QROAM:
+        return expressions(kind)
+    leaves = unload_leaf_expressions(b, W)
+    costs = leaf_costs()
+    out = {}
+    for key in ("toffoli", "t", "clifford", "rotations", "measurements"):
+        out[key] = sympy.expand(sum(leaves[name] * costs[name][key] for name in LEAF_NAMES))
+    out["qubits"] = unload_qubit_expression()
+    out["depth"], out["t_depth"] = unload_depth_expressions(b)
     return out
 
 
@@ -333,9 +416,24 @@ def loader_counts(
         if log_block_size is None:
             log_block_size = qroam_log_block_size(n_words, bits)
         values[k] = log_block_size
+    return _evaluate(_expressions_cached(kind), values, kind, lanes != bits)
+
+
+def unload_counts(kind: str, n_words: int, bits: int, ones: Optional[int] = None) -> dict[str, Optional[int]]:
+    """Exact integer counts of the unload of loader ``kind`` (:func:`unload_expressions`): equal
+    to :func:`loader_counts` except for QROAM, unloaded by measurement."""
+    kind = LoaderKind.parse(kind)
+    if kind != LoaderKind.QROAM:
+        return loader_counts(kind, n_words, bits, ones)
+    if ones is None:
+        ones = table_weight(kind, n_words, bits)
+    return _evaluate(_unload_expressions_cached(kind), {N: n_words, b: bits, W: ones}, kind, False)
+
+
+def _evaluate(expressions_of_kind: dict, values: dict, kind: LoaderKind, no_depth: bool) -> dict[str, Optional[int]]:
     out: dict[str, Optional[int]] = {}
-    for key, expr in _expressions_cached(kind).items():
-        if kind == LoaderKind.FANOUT and lanes != bits and key in ("depth", "t_depth"):
+    for key, expr in expressions_of_kind.items():
+        if kind == LoaderKind.FANOUT and no_depth and key in ("depth", "t_depth"):
             out[key] = None
             continue
         value = sympy.sympify(expr).subs(values)
@@ -345,6 +443,11 @@ def loader_counts(
             raise ValueError(f"{kind} {key} did not evaluate to an integer: {value}")
         out[key] = int(value)
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _unload_expressions_cached(kind: str) -> dict[str, sympy.Expr]:
+    return unload_expressions(kind)
 
 
 @functools.lru_cache(maxsize=None)

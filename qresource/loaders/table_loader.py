@@ -11,12 +11,15 @@ into ``target`` and returns every other qubit to |0>:
   bucket brigade, N - n - 1 + b (N/2 - 1) ANDs, 3 N / 2 + b - 2 qubits, depth O(b log N);
 * ``"qrom"``: Qualtran's ``QROM`` (unary iteration; Babbush et al., PRX 8, 041015 (2018)),
   N - 2 ANDs, 2 ceil(log2 N) - 1 + b qubits, depth O(N);
-* ``"qroam"``: Qualtran's ``SelectSwapQROM`` with clean ancillas (Low, Kliuchnikov, Schaeffer,
-  arXiv:1812.00954; Berry et al., Quantum 3, 208 (2019), appendices A-B): a QROM over
-  ceil(N / lambda) blocks of lambda words, a swap network, a CNOT copy and the inverse of both.
+* ``"qroam"``: :class:`qresource.loaders.qroam_unload.QROAMLoad` (Low, Kliuchnikov, Schaeffer,
+  arXiv:1812.00954; Berry et al., Quantum 3, 208 (2019), appendices B-C): Qualtran's
+  ``QROAMClean`` (a QROM over ceil(N / K) blocks of K words and a swap network) into a scratch
+  register, a CNOT copy, and the scratch unloaded by measurement; its adjoint (the unload of the
+  target) is :class:`~qresource.loaders.qroam_unload.QROAMMeasurementUnload`, about
+  ceil(N / K') + K' Toffolis.
 
-Qualtran's bloqs are used as they are; :class:`TableLoader` only renames their registers
-(``selection`` -> ``address``, ``target0_`` -> ``target``) so that callers name one interface.
+:class:`TableLoader` renames Qualtran's QROM registers (``selection`` -> ``address``,
+``target0_`` -> ``target``) so that callers name one interface.
 ``cheapest_loader(n, bits, metric)`` picks the kind that minimises Toffolis, qubits, depth or
 space-time volume (qubits x depth).
 """
@@ -36,6 +39,7 @@ from qresource.loaders.bucket_brigade import BucketBrigadeQRAM
 from qresource.loaders.closed_forms import loader_counts, qroam_log_block_size
 from qresource.loaders.fanout import FanOutQRAM, address_bits
 from qresource.loaders.kinds import LOADER_KINDS, LoaderKind
+from qresource.loaders.qroam_unload import QROAMLoad, QROAMMeasurementUnload
 from qresource.loaders.table_words import data_tuple, loaded_word
 from qresource.machinery.examples import bloq_example_of
 
@@ -49,14 +53,16 @@ CHEAPEST_METRICS = ("toffoli", "qubits", "depth", "spacetime")
 
 @frozen
 class TableLoader(Bloq):
-    """Qualtran's ``QROM`` or clean ``SelectSwapQROM`` with registers ``address``/``target``.
+    """Qualtran's ``QROM``, or the QROAM load unloaded by measurement, with registers
+    ``address``/``target``.
 
     Args:
         kind: ``"qrom"`` or ``"qroam"``.
         n_words: N >= 2 words; bits: b >= 1 bits per word.
         data: the words, or None to count the shape only (Qualtran then counts every bit as 1).
-        log_block_size: QROAM only: k with lambda = 2^k words per block; None picks
-            :func:`qroam_log_block_size`.
+        log_block_size: QROAM only: k with K = 2^k words per block of the load; None picks
+            :func:`qroam_log_block_size`. The unloads take their own block size
+            (:func:`~qresource.loaders.qroam_unload.unload_log_block_size`).
     """
 
     kind: LoaderKind = field(converter=LoaderKind.parse)
@@ -82,18 +88,12 @@ class TableLoader(Bloq):
     @cached_property
     def inner(self) -> Bloq:
         from qualtran.bloqs.data_loading.qrom import QROM
-        from qualtran.bloqs.data_loading.select_swap_qrom import SelectSwapQROM
 
         if self.kind == LoaderKind.QROM:
             if self.data is None:
                 return QROM.build_from_bitsize((self.n_words,), (self.bits,))
             return QROM.build_from_data(np.array(self.data, dtype=object), target_bitsizes=(self.bits,))
-        kwargs = dict(use_dirty_ancilla=False, log_block_sizes=(self.log_block_size,))
-        if self.data is None:
-            return SelectSwapQROM.build_from_bitsize((self.n_words,), (self.bits,), **kwargs)
-        return SelectSwapQROM.build_from_data(
-            np.array(self.data, dtype=object), target_bitsizes=(self.bits,), **kwargs
-        )
+        return QROAMLoad(self.n_words, self.bits, self.data, self.log_block_size)
 
     @cached_property
     def signature(self) -> Signature:
@@ -105,6 +105,9 @@ class TableLoader(Bloq):
         )
 
     def build_composite_bloq(self, bb: BloqBuilder, address: SoquetT, target: SoquetT):
+        if self.kind == LoaderKind.QROAM:
+            address, target = bb.add(self.inner, address=address, target=target)
+            return {"address": address, "target": target}
         out = bb.add_d(self.inner, selection=address, target0_=target)
         return {"address": out["selection"], "target": out["target0_"]}
 
@@ -122,7 +125,19 @@ class TableLoader(Bloq):
     def on_classical_vals(self, address, target) -> dict[str, "ClassicalValT"]:
         return {"address": address, "target": int(target) ^ loaded_word(self, address)}
 
-    def adjoint(self) -> "TableLoader":
+    def adjoint(self) -> Bloq:
+        """QROM: itself (an XOR is its own inverse). QROAM: the unload by measurement
+        (:class:`~qresource.loaders.qroam_unload.QROAMMeasurementUnload`), which needs the target
+        to hold data[address], as it does after loading into a zero register."""
+        if self.kind == LoaderKind.QROAM:
+            return self.unload
+        return self
+
+    @cached_property
+    def unload(self) -> Bloq:
+        """The bloq that returns the loaded target to |0>: :meth:`adjoint`."""
+        if self.kind == LoaderKind.QROAM:
+            return QROAMMeasurementUnload(self.n_words, self.bits, self.data)
         return self
 
     def __str__(self) -> str:
@@ -178,8 +193,8 @@ def loader_metric(kind: str, n: int, bits: int, metric: str) -> int:
 
     counts = loader_counts(kind, n, bits)
     if metric == "toffoli":
-        # Toffoli-class gates plus the T gates outside them (QROAM's swaps) at 4 T per Toffoli
-        return counts["toffoli"] + -(-(counts["t"] - 4 * counts["toffoli"]) // 4)
+        # every T gate of a loader sits in a Toffoli-class leaf (AND, Toffoli, exact CSWAP)
+        return counts["toffoli"]
     if metric == "qubits":
         return counts["qubits"]
     if metric == "depth":
@@ -191,8 +206,8 @@ def loader_metric(kind: str, n: int, bits: int, metric: str) -> int:
 
 def cheapest_loader(n: int, bits: int, metric: str) -> str:
     """The loader kind with the smallest ``metric`` at (n, bits); ties go to the earlier kind in
-    :data:`LOADER_KINDS`. Toffoli here is the Toffoli-class count plus T / 4 (QROAM's swaps
-    are T gates), so that kinds compare at equal non-Clifford cost."""
+    :data:`LOADER_KINDS`. Toffoli here is the Toffoli-class count (ANDs, Toffolis, controlled
+    swaps), which holds every T gate of every loader."""
     if metric not in CHEAPEST_METRICS:
         raise InvalidParameterError(f"unknown metric {metric!r}: choose one of {', '.join(CHEAPEST_METRICS)}")
     _check_table(n, bits, None)
@@ -208,7 +223,7 @@ def _table_loader_qrom() -> TableLoader:
 
 @bloq_example_of(TableLoader)
 def _table_loader_qroam() -> TableLoader:
-    """Qualtran's clean select-swap QROM over 8 words of 3 bits, blocks of 2 words."""
+    """The QROAM load over 8 words of 3 bits, blocks of 2 words, unloaded by measurement."""
     table_loader_qroam = TableLoader(kind=LoaderKind.QROAM, n_words=8, bits=3,
                                      data=(1, 6, 3, 0, 7, 2, 5, 4), log_block_size=1)
     return table_loader_qroam

@@ -29,7 +29,11 @@ Sources of the constructions:
 - CSWAP (Fredkin): CNOT(y->x) Toffoli(c,x->y) CNOT(y->x) (Nielsen and Chuang exercise 4.25);
 - an AND control of value 0 is conjugated by X on that control (2 Cliffords per inverted
   control on compute); on uncompute the phase (-1)^(a'b') with a' = 1 - a is CZ times Z on the
-  other control, so inverted controls add one Z each inside the classically controlled block.
+  other control, so inverted controls add one Z each inside the classically controlled block;
+- the leaves of measurement-based table unloading (:mod:`qresource.machinery.measured`; Berry
+  et al., arXiv:1902.02134, appendix C): an X-basis measurement that keeps its outcome on the
+  qubit (H, measure), a CZ applied when a parity qubit reads 1 (measure it; on 1, CZ and an X
+  that returns it to |0>), and a reset (measure; on 1, X).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from typing import Optional
 from qualtran import Bloq, Side
 
 from qresource.core.errors import QResourceError
+from qresource.machinery.measured import MeasurementReset, ParityControlledCZ, XBasisMeasurement
 
 CLIFFORD_GATES = frozenset({"h", "s", "sdg", "x", "y", "z", "cx", "cz"})
 T_GATES = frozenset({"t", "tdg"})
@@ -257,6 +262,12 @@ def _leaf_rule(bloq: Bloq) -> Optional[LeafRule]:
                             classical=("and_uncompute", cv1, cv2))
         return LeafRule(f"and_{cv1}{cv2}", regs, _and_compute_ops(cv1, cv2), toffoli_class=1,
                         classical=("and_compute", cv1, cv2))
+    if isinstance(bloq, XBasisMeasurement):
+        return LeafRule("measure_x", regs, (("h", (0,)), ("measure", (0,))))
+    if isinstance(bloq, ParityControlledCZ):
+        return LeafRule("parity_cz", regs, (("measure", (2,)), ("if", (0, 1, 2), (("cz", (0, 1)), ("x", (2,))))))
+    if isinstance(bloq, MeasurementReset):
+        return LeafRule("reset", regs, (("measure", (0,)), ("if", (0,), (("x", (0,)),))))
     controlled_xor = _controlled_xor_targets(bloq)
     if controlled_xor is not None:
         # Qualtran decomposes XorK into an X on each set bit of k, so its singly controlled form

@@ -8,7 +8,8 @@ on d, b and the loader, never on e) and an *index side* (the exclusion tests on 
 depends on n and e, never on d, b or the loader), which meet in one gate, the CZ between the
 comparison's qubit and the exclusion qubit (docs/oracle.md, "Stages in closed form"):
 
-- gate counts: the row side's (the loaders' closed forms twice and the middle's parts) plus two
+- gate counts: the row side's (the load's and the unload's closed forms, which differ for QROAM,
+  unloaded by measurement, and the middle's parts) plus two
   of each exclusion test, summed once over e for every n;
 - depth and T-depth: the held-depth plan (:class:`~qresource.machinery.depth.HeldDepthPlan`) of
   the oracle with the loads *and the CZ* held; a CZ is a barrier of one layer on its two qubits,
@@ -45,16 +46,16 @@ _LOADER_KEYS = ("qubits", *GATE_KEYS, "depth", "t_depth")
 
 
 @functools.lru_cache(maxsize=None)
-def _loader_functions(kind: str):
-    expressions = loader_forms.expressions(kind)
+def _loader_functions(kind: str, unload: bool = False):
+    expressions = (loader_forms.unload_expressions if unload else loader_forms.expressions)(kind)
     symbols = (loader_forms.N, loader_forms.b, loader_forms.W, loader_forms.V, loader_forms.L, loader_forms.k)
     return {key: exact_lambdify(symbols, expressions[key]) for key in _LOADER_KEYS}
 
 
-def loader_costs_many(kind: str, words, bits) -> dict[str, np.ndarray]:
+def loader_costs_many(kind: str, words, bits, *, unload: bool = False) -> dict[str, np.ndarray]:
     """The loaders' closed forms (the table weight without a table, QROAM's own block size, one
     fan-out lane per bit) evaluated over arrays of table sizes and word widths at once: the
-    values ``loader_counts`` gives."""
+    values ``loader_counts`` gives (``unload``: those of ``unload_counts``)."""
     words = np.asarray(words, dtype=object)
     bits = np.asarray(bits, dtype=object)
     ones = np.array([loader_forms.table_weight(kind, int(w), int(b)) for w, b in zip(words, bits)], dtype=object)
@@ -62,7 +63,8 @@ def loader_costs_many(kind: str, words, bits) -> dict[str, np.ndarray]:
         block = np.array([loader_forms.qroam_log_block_size(int(w), int(b)) for w, b in zip(words, bits)], dtype=object)
     else:
         block = np.zeros(len(words), dtype=object)
-    return {key: function(words, bits, ones, ones, bits, block) for key, function in _loader_functions(str(kind)).items()}
+    return {key: function(words, bits, ones, ones, bits, block)
+            for key, function in _loader_functions(str(kind), unload).items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,31 +213,39 @@ class StageOracles:
     qubits: list           # int per e
 
 
-def stage_oracles(n: int, d: int, bits: int, loader, exclusions: int, load: dict | None = None) -> StageOracles:
+def stage_oracles(n: int, d: int, bits: int, loader, exclusions: int, load: dict | None = None,
+                  unload: dict | None = None) -> StageOracles:
     """Costs of ``ThresholdOracle(n, d, bits, loader, "phase", excluded=(n-1, ..., n-e))`` for
-    every e in 0..exclusions. ``load``: the loader's counts at (2^m words, d b bits) if known."""
+    every e in 0..exclusions. ``load``, ``unload``: the loader's and its unload's counts at
+    (2^m words, d b bits) if known."""
     m = address_width(n)
     if load is None:
         costs = loader_costs_many(LoaderKind.parse(loader), [1 << m], [d * bits])
         load = {key: int(value[0]) for key, value in costs.items()}
+    if unload is None:
+        costs = loader_costs_many(LoaderKind.parse(loader), [1 << m], [d * bits], unload=True)
+        unload = {key: int(value[0]) for key, value in costs.items()}
     load_tally = GateTally(**{key: load[key] for key in GATE_KEYS})
+    unload_tally = GateTally(**{key: unload[key] for key in GATE_KEYS})
     L, LT = int(load["depth"]), int(load["t_depth"])
+    U, UT = int(unload["depth"]), int(unload["t_depth"])
+    load_width = max(int(load["qubits"]), int(unload["qubits"]))
 
     plain = row_plan(d, bits, False)
-    depth0 = plain.evaluate([L, L], [LT, LT])
+    depth0 = plain.evaluate([L, U], [LT, UT])
     x0, _ = row_widths(d, bits, False)
-    tallies = [2 * load_tally + row_tally(d, bits, False)]
+    tallies = [load_tally + unload_tally + row_tally(d, bits, False)]
     depths, t_depths = [depth0[0]], [depth0[1]]
-    qubits = [max(int(load["qubits"]), x0 + m - 1)]
+    qubits = [max(load_width, x0 + m - 1)]
     if exclusions:
         side = index_side(n, exclusions)
         plan = row_plan(d, bits, True)
         x0, wide = row_widths(d, bits, True)
-        width = max(int(load["qubits"]), x0 + m - 1, wide + 2 * m)
-        base = 2 * load_tally + row_tally(d, bits, True)
+        width = max(load_width, x0 + m - 1, wide + 2 * m)
+        base = load_tally + unload_tally + row_tally(d, bits, True)
         for which, (starts, sink, durations) in enumerate((
-                (plan.depth_starts, plan.depth_sink, (L, 1, L)),
-                (plan.t_depth_starts, plan.t_depth_sink, (LT, 0, LT)))):
+                (plan.depth_starts, plan.depth_sink, (L, 1, U)),
+                (plan.t_depth_starts, plan.t_depth_sink, (LT, 0, UT)))):
             cz = np.maximum(np.array([c[which] for c in side.cz[:exclusions]]), np.array(starts[1][:2]))
             load2 = np.maximum(np.array([c[which] for c in side.load[:exclusions]]), np.array(starts[2][:3]))
             ends = np.maximum(np.array([c[which] for c in side.sink[:exclusions]]), np.array(sink[:3]))

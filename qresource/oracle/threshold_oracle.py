@@ -49,7 +49,7 @@ from qresource.arithmetic.comparator import AtLeastConstant, EqualsConstant
 from qresource.arithmetic.fixed_point import DigitRecoding, pack_row, signed_range
 from qresource.arithmetic.inner_product import ConstantInnerProduct
 from qresource.core.integers import address_width
-from qresource.loaders.closed_forms import loader_counts
+from qresource.loaders.closed_forms import loader_counts, unload_counts
 from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_loader import make_loader
 from qresource.machinery.depth import DepthCost, HeldDepthPlan, TDepthCost, held_depth_plan
@@ -273,15 +273,25 @@ class ThresholdOracle(Bloq):
         return loader_counts(self.loader, self.table_words, self.d * self.bits,
                              log_block_size=getattr(self.row_loader, "log_block_size", None))
 
+    @cached_property
+    def unloader_costs(self) -> dict[str, int]:
+        """The row unload's exact counts (QROAM: unloaded by measurement; any other loader: the
+        loader again)."""
+        return unload_counts(self.loader, self.table_words, self.d * self.bits)
+
     def is_row_load(self, bloq: Bloq) -> bool:
         """Whether ``bloq`` is this oracle's load of K_j or its unload."""
         return bloq == self.row_loader or bloq == self.row_loader.adjoint()
 
+    def row_load_costs(self, bloq: Bloq) -> dict[str, int]:
+        """The closed-form counts of ``bloq``, the load or the unload of the rows."""
+        return self.loader_costs if bloq == self.row_loader else self.unloader_costs
+
     def my_static_costs(self, cost_key):
         """Exact counts of the shape-only oracle (docs/oracle.md, "Closed forms"), every size.
 
-        The oracle is its two loads around an n-independent middle (inner product, comparison,
-        exclusions, uncomputation). Gate counts: the loaders' closed forms twice plus the
+        The oracle is its load and unload around an n-independent middle (inner product,
+        comparison, exclusions, uncomputation). Gate counts: the loader's and unload's closed forms plus the
         middle's parts' own call graphs (each counted once and memoised). Qubits: Qualtran's
         sequential width over this decomposition, the loader's width from its closed form.
         Depth and T-depth: :class:`~qresource.machinery.depth.HeldDepthPlan` of the
@@ -302,23 +312,26 @@ class ThresholdOracle(Bloq):
 
     @cached_property
     def gate_tally(self) -> GateTally:
-        load = GateTally(**{key: self.loader_costs[key] for key in GATE_KEYS})
         total = GateTally()
         for _, bloq in self.parts():
-            total = total + (load if self.is_row_load(bloq) else _part_tally(bloq))
+            if self.is_row_load(bloq):
+                costs = self.row_load_costs(bloq)
+                total = total + GateTally(**{key: costs[key] for key in GATE_KEYS})
+            else:
+                total = total + _part_tally(bloq)
         return total
 
     @cached_property
     def qubit_count(self) -> int:
-        width = self.loader_costs["qubits"]
         graph = self.decompose_bloq()._binst_graph
-        return int(_cbloq_max_width(graph, lambda b: width if self.is_row_load(b) else _part_qubits(b)))
+        return int(_cbloq_max_width(
+            graph, lambda b: self.row_load_costs(b)["qubits"] if self.is_row_load(b) else _part_qubits(b)))
 
     @cached_property
     def depths(self) -> tuple[int, int]:
         plan = _middle_plan(self)
-        load = self.loader_costs
-        return plan.evaluate([load["depth"]] * 2, [load["t_depth"]] * 2)
+        load, unload = self.loader_costs, self.unloader_costs
+        return plan.evaluate([load["depth"], unload["depth"]], [load["t_depth"], unload["t_depth"]])
 
     def score(self, index: int) -> int:
         """Q_i . K_index in product units (0 for an index beyond the table)."""
