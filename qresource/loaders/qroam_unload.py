@@ -305,7 +305,7 @@ def unload_qubits(n_words: int, bits: int, log_block_size: int) -> int:
 
 
 @attrs.frozen
-class _ExactSwapWithZero(SwapWithZero):
+class ExactSwapWithZero(SwapWithZero):
     """Qualtran's ``SwapWithZero`` with exact controlled swaps (``CSwap``) instead of
     ``CSwapApprox``, whose relative phase would survive a measured unload."""
 
@@ -315,12 +315,12 @@ class _ExactSwapWithZero(SwapWithZero):
 
 
 @attrs.frozen
-class _ExactQROAMClean(QROAMClean):
-    """Qualtran's ``QROAMClean`` with :class:`_ExactSwapWithZero`."""
+class ExactQROAMClean(QROAMClean):
+    """Qualtran's ``QROAMClean`` with :class:`ExactSwapWithZero`."""
 
     @cached_property
     def swap_with_zero_bloqs(self) -> list:
-        return [_ExactSwapWithZero(self.log_block_sizes, target_bitsize=t, n_target_registers=self.block_sizes)
+        return [ExactSwapWithZero(self.log_block_sizes, target_bitsize=t, n_target_registers=self.block_sizes)
                 for t in self.target_bitsizes]
 
 
@@ -363,8 +363,8 @@ class QROAMLoad(Bloq):
     def lookup(self) -> QROAMClean:
         kwargs = dict(target_bitsizes=(self.bits,), log_block_sizes=(self.log_block_size,))
         if self.data is None:
-            return _ExactQROAMClean.build_from_bitsize((self.n_words,), **kwargs)
-        return _ExactQROAMClean.build_from_data(np.array(self.data, dtype=object), **kwargs)
+            return ExactQROAMClean.build_from_bitsize((self.n_words,), **kwargs)
+        return ExactQROAMClean.build_from_data(np.array(self.data, dtype=object), **kwargs)
 
     @cached_property
     def scratch_table(self) -> Optional[tuple[int, ...]]:
@@ -438,6 +438,29 @@ def _qroam_load() -> QROAMLoad:
     qroam_load = QROAMLoad(8, 3, (1, 6, 3, 0, 7, 2, 5, 4), log_block_size=1, unload_log_block_size=1)
     return qroam_load
 
+
+@bloq_example_of(ExactSwapWithZero)
+def _exact_swap_with_zero() -> ExactSwapWithZero:
+    """Bring register 0..3 of four 2-bit registers to position 0 with exact controlled swaps."""
+    exact_swap_with_zero = ExactSwapWithZero((2,), 2, (4,))
+    return exact_swap_with_zero
+
+
+@bloq_example_of(ExactQROAMClean)
+def _exact_qroam_clean() -> ExactQROAMClean:
+    """QROAMClean over 8 words of 3 bits, blocks of 2, exact swaps."""
+    exact_qroam_clean = ExactQROAMClean.build_from_data(
+        np.array([1, 6, 3, 0, 7, 2, 5, 4], dtype=object), target_bitsizes=(3,), log_block_sizes=(1,))
+    return exact_qroam_clean
+
+
+_EXACT_SWAP_WITH_ZERO_DOC = BloqDocSpec(
+    bloq_cls=ExactSwapWithZero, import_line="from qresource.loaders.qroam_unload import ExactSwapWithZero",
+    examples=[_exact_swap_with_zero])
+
+_EXACT_QROAM_CLEAN_DOC = BloqDocSpec(
+    bloq_cls=ExactQROAMClean, import_line="from qresource.loaders.qroam_unload import ExactQROAMClean",
+    examples=[_exact_qroam_clean])
 
 _QROAM_MEASUREMENT_UNLOAD_DOC = BloqDocSpec(
     bloq_cls=QROAMMeasurementUnload,

@@ -18,14 +18,21 @@ from functools import cached_property
 
 from attrs import frozen
 from qualtran import Bloq, QBit, Register, Side, Signature
+from qualtran import BloqDocSpec, DecomposeTypeError
 from qualtran.resource_counting import GateCounts, QECGatesCost
 
+from qresource.machinery.examples import bloq_example_of
 
-class _MeasuredLeaf(Bloq):
-    """A leaf with no decomposition: Qualtran's gate counter gets its Cliffords and its one
-    measurement directly (the lowering table holds the same gates)."""
+
+class _MeasuredLeaf:
+    """Mixin of the leaves below, which have no decomposition: Qualtran's gate counter gets
+    their Cliffords and their one measurement directly (the lowering table holds the same
+    gates)."""
 
     cliffords: int = 0
+
+    def decompose_bloq(self):
+        raise DecomposeTypeError(f"{self} is atomic: the lowering table gives its gates")
 
     def build_call_graph(self, ssa):
         return {}
@@ -37,7 +44,7 @@ class _MeasuredLeaf(Bloq):
 
 
 @frozen
-class XBasisMeasurement(_MeasuredLeaf):
+class XBasisMeasurement(_MeasuredLeaf, Bloq):
     """Measure ``q`` in the X basis (H, then a Z-basis measurement) and keep the outcome m on it:
     afterwards ``q`` is |m>. On a state sum_v a_v |v> this leaves the phase (-1)^(m v).
 
@@ -60,7 +67,7 @@ class XBasisMeasurement(_MeasuredLeaf):
 
 
 @frozen
-class ParityControlledCZ(_MeasuredLeaf):
+class ParityControlledCZ(_MeasuredLeaf, Bloq):
     """CZ between ``a`` and ``b`` when the basis state of ``parity`` is 1; ``parity`` is read by
     a Z-basis measurement and released as |0>.
 
@@ -81,7 +88,7 @@ class ParityControlledCZ(_MeasuredLeaf):
 
 
 @frozen
-class MeasurementReset(_MeasuredLeaf):
+class MeasurementReset(_MeasuredLeaf, Bloq):
     """Return a basis-state qubit to |0>: a Z-basis measurement, then X on outcome 1.
 
     Registers:
@@ -96,3 +103,32 @@ class MeasurementReset(_MeasuredLeaf):
 
     def __str__(self) -> str:
         return "Reset"
+
+
+@bloq_example_of(XBasisMeasurement)
+def _measure_x() -> XBasisMeasurement:
+    measure_x = XBasisMeasurement()
+    return measure_x
+
+
+@bloq_example_of(ParityControlledCZ)
+def _parity_cz() -> ParityControlledCZ:
+    parity_cz = ParityControlledCZ()
+    return parity_cz
+
+
+@bloq_example_of(MeasurementReset)
+def _measurement_reset() -> MeasurementReset:
+    measurement_reset = MeasurementReset()
+    return measurement_reset
+
+
+_X_BASIS_MEASUREMENT_DOC = BloqDocSpec(
+    bloq_cls=XBasisMeasurement, import_line="from qresource.machinery.measured import XBasisMeasurement",
+    examples=[_measure_x])
+_PARITY_CONTROLLED_CZ_DOC = BloqDocSpec(
+    bloq_cls=ParityControlledCZ, import_line="from qresource.machinery.measured import ParityControlledCZ",
+    examples=[_parity_cz])
+_MEASUREMENT_RESET_DOC = BloqDocSpec(
+    bloq_cls=MeasurementReset, import_line="from qresource.machinery.measured import MeasurementReset",
+    examples=[_measurement_reset])
