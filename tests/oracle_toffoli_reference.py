@@ -17,8 +17,9 @@ Per call, by role (the same roles as ``ThresholdOracle.parts``):
   floor(log2 P) - s ANDs, except the very first term, a CNOT copy into the empty accumulator;
 * comparison: w - 1 - tz(c) ANDs against the constant c (worst case w - 1), w = bitlen(P_total);
 * exclusion: m (L - 1) ANDs for the equality tests, plus 1 AND to combine (bit-flip form);
-* uncomputation: the inner product and the load again (the loaders here are their own
-  inverses), plus, with exclusions, the equality tests and the comparison again.
+* uncomputation: the inner product and the unload (the loader again: every loader but QROAM is
+  its own inverse; QROAM is unloaded by measurement, N/K + K - 4 ANDs), plus, with exclusions,
+  the equality tests and the comparison again.
 """
 
 from __future__ import annotations
@@ -87,6 +88,16 @@ def loading_toffoli(kind: str, n_value: int, word_bits: int) -> int:
     return int(loader_counts(kind, n_value, word_bits)["toffoli"])
 
 
+def unloading_toffoli(kind: str, n_value: int, word_bits: int) -> int:
+    """The unload of the loaded row: the loader again, except QROAM's measured unload, whose
+    fix-up lookup over K = 2^floor(L/2) addresses per block costs N/K - 2 unary-iteration ANDs
+    and K - 2 one-hot ANDs (Berry et al. 2019, appendix C), N = 2^L, whatever the word width."""
+    if kind != "qroam":
+        return loading_toffoli(kind, n_value, word_bits)
+    block = 2 ** ((n_value.bit_length() - 1) // 2)
+    return n_value // block - 2 + max(block - 2, 0)
+
+
 def oracle_toffoli_split(
     kind: str,
     n_value: int,
@@ -108,7 +119,8 @@ def oracle_toffoli_split(
         width = (d_value * ((1 << b_value) - 1) ** 2).bit_length()
     compare = _evaluate(comparison_worst_case(), {w: width})
     exclude = _evaluate(exclusion(form), {m: excluded, L: index_bits}) if excluded else 0
-    undo = inner + load + ((exclude - (1 if form == "bit-flip" else 0)) + compare if excluded else 0)
+    unload = unloading_toffoli(kind, 1 << index_bits, d_value * b_value)
+    undo = inner + unload + ((exclude - (1 if form == "bit-flip" else 0)) + compare if excluded else 0)
     split = {
         "loading": load,
         "inner_product": inner,

@@ -33,6 +33,7 @@ from qresource.machinery.logical import logical_counts
 from qresource.machinery.lowering import LeafRule
 from qresource.machinery.qasm_export import qasm_text
 from qresource.machinery.statevector import run_bloq_statevector
+from qresource.oracle.threshold_oracle import ThresholdOracle, toffoli_breakdown
 
 GATES = ("toffoli", "t", "clifford", "rotations", "measurements")
 
@@ -243,3 +244,16 @@ def test_bad_input_is_one_clear_error():
         QROAMMeasurementUnload(8, 2, None, 3)
     with pytest.raises(ValueError, match="words"):
         QROAMMeasurementUnload(4, 2, (1, 2, 3, 4))
+
+
+def test_qroam_oracle_call_at_the_anchor_size():
+    # n = 2^20, d = 128, b = 8: rows of 1024 bits. Load: K = 32 (ceil(N/K) - 2 + (K - 1) b =
+    # 32,766 + 31,744) and its 32,768-qubit scratch unloaded by measurement (K' = 1024:
+    # 1024 + 1024 - 4 = 2,044); the row unloaded by measurement: 2,044. The rest (inner product
+    # twice, comparison) is 29,964. Before: 131,068 + 131,068 + 29,964 = 292,100.
+    oracle = ThresholdOracle(2**20, 128, 8, loader="qroam")
+    split = toffoli_breakdown(oracle)
+    assert split["loading"] == 32_766 + 31_744 + 2_044
+    assert split["uncomputation"] - split["inner_product"] == 2_044
+    assert split["total"] == 98_562 <= 292_100 // 2
+    assert logical_counts(oracle, with_depth=False).toffoli == split["total"]

@@ -26,8 +26,10 @@ def _reference(oracle: ThresholdOracle):
     """Counts over the oracle's decomposition, each part by its own cost key (decomposition
     depth: the longest path over every part's profile, the loads as barriers)."""
     cbloq = oracle.decompose_bloq()
-    load = GateTally(**{key: oracle.loader_costs[key] for key in GATE_KEYS})
-    gates = sum((load if oracle.is_row_load(b.bloq) else get_cost_value(b.bloq, LoweredGateCost())
+    def load(bloq):
+        return GateTally(**{key: oracle.row_load_costs(bloq)[key] for key in GATE_KEYS})
+
+    gates = sum((load(b.bloq) if oracle.is_row_load(b.bloq) else get_cost_value(b.bloq, LoweredGateCost())
                  for b in cbloq.bloq_instances), start=GateTally())
     qubits = _cbloq_max_width(cbloq._binst_graph, lambda b: get_cost_value(b, QubitCount()))
     return gates, qubits, decomposition_depths(oracle)

@@ -42,9 +42,20 @@ from qualtran.bloqs.basic_gates import CNOT, CSwap, XGate
 from qualtran.bloqs.data_loading.qroam_clean import QROAMClean
 from qualtran.bloqs.mcmt import And
 from qualtran.bloqs.swap_network import SwapWithZero
+from qualtran.resource_counting import QubitCount
 
 from qresource.core.errors import InvalidParameterError, QResourceError
 from qresource.core.integers import address_width
+from qresource.loaders.closed_forms import (
+    EXACT_DEPTH_MAX_WORDS,
+    load_log_block_size,
+    unload_and_count,
+    unload_counts,
+    unload_log_block_size,
+)
+from qresource.loaders.kinds import LoaderKind
+from qresource.loaders.table_words import data_tuple
+from qresource.machinery.depth import DepthCost, TDepthCost
 from qresource.machinery.examples import bloq_example_of
 from qresource.machinery.measured import MeasurementReset, ParityControlledCZ, XBasisMeasurement
 
@@ -52,25 +63,6 @@ if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, CostKey, SympySymbolAllocator
 
 
-def unload_and_count(n_words: int, log_block_size: int) -> int:
-    """Toffoli-class gates of the measured unload: ceil(N / K) - 2 unary-iteration ANDs and
-    max(K - 2, 0) one-hot ANDs, K = 2^k."""
-    blocks = -(-n_words // 2**log_block_size)
-    return blocks - 2 + max(2**log_block_size - 2, 0)
-
-
-def unload_log_block_size(n_words: int) -> int:
-    """k = floor(ceil(log2 N) / 2): K = 2^k and the ceil(N / K) blocks are both about sqrt(N),
-    which minimises the unload's Toffolis ceil(N / K) + K - 4 over k (checked for every N up
-    to 2^16 in the tests) and, being an expression of N, keeps the closed forms in N, b, W, k."""
-    return address_width(n_words) // 2
-
-
-def load_log_block_size(n_words: int, bits: int) -> int:
-    """The k minimising the load's Toffoli-class gates ceil(N / K) - 2 + (K - 1) b (ties to the
-    smaller k), over 0 <= k <= ceil(log2 N) - 1."""
-    return min(range(address_width(n_words)),
-               key=lambda k: (-(-n_words // 2**k) + (2**k - 1) * bits, k))
 
 
 def _check_block(n_words: int, log_block_size: int) -> None:
@@ -259,10 +251,16 @@ class QROAMMeasurementUnload(Bloq):
         return {bloq: count for bloq, count in counts.items() if count}
 
     def my_static_costs(self, cost_key: "CostKey"):
-        from qualtran.resource_counting import QubitCount
-
         if isinstance(cost_key, QubitCount):
             return unload_qubits(self.n_words, self.bits, self.log_block_size)
+        if isinstance(cost_key, (DepthCost, TDepthCost)):
+            # the closed-form bound where the longest path over the decomposition is too long to
+            # walk (a large table, or one given by shape only) and the block size is the default
+            small = self.data is not None and self.n_words <= EXACT_DEPTH_MAX_WORDS
+            if small or self.log_block_size != unload_log_block_size(self.n_words):
+                return NotImplemented
+            counts = unload_counts(LoaderKind.QROAM, self.n_words, self.bits, self.parity_reads[0])
+            return counts["depth" if isinstance(cost_key, DepthCost) else "t_depth"]
         return NotImplemented
 
     # ------------------------------------------------------------------ classical action
@@ -401,8 +399,6 @@ class QROAMLoad(Bloq):
         return {self.lookup: 1, Xor(QUInt(self.bits)): 1, self.scratch_unload: 1}
 
     def my_static_costs(self, cost_key: "CostKey"):
-        from qualtran.resource_counting import QubitCount
-
         if isinstance(cost_key, QubitCount):
             return load_qubits(self.n_words, self.bits, self.log_block_size, self.unload_log_block_size)
         return NotImplemented
