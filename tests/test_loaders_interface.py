@@ -14,8 +14,10 @@ from qresource.loaders.table_loader import (
     cheapest_loader,
     loader_metric,
     make_loader,
+    qroam_block_size_for,
     qroam_log_block_size,
 )
+from qresource.loaders.closed_forms import loader_counts
 
 
 @pytest.mark.parametrize("kind", LOADER_KINDS)
@@ -94,3 +96,21 @@ def test_cheapest_loader_per_metric():
             loader_metric(best, 4096, 8, metric) <= loader_metric(kind, 4096, 8, metric)
             for kind in LOADER_KINDS
         )
+
+
+def test_qroam_block_size_follows_the_metric():
+    # N = 4096, b = 8: Toffolis are least at K = 16 (tie with 32, the smaller kept), qubits at
+    # K = 1 (one word of scratch), and every choice is the minimum over k of that metric
+    assert qroam_block_size_for(4096, 8, "toffoli") == qroam_log_block_size(4096, 8) == 4
+    assert qroam_block_size_for(4096, 8, "qubits") == 0
+    for metric in CHEAPEST_METRICS:
+        k = qroam_block_size_for(4096, 8, metric)
+        value = loader_metric("qroam", 4096, 8, metric)
+        assert all(value <= loader_metric_at(k2, metric) for k2 in range(12))
+        assert value == loader_metric_at(k, metric)
+
+
+def loader_metric_at(k, metric):
+    counts = loader_counts("qroam", 4096, 8, log_block_size=k)
+    return {"toffoli": counts["toffoli"], "qubits": counts["qubits"], "depth": counts["depth"],
+            "spacetime": counts["qubits"] * counts["depth"]}[metric]

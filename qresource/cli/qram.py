@@ -26,7 +26,7 @@ from qresource.report.physical_options import attach_physical, physical_options
 _LOADER_HELP = (
     "fanout: broadcast router tree, N - 2 ANDs, depth O(log N + b); bucket-brigade: routing "
     "tree, about (b/2 + 1) N ANDs, 3N/2 qubits; qrom: Qualtran's unary iteration; qroam: "
-    "Qualtran's select-swap QROM (clean ancillas)."
+    "Qualtran's QROAMClean, unloaded by measurement (about N/K + K b to load, 2 sqrt(N) to unload)."
 )
 
 
@@ -50,7 +50,7 @@ def _table(api, data_path, n_values, bits):
 @click.option("--data", "data_path", type=click.Path(dir_okay=False), default=None,
               help='Table file {"data": [N ints], "bits": int} instead of --bits (with --n: padded).')
 @click.option("--block-size", "log_block_size", type=IntType(minimum=0), default=None,
-              help="qroam only: log2 of the block size lambda [default: Qualtran's optimum].")
+              help="qroam only: log2 of the block size K [default: the Toffoli optimum].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object, or a list for a sweep).")
 @physical_options
 def estimate_qram(loader, n_values, bits, data_path, log_block_size, as_json, physical, architecture,

@@ -15,6 +15,7 @@ from qresource.core.guards import require_circuit_memory
 from qresource.core.integers import address_width
 from qresource.core.io import read_json_file
 from qresource.core.record import EstimateRecord
+from qresource.loaders.closed_forms import unload_counts
 from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_loader import make_loader
 from qresource.machinery.bitsliced import simulate, word_program
@@ -128,20 +129,34 @@ def estimate_qram(kind: str, n_words: int, bits: int, data: Optional[Sequence[in
             )
     if kind == LoaderKind.QROAM:
         params["block_size"] = 2**bloq.log_block_size
+        unload = unload_counts(kind, n_words, bits)
         notes.append(
-            f"block size lambda = {2**bloq.log_block_size} (clean-ancilla SelectSwapQROM; "
-            "Qualtran's optimum of N/lambda + 2b(lambda - 1))"
+            f"block size K = {2**bloq.log_block_size} (Qualtran's QROAMClean with exact swaps into a "
+            f"K b-qubit scratch, K minimising ceil(N/K) - 2 + (K - 1) b; the scratch unloaded by "
+            f"measurement in blocks of {2**bloq.inner.unload_log_block_size} addresses)"
+        )
+        notes.append(
+            f"unloading the target (the adjoint, as the oracle does) is by measurement: "
+            f"{unload['toffoli']} Toffolis, {unload['qubits']} qubits; Cliffords count every parity "
+            "read and every fix-up as applied (the worst case over outcomes); depth and T-depth are "
+            "upper bounds (docs/loaders.md)"
         )
     if data is None:
         if kind == LoaderKind.FANOUT:
             notes.append("no table given: Cliffords and depth count every bit as 1 (the worst case)")
         elif kind == LoaderKind.BUCKET_BRIGADE:
             notes.append("no table given: Cliffords and depth count every bit as 1")
-        else:
+        elif kind == LoaderKind.QROM:
             notes.append(
                 "no table given: Qualtran's shape-only count (N b CNOTs; unary iteration's own "
                 "CNOTs and control flips are not in it, see docs/loaders.md); depth is the closed "
-                "form, exact when the number of words (blocks) is a power of two, else an upper bound"
+                "form, exact when the number of words is a power of two, else an upper bound"
+            )
+        else:
+            notes.append(
+                "no table given: Qualtran's shape-only count for the lookup (N b CNOTs; unary "
+                "iteration's own CNOTs and control flips are not in it), every bit 1 for the "
+                "measured unload (see docs/loaders.md)"
             )
     return EstimateRecord(
         primitive=PRIMITIVE,

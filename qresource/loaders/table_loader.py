@@ -187,11 +187,7 @@ def make_loader(
     return TableLoader(kind, int(n), int(bits), data, log_block_size)
 
 
-def loader_metric(kind: str, n: int, bits: int, metric: str) -> int:
-    """The value of ``metric`` (one of :data:`CHEAPEST_METRICS`) for loader ``kind``, from the
-    closed forms (which tests hold equal to the bloqs' counts)."""
-
-    counts = loader_counts(kind, n, bits)
+def _metric_value(counts: dict, metric: str) -> int:
     if metric == "toffoli":
         # every T gate of a loader sits in a Toffoli-class leaf (AND, Toffoli, exact CSWAP)
         return counts["toffoli"]
@@ -202,6 +198,25 @@ def loader_metric(kind: str, n: int, bits: int, metric: str) -> int:
     if metric == "spacetime":
         return counts["qubits"] * counts["depth"]
     raise InvalidParameterError(f"unknown metric {metric!r}: choose one of {', '.join(CHEAPEST_METRICS)}")
+
+
+def qroam_block_size_for(n: int, bits: int, metric: str) -> int:
+    """QROAM's log block size k minimising ``metric`` (ties to the smaller k): the Toffoli
+    optimum :func:`qroam_log_block_size` for ``"toffoli"``, k = 0 for ``"qubits"`` (no scratch
+    beyond one word), the balance of qubits and depth for ``"spacetime"``."""
+    _check_table(n, bits, None)
+    return min(range(address_bits(n)),
+               key=lambda k: (_metric_value(loader_counts(LoaderKind.QROAM, n, bits, log_block_size=k), metric), k))
+
+
+def loader_metric(kind: str, n: int, bits: int, metric: str) -> int:
+    """The value of ``metric`` (one of :data:`CHEAPEST_METRICS`) for loader ``kind``, from the
+    closed forms (which tests hold equal to the bloqs' counts); QROAM at its block size for that
+    metric (:func:`qroam_block_size_for`)."""
+    if LoaderKind.parse(kind) == LoaderKind.QROAM and metric in CHEAPEST_METRICS:
+        block = qroam_block_size_for(n, bits, metric)
+        return _metric_value(loader_counts(kind, n, bits, log_block_size=block), metric)
+    return _metric_value(loader_counts(kind, n, bits), metric)
 
 
 def cheapest_loader(n: int, bits: int, metric: str) -> str:
