@@ -4,9 +4,10 @@ docs/loaders.md.
 Prints, as ratios:
   * our bucket brigade against PennyLane's ``qml.estimator.BBQRAM`` (computed live when
     PennyLane imports, else the figures measured with PennyLane 0.45);
-  * our QROM and QROAM counts (Qualtran's bloqs through the loader interface) against the
-    textbook anchors: N - 2 ANDs for unary iteration (Babbush et al. 2018), and
-    ceil(N / lambda) + b (lambda - 1) Toffolis for select-swap (Low, Kliuchnikov, Schaeffer 2018).
+  * our QROM and QROAM counts against the textbook anchors: N - 2 ANDs for unary iteration
+    (Babbush et al. 2018); for QROAM ceil(N / K) + b (K - 1) Toffolis to load (Low, Kliuchnikov,
+    Schaeffer 2018) and ceil(N / K') + K' for each measurement-based unload (Berry et al. 2019,
+    appendix C).
 
 Then writes the comparison table (Toffoli, T, qubits, depth, T-depth of each loader for
 N = 2^4..2^30, b = 8 and 32) into docs/loaders.md between its table markers.
@@ -68,25 +69,26 @@ def anchors() -> None:
                       f"{ours.qubits:>9,} {ratio(ours.qubits, theirs['wires']):>6} {ours.depth:>7,} "
                       f"{ours.t_depth:>7} | {source}")
     print()
-    print("Qualtran QROM and QROAM (through the loader interface) against their textbook anchors,")
-    print("and Qualtran's QROAMClean with its measurement-based adjoint (live call graph)")
-    print(f"{'N':>11} {'b':>3} | {'QROM ANDs':>11} {'N - 2':>11} {'ratio':>6} | {'lambda':>6} "
-          f"{'QROAM Tof-eq':>12} {'anchor':>10} {'ratio':>6} | {'QROAMClean+adj':>14} {'ratio':>6}")
+    print("Qualtran QROM and our QROAM (QROAMClean, unloaded by measurement) against the anchors of")
+    print("Babbush et al. 2018 (N - 2) and Berry et al. 2019 (load ceil(N/K) + (K - 1) b with its scratch")
+    print("unloaded for ceil(N/K') + K'; the target unloaded for ceil(N/K') + K'), and Qualtran's")
+    print("QROAMClean with its measurement-based adjoint (live call graph)")
+    print(f"{'N':>11} {'b':>3} | {'QROM ANDs':>11} {'N - 2':>11} {'ratio':>6} | {'K':>5} {'QROAM load':>10} "
+          f"{'anchor':>10} {'ratio':>6} | {'unload':>6} {'anchor':>6} | {'QROAMClean+adj':>14} {'ratio':>6}")
     for n_words, bits in [(4096, 8), (65536, 8), (2**20, 8), (2**20, 32), (2**20, 1024), (2**30, 32)]:
         qrom = logical_counts(make_loader("qrom", n_words, bits), with_depth=False)
         qroam_bloq = make_loader("qroam", n_words, bits)
         qroam = logical_counts(qroam_bloq, with_depth=False)
+        unload = logical_counts(qroam_bloq.adjoint(), with_depth=False)
         block = 2**qroam_bloq.log_block_size
-        # Toffoli-class gates plus the approximate swaps' T gates at 4 T per Toffoli
-        qroam_equivalent = qroam.toffoli + (qroam.t - 4 * qroam.toffoli) // 4
-        # the one-way anchor: QROM over ceil(N/lambda) blocks + b (lambda - 1) swaps; the clean
-        # version Qualtran builds runs both twice (compute and uncompute), hence ~2x
-        anchor = math.ceil(n_words / block) + bits * (block - 1)
+        unload_block = 2**qroam_bloq.adjoint().log_block_size
+        unload_anchor = math.ceil(n_words / unload_block) + unload_block
+        anchor = math.ceil(n_words / block) + bits * (block - 1) + unload_anchor
         clean = qroam_clean_toffolis(n_words, bits)
         print(f"{n_words:>11,} {bits:>3} | {qrom.toffoli:>11,} {n_words - 2:>11,} "
-              f"{ratio(qrom.toffoli, n_words - 2):>6} | {block:>6} {qroam_equivalent:>12,} "
-              f"{anchor:>10,} {ratio(qroam_equivalent, anchor):>6} | {clean:>14,} "
-              f"{ratio(qroam_equivalent, clean):>6}")
+              f"{ratio(qrom.toffoli, n_words - 2):>6} | {block:>5} {qroam.toffoli:>10,} "
+              f"{anchor:>10,} {ratio(qroam.toffoli, anchor):>6} | {unload.toffoli:>6,} {unload_anchor:>6,} | "
+              f"{clean:>14,} {ratio(qroam.toffoli + unload.toffoli, clean):>6}")
 
 
 def qroam_clean_toffolis(n_words: int, bits: int) -> int:
