@@ -6,8 +6,9 @@ angles classically). Two compilations:
 
 ``LoaderFeatureMap`` (data loading + phase-gradient rotations): one loader call writes the
 2 q_KV fixed-point angle words of entry j (b bits each) into a work register, each word drives a
-``PhaseGradientRotation`` (Ry as S H Rz H S^dagger), and a second loader call erases the
-words. Per access: 2 loader calls, 2 q_KV Gidney adders of b bits, no arbitrary rotation.
+``PhaseGradientRotation`` (Ry as S H Rz H S^dagger), and the loader's adjoint erases the
+words (the loader again, or QROAM's unload by measurement). Per access: 2 loader calls, 2 q_KV
+Gidney adders of b bits, no arbitrary rotation.
 
 ``MultiplexedFeatureMap``: 2 q_KV uniformly controlled rotations on the index register
 (Möttönen et al. 2004), 2^m rotations and 2^m CNOTs each, no ancilla, angles exact before
@@ -20,6 +21,7 @@ the index register is never interfered again, such branch phases leave the outpu
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import cached_property
 from typing import Dict, Optional, Tuple
 
@@ -100,13 +102,15 @@ class LoaderFeatureMap(Bloq):
                     kv[k] = bb.add(SGate(), q=kv[k])
                 qubits[lo:hi] = bb.split(field)
         word = bb.join(qubits, dtype=target_dtype)
-        index, word = bb.add(self.loader, address=index, target=word)
+        # the loader's adjoint: the loader again, or QROAM's unload by measurement
+        index, word = bb.add(self.loader.adjoint(), address=index, target=word)
         bb.free(word)
         return {"index": index, "kv": kv, "phase_grad": phase_grad}
 
     def build_call_graph(self, ssa):
-        return {
-            self.loader: 2,
+        counts = Counter({self.loader: 1})
+        counts[self.loader.adjoint()] += 1
+        return dict(counts) | {
             PhaseGradientRotation(self.bits): 2 * self.kv,
             Hadamard(): 2 * self.kv,
             SGate(): self.kv,
