@@ -150,7 +150,7 @@ def estimate_qram(kind: str, n_words: int, bits: int, data: Optional[Sequence[in
             notes.append(
                 "no table given: Qualtran's shape-only count (N b CNOTs; unary iteration's own "
                 "CNOTs and control flips are not in it, see docs/loaders.md); depth is the closed "
-                "form, exact when the number of words is a power of two, else an upper bound"
+                "form, exact when the number of words (blocks) is a power of two, else an upper bound"
             )
         else:
             notes.append(
