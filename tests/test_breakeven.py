@@ -11,6 +11,7 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
+from qresource.cli import main
 from qresource.compare.breakeven import (
     Knob,
     QuantumSide,
@@ -23,11 +24,13 @@ from qresource.compare.breakeven import (
     needed_cycle_time,
     processors_answer,
 )
-from qresource.cli import main
 from qresource.compare.crossover import babbush_breakeven
-from qresource.machinery.physical import Architecture, QecCode, logical_steps, physical_estimate
+from qresource.loaders.api import loader_bloq
+from qresource.loaders.kinds import LoaderKind
+from qresource.machinery.logical import logical_counts
+from qresource.machinery.physical import Architecture, QecCode, bare_t_count, logical_steps, physical_estimate
 from qresource.report import sources
-from qresource.report.breakeven import Algorithm, Hardware, quantum_side, report_section
+from qresource.report.breakeven import Algorithm, Hardware, load_and_unload_steps, quantum_side, report_section
 
 # Synthetic machine: the quantum side takes n^1.5 steps of tau = 2^-20 s, classical attention
 # 2^-30 n^2 s. They meet where sqrt(n) = 2^10, at n = 2^20; at n = 4^8 = 2^16 the quantum side
@@ -179,3 +182,23 @@ def test_scaled_error_rates_are_the_preset_with_those_rates():
     preset = logical_steps(Architecture.GATE_BASED_NS_E4, QecCode.SURFACE_CODE, 823)
     assert [(s.code_distance, s.step_ns) for s in scaled] == [(s.code_distance, s.step_ns) for s in preset]
     assert [s.error for s in scaled] == pytest.approx([s.error for s in preset], rel=1e-9)
+
+
+@pytest.mark.parametrize("loader", [LoaderKind.QROM, LoaderKind.QROAM, LoaderKind.FANOUT])
+def test_an_oracle_calls_data_accesses_are_its_load_and_its_unload(loader):
+    """The steps of one call's two accesses come from the loader bloq and its adjoint, counted
+    independently here from their own call graphs: the adjoint is the loader again except for
+    QROAM, unloaded by measurement, which must cost less than a second load."""
+    n, width = 64, 16
+    bloq = loader_bloq(loader, n, width)
+
+    def steps(b) -> int:
+        counts = logical_counts(b, with_depth=False)
+        return 3 * int(counts.toffoli) + bare_t_count(b) + int(counts.measurements)
+
+    load, unload = steps(bloq), steps(bloq.adjoint())
+    assert load_and_unload_steps(loader, n, width) == load + unload
+    if loader is LoaderKind.QROAM:
+        assert unload < load
+    else:
+        assert unload == load

@@ -18,13 +18,8 @@ from qualtran.resource_counting import QubitCount, get_cost_value
 
 from qresource.core.errors import QResourceError
 from qresource.core.integers import address_width
-from qresource.loaders.closed_forms import loader_counts, unload_counts
-from qresource.loaders.qroam_unload import (
-    QROAMLoad,
-    QROAMMeasurementUnload,
-    unload_and_count,
-    unload_log_block_size,
-)
+from qresource.loaders.closed_forms import unload_and_count, unload_counts
+from qresource.loaders.qroam_unload import QROAMLoad, QROAMMeasurementUnload, unload_log_block_size
 from qresource.loaders.table_loader import make_loader
 from qresource.machinery import bitsliced
 from qresource.machinery.circuit_counts import circuit_counts

@@ -37,6 +37,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from qresource.compare.crossover import Crossover, find_crossover
+from qresource.core.answer import number, seconds_text
 from qresource.core.errors import QResourceError
 
 
@@ -102,8 +103,8 @@ def _no_room(side: QuantumSide, classical_s: float) -> str | None:
     if side.step_s is None:
         return "no code distance the QEC code offers meets the error budget today"
     if room_s(side, classical_s) <= 0:
-        return (f"the hybrid algorithm's classical part alone ({side.hybrid_classical_s:.3g} s) takes at "
-                f"least as long as classical attention ({float(classical_s):.3g} s)")
+        return (f"the hybrid algorithm's classical part alone ({seconds_text(side.hybrid_classical_s)}) takes at "
+                f"least as long as classical attention ({seconds_text(float(classical_s))})")
     return None
 
 
@@ -137,8 +138,8 @@ def access_answer(side: QuantumSide, classical_s: float) -> KnobAnswer:
     if allowed <= 0:
         return KnobAnswer(
             Knob.DATA_ACCESS, None, today, None, unit,
-            f"even free data access leaves {rest:.3g} steps ({rest * side.step_s:.3g} s) of other work, more than "
-            f"the {room_s(side, classical_s):.3g} s classical attention leaves")
+            f"even free data access leaves {number(rest)} steps ({seconds_text(rest * side.step_s)}) of other work, "
+            f"more than the {seconds_text(room_s(side, classical_s))} classical attention leaves")
     return KnobAnswer(Knob.DATA_ACCESS, side.access_steps / allowed, today, allowed / side.accesses, unit)
 
 

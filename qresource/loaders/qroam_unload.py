@@ -49,7 +49,6 @@ from qresource.core.integers import address_width
 from qresource.loaders.closed_forms import (
     EXACT_DEPTH_MAX_WORDS,
     load_log_block_size,
-    unload_and_count,
     unload_counts,
     unload_log_block_size,
 )

@@ -17,8 +17,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from attrs import frozen
-from qualtran import Bloq, QBit, Register, Side, Signature
-from qualtran import BloqDocSpec, DecomposeTypeError
+from qualtran import Bloq, BloqDocSpec, DecomposeTypeError, QBit, Register, Side, Signature
 from qualtran.resource_counting import GateCounts, QECGatesCost
 
 from qresource.machinery.examples import bloq_example_of

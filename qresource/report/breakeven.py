@@ -38,6 +38,7 @@ from qresource.compare.classical_side import classical_seconds, hybrid_classical
 from qresource.core.errors import QResourceError
 from qresource.core.integers import address_width
 from qresource.loaders.api import loader_bloq
+from qresource.loaders.closed_forms import unload_counts
 from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.physical import (
     ARCHITECTURES,
@@ -152,18 +153,21 @@ def work(algorithm: Algorithm, n: int, k: int, d: int) -> Work:
     unit = sources.grover_circuit_unit(n, k, d, None, algorithm.loader)
     runs = unit["repetitions"]
     steps = lattice_surgery_steps(unit["unit"], unit["unit_t_outside_toffoli"])
-    return Work(runs * steps, unit["unit"].qubits, n, runs * 2 * access_steps(algorithm.loader, n, d * unit["bits"]),
+    return Work(runs * steps, unit["unit"].qubits, n, runs * load_and_unload_steps(algorithm.loader, n, d * unit["bits"]),
                 2 * runs, unit["checks_flops"])
 
 
 @functools.lru_cache(maxsize=4096)
-def access_steps(loader: LoaderKind, n: int, width: int) -> int:
-    """Steps of one data access (one load of the 2^m-word table of ``width``-bit rows); each
-    oracle call loads and unloads."""
+def load_and_unload_steps(loader: LoaderKind, n: int, width: int) -> int:
+    """Steps of the two data accesses of one oracle call: the load of the 2^m-word table of
+    ``width``-bit rows and its unload (the load again for every loader but QROAM, which unloads
+    by measurement for far less)."""
     words = 1 << address_width(n)
+    bloq = loader_bloq(loader, words, width)
     load = {key: int(values[0]) for key, values in loader_costs_many(loader, [words], [width]).items()}
-    bare_t = bare_t_count(loader_bloq(loader, words, width))
-    return 3 * load["toffoli"] + bare_t + load["measurements"]
+    unload = unload_counts(loader, words, width)
+    return (3 * load["toffoli"] + bare_t_count(bloq) + load["measurements"]
+            + 3 * unload["toffoli"] + bare_t_count(bloq.adjoint()) + unload["measurements"])
 
 
 def quantum_side(algorithm: Algorithm, n: int, k: int, d: int, hardware: Hardware) -> tuple[QuantumSide, Any]:
