@@ -75,6 +75,9 @@ PUBLIC_GROUPS: dict[str, dict[str, str]] = {
         "table": "qresource.report.table:build_table",
         "readable": "qresource.report.render:readable",
         "find_crossover": "qresource.compare.crossover:find_crossover",
+        "breakeven": "qresource.report.breakeven:answer",
+        "BreakevenAlgorithm": "qresource.report.breakeven:Algorithm",
+        "BreakevenHardware": "qresource.report.breakeven:Hardware",
         "profile_text": "qresource.profile.api:profile_text",
         "profile_qk": "qresource.profile.api:profile_qk",
         "choose_k": "qresource.profile.api:choose_k",
@@ -123,6 +126,9 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time ``__getattr__`
     from qresource.classical.costs import classical_costs, estimate_classical
     from qresource.classical.instances import check_instance, generate_instance
     from qresource.compare.crossover import find_crossover
+    from qresource.report.breakeven import Algorithm as BreakevenAlgorithm
+    from qresource.report.breakeven import Hardware as BreakevenHardware
+    from qresource.report.breakeven import answer as breakeven
     from qresource.core.errors import QResourceError
     from qresource.core.record import (
         EstimateRecord,

@@ -35,7 +35,7 @@ CALLED_BY_CLI = {
     "estimate_qlaci": "qlaci", "estimate_classical": "classical", "count": "count",
     "table": "report", "readable": "report", "profile_text": "profile", "profile_qk": "profile",
     "choose_k": "k_from", "attach_physical": "qram", "attach_grover_physical": "grover",
-    "attach_qlaci_physical": "qlaci",
+    "attach_qlaci_physical": "qlaci", "breakeven": "breakeven",
 }
 
 
