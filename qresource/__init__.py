@@ -126,9 +126,6 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time ``__getattr__`
     from qresource.classical.costs import classical_costs, estimate_classical
     from qresource.classical.instances import check_instance, generate_instance
     from qresource.compare.crossover import find_crossover
-    from qresource.report.breakeven import Algorithm as BreakevenAlgorithm
-    from qresource.report.breakeven import Hardware as BreakevenHardware
-    from qresource.report.breakeven import answer as breakeven
     from qresource.core.errors import QResourceError
     from qresource.core.record import (
         EstimateRecord,
@@ -179,6 +176,9 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time ``__getattr__`
     from qresource.qlaci.estimate import estimate_qlaci
     from qresource.qlaci.params import QlaciParams
     from qresource.qlaci.run import export_qlaci, validate_qlaci
+    from qresource.report.breakeven import Algorithm as BreakevenAlgorithm
+    from qresource.report.breakeven import Hardware as BreakevenHardware
+    from qresource.report.breakeven import answer as breakeven
     from qresource.report.physical_options import (
         attach_grover_physical,
         attach_physical,

@@ -32,7 +32,7 @@ import multiprocessing
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from qresource.core.errors import QResourceError
 
@@ -116,22 +116,26 @@ def _run_here(tasks: list[Task], progress: Optional[Progress]) -> list:
 def _run_processes(tasks: list[Task], workers: int, progress: Optional[Progress]) -> list:
     # Spawned (not forked) workers behave as Dask workers do: a task sees only what it was sent.
     context = multiprocessing.get_context("spawn")
-    results: list = [None] * len(tasks)
     pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
         index_of = {pool.submit(task.function, *task.args, **task.kwargs): k for k, task in enumerate(tasks)}
-        done = 0
-        for future in concurrent.futures.as_completed(index_of):
-            k = index_of[future]
-            try:
-                results[k] = future.result()
-            except Exception as exc:
-                raise _failure(tasks[k], exc) from None
-            done += 1
-            if progress is not None:
-                progress(done, len(tasks))
+        return _collect(concurrent.futures.as_completed(index_of), index_of.__getitem__, tasks, progress)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _collect(finished: Iterable, task_index: Callable[[Any], int], tasks: list[Task],
+             progress: Optional[Progress]) -> list:
+    """Results in task order from futures in the order they finish; the first failure stops."""
+    results: list = [None] * len(tasks)
+    for done, future in enumerate(finished, start=1):
+        k = task_index(future)
+        try:
+            results[k] = future.result()
+        except Exception as exc:
+            raise _failure(tasks[k], exc) from None
+        if progress is not None:
+            progress(done, len(tasks))
     return results
 
 
@@ -147,28 +151,17 @@ def _run_dask(tasks: list[Task], address: str, progress: Optional[Progress], con
         raise QResourceError(
             f"cannot reach the Dask scheduler at {address} within {connect_timeout:g} s ({reason})"
         ) from None
-    results: list = [None] * len(tasks)
     try:
         futures = [client.submit(task.function, *task.args, pure=False, **task.kwargs) for task in tasks]
         index_of = {future.key: k for k, future in enumerate(futures)}
-        done = 0
         try:
             with client.as_current():
                 finished = distributed.as_completed(futures)
-            for future in finished:
-                k = index_of[future.key]
-                try:
-                    results[k] = future.result()
-                except Exception as exc:
-                    raise _failure(tasks[k], exc) from None
-                done += 1
-                if progress is not None:
-                    progress(done, len(tasks))
+            return _collect(finished, lambda future: index_of[future.key], tasks, progress)
         finally:
             client.cancel(futures)
     finally:
         client.close()
-    return results
 
 
 @contextlib.contextmanager
