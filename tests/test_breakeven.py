@@ -3,15 +3,12 @@ al.'s closed form, the step model against qre's own estimate, and the CLI."""
 
 from __future__ import annotations
 
-import io
 import json
 import math
-import subprocess
-from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
+from cli_run import run
 
-from qresource.cli import main
 from qresource.compare.breakeven import (
     Knob,
     QuantumSide,
@@ -130,18 +127,6 @@ def test_step_model_is_qres_headline(algorithm, n, k, d):
     assert step.code_distance == estimate["code_distance"]
     assert step.step_ns == estimate["logical_cycle_time_ns"]
     assert side.quantum_s == pytest.approx(estimate["runtime_s"], rel=1e-12)
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    """The command line in this process, captured like a subprocess."""
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 def test_cli_json_keys():

@@ -10,29 +10,13 @@ import sys
 
 import click
 import pytest
+from cli_run import run
 from click.testing import CliRunner
 
-from qresource.loaders.kinds import LOADER_KINDS
-from qresource.machinery.physical import physical_estimate, estimator_input
 from qresource.core.record import EstimateRecord, LogicalCounts
+from qresource.loaders.kinds import LOADER_KINDS
+from qresource.machinery.physical import estimator_input, physical_estimate
 from qresource.report.physical_options import attach_physical, physical_options
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    """The command line in this process (the package's own main(), which turns every failure into
-    one stderr line and an exit status), captured like a subprocess."""
-    from contextlib import redirect_stderr, redirect_stdout
-
-    from qresource.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 def test_the_console_script_runs_a_table():
