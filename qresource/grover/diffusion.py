@@ -22,9 +22,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from attrs import field, frozen
-from qualtran import Bloq, BloqBuilder, BloqDocSpec, QAny, Register, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, DecomposeTypeError, QAny, Register, Signature, SoquetT
 from qualtran.bloqs.basic_gates import CZ, Hadamard, XGate, ZGate
 from qualtran.bloqs.mcmt import And
+from qualtran.symbolics import SymbolicInt, is_symbolic, smax
 
 from qresource.machinery.examples import bloq_example_of
 
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, SympySymbolAllocator
 
 
-def _at_least_one(_instance, _attribute, value: int) -> None:
+def _at_least_one(_instance, _attribute, value: SymbolicInt) -> None:
+    if is_symbolic(value):
+        return  # a sympy size: taken to be large enough for the general (m >= 3) ladder
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ValueError(f"the index register needs at least one qubit, got {value!r}")
 
@@ -44,22 +47,28 @@ class ReflectAboutZero(Bloq):
     Registers:
         index: the m-qubit register reflected (any dtype of m bits connects).
 
+    Args:
+        bitsize: m >= 1, or a sympy symbol (taken as m >= 3: the call graph is then the closed form
+            of the ladder).
+
     Cost (m >= 3): m - 2 ANDs computed and m - 2 uncomputed by measurement, 2m X, 1 CZ, with
     m - 2 clean ancillas live at the peak (Gidney 2018, figure 3).
     """
 
-    bitsize: int = field(validator=_at_least_one)
+    bitsize: SymbolicInt = field(validator=_at_least_one)
 
     @cached_property
     def signature(self) -> Signature:
         return Signature([Register("index", QAny(self.bitsize))])
 
     @property
-    def and_count(self) -> int:
-        return max(self.bitsize - 2, 0)
+    def and_count(self) -> SymbolicInt:
+        return self.bitsize - 2 if is_symbolic(self.bitsize) else smax(self.bitsize - 2, 0)
 
     def build_composite_bloq(self, bb: BloqBuilder, *, index: SoquetT) -> dict[str, SoquetT]:
         m = self.bitsize
+        if is_symbolic(m):
+            raise DecomposeTypeError(f"cannot decompose {self} with a symbolic size")
         qubits = bb.split(index) if m > 1 else [index]
         qubits = [bb.add(XGate(), q=q) for q in qubits]
         if m == 1:
@@ -91,7 +100,7 @@ class ReflectAboutZero(Bloq):
             counts[ZGate()] = 1
         else:
             counts[CZ()] = 1
-        if m >= 3:
+        if is_symbolic(m) or m >= 3:
             counts[And()] = m - 2
             counts[And().adjoint()] = m - 2
         return counts
@@ -108,11 +117,14 @@ class GroverDiffusion(Bloq):
     items, the unused values n..2^m-1 take part in the search space as unmarked items
     (docs/grover.md, "Index register wider than n").
 
+    Args:
+        bitsize: m >= 1, or a sympy symbol (as for :class:`ReflectAboutZero`).
+
     Registers:
         index: m qubits.
     """
 
-    bitsize: int = field(validator=_at_least_one)
+    bitsize: SymbolicInt = field(validator=_at_least_one)
 
     @cached_property
     def signature(self) -> Signature:
@@ -123,6 +135,8 @@ class GroverDiffusion(Bloq):
         return ReflectAboutZero(self.bitsize)
 
     def build_composite_bloq(self, bb: BloqBuilder, *, index: SoquetT) -> dict[str, SoquetT]:
+        if is_symbolic(self.bitsize):
+            raise DecomposeTypeError(f"cannot decompose {self} with a symbolic size")
         index = hadamard_each(bb, index, self.bitsize)
         index = bb.add(self.reflection, index=index)
         index = hadamard_each(bb, index, self.bitsize)

@@ -64,6 +64,7 @@ from qualtran import (
 )
 from qualtran.bloqs.basic_gates import CNOT, XGate
 from qualtran.bloqs.mcmt.and_bloq import And
+from qualtran.symbolics import SymbolicInt, ceil, is_symbolic, log2
 
 if TYPE_CHECKING:
     from qualtran.resource_counting import BloqCountDictT, CostKey, SympySymbolAllocator
@@ -75,9 +76,18 @@ from qresource.loaders.table_words import data_tuple, loaded_word
 from qresource.machinery.examples import bloq_example_of
 
 
-def address_bits(n_words: int) -> int:
-    """Width of an address register for ``n_words`` words: ceil(log2 N), at least 1."""
+def address_bits(n_words: SymbolicInt) -> SymbolicInt:
+    """Width of an address register for ``n_words`` words: ceil(log2 N), at least 1 (a sympy
+    expression for a symbolic N, taken to be at least 2)."""
+    if is_symbolic(n_words):
+        return ceil(log2(n_words))
     return address_width(n_words)
+
+
+def _reject_symbolic(bloq: Bloq, *sizes) -> None:
+    """A bloq with symbolic sizes has a call graph (its closed form) but no circuit."""
+    if is_symbolic(*sizes):
+        raise DecomposeTypeError(f"cannot decompose {bloq} with symbolic sizes")
 
 
 
@@ -86,10 +96,11 @@ class FanOut(Bloq):
     """Copy ``copies[0]`` onto ``copies[1:]`` (all |0>) by a doubling tree of CNOTs.
 
     ``width - 1`` CNOTs in ceil(log2 width) layers; ``uncompute`` runs the tree backwards, which
-    returns ``copies[1:]`` to |0> when they hold copies of ``copies[0]``.
+    returns ``copies[1:]`` to |0> when they hold copies of ``copies[0]``. ``width`` may be a sympy
+    expression (counted only).
     """
 
-    width: int
+    width: SymbolicInt
     uncompute: bool = False
 
     @cached_property
@@ -105,12 +116,15 @@ class FanOut(Bloq):
         return pairs[::-1] if self.uncompute else pairs
 
     def build_composite_bloq(self, bb: BloqBuilder, copies: SoquetT) -> dict[str, SoquetT]:
+        _reject_symbolic(self, self.width)
         copies = np.array(copies)
         for source, dest in self._pairs():
             copies[source], copies[dest] = bb.add(CNOT(), ctrl=copies[source], target=copies[dest])
         return {"copies": copies}
 
     def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
+        if is_symbolic(self.width):
+            return {CNOT(): self.width - 1}
         return {CNOT(): self.width - 1} if self.width > 1 else {}
 
     def adjoint(self) -> "FanOut":
@@ -343,6 +357,11 @@ class FanOutQRAM(Bloq):
             every bit 1, which only changes Clifford counts).
         lanes: L in [1, b], the bits moved at once (None: all b); groups of L bits take turns.
 
+    N, b and L may be sympy symbols (N taken to be at least 3, data None): the call graph is then
+    the closed form of docs/loaders.md, the address loading over the n - 1 router levels summed
+    into its leaf gates (a level per symbol cannot be listed), the leaf writes and merges as one
+    group (their gate counts do not depend on L), and the peak qubits hold L.
+
     Registers:
         address: ceil(log2 N) qubits, big-endian (Qualtran's QUInt order).
         target: b qubits, XORed with the addressed word.
@@ -355,12 +374,16 @@ class FanOutQRAM(Bloq):
     kind = LoaderKind.FANOUT
 
     def __attrs_post_init__(self):
+        if self.lanes is None:
+            object.__setattr__(self, "lanes", self.bits)
+        if is_symbolic(self.n_words, self.bits, self.lanes):
+            if self.data is not None:
+                raise ValueError("a fan-out QRAM with symbolic sizes is counted by shape only (data=None)")
+            return
         if self.n_words < 2:
             raise ValueError(f"a fan-out QRAM needs at least 2 words, got {self.n_words}")
         if self.bits < 1:
             raise ValueError(f"word size must be at least 1 bit, got {self.bits}")
-        if self.lanes is None:
-            object.__setattr__(self, "lanes", self.bits)
         if isinstance(self.lanes, bool) or not isinstance(self.lanes, (int, np.integer)) \
                 or not 1 <= self.lanes <= self.bits:
             raise ValueError(f"lanes must lie in [1, {self.bits}], got {self.lanes!r}")
@@ -398,6 +421,7 @@ class FanOutQRAM(Bloq):
         return LeafWrite(self.n_words, self.bits, self.data, first, width)
 
     def build_composite_bloq(self, bb: BloqBuilder, address: SoquetT, target: SoquetT):
+        _reject_symbolic(self, self.n_words, self.bits, self.lanes)
         n = self.address_bitsize
         addr = np.array(bb.split(address))
         tgt = np.array(bb.split(target))
@@ -472,6 +496,8 @@ class FanOutQRAM(Bloq):
 
     def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
         n, b = self.address_bitsize, self.bits
+        if is_symbolic(self.n_words, self.bits, self.lanes):
+            return self._symbolic_call_graph()
         counts: dict[Bloq, int] = {XGate(): 2, CNOT(): 4 + b}
         for level in range(1, n):
             counts[FanOut(2**level)] = 1
@@ -487,6 +513,24 @@ class FanOutQRAM(Bloq):
                     merge = MergeTree(self.leaves, width, uncompute)
                     counts[merge] = counts.get(merge, 0) + 1
         return counts
+
+    def _symbolic_call_graph(self) -> "BloqCountDictT":
+        """The call graph of :meth:`build_call_graph` with the levels 1..n-1 summed: level l
+        fans its address bit out to 2^l routers (2^l - 1 CNOTs each way) and takes it there
+        (2^l ANDs, their measured uncomputations and 2^l CNOTs each way), so the levels hold
+        P - 1 - n fan-out CNOTs and P - 2 routers each way; every group of lanes writes its
+        leaves and merges its lanes twice, which for all groups together is the whole word."""
+        n, b, leaves = self.address_bitsize, self.bits, self.leaves
+        routers = leaves - 2
+        return {
+            XGate(): 2,
+            CNOT(): 4 + b + 2 * (leaves - 1 - n) + 2 * routers,
+            And(): routers,
+            And(uncompute=True): routers,
+            LeafWrite(self.n_words, b): 2,
+            MergeTree(leaves, b): 1,
+            MergeTree(leaves, b, uncompute=True): 1,
+        }
 
     def my_static_costs(self, cost_key: "CostKey"):
         from qualtran.resource_counting import QubitCount
@@ -507,12 +551,13 @@ class FanOutQRAM(Bloq):
         return f"FanOutQRAM({self.n_words}x{self.bits}{lanes})"
 
 
-def peak_qubits(n_words: int, bits: int, lanes: Optional[int] = None) -> int:
+def peak_qubits(n_words: SymbolicInt, bits: SymbolicInt, lanes: Optional[SymbolicInt] = None) -> SymbolicInt:
     """Peak live qubits of :class:`FanOutQRAM`, reached during the bus phase: address (n)
     + target (b) + leaf flags (P) + address copies (P - 1 - n) + lanes (L P / 2)."""
     n = address_bits(n_words)
     leaves = 2**n
-    return 2 * leaves - 1 + bits + (bits if lanes is None else lanes) * (leaves // 2)
+    half = leaves / 2 if is_symbolic(leaves) else leaves // 2
+    return 2 * leaves - 1 + bits + (bits if lanes is None else lanes) * half
 
 
 @bloq_example_of(FanOut)

@@ -231,6 +231,8 @@ def _leaf_rule(bloq: Bloq) -> Optional[LeafRule]:
     )
     from qualtran.bloqs.mcmt import And, MultiTargetCNOT
 
+    if any(reg.is_symbolic() for reg in bloq.signature):
+        return None  # sizes given as symbols: counted through its call graph, never a leaf gate
     regs = _regs(bloq)
     single = {XGate: "x", YGate: "y", ZGate: "z", Hadamard: "h"}
     for cls, gate in single.items():
