@@ -37,8 +37,20 @@ from functools import cached_property
 from typing import Optional, Sequence
 
 import numpy as np
+import sympy
 from attrs import field, frozen
-from qualtran import Bloq, BloqBuilder, BloqDocSpec, QUInt, Register, Side, Signature, SoquetT
+from qualtran import (
+    Bloq,
+    BloqBuilder,
+    BloqDocSpec,
+    DecomposeTypeError,
+    QUInt,
+    Register,
+    Side,
+    Signature,
+    SoquetT,
+)
+from qualtran.symbolics import SymbolicInt, is_symbolic, smin
 
 from qresource.arithmetic.fixed_point import (  # noqa: F401  (re-exported: the term schedule)
     RECODINGS,
@@ -60,11 +72,14 @@ from qresource.machinery.examples import bloq_example_of
 # The adder
 
 
-def ripple_add_cnots(a_bits: int, b_bits: int) -> int:
+def ripple_add_cnots(a_bits: SymbolicInt, b_bits: SymbolicInt) -> SymbolicInt:
     """CNOTs of :class:`RippleCarryAdd` (derived in docs/oracle.md): 5r + n - 1 + top with
     n = b_bits, r = min(a_bits - 1, n - 2) middle positions that hold an addend bit, and
     top = 2 when the addend reaches the top bit (a_bits == n), else 1; a single CNOT for n = 1."""
     n = b_bits
+    if is_symbolic(a_bits, b_bits):  # n >= 2 taken
+        top = sympy.Piecewise((2, sympy.Eq(a_bits, n)), (1, True))
+        return 5 * smin(a_bits - 1, n - 2) + n - 1 + top
     if n == 1:
         return 1
     r = min(a_bits - 1, n - 2)
@@ -77,18 +92,21 @@ class RippleCarryAdd(Bloq):
 
     Args:
         a_bits: width of the addend ``a`` (1 <= a_bits <= b_bits).
-        b_bits: width of the target ``b``.
+        b_bits: width of the target ``b``. Either may be a sympy symbol (b_bits >= 2 taken): the
+            call graph is then the closed form.
         is_adjoint: subtract instead of add.
 
     Costs: b_bits - 1 temporary ANDs and as many measurement-based uncomputations
     (Gidney 2018), ``ripple_add_cnots`` CNOTs, nothing else.
     """
 
-    a_bits: int
-    b_bits: int
+    a_bits: SymbolicInt
+    b_bits: SymbolicInt
     is_adjoint: bool = False
 
     def __attrs_post_init__(self):
+        if is_symbolic(self.a_bits, self.b_bits):
+            return  # sympy sizes: 1 <= a_bits <= b_bits and b_bits >= 2 taken
         if not 1 <= self.a_bits <= self.b_bits:
             raise ValueError(f"need 1 <= a_bits <= b_bits, got {self.a_bits}, {self.b_bits}")
 
@@ -124,6 +142,8 @@ class RippleCarryAdd(Bloq):
         return adjoint_ops(ops) if self.is_adjoint else ops
 
     def build_composite_bloq(self, bb: BloqBuilder, a: SoquetT, b: SoquetT) -> dict[str, SoquetT]:
+        if is_symbolic(self.a_bits, self.b_bits):
+            raise DecomposeTypeError(f"cannot decompose {self} with symbolic sizes")
         a_wires, b_wires = bb.split(a)[::-1], bb.split(b)[::-1]
         wires = {("a", i): s for i, s in enumerate(a_wires)}
         wires.update({("b", i): s for i, s in enumerate(b_wires)})
@@ -145,7 +165,7 @@ class RippleCarryAdd(Bloq):
 
         ands = self.b_bits - 1
         counts = {CNOT(): ripple_add_cnots(self.a_bits, self.b_bits)}
-        if ands:
+        if is_symbolic(ands) or ands:
             counts[And()] = ands
             counts[And(uncompute=True)] = ands
         return counts
@@ -197,8 +217,8 @@ class ShiftAddTerm(Bloq):
         k: b qubits of the loaded row (coordinate t); acc: ``window`` accumulator qubits.
     """
 
-    bits: int
-    window: int
+    bits: SymbolicInt
+    window: SymbolicInt
     negative: bool
     copy: bool
     is_adjoint: bool = False
@@ -214,12 +234,20 @@ class ShiftAddTerm(Bloq):
         return _mask(self.bits, self.negative)
 
     @cached_property
+    def flip_count(self) -> SymbolicInt:
+        """Bits of :attr:`mask` (b - 1 for a - digit, 1 for a + digit), without building it, so
+        that ``bits`` and ``window`` may be sympy symbols (the call graph is then symbolic)."""
+        return self.bits - 1 if self.negative else 1
+
+    @cached_property
     def adder(self) -> Optional[RippleCarryAdd]:
         return None if self.copy else RippleCarryAdd(self.bits, self.window, self.is_adjoint)
 
     def build_composite_bloq(self, bb: BloqBuilder, k, acc):
         from qualtran.bloqs.basic_gates import CNOT, XGate
 
+        if is_symbolic(self.bits, self.window):
+            raise DecomposeTypeError(f"cannot decompose {self} with symbolic sizes")
         k, acc = list(k), list(acc)
         flips = [i for i in range(self.bits) if (self.mask >> i) & 1]
         for i in flips:
@@ -252,7 +280,7 @@ class ShiftAddTerm(Bloq):
     def build_call_graph(self, ssa):
         from qualtran.bloqs.basic_gates import CNOT, XGate
 
-        counts = {XGate(): 2 * bin(self.mask).count("1")}
+        counts = {XGate(): 2 * self.flip_count}
         if self.copy:
             counts[CNOT()] = self.bits
         else:

@@ -42,13 +42,14 @@ from typing import TYPE_CHECKING, Optional
 import numpy as np
 from attrs import field, frozen
 from qualtran import Bloq, BloqBuilder, BloqDocSpec, BQUInt, QBit, QUInt, Register, Signature, SoquetT
-from qualtran.bloqs.basic_gates import CZ, Hadamard, ZGate
+from qualtran.bloqs.basic_gates import CNOT, CZ, Hadamard, ZGate
+from qualtran.bloqs.mcmt.and_bloq import And
+from qualtran.symbolics import SymbolicInt, is_symbolic
 
 from qresource.core.errors import QResourceError
-from qresource.core.integers import address_width
 from qresource.loaders import closed_forms as closed_forms_loaders
 from qresource.loaders.closed_forms import LEAF_PHASE_GATES
-from qresource.loaders.fanout import RouterLevel
+from qresource.loaders.fanout import RouterLevel, address_bits, reject_symbolic_sizes
 from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_words import data_tuple, loaded_word
 from qresource.machinery.examples import bloq_example_of
@@ -89,8 +90,9 @@ class LeafPhase(Bloq):
     data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple)
 
     @cached_property
-    def pairs(self) -> int:
-        return 2 ** address_width(self.n_words) // 2
+    def pairs(self) -> SymbolicInt:
+        leaves = 2 ** address_bits(self.n_words)
+        return leaves / 2 if is_symbolic(leaves) else leaves // 2
 
     @cached_property
     def signature(self) -> Signature:
@@ -152,7 +154,7 @@ class BusBit(Bloq):
 
     @cached_property
     def levels(self) -> int:
-        return address_width(self.n_words)
+        return address_bits(self.n_words)
 
     @cached_property
     def leaves(self) -> int:
@@ -167,6 +169,7 @@ class BusBit(Bloq):
         return LeafPhase(self.n_words, self.bits, self.bit, self.data)
 
     def build_composite_bloq(self, bb: BloqBuilder, routers, bus):
+        reject_symbolic_sizes(self, self.n_words, self.bits)
         routers = np.array(routers)
         level_routers = [routers[2**m - 1: 2 ** (m + 1) - 1] for m in range(self.levels)]
         bus = bb.add(Hadamard(), q=bus)
@@ -186,9 +189,15 @@ class BusBit(Bloq):
 
     def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
         counts: dict[Bloq, int] = {Hadamard(): 2}
-        for m in range(self.levels - 1):
-            counts[RouterLevel(m)] = 1
-            counts[RouterLevel(m, uncompute=True)] = 1
+        if is_symbolic(self.n_words):
+            # levels 0..n-2 summed: 2^m routers at level m, P/2 - 1 in all, each taking the bus
+            # by one AND and one CNOT and returning it by one CNOT and a measured uncomputation
+            routers = self.leaves / 2 - 1
+            counts.update({And(): routers, And(uncompute=True): routers, CNOT(): 2 * routers})
+        else:
+            for m in range(self.levels - 1):
+                counts[RouterLevel(m)] = 1
+                counts[RouterLevel(m, uncompute=True)] = 1
         if self.leaf_phase.build_call_graph(None):
             counts[self.leaf_phase] = 1
         return counts
@@ -264,6 +273,10 @@ class BucketBrigadeQRAM(Bloq):
     kind = LoaderKind.BUCKET_BRIGADE
 
     def __attrs_post_init__(self):
+        if is_symbolic(self.n_words, self.bits):
+            if self.data is not None:
+                raise ValueError("a bucket brigade with symbolic sizes is counted by shape only (data=None)")
+            return
         if self.n_words < 2:
             raise ValueError(f"a bucket brigade needs at least 2 words, got {self.n_words}")
         if self.bits < 1:
@@ -276,7 +289,7 @@ class BucketBrigadeQRAM(Bloq):
 
     @cached_property
     def address_bitsize(self) -> int:
-        return address_width(self.n_words)
+        return address_bits(self.n_words)
 
     @cached_property
     def signature(self) -> Signature:
@@ -288,6 +301,7 @@ class BucketBrigadeQRAM(Bloq):
         return BusBit(self.n_words, self.bits, bit if self.data is not None else 0, self.data)
 
     def build_composite_bloq(self, bb: BloqBuilder, address: SoquetT, target: SoquetT):
+        reject_symbolic_sizes(self, self.n_words, self.bits)
         n = self.address_bitsize
         addr = np.array(bb.split(address))
         tgt = np.array(bb.split(target))
@@ -316,6 +330,12 @@ class BucketBrigadeQRAM(Bloq):
         return {"address": bb.join(addr, dtype=self.signature[0].dtype), "target": bb.join(tgt)}
 
     def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
+        if is_symbolic(self.n_words, self.bits):
+            # address bit l routed through levels 0..l-1 (2^l - 1 routers), summed over
+            # l = 1..n-1: P - n - 1 routers each way; every bit's bus trip is the same bloq
+            routed = 2**self.address_bitsize - self.address_bitsize - 1
+            return {And(): routed, And(uncompute=True): routed, CNOT(): 2 * routed,
+                    self.bus(0): self.bits}
         counts: dict[Bloq, int] = {}
         for level in range(1, self.address_bitsize):
             for m in range(level):
@@ -344,12 +364,12 @@ class BucketBrigadeQRAM(Bloq):
         return f"BucketBrigadeQRAM({self.n_words}x{self.bits})"
 
 
-def peak_qubits(n_words: int, bits: int) -> int:
+def peak_qubits(n_words: SymbolicInt, bits: SymbolicInt) -> SymbolicInt:
     """Peak live qubits of :class:`BucketBrigadeQRAM`, reached while the bus is down: the P - 1
     routers (the n address qubits among them) + the b target bits + the P/2 - 1 bus wires the
     routing allocates."""
-    leaves = 2 ** address_width(n_words)
-    return 3 * leaves // 2 + bits - 2
+    leaves = 2 ** address_bits(n_words)
+    return (3 * leaves / 2 if is_symbolic(leaves) else 3 * leaves // 2) + bits - 2
 
 
 @bloq_example_of(LeafPhase)

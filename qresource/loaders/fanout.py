@@ -84,7 +84,7 @@ def address_bits(n_words: SymbolicInt) -> SymbolicInt:
     return address_width(n_words)
 
 
-def _reject_symbolic(bloq: Bloq, *sizes) -> None:
+def reject_symbolic_sizes(bloq: Bloq, *sizes) -> None:
     """A bloq with symbolic sizes has a call graph (its closed form) but no circuit."""
     if is_symbolic(*sizes):
         raise DecomposeTypeError(f"cannot decompose {bloq} with symbolic sizes")
@@ -116,7 +116,7 @@ class FanOut(Bloq):
         return pairs[::-1] if self.uncompute else pairs
 
     def build_composite_bloq(self, bb: BloqBuilder, copies: SoquetT) -> dict[str, SoquetT]:
-        _reject_symbolic(self, self.width)
+        reject_symbolic_sizes(self, self.width)
         copies = np.array(copies)
         for source, dest in self._pairs():
             copies[source], copies[dest] = bb.add(CNOT(), ctrl=copies[source], target=copies[dest])
@@ -421,7 +421,7 @@ class FanOutQRAM(Bloq):
         return LeafWrite(self.n_words, self.bits, self.data, first, width)
 
     def build_composite_bloq(self, bb: BloqBuilder, address: SoquetT, target: SoquetT):
-        _reject_symbolic(self, self.n_words, self.bits, self.lanes)
+        reject_symbolic_sizes(self, self.n_words, self.bits, self.lanes)
         n = self.address_bitsize
         addr = np.array(bb.split(address))
         tgt = np.array(bb.split(target))

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Optional
 
 import attrs
 import numpy as np
+import sympy
 from attrs import field, frozen
 from qualtran import Bloq, BloqBuilder, BloqDocSpec, BQUInt, QBit, QUInt, Register, Signature, SoquetT
 from qualtran.bloqs.arithmetic.bitwise import Xor
@@ -43,15 +44,16 @@ from qualtran.bloqs.data_loading.qroam_clean import QROAMClean
 from qualtran.bloqs.mcmt import And
 from qualtran.bloqs.swap_network import SwapWithZero
 from qualtran.resource_counting import QubitCount
+from qualtran.symbolics import SymbolicInt, ceil, is_symbolic, smax
 
 from qresource.core.errors import InvalidParameterError, QResourceError
-from qresource.core.integers import address_width
 from qresource.loaders.closed_forms import (
     EXACT_DEPTH_MAX_WORDS,
     load_log_block_size,
     unload_counts,
     unload_log_block_size,
 )
+from qresource.loaders.fanout import address_bits, reject_symbolic_sizes
 from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_words import data_tuple
 from qresource.machinery.depth import DepthCost, TDepthCost
@@ -64,8 +66,10 @@ if TYPE_CHECKING:
 
 
 
-def _check_block(n_words: int, log_block_size: int) -> None:
-    n = address_width(n_words)
+def _check_block(n_words: SymbolicInt, log_block_size: SymbolicInt) -> None:
+    if is_symbolic(n_words, log_block_size):
+        return  # taken to lie in [0, ceil(log2 N) - 1]
+    n = address_bits(n_words)
     if isinstance(log_block_size, bool) or not isinstance(log_block_size, (int, np.integer)) \
             or not 0 <= log_block_size < n:
         raise InvalidParameterError(f"log block size must lie in [0, {n - 1}] (at least two blocks)")
@@ -103,6 +107,12 @@ class QROAMMeasurementUnload(Bloq):
     log_block_size: Optional[int] = None
 
     def __attrs_post_init__(self):
+        if is_symbolic(self.n_words, self.bits, self.log_block_size):
+            if self.data is not None:
+                raise InvalidParameterError("an unload with symbolic sizes is counted by shape only (data=None)")
+            if self.log_block_size is None:  # unload_log_block_size's expression
+                object.__setattr__(self, "log_block_size", address_bits(self.n_words) // 2)
+            return
         if self.n_words < 2 or self.bits < 1:
             raise InvalidParameterError("a table needs at least 2 words of at least 1 bit")
         if self.data is not None and (len(self.data) != self.n_words
@@ -114,7 +124,7 @@ class QROAMMeasurementUnload(Bloq):
 
     @cached_property
     def address_bits(self) -> int:
-        return address_width(self.n_words)
+        return address_bits(self.n_words)
 
     @cached_property
     def signature(self) -> Signature:
@@ -130,6 +140,7 @@ class QROAMMeasurementUnload(Bloq):
     # ------------------------------------------------------------------ decomposition
 
     def build_composite_bloq(self, bb: BloqBuilder, address: SoquetT, target: SoquetT):
+        reject_symbolic_sizes(self, self.n_words, self.bits, self.log_block_size)
         n, k = self.address_bits, self.log_block_size
         tbits = list(bb.split(target))
         for j in range(self.bits):
@@ -232,9 +243,13 @@ class QROAMMeasurementUnload(Bloq):
 
     def build_call_graph(self, ssa: "SympySymbolAllocator") -> "BloqCountDictT":
         K = 2**self.log_block_size
-        blocks = -(-self.n_words // K)
+        blocks = ceil(self.n_words / K) if is_symbolic(self.n_words, K) else -(-self.n_words // K)
         ones, words = self.parity_reads
-        one_hot = max(K - 2, 0)
+        one_hot = smax(K - 2, 0)
+        if is_symbolic(self.log_block_size):
+            one_hot_cnots = sympy.Piecewise((0, sympy.Eq(self.log_block_size, 0)), (2 * one_hot + 4, True))
+        else:
+            one_hot_cnots = 2 * one_hot + 4 if self.log_block_size else 0
         counts = {
             XBasisMeasurement(): self.bits,
             MeasurementReset(): self.bits,
@@ -242,11 +257,13 @@ class QROAMMeasurementUnload(Bloq):
             And(): one_hot,
             And(uncompute=True): blocks - 2 + one_hot,
             # unary iteration M - 2, one-hot 2 (K - 2) + 4 (none when k = 0), parity reads W
-            CNOT(): blocks - 2 + (2 * one_hot + 4 if self.log_block_size else 0) + ones,
+            CNOT(): blocks - 2 + one_hot_cnots + ones,
             # the first address bit's complement, the one-hot register's first unit
             XGate(): 4,
             ParityControlledCZ(): words,
         }
+        if is_symbolic(self.n_words, self.bits, self.log_block_size):
+            return counts
         return {bloq: count for bloq, count in counts.items() if count}
 
     def my_static_costs(self, cost_key: "CostKey"):
@@ -294,10 +311,10 @@ class QROAMMeasurementUnload(Bloq):
         return f"QROAMUnload({self.n_words}x{self.bits}, K={2**self.log_block_size})"
 
 
-def unload_qubits(n_words: int, bits: int, log_block_size: int) -> int:
+def unload_qubits(n_words: SymbolicInt, bits: SymbolicInt, log_block_size: SymbolicInt) -> SymbolicInt:
     """Peak live qubits of the measured unload: address n and target w, K one-hot qubits, the
     n - k - 1 unary-iteration ANDs along a path and one parity qubit."""
-    n = address_width(n_words)
+    n = address_bits(n_words)
     return 2 * n + bits + 2**log_block_size - log_block_size
 
 
@@ -349,6 +366,15 @@ class QROAMLoad(Bloq):
     unload_log_block_size: Optional[int] = None
 
     def __attrs_post_init__(self):
+        if is_symbolic(self.n_words, self.bits, self.log_block_size, self.unload_log_block_size):
+            if self.data is not None:
+                raise InvalidParameterError("a QROAM load with symbolic sizes is counted by shape only (data=None)")
+            if self.log_block_size is None:
+                raise InvalidParameterError("a QROAM load with symbolic sizes needs its log block size k"
+                                            " (the Toffoli-optimal k is a minimum over integers)")
+            if self.unload_log_block_size is None:  # unload_log_block_size's expression
+                object.__setattr__(self, "unload_log_block_size", address_bits(self.n_words) // 2)
+            return
         if self.log_block_size is None:
             object.__setattr__(self, "log_block_size", load_log_block_size(self.n_words, self.bits))
         if self.unload_log_block_size is None:
@@ -380,10 +406,11 @@ class QROAMLoad(Bloq):
 
     @cached_property
     def signature(self) -> Signature:
-        return Signature([Register("address", BQUInt(address_width(self.n_words), self.n_words)),
+        return Signature([Register("address", BQUInt(address_bits(self.n_words), self.n_words)),
                           Register("target", QUInt(self.bits))])
 
     def build_composite_bloq(self, bb: BloqBuilder, address: SoquetT, target: SoquetT):
+        reject_symbolic_sizes(self, self.n_words, self.bits, self.log_block_size, self.unload_log_block_size)
         out = bb.add_d(self.lookup, selection=address)
         first = out["target0_"]
         first, target = bb.add(Xor(QUInt(self.bits)), x=first, y=target)
@@ -411,13 +438,14 @@ class QROAMLoad(Bloq):
         return f"QROAMLoad({self.n_words}x{self.bits}, K={2**self.log_block_size})"
 
 
-def load_qubits(n_words: int, bits: int, log_block_size: int, unload_log_block_size: int) -> int:
+def load_qubits(n_words: SymbolicInt, bits: SymbolicInt, log_block_size: SymbolicInt,
+                unload_log_block_size: SymbolicInt) -> SymbolicInt:
     """Peak live qubits of :class:`QROAMLoad`: address, target and the K b scratch qubits, plus
     the larger of the lookup's n - k - 1 unary-iteration ANDs and the unload's ancillas."""
-    n = address_width(n_words)
+    n = address_bits(n_words)
     K = 2**log_block_size
     unload_extra = unload_qubits(n_words, K * bits, unload_log_block_size) - n - K * bits
-    return n + bits + K * bits + max(n - log_block_size - 1, unload_extra)
+    return n + bits + K * bits + smax(n - log_block_size - 1, unload_extra)
 
 
 @bloq_example_of(QROAMMeasurementUnload)

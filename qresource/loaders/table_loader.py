@@ -32,12 +32,13 @@ from typing import TYPE_CHECKING, Optional
 import numpy as np
 from attrs import field, frozen
 from qualtran import Bloq, BloqBuilder, BloqDocSpec, BQUInt, QUInt, Register, Signature, SoquetT
+from qualtran.symbolics import is_symbolic
 
 from qresource.core.errors import InvalidParameterError
 from qresource.loaders import closed_forms as closed_forms_loaders
 from qresource.loaders.bucket_brigade import BucketBrigadeQRAM
 from qresource.loaders.closed_forms import loader_counts, qroam_log_block_size
-from qresource.loaders.fanout import FanOutQRAM, address_bits
+from qresource.loaders.fanout import FanOutQRAM, address_bits, reject_symbolic_sizes
 from qresource.loaders.kinds import LOADER_KINDS, LoaderKind
 from qresource.loaders.qroam_unload import QROAMLoad, QROAMMeasurementUnload
 from qresource.loaders.table_words import data_tuple, loaded_word
@@ -58,7 +59,9 @@ class TableLoader(Bloq):
 
     Args:
         kind: ``"qrom"`` or ``"qroam"``.
-        n_words: N >= 2 words; bits: b >= 1 bits per word.
+        n_words: N >= 2 words; bits: b >= 1 bits per word. Either may be a sympy symbol (data
+            None; for ``"qroam"`` give ``log_block_size``, which may be a symbol too): the call
+            graph is then the closed form (docs/architecture.md, "Symbolic sizes").
         data: the words, or None to count the shape only (Qualtran then counts every bit as 1).
         log_block_size: QROAM only: k with K = 2^k words per block of the load; None picks
             :func:`qroam_log_block_size`. The unloads take their own block size
@@ -74,6 +77,14 @@ class TableLoader(Bloq):
     def __attrs_post_init__(self):
         if self.kind not in (LoaderKind.QROM, LoaderKind.QROAM):
             raise ValueError(f"TableLoader wraps 'qrom' or 'qroam', not {self.kind!r}")
+        if is_symbolic(self.n_words, self.bits, self.log_block_size):
+            if self.data is not None:
+                raise InvalidParameterError("a table with symbolic sizes is counted by shape only (data=None)")
+            if self.kind == LoaderKind.QROAM and self.log_block_size is None:
+                raise InvalidParameterError("'qroam' with symbolic sizes needs its log block size k")
+            if self.kind == LoaderKind.QROM and self.log_block_size is not None:
+                raise InvalidParameterError("a block size applies to 'qroam' only")
+            return
         _check_table(self.n_words, self.bits, self.data)
         if self.kind == LoaderKind.QROAM and self.log_block_size is None:
             object.__setattr__(self, "log_block_size", qroam_log_block_size(self.n_words, self.bits))
@@ -105,6 +116,7 @@ class TableLoader(Bloq):
         )
 
     def build_composite_bloq(self, bb: BloqBuilder, address: SoquetT, target: SoquetT):
+        reject_symbolic_sizes(self, self.n_words, self.bits, self.log_block_size)
         if self.kind == LoaderKind.QROAM:
             address, target = bb.add(self.inner, address=address, target=target)
             return {"address": address, "target": target}
