@@ -11,6 +11,13 @@ into ``target`` and the chain is uncomputed by measurement (0 T).
 Toffoli-class cost: ``w - 1 - tz(c)`` ANDs for 1 <= c <= 2^w - 1, and 0 when c <= 0 (always true:
 one X) or c >= 2^w (never true: identity). Qualtran's ``LessThanConstant(w, c)`` plus an X costs w
 ANDs for every c < 2^w (docs/oracle.md compares the two).
+
+Symbolic sizes. With k = 2^w - c the bits of k above z are the complement of those of c - 1, so
+among the w - 1 - z carries, pop(c) - 1 take an AND with plain controls (k_i = 0) and
+w - pop(c) - tz(c) take an AND with both controls inverted and an X on its output (k_i = 1). The
+call graph of a comparator whose width or constant is a sympy symbol is that count, written with
+:class:`Popcount` and :class:`TrailingZeros` of the constant (which evaluate once the constant is
+a number), for 1 <= c <= 2^w - 1 and w >= 2.
 """
 
 from __future__ import annotations
@@ -18,18 +25,53 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Optional
 
+import sympy
 from attrs import frozen
-from qualtran import Bloq, BloqBuilder, BloqDocSpec, QBit, QUInt, Signature, SoquetT
+from qualtran import Bloq, BloqBuilder, BloqDocSpec, DecomposeTypeError, QBit, QUInt, Signature, SoquetT
+from qualtran.bloqs.basic_gates import CNOT, XGate
+from qualtran.bloqs.mcmt import And
+from qualtran.symbolics import SymbolicInt, is_symbolic
 
 from qresource.arithmetic.gate_ops import adjoint_ops, apply_ops, ops_steps, tally_ops
 from qresource.machinery.depth import Wiring
 from qresource.machinery.examples import bloq_example_of
 
 
+class Popcount(sympy.Function):
+    """The number of 1-bits of a non-negative integer; evaluates on integers."""
+
+    is_integer = True
+    is_nonnegative = True
+
+    @classmethod
+    def eval(cls, value):
+        if value.is_Integer:
+            return sympy.Integer(int(value).bit_count())
+        return None
+
+
+class TrailingZeros(sympy.Function):
+    """The number of trailing 0-bits of a positive integer; evaluates on integers."""
+
+    is_integer = True
+    is_nonnegative = True
+
+    @classmethod
+    def eval(cls, value):
+        if value.is_Integer:
+            value = int(value)
+            if value < 1:
+                raise ValueError(f"TrailingZeros needs a positive integer, got {value}")
+            return sympy.Integer((value & -value).bit_length() - 1)
+        return None
+
+
 def comparator_and_count(bitsize: int, value: Optional[int]) -> int:
     """ANDs of :class:`AtLeastConstant` (``value`` None: the worst case over constants, w - 1)."""
     if value is None:
-        return max(bitsize - 1, 0)
+        return bitsize - 1 if is_symbolic(bitsize) else max(bitsize - 1, 0)
+    if is_symbolic(bitsize, value):
+        return bitsize - 1 - TrailingZeros(value)
     if value <= 0 or value >= (1 << bitsize):
         return 0
     trailing_zeros = (value & -value).bit_length() - 1
@@ -53,10 +95,12 @@ class AtLeastConstant(Bloq):
     uncomputations, no other non-Clifford gate. Self-inverse.
     """
 
-    bitsize: int
-    value: Optional[int]
+    bitsize: SymbolicInt
+    value: Optional[SymbolicInt]
 
     def __attrs_post_init__(self):
+        if is_symbolic(self.bitsize, self.value):
+            return  # w >= 2 and 1 <= value <= 2^w - 1 taken (the module docstring)
         if self.bitsize < 1:
             raise ValueError(f"comparator needs at least 1 bit, got {self.bitsize}")
 
@@ -88,13 +132,29 @@ class AtLeastConstant(Bloq):
         return compute + [("cnot", carry, "target")] + adjoint_ops(compute)
 
     def build_composite_bloq(self, bb: BloqBuilder, x: SoquetT, target: SoquetT) -> dict[str, SoquetT]:
+        if is_symbolic(self.bitsize, self.value):
+            raise DecomposeTypeError(f"cannot decompose {self} with symbolic sizes")
         return _apply_on_x_and_target(bb, self.bitsize, self.ops, x, target)
 
     def depth_wiring(self) -> Wiring:
         return x_and_target_wiring(self.bitsize, self.ops)
 
     def build_call_graph(self, ssa):
+        if is_symbolic(self.bitsize, self.value):
+            return self._symbolic_call_graph()
         return dict(tally_ops(self.ops))
+
+    def _symbolic_call_graph(self) -> dict:
+        """The module docstring's count: pop(c) - 1 plain ANDs, w - pop(c) - tz(c) inverted ANDs
+        with an X on each output, each AND uncomputed by measurement, one CNOT."""
+        w = self.bitsize
+        if self.value is None:  # c = 2^w - 1: every carry a plain AND
+            plain, inverted = w - 1, 0
+        else:
+            plain = Popcount(self.value) - 1
+            inverted = w - Popcount(self.value) - TrailingZeros(self.value)
+        return {And(): plain, And(uncompute=True): plain, And(0, 0): inverted,
+                And(0, 0, uncompute=True): inverted, XGate(): 2 * inverted, CNOT(): 1}
 
     def on_classical_vals(self, x, target):
         if self.value is None:
@@ -119,10 +179,12 @@ class EqualsConstant(Bloq):
     than its decomposition holds, which would break the counted == flattened check.)
     """
 
-    bitsize: int
-    value: int
+    bitsize: SymbolicInt
+    value: SymbolicInt
 
     def __attrs_post_init__(self):
+        if is_symbolic(self.bitsize, self.value):
+            return  # w >= 2 and 0 <= value < 2^w taken
         if self.bitsize < 1 or not 0 <= self.value < (1 << self.bitsize):
             raise ValueError(f"need 0 <= value < 2^bitsize, got {self.value}, {self.bitsize}")
 
@@ -142,6 +204,8 @@ class EqualsConstant(Bloq):
         return compute + [("cnot", last, "target")] + adjoint_ops(compute)
 
     def build_composite_bloq(self, bb: BloqBuilder, x: SoquetT, target: SoquetT) -> dict[str, SoquetT]:
+        if is_symbolic(self.bitsize, self.value):
+            raise DecomposeTypeError(f"cannot decompose {self} with symbolic sizes")
         return _apply_on_x_and_target(bb, self.bitsize, self.ops, x, target)
 
     def depth_wiring(self) -> Wiring:
@@ -150,7 +214,25 @@ class EqualsConstant(Bloq):
         return x_and_target_wiring(self.bitsize, self.ops)
 
     def build_call_graph(self, ssa):
+        if is_symbolic(self.bitsize, self.value):
+            return self._symbolic_call_graph()
         return dict(tally_ops(self.ops))
+
+    def _symbolic_call_graph(self) -> dict:
+        """w - 1 ANDs and their measured uncomputations, one CNOT; the w - pop(value) 0-bits of
+        the value are inverted controls. Every cost counted here is linear in the number of
+        inverted controls, so the ANDs are listed with one inverted control per 0-bit (for
+        value = 0, which has w of them on w - 1 ANDs, the first AND takes two)."""
+        w, value = self.bitsize, self.value
+        if value == 0:
+            ands = {(0, 0): 1, (1, 0): w - 2}
+        else:
+            ands = {(1, 0): w - Popcount(value), (1, 1): Popcount(value) - 1}
+        counts: dict = {CNOT(): 1}
+        for (cv1, cv2), times in ands.items():
+            counts[And(cv1, cv2)] = times
+            counts[And(cv1, cv2, uncompute=True)] = times
+        return counts
 
     def on_classical_vals(self, x, target):
         return {"x": x, "target": int(target) ^ int(int(x) == self.value)}

@@ -22,9 +22,21 @@ from functools import cached_property
 from typing import Dict
 
 import attrs
-from qualtran import Bloq, BloqBuilder, BloqDocSpec, QBit, QUInt, Register, Side, Signature, SoquetT
+from qualtran import (
+    Bloq,
+    BloqBuilder,
+    BloqDocSpec,
+    DecomposeTypeError,
+    QBit,
+    QUInt,
+    Register,
+    Side,
+    Signature,
+    SoquetT,
+)
 from qualtran.bloqs.arithmetic import Add
 from qualtran.bloqs.basic_gates import CNOT, Hadamard, SGate, TGate, ZGate
+from qualtran.symbolics import SymbolicInt, is_symbolic
 
 from qresource.machinery.examples import bloq_example_of
 from qresource.qlaci.rotation import rotation
@@ -69,13 +81,22 @@ class PhaseGradientPrep(Bloq):
     arbitrary rotations, each synthesised like every other rotation of the circuit. With
     ``exact_angles=False`` (data-free circuits) they are counted by the synthesis formula, like
     every other rotation of a data-free circuit.
+
+    ``bits`` may be a sympy symbol (b >= 3 taken) when the b - 3 rotations are all alike: counted
+    by the synthesis formula (``exact_angles=False``) or left unsynthesised (each one rotation);
+    synthesised exactly, each angle has its own word and the count is a sum over positions.
     """
 
-    bits: int
+    bits: SymbolicInt
     uncompute: bool = False
     eps: float = 1e-11
     synthesize: bool = True
     exact_angles: bool = True
+
+    def __attrs_post_init__(self):
+        if is_symbolic(self.bits) and self.synthesize and self.exact_angles:
+            raise ValueError("a phase gradient of symbolic size synthesises its rotations by the formula:"
+                             " give exact_angles=False or synthesize=False")
 
     @cached_property
     def signature(self) -> Signature:
@@ -83,6 +104,8 @@ class PhaseGradientPrep(Bloq):
         return Signature([Register("phase_grad", QUInt(self.bits), side=side)])
 
     def build_composite_bloq(self, bb: BloqBuilder, **soqs: SoquetT) -> Dict[str, SoquetT]:
+        if is_symbolic(self.bits):
+            raise DecomposeTypeError(f"cannot decompose {self} with a symbolic size")
         if self.uncompute:
             qubits = bb.split(soqs["phase_grad"])
             for p in range(self.bits):
@@ -98,6 +121,12 @@ class PhaseGradientPrep(Bloq):
 
     def build_call_graph(self, ssa):
         counts: Dict[Bloq, int] = {Hadamard(): self.bits}
+        if is_symbolic(self.bits):
+            for p in range(3):
+                counts[_gradient_gate(p, 3, self.uncompute, self.eps, self.synthesize)] = 1
+            # positions 3..b-1: one rotation each, all alike (generic angle)
+            counts[rotation("z", None, self.eps, self.synthesize)] = self.bits - 3
+            return counts
         for p in range(self.bits):
             gate = _gradient_gate(p, self.bits, self.uncompute, self.eps, self.synthesize, self.exact_angles)
             counts[gate] = counts.get(gate, 0) + 1
