@@ -19,7 +19,12 @@ from qresource.grover.diffusion import GroverDiffusion, ReflectAboutZero
 from qresource.loaders import closed_forms as cf
 from qresource.loaders.bucket_brigade import BucketBrigadeQRAM, BusBit, LeafPhase
 from qresource.loaders.fanout import FanOut, FanOutQRAM, LeafWrite, MergeTree, RouterLevel
-from qresource.loaders.qroam_unload import ExactQROAMClean, ExactSwapWithZero, QROAMLoad, QROAMMeasurementUnload
+from qresource.loaders.qroam_unload import (
+    ExactQROAMClean,
+    ExactSwapWithZero,
+    QROAMLoad,
+    QROAMMeasurementUnload,
+)
 from qresource.loaders.table_loader import TableLoader
 from qresource.machinery.logical import GATE_KEYS, gate_tally
 from qresource.qlaci.multiplexed_rotation import MultiplexedRotation
