@@ -9,13 +9,14 @@ import inspect
 import pkgutil
 
 import pytest
+import sympy
 from qualtran import Bloq, BloqDocSpec
 from qualtran import testing as qlt_testing
 
 import qresource
 from qresource.machinery.circuit_counts import circuit_counts
 from qresource.machinery.flatten import to_circuit
-from qresource.machinery.logical import logical_counts
+from qresource.machinery.logical import gate_tally, logical_counts
 
 MODULES = [importlib.import_module(info.name)
            for info in pkgutil.walk_packages(qresource.__path__, "qresource.") if not info.ispkg]
@@ -52,9 +53,13 @@ def test_qualtran_checks(example, check):
 
 #: Examples given by shape only (no table, no angles): counted, but a circuit needs the data.
 SHAPE_ONLY = {"threshold_oracle_shape", "score_layer", "multiplexed_feature_map", "qlaci_small", "qlaci_shot"}
+#: Examples with sympy sizes (Qualtran's ``_symb`` naming): counted as expressions, no circuit
+#: (tests/test_symbolic_call_graphs.py holds them against the concrete counts).
+SYMBOLIC = {e.name for e in EXAMPLES if e.name.endswith("_symb")}
 
 
-@pytest.mark.parametrize("example", [e for e in EXAMPLES if e.name not in SHAPE_ONLY], ids=lambda e: e.name)
+@pytest.mark.parametrize("example", [e for e in EXAMPLES if e.name not in SHAPE_ONLY | SYMBOLIC],
+                         ids=lambda e: e.name)
 def test_call_graph_counts_equal_the_flattened_circuit(example):
     """Gate counts on any layout; peak qubits with released qubits reused (Qualtran's
     QubitCount); depth and T-depth on the layout that keeps the fresh-wire schedule."""
@@ -69,3 +74,9 @@ def test_call_graph_counts_equal_the_flattened_circuit(example):
 def test_shape_only_examples_are_counted(example):
     counts = logical_counts(example.make())
     assert counts.t > 0 and counts.qubits > 0
+
+
+@pytest.mark.parametrize("example", [e for e in EXAMPLES if e.name in SYMBOLIC], ids=lambda e: e.name)
+def test_symbolic_examples_are_counted_in_their_symbols(example):
+    tally = gate_tally(example.make())
+    assert sympy.sympify(tally.toffoli).free_symbols and sympy.sympify(tally.clifford).free_symbols

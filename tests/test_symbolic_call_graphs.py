@@ -27,11 +27,12 @@ from qresource.loaders.qroam_unload import (
 )
 from qresource.loaders.table_loader import TableLoader
 from qresource.machinery.logical import GATE_KEYS, gate_tally
+from qresource.qlaci.layers import InteractionLayer, QueryEncoding, ScoreLayer
 from qresource.qlaci.multiplexed_rotation import MultiplexedRotation
 from qresource.qlaci.phase_rotation import PhaseGradientPrep, PhaseGradientRotation
 from tests.test_bloq_examples import BLOQ_CLASSES
 
-m, w, c = sympy.symbols("m w c", integer=True, positive=True)
+m, w, c, o = sympy.symbols("m w c o", integer=True, positive=True)
 N, b, k, L = cf.N, cf.b, cf.k, cf.L  # the closed forms' own symbols (k may be 0)
 QEC_FIELDS = ("toffoli", "cswap", "and_bloq", "t", "clifford", "rotation", "measurement")
 
@@ -101,6 +102,15 @@ CASES = [
          lambda x: PhaseGradientPrep(x, uncompute=True, synthesize=False), (m,), ((3,), (4,), (9,)), qubits=True),
     Case("phase_gradient_rotation", PhaseGradientRotation(m), PhaseGradientRotation, (m,), ((2,), (3,), (8,))),
     Case("multiplexed_rotation", MultiplexedRotation(m), MultiplexedRotation, (m,), ((1,), (3,)), qubits=True),
+    Case("query_encoding", QueryEncoding(m), QueryEncoding, (m,), ((1,), (4,))),
+    *[Case(f"interaction_layer_{connectivity}", InteractionLayer(m, w, connectivity),
+           lambda x, y, connectivity=connectivity: InteractionLayer(x, y, connectivity), (m, w),
+           ((2, 3), (5, 4), (3, 3)))
+      for connectivity in ("linear", "all")],
+    *[Case(f"score_layer_{connectivity}", ScoreLayer(m, w, o, connectivity),
+           lambda x, y, z, connectivity=connectivity: ScoreLayer(x, y, z, connectivity), (m, w, o),
+           ((2, 3, 1), (4, 5, 2), (3, 3, 3)))
+      for connectivity in ("linear", "all")],
 ]
 
 
@@ -143,12 +153,10 @@ NOT_SYMBOLIC = {
     # schedule, built from concrete n, d, bits (and data when given); its closed form is the
     # oracle module's static cost.
     "ThresholdOracle",
-    # QLACI: built from concrete layer counts and connectivity lists (a tuple of gates per pair
-    # of qubits); the whole circuit and a shot are sums over them. The interaction layers compare
-    # qubit indices to build their pair lists; the feature maps hold a concrete loader or angle
-    # tables.
-    "Qlaci", "QlaciShot", "InteractionLayer", "ScoreLayer", "QueryEncoding",
-    "LoaderFeatureMap", "MultiplexedFeatureMap",
+    # QLACI's whole circuit and shot: built from a concrete number of layers, a loader bloq and
+    # angle tables, as sums over their layers (each layer is symbolic); the feature maps hold a
+    # concrete loader or per-key angle tables.
+    "Qlaci", "QlaciShot", "LoaderFeatureMap", "MultiplexedFeatureMap",
 }
 
 

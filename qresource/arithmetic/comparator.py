@@ -279,9 +279,17 @@ def _equals_constant() -> EqualsConstant:
     return equals_constant
 
 
+@bloq_example_of(AtLeastConstant)
+def _at_least_constant_symb() -> AtLeastConstant:
+    """A w-bit comparison with a constant c: the counts in w, pop(c) and tz(c)."""
+    bitsize, value = sympy.symbols("w c", positive=True, integer=True)
+    at_least_constant_symb = AtLeastConstant(bitsize=bitsize, value=value)
+    return at_least_constant_symb
+
+
 _AT_LEAST_CONSTANT_DOC = BloqDocSpec(
     bloq_cls=AtLeastConstant, import_line="from qresource.arithmetic.comparator import AtLeastConstant",
-    examples=[_at_least_constant, _at_least_constant_worst_case])
+    examples=[_at_least_constant, _at_least_constant_worst_case, _at_least_constant_symb])
 _EQUALS_CONSTANT_DOC = BloqDocSpec(
     bloq_cls=EqualsConstant, import_line="from qresource.arithmetic.comparator import EqualsConstant",
     examples=[_equals_constant])

@@ -21,6 +21,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import sympy
 from attrs import field, frozen
 from qualtran import Bloq, BloqBuilder, BloqDocSpec, DecomposeTypeError, QAny, Register, Signature, SoquetT
 from qualtran.bloqs.basic_gates import CZ, Hadamard, XGate, ZGate
@@ -169,9 +170,16 @@ def _grover_diffusion() -> GroverDiffusion:
     return grover_diffusion
 
 
+@bloq_example_of(GroverDiffusion)
+def _grover_diffusion_symb() -> GroverDiffusion:
+    """An index register of m qubits: the call graph gives the counts in m."""
+    grover_diffusion_symb = GroverDiffusion(bitsize=sympy.Symbol("m", positive=True, integer=True))
+    return grover_diffusion_symb
+
+
 _REFLECT_ABOUT_ZERO_DOC = BloqDocSpec(
     bloq_cls=ReflectAboutZero, import_line="from qresource.grover.diffusion import ReflectAboutZero",
     examples=[_reflect_about_zero])
 _GROVER_DIFFUSION_DOC = BloqDocSpec(
     bloq_cls=GroverDiffusion, import_line="from qresource.grover.diffusion import GroverDiffusion",
-    examples=[_grover_diffusion])
+    examples=[_grover_diffusion, _grover_diffusion_symb])

@@ -40,6 +40,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
+import sympy
 from attrs import field, frozen
 from qualtran import Bloq, BloqBuilder, BloqDocSpec, BQUInt, QBit, QUInt, Register, Signature, SoquetT
 from qualtran.bloqs.basic_gates import CNOT, CZ, Hadamard, ZGate
@@ -393,6 +394,14 @@ def _bucket_brigade_qram_small() -> BucketBrigadeQRAM:
     return bucket_brigade_qram_small
 
 
+@bloq_example_of(BucketBrigadeQRAM)
+def _bucket_brigade_qram_symb() -> BucketBrigadeQRAM:
+    """N words of b bits, counted by shape: the call graph is the closed form in N and b."""
+    n_words, bits = sympy.symbols("N b", positive=True, integer=True)
+    bucket_brigade_qram_symb = BucketBrigadeQRAM(n_words=n_words, bits=bits)
+    return bucket_brigade_qram_symb
+
+
 _LEAF_PHASE_DOC = BloqDocSpec(
     bloq_cls=LeafPhase, import_line="from qresource.loaders.bucket_brigade import LeafPhase",
     examples=[_leaf_phase_small])
@@ -401,4 +410,4 @@ _BUS_BIT_DOC = BloqDocSpec(
     examples=[_bus_bit_small])
 _BUCKET_BRIGADE_QRAM_DOC = BloqDocSpec(
     bloq_cls=BucketBrigadeQRAM, import_line="from qresource.loaders.bucket_brigade import BucketBrigadeQRAM",
-    examples=[_bucket_brigade_qram_small])
+    examples=[_bucket_brigade_qram_small, _bucket_brigade_qram_symb])

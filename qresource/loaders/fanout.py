@@ -48,6 +48,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
+import sympy
 from attrs import field, frozen
 from qualtran import (
     Bloq,
@@ -602,6 +603,14 @@ def _fan_out_qram_one_lane() -> FanOutQRAM:
     return fan_out_qram_one_lane
 
 
+@bloq_example_of(FanOutQRAM)
+def _fan_out_qram_symb() -> FanOutQRAM:
+    """N words of b bits, counted by shape: the call graph is the closed form in N and b."""
+    n_words, bits = sympy.symbols("N b", positive=True, integer=True)
+    fan_out_qram_symb = FanOutQRAM(n_words=n_words, bits=bits)
+    return fan_out_qram_symb
+
+
 _FAN_OUT_DOC = BloqDocSpec(
     bloq_cls=FanOut, import_line="from qresource.loaders.fanout import FanOut", examples=[_fan_out_four])
 _ROUTER_LEVEL_DOC = BloqDocSpec(
@@ -615,4 +624,4 @@ _MERGE_TREE_DOC = BloqDocSpec(
     examples=[_merge_tree_small])
 _FAN_OUT_QRAM_DOC = BloqDocSpec(
     bloq_cls=FanOutQRAM, import_line="from qresource.loaders.fanout import FanOutQRAM",
-    examples=[_fan_out_qram_small, _fan_out_qram_one_lane])
+    examples=[_fan_out_qram_small, _fan_out_qram_one_lane, _fan_out_qram_symb])

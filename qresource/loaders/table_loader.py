@@ -30,6 +30,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
+import sympy
 from attrs import field, frozen
 from qualtran import Bloq, BloqBuilder, BloqDocSpec, BQUInt, QUInt, Register, Signature, SoquetT
 from qualtran.symbolics import is_symbolic
@@ -256,6 +257,16 @@ def _table_loader_qroam() -> TableLoader:
     return table_loader_qroam
 
 
+@bloq_example_of(TableLoader)
+def _table_loader_qroam_symb() -> TableLoader:
+    """The QROAM load of N words of b bits with blocks of 2^k words, counted by shape."""
+    n_words, bits = sympy.symbols("N b", positive=True, integer=True)
+    log_block_size = sympy.Symbol("k", nonnegative=True, integer=True)
+    table_loader_qroam_symb = TableLoader(kind=LoaderKind.QROAM, n_words=n_words, bits=bits,
+                                          log_block_size=log_block_size)
+    return table_loader_qroam_symb
+
+
 _TABLE_LOADER_DOC = BloqDocSpec(
     bloq_cls=TableLoader, import_line="from qresource.loaders.table_loader import TableLoader",
-    examples=[_table_loader_qrom, _table_loader_qroam])
+    examples=[_table_loader_qrom, _table_loader_qroam, _table_loader_qroam_symb])

@@ -27,6 +27,7 @@ from typing import Dict, List, Optional, Tuple
 import attrs
 from qualtran import Bloq, BloqBuilder, BloqDocSpec, QBit, Register, Signature, SoquetT
 from qualtran.bloqs.basic_gates import CNOT, Hadamard, SGate
+from qualtran.symbolics import SymbolicInt, smax
 
 from qresource.machinery.examples import bloq_example_of
 from qresource.qlaci.rotation import rotation
@@ -44,6 +45,16 @@ def score_pairs(dq: int, kv: int, out: int, connectivity: str) -> List[Tuple[int
     if connectivity == "all":
         return [(s, o) for s in range(sources) for o in range(out)]
     return [(s, s % out) for s in range(sources)]
+
+
+def interaction_pair_count(dq: SymbolicInt, kv: SymbolicInt, connectivity: str) -> SymbolicInt:
+    """len(interaction_pairs(...)), also for sympy sizes."""
+    return dq * kv if connectivity == "all" else smax(dq, kv)
+
+
+def score_pair_count(dq: SymbolicInt, kv: SymbolicInt, out: SymbolicInt, connectivity: str) -> SymbolicInt:
+    """len(score_pairs(...)), also for sympy sizes."""
+    return (dq + kv) * out if connectivity == "all" else dq + kv
 
 
 def interaction_parameter_count(dq: int, kv: int, connectivity: str) -> int:
@@ -96,10 +107,11 @@ class QueryEncoding(Bloq):
 
 @attrs.frozen
 class InteractionLayer(Bloq):
-    """One layer of U_interact(theta) on the query and kv registers."""
+    """One layer of U_interact(theta) on the query and kv registers. Without angles, ``dq`` and
+    ``kv`` may be sympy symbols (counted only)."""
 
-    dq: int
-    kv: int
+    dq: SymbolicInt
+    kv: SymbolicInt
     connectivity: str = "linear"
     angles: Optional[Tuple[float, ...]] = None
     eps: float = 1e-11
@@ -128,7 +140,7 @@ class InteractionLayer(Bloq):
     def build_call_graph(self, ssa):
         if self.angles is not None:
             return super().build_call_graph(ssa)
-        pairs = len(self.pairs)
+        pairs = interaction_pair_count(self.dq, self.kv, self.connectivity)
         return {
             CNOT(): 2 * pairs,
             rotation("z", None, self.eps, self.synthesize): pairs,
@@ -138,11 +150,12 @@ class InteractionLayer(Bloq):
 
 @attrs.frozen
 class ScoreLayer(Bloq):
-    """One layer of U_score(phi) from the query and kv registers onto the output register."""
+    """One layer of U_score(phi) from the query and kv registers onto the output register.
+    Without angles, ``dq``, ``kv`` and ``out`` may be sympy symbols (counted only)."""
 
-    dq: int
-    kv: int
-    out: int
+    dq: SymbolicInt
+    kv: SymbolicInt
+    out: SymbolicInt
     connectivity: str = "linear"
     angles: Optional[Tuple[float, ...]] = None
     eps: float = 1e-11
@@ -178,7 +191,7 @@ class ScoreLayer(Bloq):
     def build_call_graph(self, ssa):
         if self.angles is not None:
             return super().build_call_graph(ssa)
-        pairs = len(self.pairs)
+        pairs = score_pair_count(self.dq, self.kv, self.out, self.connectivity)
         return {
             CNOT(): 2 * pairs,
             rotation("z", None, self.eps, self.synthesize): pairs,
