@@ -358,10 +358,10 @@ class FanOutQRAM(Bloq):
             every bit 1, which only changes Clifford counts).
         lanes: L in [1, b], the bits moved at once (None: all b); groups of L bits take turns.
 
-    N, b and L may be sympy symbols (N taken to be at least 3, data None): the call graph is then
-    the closed form of docs/loaders.md, the address loading over the n - 1 router levels summed
-    into its leaf gates (a level per symbol cannot be listed), the leaf writes and merges as one
-    group (their gate counts do not depend on L), and the peak qubits hold L.
+    N, b and L may be sympy symbols (data None): the call graph is then the closed form of
+    docs/loaders.md, the address loading over the n - 1 router levels summed into its leaf gates
+    (a level per symbol cannot be listed), the leaf writes and merges as one group (their gate
+    counts do not depend on L), and the peak qubits hold L.
 
     Registers:
         address: ceil(log2 N) qubits, big-endian (Qualtran's QUInt order).
