@@ -25,7 +25,7 @@ from qresource.loaders.qroam_unload import (
     QROAMLoad,
     QROAMMeasurementUnload,
 )
-from qresource.loaders.table_loader import TableLoader
+from qresource.loaders.table_loader import TableLoader, make_loader
 from qresource.machinery.logical import GATE_KEYS, gate_tally
 from qresource.qlaci.layers import InteractionLayer, QueryEncoding, ScoreLayer
 from qresource.qlaci.multiplexed_rotation import MultiplexedRotation
@@ -229,9 +229,16 @@ def test_measured_unload_call_graph_equals_the_closed_form():
         assert sympy.simplify(sympy.sympify(value - closed[key])) == 0, key
 
 
+def test_make_loader_passes_symbols_through():
+    for kind, (bloq, _, _) in LOADERS.items():
+        assert make_loader(kind, N, b, log_block_size=k if kind == "qroam" else None) == bloq
+
+
 def test_symbolic_sizes_count_the_shape_only():
     with pytest.raises(ValueError, match="shape only"):
         FanOutQRAM(N, b, data=(1, 2))
+    with pytest.raises(ValueError, match="shape only"):
+        make_loader("qrom", N, 2, data=(1, 2))
     with pytest.raises(ValueError, match="log block size"):
         TableLoader("qroam", N, b)
     with pytest.raises(ValueError, match="exact_angles"):

@@ -159,6 +159,10 @@ class TableLoader(Bloq):
 
 
 def _check_table(n_words: int, bits: int, data) -> None:
+    if is_symbolic(n_words, bits):
+        if data is not None:
+            raise InvalidParameterError("a table with symbolic sizes is counted by shape only (data=None)")
+        return
     if isinstance(n_words, bool) or not isinstance(n_words, (int, np.integer)) or n_words < 2:
         raise InvalidParameterError(f"a table needs at least 2 words, got {n_words!r}")
     if isinstance(bits, bool) or not isinstance(bits, (int, np.integer)) or bits < 1:
@@ -180,7 +184,8 @@ def make_loader(
 
     ``data`` (a sequence of n ints in [0, 2^bits)) may be None to count the shape only.
     ``log_block_size`` applies to ``"qroam"`` (lambda = 2^k; default :func:`qroam_log_block_size`),
-    ``lanes`` to ``"fanout"`` (bits moved at once, 1..bits; default all).
+    ``lanes`` to ``"fanout"`` (bits moved at once, 1..bits; default all). Sizes may be sympy
+    symbols (no data; ``"qroam"`` then needs ``log_block_size``): the loader is counted only.
     Raises InvalidParameterError (a ValueError) on an unknown kind or a table that does not fit.
     """
     kind = LoaderKind.parse(kind)
@@ -190,6 +195,12 @@ def make_loader(
         raise InvalidParameterError("a block size applies to 'qroam' only")
     if lanes is not None and kind != LoaderKind.FANOUT:
         raise InvalidParameterError("lanes apply to 'fanout' only")
+    if is_symbolic(n, bits, lanes, log_block_size):  # counted only: the bloqs take the symbols as they are
+        if kind == LoaderKind.FANOUT:
+            return FanOutQRAM(n, bits, data, lanes)
+        if kind == LoaderKind.BUCKET_BRIGADE:
+            return BucketBrigadeQRAM(n, bits, data)
+        return TableLoader(kind, n, bits, data, log_block_size)
     if kind == LoaderKind.FANOUT:
         if lanes is not None and (isinstance(lanes, bool) or not isinstance(lanes, (int, np.integer))
                                   or not 1 <= lanes <= bits):
