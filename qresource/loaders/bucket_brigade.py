@@ -85,8 +85,8 @@ class LeafPhase(Bloq):
     Per router, the gates of :func:`leaf_pattern`; diagonal, so the bloq is its own inverse.
     """
 
-    n_words: int
-    bits: int
+    n_words: SymbolicInt
+    bits: SymbolicInt
     bit: int
     data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple)
 
@@ -148,8 +148,8 @@ class BusBit(Bloq):
     path; the statevector check runs its gates.
     """
 
-    n_words: int
-    bits: int
+    n_words: SymbolicInt
+    bits: SymbolicInt
     bit: int
     data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple)
 
@@ -268,8 +268,8 @@ class BucketBrigadeQRAM(Bloq):
         noise](https://arxiv.org/abs/2012.05340). Hann et al. (2021), section II.
     """
 
-    n_words: int
-    bits: int
+    n_words: SymbolicInt
+    bits: SymbolicInt
     data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple)
     kind = LoaderKind.BUCKET_BRIGADE
 

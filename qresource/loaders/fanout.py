@@ -153,7 +153,7 @@ class RouterLevel(Bloq):
     routing bucket brigade, :mod:`qresource.loaders.bucket_brigade`).
     """
 
-    level: int
+    level: SymbolicInt
     uncompute: bool = False
 
     @cached_property
@@ -218,8 +218,8 @@ class LeafWrite(Bloq):
     take max(L, 2) layers. Without data (``data=None``) it stands for the worst case, every bit 1.
     """
 
-    n_words: int
-    bits: int
+    n_words: SymbolicInt
+    bits: SymbolicInt
     data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple)
     first_bit: int = 0
     group: Optional[int] = None
@@ -303,8 +303,8 @@ class MergeTree(Bloq):
     n - 1 layers; ``uncompute`` runs the steps backwards.
     """
 
-    leaves: int
-    bits: int
+    leaves: SymbolicInt
+    bits: SymbolicInt
     uncompute: bool = False
 
     @cached_property
@@ -368,8 +368,8 @@ class FanOutQRAM(Bloq):
         target: b qubits, XORed with the addressed word.
     """
 
-    n_words: int
-    bits: int
+    n_words: SymbolicInt
+    bits: SymbolicInt
     data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple)
     lanes: Optional[int] = None
     kind = LoaderKind.FANOUT

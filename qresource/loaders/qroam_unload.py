@@ -101,8 +101,8 @@ class QROAMMeasurementUnload(Bloq):
         https://arxiv.org/abs/1812.00954). Low, Kliuchnikov, Schaeffer (2018).
     """
 
-    n_words: int
-    bits: int
+    n_words: SymbolicInt
+    bits: SymbolicInt
     data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple, repr=False)
     log_block_size: Optional[int] = None
 
@@ -359,8 +359,8 @@ class QROAMLoad(Bloq):
         Factorization](https://arxiv.org/abs/1902.02134). Berry et al. (2019), appendices B, C.
     """
 
-    n_words: int
-    bits: int
+    n_words: SymbolicInt
+    bits: SymbolicInt
     data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple, repr=False)
     log_block_size: Optional[int] = None
     unload_log_block_size: Optional[int] = None

@@ -33,7 +33,7 @@ import numpy as np
 import sympy
 from attrs import field, frozen
 from qualtran import Bloq, BloqBuilder, BloqDocSpec, BQUInt, QUInt, Register, Signature, SoquetT
-from qualtran.symbolics import is_symbolic
+from qualtran.symbolics import SymbolicInt, is_symbolic
 
 from qresource.core.errors import InvalidParameterError
 from qresource.loaders import closed_forms as closed_forms_loaders
@@ -70,8 +70,8 @@ class TableLoader(Bloq):
     """
 
     kind: LoaderKind = field(converter=LoaderKind.parse)
-    n_words: int
-    bits: int
+    n_words: SymbolicInt
+    bits: SymbolicInt
     data: Optional[tuple[int, ...]] = field(default=None, converter=data_tuple)
     log_block_size: Optional[int] = None
 
