@@ -62,6 +62,13 @@ def _circuit_options(command, *, sweep: bool):
                      help="Share of eps given to shot noise; the rest to synthesis and loading [0.8]."),
         click.option("--angle-bits", type=IntType(minimum=3, maximum=64), default=None,
                      help="Bits per loaded angle [from the loading share of eps]."),
+        click.option("--causal", is_flag=True, default=None,
+                     help="Causal (prefix) QLACI: query i attends keys 0..i, the index register in uniform "
+                     "superposition over i + 1 values (Qualtran's PrepareUniformSuperposition); head totals "
+                     "sum each query's shot over i = 0..N-1."),
+        click.option("--query-position", type=IntType(minimum=0), default=None,
+                     help="With --causal: the query i of the shot counted, exported or simulated, "
+                     "0 <= i <= N-1 [N-1]."),
     ]
     for decorate in reversed(decorators):
         command = decorate(command)
@@ -105,6 +112,9 @@ def estimate_qlaci(preset, n, seed, as_json, physical, architecture, qec, factor
     shot budget, and per-head totals in the full-circuit and zero-cost-access models."""
 
     params, n_values = _params(preset, n, **options)
+    if params.causal and physical:
+        raise QResourceError("qlaci: --physical repeats one shot; a causal head's shots differ by query, "
+                             "so --physical and --causal are not combined")
     records = []
     for value in n_values if n_values is not None else [params.n]:
         point = replace(params, n=value)

@@ -377,6 +377,8 @@ def _render_qlaci(record, data, extras) -> list[str]:
          f"paper's model: {number(paper.get('toffoli'))}, QRAM free: {number(free.get('toffoli'))}"),
         (t_label, full.get("t"), f"paper's model: {number(paper.get('t'))}, QRAM free: {number(free.get('t'))}"),
     ] + _physical_rows(data))
+    if "non_causal" in head:
+        lines += _qlaci_causal_lines(params, head)
     lines.append("")
     budget = data.get("error_budget") or {}
     lines.append("One shot (one query, one measurement setting)")
@@ -390,6 +392,20 @@ def _render_qlaci(record, data, extras) -> list[str]:
                        f"{budget.get('rotations_synthesised')} rotations synthesised to "
                        f"{number(budget.get('eps_per_rotation'))} each{angles}")
     return lines
+
+
+def _qlaci_causal_lines(params: dict, head: dict) -> list[str]:
+    """The causal head beside the same head without the mask (each query over all N keys)."""
+    plain = head["non_causal"]
+    lines = _para(f"Causal: query i attends keys 0..i; the totals above sum each query's own shot over "
+                  f"i = 0..{number(head.get('queries', 0) - 1)}; this shot is query {params.get('query_position')}.")
+    rows = [("qubits", head.get("qubits"), f"non-causal: {number(plain.get('qubits'))}; the widest query is i = "
+             f"{head.get('widest_query')}")]
+    for key, label in (("toffoli", "Toffoli"), ("t", "T")):
+        rows.append((f"{label} causal", head["full_circuit"].get(key),
+                     f"non-causal: {number(plain['full_circuit'].get(key))}; paper's model "
+                     f"{number(head['paper_model'].get(key))} vs {number(plain['paper_model'].get(key))}"))
+    return lines + _rows(rows)
 
 
 def _qlaci_t_comment(record, budget: dict) -> str:

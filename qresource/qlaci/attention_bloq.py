@@ -3,7 +3,7 @@ r"""The QLACI primitive (Quantum Log-Attention via Conditional Interaction) as o
 QLACI paper, section 3.2.3, for one query Q_i:
 
 1. U_enc,Q(Q_i) on the query register; H on each of the ceil(log2 N) index qubits, giving
-   N^{-1/2} sum_j |j>;
+   N^{-1/2} sum_j |j> (causal form: (i + 1)^{-1/2} sum_{j<=i} |j>, ``PrefixSuperposition``);
 2. the feature map U_F(K_j, V_j) on the key/value register, controlled by the index register
    (``LoaderFeatureMap`` or ``MultiplexedFeatureMap``), then ``layers`` interaction layers
    U_interact(theta);
@@ -30,6 +30,7 @@ from qualtran.bloqs.basic_gates import Hadamard
 
 from qresource.core.integers import address_width
 from qresource.machinery.examples import bloq_example_of
+from qresource.qlaci.causal import PrefixSuperposition
 from qresource.qlaci.feature_map import LoaderFeatureMap, MultiplexedFeatureMap, pack_words
 from qresource.qlaci.layers import (
     InteractionLayer,
@@ -71,6 +72,8 @@ class Qlaci(Bloq):
         eps: synthesis precision of every arbitrary rotation.
         synthesize: rotations as Clifford+T words (True) or as rotations left for synthesis.
         angles: the circuit's angles, or None for a data-free instance (counts, structure).
+        index_count: None: the index in uniform superposition over all N values (Hadamards);
+            i + 1: over 0..i only (causal query i, :mod:`qresource.qlaci.causal`).
     """
 
     n: int
@@ -85,6 +88,7 @@ class Qlaci(Bloq):
     eps: float = 1e-11
     synthesize: bool = True
     angles: Optional[QlaciAngles] = None
+    index_count: Optional[int] = None
 
     def __attrs_post_init__(self):
         if self.feature_map == "loader" and (self.loader is None or self.angle_bits < 3):
@@ -129,16 +133,27 @@ class Qlaci(Bloq):
         return ScoreLayer(self.dq, self.kv, self.out, self.connectivity, self._layer_angles("phi", layer), self.eps, self.synthesize)
 
     @cached_property
+    def index_prep(self) -> Optional[PrefixSuperposition]:
+        """The causal index preparation, or None (Hadamards on every index qubit)."""
+        if self.index_count is None:
+            return None
+        return PrefixSuperposition(self.index_bits, self.index_count, self.eps, self.synthesize,
+                                   exact_angles=self.angles is not None)
+
+    @cached_property
     def phase_gradient(self) -> PhaseGradientPrep:
         return PhaseGradientPrep(self.angle_bits, eps=self.eps, synthesize=self.synthesize,
                                  exact_angles=self.angles is not None)
 
     def build_composite_bloq(self, bb: BloqBuilder, query, index, kv, out) -> Dict[str, SoquetT]:
         query = bb.add(self.query_encoding, query=query)
-        idx = bb.split(index)
-        for k in range(self.index_bits):
-            idx[k] = bb.add(Hadamard(), q=idx[k])
-        index = bb.join(idx, dtype=QUInt(self.index_bits))
+        if self.index_prep is not None:
+            index = bb.add(self.index_prep, index=index)
+        else:
+            idx = bb.split(index)
+            for k in range(self.index_bits):
+                idx[k] = bb.add(Hadamard(), q=idx[k])
+            index = bb.join(idx, dtype=QUInt(self.index_bits))
         if self.feature_map == "loader":
             phase_grad = bb.add(self.phase_gradient)
             index, kv, phase_grad = bb.add(self.feature_map_bloq, index=index, kv=kv, phase_grad=phase_grad)
@@ -154,7 +169,11 @@ class Qlaci(Bloq):
     def build_call_graph(self, ssa):
         if self.angles is not None:
             return super().build_call_graph(ssa)
-        counts: Dict[Bloq, int] = {self.query_encoding: 1, Hadamard(): self.index_bits}
+        counts: Dict[Bloq, int] = {self.query_encoding: 1}
+        if self.index_prep is not None:
+            counts[self.index_prep] = 1
+        else:
+            counts[Hadamard()] = self.index_bits
         if self.feature_map == "loader":
             counts[self.feature_map_bloq] = 1
             counts[self.phase_gradient] = 1
@@ -167,7 +186,8 @@ class Qlaci(Bloq):
         return counts
 
     def __str__(self) -> str:
-        return f"Qlaci(n={self.n}, dq={self.dq}, kv={self.kv}, out={self.out}, L={self.layers}, {self.feature_map})"
+        causal = "" if self.index_count is None else f", keys 0..{self.index_count - 1}"
+        return f"Qlaci(n={self.n}, dq={self.dq}, kv={self.kv}, out={self.out}, L={self.layers}, {self.feature_map}{causal})"
 
 
 @attrs.frozen

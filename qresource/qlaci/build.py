@@ -4,7 +4,7 @@ flattened, exported and simulated."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from qresource.core.errors import QResourceError
@@ -59,7 +59,15 @@ def _bloq(params: QlaciParams, bits: Optional[int], eps: float, angles: Optional
         eps=eps,
         synthesize=synthesize,
         angles=angles,
+        index_count=params.query_index + 1 if params.causal else None,
     )
+
+
+def budget_position(params: QlaciParams) -> int:
+    """The causal query whose shot has the most rotations: N - 2, whose N - 1 keys are no power
+    of two and need the preparation's two rotations (for N >= 4). Every query of a causal head
+    is synthesised at the precision that shot needs, so one error budget holds for the head."""
+    return params.n - 2 if params.n >= 4 else params.query_index
 
 
 def plan(params: QlaciParams, *, strict: bool = True) -> QlaciPlan:
@@ -89,7 +97,8 @@ def plan(params: QlaciParams, *, strict: bool = True) -> QlaciPlan:
                     f"{params.eps - eps_shot:.3g} left after shots; use more bits"
                 )
     shot_basis = "Z" * params.out
-    unsynthesised = QlaciShot(_bloq(params, bits, _COUNTING_EPS, None, synthesize=False), shot_basis)
+    budget_params = params.with_(query_position=budget_position(params)) if params.causal else params
+    unsynthesised = QlaciShot(_bloq(budget_params, bits, _COUNTING_EPS, None, synthesize=False), shot_basis)
     rotations = int(gate_tally(unsynthesised).rotations)
     budget = ErrorBudget(
         eps=params.eps,
@@ -109,6 +118,11 @@ def build_qlaci(plan_: QlaciPlan, angles: Optional[QlaciAngles] = None, *, synth
     """The whole QLACI head of a plan (``plan(params)``) as one bloq; ``angles`` default to the
     plan's shape only, ``synthesize`` replaces every rotation by its Clifford+T synthesis."""
     return _bloq(plan_.params, plan_.angle_bits, plan_.eps_rotation, angles, synthesize)
+
+
+def at_query(plan_: QlaciPlan, position: int) -> QlaciPlan:
+    """The same causal head's plan (one error budget, one shot plan) for query ``position``."""
+    return replace(plan_, params=plan_.params.with_(query_position=position))
 
 
 def build_shot(plan_: QlaciPlan, angles: Optional[QlaciAngles] = None, *, basis: Optional[str] = None, synthesize: bool = True) -> QlaciShot:

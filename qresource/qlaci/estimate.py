@@ -11,14 +11,19 @@ and the per-head totals in the three cost models of docs/qlaci.md, side by side.
   (:func:`qresource.loaders.closed_forms.bucket_brigade_active_path`), twice per shot, on top
   of the zero-cost-access shot.
 
-A head runs N queries x shots_per_query shots.
+A head runs N queries x shots_per_query shots. A causal head (``causal``) runs query i over keys
+0..i: every query has the same shots, and the head's totals are shots_per_query x the sum over
+i = 0..N-1 of each query's shot, grouped by (bit length of i, trailing zeros of i + 1)
+(:func:`causal_prefix`), since the preparation of i + 1 values is all that differs.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
-from typing import Iterable
+from dataclasses import dataclass, replace
+from typing import Iterable, Optional
+
+from qualtran.resource_counting import QubitCount, get_cost_value
 
 from qresource.core.errors import QResourceError
 from qresource.core.record import EstimateRecord, LogicalCounts
@@ -26,7 +31,8 @@ from qresource.loaders.closed_forms import bucket_brigade_active_path
 from qresource.machinery.logical import gate_tally, logical_counts
 from qresource.machinery.rotation_synthesis import t_per_rotation
 from qresource.qlaci.budget import angle_bits_for, split_budget
-from qresource.qlaci.build import QlaciPlan, build_qlaci, build_shot, loaded_rotations, plan
+from qresource.qlaci.build import QlaciPlan, at_query, build_qlaci, build_shot, loaded_rotations, plan
+from qresource.qlaci.causal import PrefixSuperposition, prefix_groups
 from qresource.qlaci.params import QlaciParams
 from qresource.qlaci.reference import random_angles
 from qresource.qlaci.rotation import rotation
@@ -95,7 +101,45 @@ def access_word_bits(plan_: QlaciPlan) -> int:
     return loaded_rotations(p) * bits
 
 
-def per_head(plan_: QlaciPlan, counts: LogicalCounts) -> dict:
+@dataclass(frozen=True)
+class CausalPrefix:
+    """What the causal index preparation adds to a head: its T and Toffoli summed over the
+    queries i = 0..N-1 (one shot each), the same for the shot the record counts (query i0), the
+    number of (bit length, trailing zeros) groups the sum went through, and the peak qubits of
+    any query's shot."""
+
+    t_sum: int
+    toffoli_sum: int
+    t_shot: int
+    toffoli_shot: int
+    groups: int
+    qubits: int
+    worst_query: int
+
+
+def causal_prefix(plan_: QlaciPlan, angles=None) -> CausalPrefix:
+    """Sum of the causal preparation's costs over the queries of a head, one call graph per
+    (w, k) group (:func:`qresource.qlaci.causal.prefix_groups`): at N = 2^20, 211 groups instead
+    of 2^20 queries. The other queries' rotations are charged the Ross-Selinger formula (their
+    angles differ with i); the record's own shot is counted as built (exact words with ``angles``)."""
+    p = plan_.params
+    t_sum = toffoli_sum = 0
+    widest = (-1, p.query_index)
+    for (width, zeros), (count, position) in sorted(prefix_groups(p.n).items()):
+        prep = PrefixSuperposition(p.index_bits, position + 1, plan_.eps_rotation, synthesize=True)
+        tally = gate_tally(prep)
+        t_sum += count * int(tally.t)
+        toffoli_sum += count * int(tally.toffoli)
+        widest = max(widest, (int(get_cost_value(prep, QubitCount())), position))
+    own = gate_tally(build_qlaci(plan_, angles).index_prep)
+    worst = widest[1]
+    qubits = get_cost_value(build_shot(at_query(plan_, worst)), QubitCount())
+    return CausalPrefix(t_sum, toffoli_sum, int(own.t), int(own.toffoli), len(prefix_groups(p.n)), int(qubits), worst)
+
+
+def per_head(plan_: QlaciPlan, counts: LogicalCounts, prefix: Optional[CausalPrefix] = None) -> dict:
+    """Head totals in the three models; with ``prefix`` (a causal head), every query i pays the
+    shot with its own preparation: t = shots x (N x (t_per_shot - prep(i0)) + sum_i prep(i))."""
     p = plan_.params
     executions = p.n * plan_.shots.shots_per_query
     access_t, access_toffoli = data_access_tally(plan_)
@@ -105,9 +149,31 @@ def per_head(plan_: QlaciPlan, counts: LogicalCounts) -> dict:
     free = {"t_per_shot": counts.t - access_t, "toffoli_per_shot": counts.toffoli - access_toffoli}
     paper = {"t_per_shot": free["t_per_shot"] + ACCESSES_PER_SHOT * path["t"],
              "toffoli_per_shot": free["toffoli_per_shot"] + ACCESSES_PER_SHOT * path["toffoli"]}
+    shift_t = shift_toffoli = 0
+    if prefix is not None:
+        shift_t = prefix.t_sum - p.n * prefix.t_shot
+        shift_toffoli = prefix.toffoli_sum - p.n * prefix.toffoli_shot
+    shots = plan_.shots.shots_per_query
     for model in (full, free, paper):
-        model["t"] = executions * model["t_per_shot"]
-        model["toffoli"] = executions * model["toffoli_per_shot"]
+        model["t"] = shots * (p.n * model["t_per_shot"] + shift_t)
+        model["toffoli"] = shots * (p.n * model["toffoli_per_shot"] + shift_toffoli)
+    causal = {}
+    if prefix is not None:
+        causal = {
+            "causal_model": (f"causal: query i attends keys 0..i; per-shot counts are those of query "
+                             f"{p.query_index}; totals sum each query's own shot over i = 0..{p.n - 1}, "
+                             f"{shots} shots each (the Hoeffding count does not depend on how many keys "
+                             "are averaged)"),
+            "prefix_preparation": {
+                "model": ("PrepareUniformSuperposition of i + 1 values (arXiv:1805.03662 Fig. 12), summed "
+                          f"over the N queries in {prefix.groups} (bit length, trailing zeros) groups; "
+                          "its two rotations per query at the Ross-Selinger formula"),
+                "t_sum_over_queries": prefix.t_sum, "toffoli_sum_over_queries": prefix.toffoli_sum,
+                "groups": prefix.groups,
+            },
+            "qubits": max(prefix.qubits, counts.qubits),
+            "widest_query": prefix.worst_query,
+        }
     return {
         "queries": p.n,
         "shots_per_query": plan_.shots.shots_per_query,
@@ -122,7 +188,19 @@ def per_head(plan_: QlaciPlan, counts: LogicalCounts) -> dict:
                                  f"{path['toffoli']} Toffolis each; the rest of the shot as in zero-cost access",
                         "access_word_bits": word_bits, "toffoli_per_access": path["toffoli"],
                         "t_per_access": path["t"], **paper},
+        **causal,
     }
+
+
+def non_causal_head(params: QlaciParams, seed: int | None) -> dict:
+    """The same head without the causal mask, for comparison: qubits, and T and Toffoli per model."""
+    plan_ = plan(params.with_(causal=False, query_position=None))
+    angles = None if seed is None else random_angles(plan_.params, seed)
+    counts, _ = shot_counts(plan_, angles)
+    head = per_head(plan_, counts)
+    models = ("full_circuit", "qram_free", "paper_model")
+    return {"qubits": counts.qubits,
+            **{m: {"t": head[m]["t"], "toffoli": head[m]["toffoli"]} for m in models}}
 
 
 def estimate_qlaci(params: QlaciParams, seed: int | None = None) -> EstimateRecord:
@@ -141,7 +219,11 @@ def estimate_qlaci(params: QlaciParams, seed: int | None = None) -> EstimateReco
     p = plan_.params
     shots = plan_.shots.as_dict()
     shots["observables"] = p.observables
-    shots["per_head"] = per_head(plan_, counts)
+    if p.causal:
+        shots["per_head"] = per_head(plan_, counts, causal_prefix(plan_, angles))
+        shots["per_head"]["non_causal"] = non_causal_head(p, seed)
+    else:
+        shots["per_head"] = per_head(plan_, counts)
     budget = plan_.budget.as_dict()
 
     budget["t_per_rotation"] = t_per_rotation(plan_.eps_rotation)
@@ -159,6 +241,7 @@ def estimate_qlaci(params: QlaciParams, seed: int | None = None) -> EstimateReco
             "delta": p.delta, "feature_map": p.feature_map,
             "loader": p.loader if p.feature_map == "loader" else None,
             "connectivity": p.connectivity, "observables": p.observables, "shot_method": p.shot_method,
+            "causal": p.causal, **({"query_position": p.query_index} if p.causal else {}),
         },
         logical=counts,
         registers=registers(plan_, counts.qubits),

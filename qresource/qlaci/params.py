@@ -46,11 +46,23 @@ class QlaciParams:
     shot_method: str = "grouped"
     shot_share: float = DEFAULT_SHOT_SHARE
     angle_bits: int | None = None  # None: derived from the loading share of the error budget
+    causal: bool = False  # query i attends keys 0..i only (the prefix form)
+    query_position: int | None = None  # the causal query i of a single shot; None: the last, N - 1
 
     @property
     def index_bits(self) -> int:
         """ceil(log2 N) index qubits (section 3.2.2)."""
         return address_width(self.n)
+
+    @property
+    def query_index(self) -> int:
+        """The causal query i of a single shot (N - 1 unless given)."""
+        return self.n - 1 if self.query_position is None else self.query_position
+
+    @property
+    def attended_keys(self) -> int:
+        """How many keys the shot's query averages over: i + 1 causal, N otherwise."""
+        return self.query_index + 1 if self.causal else self.n
 
     @property
     def is_power_of_two(self) -> bool:
@@ -72,6 +84,14 @@ class QlaciParams:
         for name in ("dq", "kv", "out"):
             if getattr(self, name) < 1:
                 raise QResourceError(f"qlaci: --{name} must be at least 1 qubit, got {getattr(self, name)}")
+        if self.query_position is not None:
+            if not self.causal:
+                raise QResourceError("qlaci: --query-position needs --causal")
+            if isinstance(self.query_position, bool) or not isinstance(self.query_position, int) \
+                    or not 0 <= self.query_position <= self.n - 1:
+                raise QResourceError(
+                    f"qlaci: --query-position must be an integer in [0, N - 1] = [0, {self.n - 1}], "
+                    f"got {self.query_position!r}")
         if self.layers < 0:
             raise QResourceError(f"qlaci: --layers must be at least 0, got {self.layers}")
         for name in ("eps", "delta", "shot_share"):

@@ -7,7 +7,8 @@ controlled access. Every expectation value is therefore
 
     c_i = <O> = (1/N) sum_j f(Q_i, K_j, V_j),   f(Q_i, K_j, V_j) = <psi_j| O |psi_j>,
 
-a uniform average of per-key terms. This module computes f with a plain numpy statevector of
+a uniform average of per-key terms. The causal form prepares (i + 1)^{-1/2} sum_{j<=i} |j>
+instead, so query i's average runs over keys 0..i only: c_i = (1/(i+1)) sum_{j<=i} f. This module computes f with a plain numpy statevector of
 that small circuit (gate by gate, in the order of ``qresource.qlaci.attention_bloq``).
 """
 
@@ -112,8 +113,8 @@ def per_key_terms(params: QlaciParams, angles: QlaciAngles, labels: list[str]) -
 
 
 def context_vector(params: QlaciParams, angles: QlaciAngles, labels: list[str]) -> np.ndarray:
-    """c_i = (1/N) sum_j f(Q_i, K_j, V_j) for each observable."""
-    return per_key_terms(params, angles, labels).mean(axis=0)
+    """c_i = (1/N) sum_j f(Q_i, K_j, V_j) for each observable; causal: (1/(i+1)) sum_{j<=i}."""
+    return per_key_terms(params, angles, labels)[: params.attended_keys].mean(axis=0)
 
 
 def random_angles(params: QlaciParams, seed: int) -> QlaciAngles:
