@@ -48,6 +48,7 @@ CASES: dict[str, list[str]] = {
     "profile-qk-text": ["profile", "--qk", f"{GOLDEN_INPUTS}/qk-n8-d2.npz"],
     "estimate-qlaci-prototype": ["estimate", "qlaci", "--preset", "prototype", "--json"],
     "estimate-qlaci-prototype-loader": ["estimate", "qlaci", "--preset", "prototype", "--feature-map", "loader", "--json"],
+    "estimate-qlaci-causal": ["estimate", "qlaci", "--preset", "prototype", "--causal", "--query-position", "5", "--json"],
     "estimate-classical": ["estimate", "classical", "--n", "1024,4096", "--d", "64", "--k", "8", "--json"],
     # the human form of every estimate (lines within 80 columns, whatever the terminal)
     "estimate-grover-verbose-text": ["estimate", "grover", "--n", "256", "--k", "2", "--d", "4", "--verbose"],
