@@ -81,17 +81,17 @@ def test_prefix_groups_equal_grouping_every_query():
 
 
 def test_grouped_preparation_sum_equals_the_sum_over_every_query():
-    params = QlaciParams(n=64, dq=1, kv=1, out=1, feature_map="multiplexed", causal=True)
+    params = QlaciParams(n=32, dq=1, kv=1, out=1, feature_map="multiplexed", causal=True)
     p = plan(params)
     prefix = causal_prefix(p)
     naive_t = naive_toffoli = 0
-    for i in range(64):
-        counts = logical_counts(PrefixSuperposition(6, i + 1, p.eps_rotation), with_depth=False)
+    for i in range(32):
+        counts = logical_counts(PrefixSuperposition(5, i + 1, p.eps_rotation), with_depth=False)
         naive_t += counts.t
         naive_toffoli += counts.toffoli
     assert (prefix.t_sum, prefix.toffoli_sum) == (naive_t, naive_toffoli)
     # every i + 1 that is not a power of two pays two rotations at the Ross-Selinger formula
-    rotations = 64 - 7
+    rotations = 32 - 6
     assert naive_t > 2 * rotations * t_per_rotation(p.eps_rotation)
 
 
@@ -141,7 +141,7 @@ def test_causal_simulation_equals_average_over_keys_up_to_i(n):
 
 
 def test_causal_loader_and_synthesised_simulations():
-    loader = QlaciParams(n=8, dq=1, kv=1, out=1, angle_bits=3, causal=True, query_position=4)
+    loader = QlaciParams(n=4, dq=1, kv=1, out=1, angle_bits=3, causal=True, query_position=2)
     assert validate_qlaci(loader, seed=2)["ok"]
     synthesised = QlaciParams(n=4, dq=1, kv=1, out=1, eps=0.1, feature_map="multiplexed", causal=True,
                               query_position=2)
@@ -150,7 +150,7 @@ def test_causal_loader_and_synthesised_simulations():
 
 
 def test_exported_causal_t_count_equals_seeded_estimate(tmp_path):
-    params = QlaciParams(n=8, dq=2, kv=1, out=1, feature_map="multiplexed", causal=True, query_position=5)
+    params = QlaciParams(n=4, dq=1, kv=1, out=1, feature_map="multiplexed", causal=True, query_position=2)
     path = tmp_path / "causal.qasm"
     export_qlaci(params, seed=3, version=3, output=str(path))
     written = len(re.findall(r"^\s*(?:t|tdg)\s+[^;]*;", path.read_text(), flags=re.MULTILINE))
