@@ -109,7 +109,8 @@ def _single_options(command):
 def estimate_qlaci(preset, n, seed, as_json, physical, architecture, qec, factory, error_budget, qubit_model,
                    **options):
     """Logical resources of one QLACI shot as a Clifford+T circuit, the error-budget split, the
-    shot budget, and per-head totals in the full-circuit and zero-cost-access models."""
+    shot budget, and per-head totals in the full-circuit and zero-cost-access models (with
+    --causal, summed over every query's own shot, beside the non-causal head)."""
 
     params, n_values = _params(preset, n, **options)
     if params.causal and physical:
@@ -172,7 +173,8 @@ def export_qlaci(preset, n, seed, basis, no_synthesis, version, output, target, 
 @noise_options
 def validate_qlaci(preset, n, seed, shots, synthesized, max_memory, as_json, noise, noise_shots, **options):
     """Aer statevector of the circuit against the classical formula c = (1/N) sum_j f(Q, K_j, V_j)
-    for random angles (agreement to 1e-9), optionally with shot-based estimates."""
+    (with --causal, (1/(i+1)) sum_{j<=i}) for random angles (agreement to 1e-9), optionally with
+    shot-based estimates."""
 
     params, _ = _params(preset, n, **options)
     result = qlaci_run.validate_qlaci(params, seed, shots, synthesize=synthesized, limit_bytes=max_memory)

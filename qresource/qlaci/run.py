@@ -57,6 +57,7 @@ def export_qlaci(params: QlaciParams, seed: int, version: int, output: str, *, s
         "counts": counts,
         "synthesised": synthesize,
         "eps_per_rotation": plan_.eps_rotation,
+        **({"query_position": plan_.params.query_index} if plan_.params.causal else {}),
         "seconds": round(time.perf_counter() - start, 2),
     }
 
@@ -64,7 +65,8 @@ def export_qlaci(params: QlaciParams, seed: int, version: int, output: str, *, s
 def validate_qlaci(params: QlaciParams, seed: int = 0, shots: int = 0, *, synthesize: bool = False,
                    limit_bytes: Optional[int] = None) -> dict:
     """Aer statevector of the lowered circuit against the classical per-key formula
-    c = (1/N) sum_j f(Q, K_j, V_j), for random angles; optionally shot-based estimates.
+    c = (1/N) sum_j f(Q, K_j, V_j) (causal: (1/(i+1)) sum_{j<=i} for query i), for random angles;
+    optionally shot-based estimates.
 
     The reference uses the angles the circuit really applies (b-bit loaded angles for the loader
     feature map). With ``synthesize`` the Clifford+T circuit is simulated and must agree within
@@ -104,6 +106,8 @@ def validate_qlaci(params: QlaciParams, seed: int = 0, shots: int = 0, *, synthe
         "ok": bool(max(differences) <= tolerance),
         "per_key_spread": [float(x) for x in terms.max(axis=0) - terms.min(axis=0)],
     }
+    if p.causal:
+        result["query_position"] = p.query_index
     if shots:
         estimates = sampled_expectations(plan_, angles, shots, seed)
         result["shots"] = shots
