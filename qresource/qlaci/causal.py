@@ -21,7 +21,7 @@ formula count otherwise, like every other rotation of a QLACI shot.
 Cost of a causal head: query i costs the non-causal shot with the index Hadamards replaced by the
 preparation of i + 1 values; its T, Toffoli, rotation and measurement counts and its qubits
 depend on i only through the bit length w = bit_length(i) and the trailing zeros k of i + 1
-(:func:`prefix_groups`), so a head's sum over i = 0..N-1 is a sum over at most
+(:func:`prefix_groups`), so a head's sum over i = 0..N-1 is a sum over
 about log2(N)^2 / 2 groups (w in 0..log2 N, k in 0..w; see ``prefix_groups``). The Clifford
 count and depth also depend on the bits of L (the comparator's constant), so they are given per
 shot, never summed per head.
@@ -113,10 +113,6 @@ class PrefixSuperposition(Bloq):
 
     def __str__(self) -> str:
         return f"PrefixSuperposition({self.count} of 2^{self.width})"
-
-
-def trailing_zeros(value: int) -> int:
-    return (value & -value).bit_length() - 1
 
 
 def prefix_groups(n: int) -> dict[tuple[int, int], tuple[int, int]]:

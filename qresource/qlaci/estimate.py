@@ -125,7 +125,8 @@ def causal_prefix(plan_: QlaciPlan, angles=None) -> CausalPrefix:
     p = plan_.params
     t_sum = toffoli_sum = 0
     widest = (-1, p.query_index)
-    for (width, zeros), (count, position) in sorted(prefix_groups(p.n).items()):
+    groups = prefix_groups(p.n)
+    for count, position in groups.values():
         prep = PrefixSuperposition(p.index_bits, position + 1, plan_.eps_rotation, synthesize=True)
         tally = gate_tally(prep)
         t_sum += count * int(tally.t)
@@ -134,7 +135,7 @@ def causal_prefix(plan_: QlaciPlan, angles=None) -> CausalPrefix:
     own = gate_tally(build_qlaci(plan_, angles).index_prep)
     worst = widest[1]
     qubits = get_cost_value(build_shot(at_query(plan_, worst)), QubitCount())
-    return CausalPrefix(t_sum, toffoli_sum, int(own.t), int(own.toffoli), len(prefix_groups(p.n)), int(qubits), worst)
+    return CausalPrefix(t_sum, toffoli_sum, int(own.t), int(own.toffoli), len(groups), int(qubits), worst)
 
 
 def per_head(plan_: QlaciPlan, counts: LogicalCounts, prefix: Optional[CausalPrefix] = None) -> dict:
