@@ -157,6 +157,10 @@ NOT_SYMBOLIC = {
     # angle tables, as sums over their layers (each layer is symbolic); the feature maps hold a
     # concrete loader or per-key angle tables.
     "Qlaci", "QlaciShot", "LoaderFeatureMap", "MultiplexedFeatureMap",
+    # The causal index preparation is Qualtran's decomposition of PrepareUniformSuperposition for a
+    # concrete count, its rotations replaced; a head sums it over the counts' (bit length,
+    # trailing zeros) groups instead (qresource.qlaci.causal.prefix_groups).
+    "PrefixSuperposition",
 }
 
 
