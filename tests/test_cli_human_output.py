@@ -203,3 +203,25 @@ def test_table_on_a_terminal_fits_its_width():
         assert all(len(line) <= width for line in lines)
         assert "5.51e10" in lines[1] and "clifford" not in lines[0]
     assert "left out for width" in "\n".join(terminal_table(frame, 60))
+
+
+@pytest.mark.parametrize("primitive", ["attention", "grover"])
+def test_query_model_answer_gives_each_accounting_line(primitive, capsys):
+    """The human answer shows every line of the JSON's accounting in its unit, the paper's charge
+    equal to the sum of the lines the paper charges, and every line equal to the sum of all four."""
+    argv = ["estimate", primitive, "--n", "4096", "--k", "32", "--d", "128", "--model", "query"]
+    code, out, _ = run([*argv, "--json"], capsys)
+    lines = json.loads(out)["classical"]["accounting_lines"]
+    code_text, text, _ = run(argv, capsys)
+    assert code == code_text == 0
+    keys = ("oracle_calls", "b_ij_step", "exclusion_comparisons", "classical_checks")
+    charged = sum(lines[key]["time_units"] for key in keys if lines[key]["charged_by_paper"])
+    assert charged == lines["paper_time_units"]
+    assert sum(lines[key]["time_units"] for key in keys) == lines["all_lines_time_units"]
+    assert lines["unit"].startswith("time units: d per inner product") and "in time units: d per" in text
+    for label, value in (("oracle calls", lines["oracle_calls"]["time_units"]),
+                         ("B_ij entries", lines["b_ij_step"]["time_units"]),
+                         ("exclusion tests", lines["exclusion_comparisons"]["time_units"]),
+                         ("checks", lines["classical_checks"]["time_units"]),
+                         ("paper's charge", charged), ("every line", lines["all_lines_time_units"])):
+        assert re.search(rf"^  {re.escape(label)} +{re.escape(number(value))}  ", text, re.M), label

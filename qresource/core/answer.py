@@ -223,11 +223,9 @@ def _render_attention(record, data, extras) -> list[str]:
     if query_model:
         charge = data["classical"] or {}
         lines.append(f"Whole task ({rows_text}, expected, rounded up)")
-        lines += _rows([
-            ("oracle calls", data.get("queries"), "each charged d time units"),
-            ("time units", charge.get("total_time_units"), "oracle calls, checks, Algorithm 2"),
-        ])
-        return lines
+        accounting = _accounting(charge)
+        return lines + ([f"  {_ACCOUNTING_UNIT_SHORT}", *accounting[2:]] if accounting else
+                        _rows([("oracle calls", data.get("queries"), "each charged d time units")]))
     lines.append(f"Whole task ({rows_text} searched one after another; expected, rounded up)")
     rows = _count_rows(data["logical"])
     rows.insert(1, ("oracle calls", data.get("queries"), ""))
@@ -246,6 +244,34 @@ def _render_attention(record, data, extras) -> list[str]:
          f"Grover iterations with k marked (success {number(data.get('success_probability'))})"),
     ])
     return lines
+
+
+_ACCOUNTING_UNIT_SHORT = "in time units: d per inner product Q_i . K_j, 1 per index comparison"
+#: The query model's accounting lines in the order shown, with what each counts.
+_ACCOUNTING_LABELS = (("oracle_calls", "oracle calls", "calls, d each (section 1; Lemma 5.1's proof)"),
+                      ("b_ij_step", "B_ij entries", "entries of S_i, d each (Algorithm 1)"),
+                      ("exclusion_comparisons", "exclusion tests", "index comparisons of the known-k schedule"),
+                      ("classical_checks", "checks", "measured indices, d each"))
+
+
+def _accounting(charge: dict) -> list[str]:
+    """The query model's work line by line in one unit: what the paper charges, then the rest."""
+    accounting = charge.get("accounting_lines")
+    if not accounting:
+        return []
+    rows = []
+    for charged in (True, False):
+        for key, label, counts in _ACCOUNTING_LABELS:
+            line = accounting[key]
+            if line["charged_by_paper"] is charged:
+                count = "not computed" if line["count"] is None else number(line["count"])
+                rows.append((label, line["time_units"], f"{count} {counts}"))
+        rows.append(("paper's charge", accounting["paper_time_units"], "the lines above") if charged else
+                    ("every line", accounting["all_lines_time_units"], "also what the paper leaves out"))
+    flops = charge.get("classical_inference_flops")
+    if flops is not None:
+        rows.append(("classical flops", flops, "2d - 1 per inner product (flops, not time units)"))
+    return ["", f"Work, {_ACCOUNTING_UNIT_SHORT}", *_rows(rows)]
 
 
 def _classical_answer(data: dict) -> list[str]:
@@ -290,14 +316,13 @@ def _render_grover(record, data, extras) -> list[str]:
     lines.append(f"Find all k = {params['k']} keys of the row (whole schedule; expected, rounded up)")
     rows = [("oracle calls", data.get("queries"), f"{number(schedule.get('queries_1_minus_delta'))} "
              f"with probability {number(1 - params['delta'])}")]
-    if query_model:
-        charge = data.get("classical") or {}
-        rows.append(("time units", charge.get("oracle_time_units"), f"d = {params['d']} per oracle call"))
-    else:
+    if not query_model:
         totals = schedule.get("expected_totals") or {}
         rows = _count_rows(totals)[:1] + rows + _count_rows(totals)[1:]
         rows += _physical_rows(data)
     lines += _rows(rows)
+    if query_model:
+        lines += _accounting(data.get("classical") or {})
     lines.append("")
     success = number(data.get("success_probability"))
     lines.append(f"One search (the circuit `export grover` writes): {data.get('iterations')} iterations, "
