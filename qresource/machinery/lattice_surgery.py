@@ -32,6 +32,7 @@ by gate, without the bloqs: the tests' independent reference.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Optional
 
 import attrs
@@ -80,6 +81,8 @@ class _Wires:
         self.start: dict = {}     # fan-out id -> start row
         self.members: dict = {}   # fan-out id -> keys
         self._next = 0
+        self.virgin: dict = {}    # input wires no gate has touched yet -> input index
+        self.leading: set = set()  # input indices whose first gate is a CNOT they control
 
     def _close(self, group: int) -> None:
         end = _ended(self.start.pop(group))
@@ -102,6 +105,9 @@ class _Wires:
     def read(self, keys) -> np.ndarray:
         """Rows of ``keys`` (consumed), closing the fan-outs they are in."""
         self.close_touching(keys)
+        if self.virgin:
+            for key in keys:
+                self.virgin.pop(key, None)
         rows = self.rows
         return np.array([rows.pop(key) for key in keys], dtype=np.int64).reshape(len(keys), len(self.sink))
 
@@ -113,6 +119,8 @@ class _Wires:
         """A wire relabelled (no gate): an open fan-out keeps it."""
         if old == new:
             return
+        if old in self.virgin:
+            self.virgin[new] = self.virgin.pop(old)
         group = self.group_of.pop(old, None)
         if group is None:
             self.rows[new] = self.rows.pop(old)
@@ -126,6 +134,8 @@ class _Wires:
     def free(self, keys) -> None:
         """Wires freed (no gate): one still in an open fan-out ends with it."""
         for key in keys:
+            self.virgin.pop(key, None)
+        for key in keys:
             if key not in self.group_of:
                 np.maximum(self.sink, self.rows.pop(key), out=self.sink)
 
@@ -133,6 +143,11 @@ class _Wires:
         """CNOTs from one control onto ``targets_in`` (distinct), issued in that order: they
         extend the open fan-out of the control when it has one and no target is in it, else
         they open one."""
+        if self.virgin:
+            if control_in in self.virgin:
+                self.leading.add(self.virgin[control_in])
+            for key in (control_in, *targets_in):
+                self.virgin.pop(key, None)
         group = self.group_of.get(control_in)
         continuing = (group is not None and self.control[group] == control_in
                       and not any(self.group_of.get(t) == group for t in targets_in))
@@ -194,7 +209,12 @@ def _step(wires: _Wires, sub: Bloq, in_keys: list, out_keys: list, fresh: np.nda
         _walk_template(wires, rule.template, _local_keys(rule, in_keys, out_keys), fresh)
         return
     if closed_form(sub) is None:
-        _inline(wires, sub, in_keys, out_keys, fresh)
+        summary = _summary(sub)
+        if summary is None or any(wires.control.get(wires.group_of.get(in_keys[i])) == in_keys[i]
+                                  for i in summary.leading):
+            _inline(wires, sub, in_keys, out_keys, fresh)
+            return
+        _enter(wires, summary, in_keys, out_keys, fresh)
         return
     out = _apply(lattice_surgery_profile(sub), wires.read(in_keys), fresh)
     np.maximum(wires.sink, out[-1], out=wires.sink)
@@ -366,6 +386,28 @@ def _compute(bloq: Bloq, use_closed_form: bool = True) -> np.ndarray:
     kind = bookkeeping_kind(bloq)
     if kind is not None:
         return _bookkeeping_profile(bloq, kind, n_in, n_out).depth
+    return _walk_whole(bloq, n_in, n_out).closed
+
+
+@dataclass(frozen=True)
+class _Summary:
+    """A composite as an enclosing walk sees it: ``closed``, its profile with every fan-out
+    closed at its end; ``open``, the same with the fan-outs still open at its end (``trailing``)
+    left out of its columns and its sink; ``trailing``: for each such fan-out, the output index
+    of its control, those of its members and its start column (rows: inputs + fresh);
+    ``leading``: input indices whose first gate is a CNOT they control (an enclosing fan-out of
+    that wire would run on into the bloq)."""
+
+    closed: np.ndarray
+    open: np.ndarray
+    trailing: tuple
+    leading: frozenset
+
+
+def _walk_whole(bloq: Bloq, n_in: int, n_out: int) -> _Summary:
+    cached = _SUMMARIES.get(bloq)
+    if cached is not None:
+        return cached
     size = n_in + 1
     fresh = np.full(size, NO_PATH, dtype=np.int64)
     fresh[-1] = 0
@@ -373,8 +415,69 @@ def _compute(bloq: Bloq, use_closed_form: bool = True) -> np.ndarray:
     inputs = [("in", k) for k in range(n_in)]
     wires.write(inputs, _unit_rows(n_in, size))
     outputs = [("out", k) for k in range(n_out)]
+    wires.virgin = {key: k for k, key in enumerate(inputs)}
     _inline(wires, bloq, inputs, outputs, fresh)
-    return _finish(wires, outputs).T.copy()
+    position = {key: k for k, key in enumerate(outputs)}
+    trailing, pending = [], set()
+    for group in list(wires.start):
+        control = wires.control[group]
+        if control in position:
+            members = tuple(position[key] for key in wires.members[group] if key in position and key != control)
+            trailing.append((position[control], members, wires.start[group].copy()))
+            pending.update((position[control], *members))
+        else:
+            wires._close(group)
+    open_sink = wires.sink.copy()
+    closed = _finish(wires, outputs)
+    opened = closed.copy()
+    if pending:
+        rows = [k for k in range(n_out) if k not in pending]
+        opened[sorted(pending)] = NO_PATH
+        opened[-1] = open_sink if not rows else np.maximum(open_sink, closed[rows].max(axis=0))
+    summary = _Summary(closed.T.copy(), opened.T.copy(), tuple(trailing), frozenset(wires.leading))
+    _SUMMARIES.put(bloq, summary)
+    return summary
+
+
+_SUMMARIES: BoundedMemo = BoundedMemo(limit=50000)
+
+#: Composites with more input wires than this are walked gate by gate in the enclosing walk
+#: rather than summarised (a profile over a thousand wires costs more than the walk).
+SUMMARY_WIRES = 96
+
+
+def _summary(bloq: Bloq) -> Optional[_Summary]:
+    n_in = sum(register_width(r) for r in bloq.signature.lefts())
+    if n_in > SUMMARY_WIRES or any(reg.is_symbolic() for reg in bloq.signature):
+        return None
+    try:
+        hash(bloq)
+    except TypeError:
+        return None
+    n_out = sum(register_width(r) for r in bloq.signature.rights())
+    return _walk_whole(bloq, n_in, n_out)
+
+
+def _enter(wires: _Wires, summary: _Summary, in_keys: list, out_keys: list, fresh: np.ndarray) -> None:
+    """A summarised composite in an enclosing walk: its profile, its open fan-outs reopened."""
+    arrivals = wires.read(in_keys)
+    out = _apply(summary.open, arrivals, fresh)
+    np.maximum(wires.sink, out[-1], out=wires.sink)
+    pending = set()
+    for control, members, column in summary.trailing:
+        start = _apply(column[:, None], arrivals, fresh)[0]
+        group = wires._next
+        wires._next += 1
+        wires.start[group] = start
+        keys = [out_keys[k] for k in (*members, control)]
+        wires.members[group] = keys
+        for key in keys:
+            wires.group_of[key] = group
+        wires.control[group] = out_keys[control]
+        pending.update((control, *members))
+    for k, key in enumerate(out_keys):
+        if k not in pending:
+            wires.rows[key] = out[k]
 
 
 def _walk_wiring(wires: _Wires, plan, prefix, fresh: np.ndarray, inputs: set) -> None:
