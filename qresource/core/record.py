@@ -13,7 +13,8 @@ from qresource.core.answer import answer_html, answer_text
 if TYPE_CHECKING:
     import pandas
 
-LOGICAL_KEYS = ("qubits", "toffoli", "t", "clifford", "rotations", "measurements", "depth", "t_depth")
+LOGICAL_KEYS = ("qubits", "toffoli", "t", "clifford", "rotations", "measurements", "depth", "t_depth",
+                "lattice_surgery_depth")
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,9 @@ class LogicalCounts:
     - ``clifford``: Clifford gates of that circuit; ``rotations``: arbitrary-angle rotations left
       for synthesis (0 once synthesised); ``measurements``: single-qubit measurements;
     - ``depth`` and ``t_depth``: see docs/ for the gate set and scheduler that define them;
-      None where they were not computed (the record's notes say why), never 0.
+      None where they were not computed (the record's notes say why), never 0;
+    - ``lattice_surgery_depth``: ``depth`` with every CNOT fan-out from one control one step
+      (docs/meaning.md); None where not computed, as for ``depth``.
     """
 
     qubits: int
@@ -37,6 +40,7 @@ class LogicalCounts:
     measurements: int
     depth: int | None
     t_depth: int | None
+    lattice_surgery_depth: int | None = None
 
     def as_dict(self) -> dict[str, int | None]:
         return {key: None if getattr(self, key) is None else int(getattr(self, key)) for key in LOGICAL_KEYS}

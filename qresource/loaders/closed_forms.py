@@ -30,12 +30,15 @@ import sympy
 from qresource.core import integers
 from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.depth import DepthCost, TDepthCost
+from qresource.machinery.lattice_surgery import LatticeSurgeryDepthCost
 from qresource.machinery.logical import logical_counts
 from qresource.machinery.measured import MeasurementReset, ParityControlledCZ, XBasisMeasurement
 
 N, b, L = sympy.symbols("N b L", integer=True, positive=True)
 W, V = sympy.symbols("W V", integer=True, nonnegative=True)
 k = sympy.Symbol("k", integer=True, nonnegative=True)
+#: words of the table holding at least one 1-bit (every word without a table)
+Z = sympy.Symbol("Z", integer=True, nonnegative=True)
 
 LEAF_NAMES = ("and", "and_10", "and_dag", "cnot", "x", "h", "phase", "cswap_approx", "cswap",
               "measure_x", "reset", "parity_cz")
@@ -279,6 +282,35 @@ def depth_expressions(kind: str) -> tuple[sympy.Expr, sympy.Expr]:
             qrom_t_depth + 4 * (2**k - 1) * b + unload_t_depth)
 
 
+def _qrom_lattice_surgery_depth(items, nonzero):
+    """Lattice-surgery depth of Qualtran's QROM over ``items`` words, ``nonzero`` of them holding
+    a 1-bit: its depth with each word write one step instead of one per 1-bit."""
+    return sympy.Piecewise((2 + nonzero, sympy.Eq(items, 2)), (11 * items - 19 + nonzero, True))
+
+
+def lattice_surgery_depth_expression(kind: str) -> sympy.Expr:
+    """Lattice-surgery depth (:mod:`qresource.machinery.lattice_surgery`): ``depth`` with every
+    CNOT fan-out from one control one step; docs/loaders.md derives each form. Exact where the
+    depth is (the fan-out QRAM and the bucket brigade with every bit 1, QROM); for QROAM an upper
+    bound built as its depth bound is, with the lookup's QROM at its lattice-surgery depth."""
+    kind = LoaderKind.parse(kind)
+    n = address_width()
+    if kind == LoaderKind.FANOUT:
+        lone_right_word = sympy.Eq(N, 2 ** (n - 1) + 1)
+        return sympy.Piecewise(
+            (sympy.Max(b + 8, 2 * b + 6), sympy.Eq(n, 1)),
+            (14 * n - 9 + sympy.Max(2 * b, 3), lone_right_word),
+            (14 * n - 8 + sympy.Max(2 * b, 3), True),
+        )
+    if kind == LoaderKind.BUCKET_BRIGADE:
+        return (12 * b + 5) * (n - 1) + 3 + b * sympy.Mod(N, 2)
+    if kind == LoaderKind.QROM:
+        return _qrom_lattice_surgery_depth(N, Z)
+    M = _blocks()
+    unload_depth, _ = unload_depth_expressions(2**k * b)
+    return _qrom_lattice_surgery_depth(M, M) + 13 * (2**k - 1) * b + 1 + unload_depth
+
+
 def unload_depth_expressions(width) -> tuple[sympy.Expr, sympy.Expr]:
     """Upper bounds on the (depth, T-depth) of the measured unload of N words of ``width`` bits
     (docs/loaders.md): a schedule that keeps each qubit's gate order takes X-basis measurements
@@ -364,6 +396,7 @@ def expressions(kind: str) -> dict[str, sympy.Expr]:
         out[key] = sympy.expand(sum(leaves[name] * costs[name][key] for name in LEAF_NAMES))
     out["qubits"] = qubit_expression(kind)
     out["depth"], out["t_depth"] = depth_expressions(kind)
+    out["lattice_surgery_depth"] = lattice_surgery_depth_expression(kind)
     return out
 
 
@@ -379,6 +412,8 @@ def unload_expressions(kind: str) -> dict[str, sympy.Expr]:
         out[key] = sympy.expand(sum(leaves[name] * costs[name][key] for name in LEAF_NAMES))
     out["qubits"] = unload_qubit_expression()
     out["depth"], out["t_depth"] = unload_depth_expressions(b)
+    # the depth bound's schedule keeps every gate whole: a bound on the lattice-surgery reading too
+    out["lattice_surgery_depth"] = out["depth"]
     return out
 
 
@@ -392,6 +427,13 @@ def table_weight(kind: str, n_words: int, bits: int, data=None) -> int:
     if data is None:
         return n_words * bits
     return sum(int(x).bit_count() for x in data)
+
+
+def nonzero_words(n_words: int, data=None) -> int:
+    """Words of the table holding at least one 1-bit (every word without a table)."""
+    if data is None:
+        return n_words
+    return sum(1 for x in data if int(x))
 
 
 LEAF_PHASE_GATES = {(0, 0): (), (1, 1): ("z",), (0, 1): ("cz",), (1, 0): ("z", "cz")}
@@ -422,16 +464,18 @@ def loader_counts(
     ones: Optional[int] = None,
     log_block_size: Optional[int] = None,
     lanes: Optional[int] = None,
+    nonzero: Optional[int] = None,
 ) -> dict[str, Optional[int]]:
     """Exact integer counts of loader ``kind`` (LogicalCounts keys). ``ones`` is the table
     weight (:func:`table_weight`, its default without a table); ``log_block_size`` (QROAM)
-    defaults to the loaders module's choice, ``lanes`` (fan-out) to ``bits``. A depth with no
-    closed form (the fan-out QRAM with fewer lanes than bits) is None."""
+    defaults to the loaders module's choice, ``lanes`` (fan-out) to ``bits``, ``nonzero`` (the
+    words holding a 1-bit, :func:`nonzero_words`) to every word. A depth with no closed form
+    (the fan-out QRAM with fewer lanes than bits) is None."""
     kind = LoaderKind.parse(kind)
     if ones is None:
         ones = table_weight(kind, n_words, bits)
     lanes = bits if lanes is None else lanes
-    values = {N: n_words, b: bits, W: ones, V: ones, L: lanes}
+    values = {N: n_words, b: bits, W: ones, V: ones, L: lanes, Z: n_words if nonzero is None else nonzero}
     if kind == LoaderKind.QROAM:
         if log_block_size is None:
             log_block_size = qroam_log_block_size(n_words, bits)
@@ -447,13 +491,13 @@ def unload_counts(kind: str, n_words: int, bits: int, ones: Optional[int] = None
         return loader_counts(kind, n_words, bits, ones)
     if ones is None:
         ones = table_weight(kind, n_words, bits)
-    return _evaluate(_unload_expressions_cached(kind), {N: n_words, b: bits, W: ones}, kind, False)
+    return _evaluate(_unload_expressions_cached(kind), {N: n_words, b: bits, W: ones, Z: n_words}, kind, False)
 
 
 def _evaluate(expressions_of_kind: dict, values: dict, kind: LoaderKind, no_depth: bool) -> dict[str, Optional[int]]:
     out: dict[str, Optional[int]] = {}
     for key, expr in expressions_of_kind.items():
-        if kind == LoaderKind.FANOUT and no_depth and key in ("depth", "t_depth"):
+        if kind == LoaderKind.FANOUT and no_depth and key in ("depth", "t_depth", "lattice_surgery_depth"):
             out[key] = None
             continue
         value = sympy.sympify(expr).subs(values)
@@ -478,23 +522,26 @@ def _expressions_cached(kind: str) -> dict[str, sympy.Expr]:
 def static_cost(bloq, cost_key):
     """``my_static_costs`` hook of the loader bloqs: depth and T-depth from the closed forms."""
 
-    if not isinstance(cost_key, (DepthCost, TDepthCost)):
+    if not isinstance(cost_key, (DepthCost, TDepthCost, LatticeSurgeryDepthCost)):
         return NotImplemented
     kind = bloq.kind
     lanes = getattr(bloq, "lanes", None)
-    ones = None
+    ones = nonzero = None
     if bloq.data is not None:
         if bloq.n_words <= EXACT_DEPTH_MAX_WORDS:
             return NotImplemented  # small enough for the exact longest path over the decomposition
         if kind != LoaderKind.BUCKET_BRIGADE:  # the bucket brigade's depth takes every bit 1
             ones = table_weight(kind, bloq.n_words, bloq.bits, bloq.data)
+            nonzero = nonzero_words(bloq.n_words, bloq.data)
     if kind == LoaderKind.FANOUT and lanes != bloq.bits:
         return NotImplemented  # no closed form: the longest path over the decomposition
-    counts = loader_counts(kind, bloq.n_words, bloq.bits, ones, getattr(bloq, "log_block_size", None), lanes)
+    counts = loader_counts(kind, bloq.n_words, bloq.bits, ones, getattr(bloq, "log_block_size", None), lanes,
+                           nonzero)
     if isinstance(cost_key, TDepthCost):
         return counts["t_depth"]
+    key = "depth" if isinstance(cost_key, DepthCost) else "lattice_surgery_depth"
     if kind == LoaderKind.BUCKET_BRIGADE and bloq.data is not None and bloq.n_words % 2 == 0:
         # a pair of words (1, 0) takes two leaf gates where every bit 1 takes one: the bound
         # charges the second gate to every trip
-        return counts["depth"] + bloq.bits
-    return counts["depth"]
+        return counts[key] + bloq.bits
+    return counts[key]

@@ -58,6 +58,7 @@ from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_words import data_tuple
 from qresource.machinery.depth import DepthCost, TDepthCost
 from qresource.machinery.examples import bloq_example_of
+from qresource.machinery.lattice_surgery import LatticeSurgeryDepthCost
 from qresource.machinery.measured import MeasurementReset, ParityControlledCZ, XBasisMeasurement
 
 if TYPE_CHECKING:
@@ -269,14 +270,14 @@ class QROAMMeasurementUnload(Bloq):
     def my_static_costs(self, cost_key: "CostKey"):
         if isinstance(cost_key, QubitCount):
             return unload_qubits(self.n_words, self.bits, self.log_block_size)
-        if isinstance(cost_key, (DepthCost, TDepthCost)):
+        if isinstance(cost_key, (DepthCost, TDepthCost, LatticeSurgeryDepthCost)):
             # the closed-form bound where the longest path over the decomposition is too long to
             # walk (a large table, or one given by shape only) and the block size is the default
             small = self.data is not None and self.n_words <= EXACT_DEPTH_MAX_WORDS
             if small or self.log_block_size != unload_log_block_size(self.n_words):
                 return NotImplemented
             counts = unload_counts(LoaderKind.QROAM, self.n_words, self.bits, self.parity_reads[0])
-            return counts["depth" if isinstance(cost_key, DepthCost) else "t_depth"]
+            return counts[{DepthCost: "depth", TDepthCost: "t_depth"}.get(type(cost_key), "lattice_surgery_depth")]
         return NotImplemented
 
     # ------------------------------------------------------------------ classical action

@@ -21,7 +21,8 @@ memoised) call graph, so a QROM of 2^30 words costs as little to count as one of
   so the call graph overstated the Cliffords of every uncomputed ``MultiAnd`` by one per inverted
   control.
 - ``qubits``: Qualtran's ``QubitCount`` (peak live qubits in sequential order).
-- ``depth``, ``t_depth``: :mod:`qresource.machinery.depth`.
+- ``depth``, ``t_depth``: :mod:`qresource.machinery.depth`; ``lattice_surgery_depth``:
+  :mod:`qresource.machinery.lattice_surgery`.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from qresource.core.errors import QResourceError
 from qresource.core.record import LogicalCounts
 from qresource.machinery.decomposition import decompose_once
 from qresource.machinery.depth import DepthCost, TDepthCost
+from qresource.machinery.lattice_surgery import LatticeSurgeryDepthCost
 from qresource.machinery.lowering import leaf_rule
 
 GATE_KEYS = ("toffoli", "t", "clifford", "rotations", "measurements")
@@ -194,6 +196,7 @@ def logical_counts(bloq: Bloq, *, with_depth: bool = True) -> LogicalCounts:
     qubits = get_cost_value(bloq, QubitCount())
     depth = get_cost_value(bloq, DepthCost()) if with_depth else None
     t_depth = get_cost_value(bloq, TDepthCost()) if with_depth else None
+    lattice_surgery = get_cost_value(bloq, LatticeSurgeryDepthCost()) if with_depth else None
     return LogicalCounts(
         qubits=_exact_int(qubits, "qubit count", bloq),
         toffoli=_exact_int(tally.toffoli, "Toffoli count", bloq),
@@ -203,4 +206,6 @@ def logical_counts(bloq: Bloq, *, with_depth: bool = True) -> LogicalCounts:
         measurements=_exact_int(tally.measurements, "measurement count", bloq),
         depth=None if depth is None else _exact_int(depth, "depth", bloq),
         t_depth=None if t_depth is None else _exact_int(t_depth, "T-depth", bloq),
+        lattice_surgery_depth=None if lattice_surgery is None else _exact_int(
+            lattice_surgery, "lattice-surgery depth", bloq),
     )
