@@ -51,6 +51,7 @@ from qresource.machinery.decomposition import (
 from qresource.machinery.depth import (
     DEPTH_LIMIT,
     NO_PATH,
+    HeldDepthPlan,
     _apply,
     _bookkeeping_profile,
     _closed_form,
@@ -82,6 +83,8 @@ class _Wires:
         self.members: dict = {}   # fan-out id -> keys
         self._next = 0
         self.virgin: dict = {}    # input wires no gate has touched yet -> input index
+        self.held: Optional[Callable[[Bloq], bool]] = None  # sub-bloqs held as plan sources
+        self.held_starts: list = []
         self.leading: set = set()  # input indices whose first gate is a CNOT they control
 
     def _close(self, group: int) -> None:
@@ -185,6 +188,9 @@ def fan_out_targets(rule) -> Optional[tuple[int, ...]]:
 
 def _step(wires: _Wires, sub: Bloq, in_keys: list, out_keys: list, fresh: np.ndarray) -> None:
     """Apply one sub-bloq whose input and output wires are ``in_keys`` and ``out_keys``."""
+    if wires.held is not None and wires.held(sub):
+        _hold(wires, in_keys, out_keys, fresh)
+        return
     rule = leaf_rule(sub)
     targets = fan_out_targets(rule)
     if targets is not None:
@@ -251,6 +257,16 @@ def _inline(wires: _Wires, sub: Bloq, in_keys: list, out_keys: list, fresh: np.n
         inner_out = _walk_cbloq(wires, cbloq, prefix, fresh)
     for old, new in zip(inner_out, out_keys):
         wires.rename(old, new)
+
+
+def _hold(wires: _Wires, in_keys: list, out_keys: list, fresh: np.ndarray) -> None:
+    """A held sub-bloq: a barrier whose end is a source of its own (see :func:`held_plan`)."""
+    arrivals = wires.read(in_keys)
+    wires.held_starts.append(np.maximum(arrivals.max(axis=0), fresh) if len(arrivals) else fresh)
+    ended = np.full(len(fresh), NO_PATH, dtype=np.int64)
+    ended[len(wires.held_starts)] = 0
+    np.maximum(wires.sink, ended, out=wires.sink)
+    wires.write(out_keys, np.tile(ended, (len(out_keys), 1)))
 
 
 def _finish(wires: _Wires, output_keys) -> np.ndarray:
@@ -529,6 +545,38 @@ def decomposition_lattice_surgery_depth(bloq: Bloq) -> int:
     """The lattice-surgery depth over the bloq's own decomposition, ignoring any closed form the
     bloq itself gives (its sub-bloqs' are used): the reference a closed form is tested against."""
     return total(_compute(bloq, use_closed_form=False))
+
+
+@dataclass(frozen=True)
+class HeldPlan:
+    """The lattice-surgery depth of a composite as an exact function of the lattice-surgery
+    depths of some of its sub-bloqs (held: barriers), as
+    :class:`~qresource.machinery.depth.HeldDepthPlan` gives depth: ``starts[h][s]`` is the
+    longest path from source ``s`` (0: the start; h + 1: the end of held sub-bloq h) to the
+    start of held sub-bloq ``h``, ``sink[s]`` to the end of the last gate."""
+
+    starts: tuple[tuple[int, ...], ...]
+    sink: tuple[int, ...]
+
+    def evaluate(self, durations) -> int:
+        """The lattice-surgery depth given each held sub-bloq's (in order)."""
+        return HeldDepthPlan._evaluate(self.starts, self.sink, durations)
+
+
+def held_plan(cbloq, held: Callable[[Bloq], bool]) -> HeldPlan:
+    """:class:`HeldPlan` of ``cbloq`` with the sub-bloqs for which ``held`` is true held (runs of
+    CNOTs close at their edges, as at any barrier)."""
+    count = sum(1 for binst in cbloq.bloq_instances if held(binst.bloq))
+    start = np.full(1 + count, NO_PATH, dtype=np.int64)
+    start[0] = 0
+    wires = _Wires(len(start))
+    wires.held = held
+    inputs = [(0, *key) for key in _dangling_keys(cbloq)]
+    wires.write(inputs, np.tile(start, (len(inputs), 1)))
+    _INLINED[0] += 1
+    outputs = _walk_cbloq(wires, cbloq, 0, start)
+    sink = _finish(wires, outputs)[-1]
+    return HeldPlan(tuple(tuple(int(v) for v in row) for row in wires.held_starts), tuple(int(v) for v in sink))
 
 
 @attrs.frozen

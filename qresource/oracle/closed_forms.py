@@ -38,17 +38,19 @@ from qresource.core.integers import address_width
 from qresource.loaders import closed_forms as loader_forms
 from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.depth import NO_PATH, augmented, depth_profile, held_depth_plan, max_plus_product
+from qresource.machinery.lattice_surgery import held_plan, lattice_surgery_profile
 from qresource.machinery.logical import GATE_KEYS, GateTally, LoweredGateCost
 from qresource.machinery.sweep import exact_lambdify
 from qresource.oracle.threshold_oracle import ThresholdOracle
 
-_LOADER_KEYS = ("qubits", *GATE_KEYS, "depth", "t_depth")
+_LOADER_KEYS = ("qubits", *GATE_KEYS, "depth", "t_depth", "lattice_surgery_depth")
 
 
 @functools.lru_cache(maxsize=None)
 def _loader_functions(kind: str, unload: bool = False):
     expressions = (loader_forms.unload_expressions if unload else loader_forms.expressions)(kind)
-    symbols = (loader_forms.N, loader_forms.b, loader_forms.W, loader_forms.V, loader_forms.L, loader_forms.k)
+    symbols = (loader_forms.N, loader_forms.b, loader_forms.W, loader_forms.V, loader_forms.L, loader_forms.k,
+               loader_forms.Z)
     return {key: exact_lambdify(symbols, expressions[key]) for key in _LOADER_KEYS}
 
 
@@ -63,7 +65,7 @@ def loader_costs_many(kind: str, words, bits, *, unload: bool = False) -> dict[s
         block = np.array([loader_forms.qroam_log_block_size(int(w), int(b)) for w, b in zip(words, bits)], dtype=object)
     else:
         block = np.zeros(len(words), dtype=object)
-    return {key: function(words, bits, ones, ones, bits, block)
+    return {key: function(words, bits, ones, ones, bits, block, words)
             for key, function in _loader_functions(str(kind), unload).items()}
 
 
@@ -87,6 +89,14 @@ def row_plan(d: int, bits: int, excluding: bool):
     cz = CZ()
     return held_depth_plan(oracle.decompose_bloq(),
                            lambda bloq: oracle.is_row_load(bloq) or (excluding and bloq == cz))
+
+
+@functools.lru_cache(maxsize=None)
+def row_lattice_surgery_plan(d: int, bits: int, excluding: bool):
+    """:func:`row_plan` for the lattice-surgery depth."""
+    oracle = _narrow(d, bits, excluding)
+    cz = CZ()
+    return held_plan(oracle.decompose_bloq(), lambda bloq: oracle.is_row_load(bloq) or (excluding and bloq == cz))
 
 
 @functools.lru_cache(maxsize=None)
@@ -135,6 +145,9 @@ class IndexSide:
 
 _INDEX_SIDES: dict[int, tuple[IndexSide, object]] = {}
 
+#: Layers of one X gate in each reading: depth, T-depth, lattice-surgery depth.
+_X_LAYER = (1, 0, 1)
+
 
 def index_side(n: int, stages: int) -> IndexSide:
     """The index side of the first ``stages`` exclusion counts of n's oracles (memoised, grown
@@ -158,27 +171,29 @@ def index_side(n: int, stages: int) -> IndexSide:
         targets[:m, 0] = 0     # into the second load
         targets[:, 1] = 0      # to the end
         targets[m + 1, :] = NO_PATH
-        state = {"forward": [start, start.copy()], "backward": [targets, targets.copy()], "tally": GateTally()}
+        state = {"forward": [start, start.copy(), start.copy()], "backward": [targets, targets.copy(), targets.copy()],
+                 "tally": GateTally()}
     while len(side.cz) < stages:
         e = len(side.cz) + 1
         test = EqualsConstant(m, n - e)
         profile = depth_profile(test)
         entry = {}
-        for which, matrix in enumerate((profile.depth, profile.t_depth)):
+        for which, matrix in enumerate((profile.depth, profile.t_depth, lattice_surgery_profile(test))):
+            x_layer = _X_LAYER[which]
             step = augmented(matrix)
             state["forward"][which] = max_plus_product(state["forward"][which], step)
             state["backward"][which] = max_plus_product(step, state["backward"][which])
             forward, backward = state["forward"][which], state["backward"][which]
-            listed = np.where(forward[:2, m] >= 0, forward[:2, m] + (1 - which), NO_PATH)  # the X before the CZ
+            listed = np.where(forward[:2, m] >= 0, forward[:2, m] + x_layer, NO_PATH)  # the X before the CZ
             after = forward.copy()
             after[:, m] = NO_PATH
-            after[2, m] = 1 - which                              # the X after the CZ
+            after[2, m] = x_layer                                # the X after the CZ
             after[2, m + 1] = NO_PATH
             ends = max_plus_product(after, backward)
             entry[which] = (listed, ends[:, 0], ends[:, 1])
-        side.cz.append((entry[0][0], entry[1][0]))
-        side.load.append((entry[0][1], entry[1][1]))
-        side.sink.append((entry[0][2], entry[1][2]))
+        side.cz.append((entry[0][0], entry[1][0], entry[2][0]))
+        side.load.append((entry[0][1], entry[1][1], entry[2][1]))
+        side.sink.append((entry[0][2], entry[1][2], entry[2][2]))
         state["tally"] = state["tally"] + 2 * get_cost_value(test, LoweredGateCost())
         side.tallies.append(state["tally"])
     _INDEX_SIDES[n] = (side, state)
@@ -211,6 +226,7 @@ class StageOracles:
     depth: np.ndarray      # int64 per e
     t_depth: np.ndarray
     qubits: list           # int per e
+    lattice_surgery_depth: np.ndarray
 
 
 def stage_oracles(n: int, d: int, bits: int, loader, exclusions: int, load: dict | None = None,
@@ -227,8 +243,8 @@ def stage_oracles(n: int, d: int, bits: int, loader, exclusions: int, load: dict
         unload = {key: int(value[0]) for key, value in costs.items()}
     load_tally = GateTally(**{key: load[key] for key in GATE_KEYS})
     unload_tally = GateTally(**{key: unload[key] for key in GATE_KEYS})
-    L, LT = int(load["depth"]), int(load["t_depth"])
-    U, UT = int(unload["depth"]), int(unload["t_depth"])
+    L, LT, LS = int(load["depth"]), int(load["t_depth"]), int(load["lattice_surgery_depth"])
+    U, UT, US = int(unload["depth"]), int(unload["t_depth"]), int(unload["lattice_surgery_depth"])
     load_width = max(int(load["qubits"]), int(unload["qubits"]))
 
     plain = row_plan(d, bits, False)
@@ -236,16 +252,19 @@ def stage_oracles(n: int, d: int, bits: int, loader, exclusions: int, load: dict
     x0, _ = row_widths(d, bits, False)
     tallies = [load_tally + unload_tally + row_tally(d, bits, False)]
     depths, t_depths = [depth0[0]], [depth0[1]]
+    surgery = [row_lattice_surgery_plan(d, bits, False).evaluate([LS, US])]
     qubits = [max(load_width, x0 + m - 1)]
     if exclusions:
         side = index_side(n, exclusions)
         plan = row_plan(d, bits, True)
+        surgery_plan = row_lattice_surgery_plan(d, bits, True)
         x0, wide = row_widths(d, bits, True)
         width = max(load_width, x0 + m - 1, wide + 2 * m)
         base = load_tally + unload_tally + row_tally(d, bits, True)
         for which, (starts, sink, durations) in enumerate((
                 (plan.depth_starts, plan.depth_sink, (L, 1, U)),
-                (plan.t_depth_starts, plan.t_depth_sink, (LT, 0, UT)))):
+                (plan.t_depth_starts, plan.t_depth_sink, (LT, 0, UT)),
+                (surgery_plan.starts, surgery_plan.sink, (LS, 1, US)))):
             cz = np.maximum(np.array([c[which] for c in side.cz[:exclusions]]), np.array(starts[1][:2]))
             load2 = np.maximum(np.array([c[which] for c in side.load[:exclusions]]), np.array(starts[2][:3]))
             ends = np.maximum(np.array([c[which] for c in side.sink[:exclusions]]), np.array(sink[:3]))
@@ -256,10 +275,10 @@ def stage_oracles(n: int, d: int, bits: int, loader, exclusions: int, load: dict
             last = [ends[:, 0], ends[:, 1], ends[:, 2], np.full(count, sink[3], dtype=np.int64)]
             lengths = [np.full(count, value, dtype=np.int64) for value in durations]
             values = _evaluate([first, second, third], last, lengths)
-            (depths if which == 0 else t_depths).extend(int(v) for v in values)
+            (depths, t_depths, surgery)[which].extend(int(v) for v in values)
         tallies += [base + t for t in side.tallies[:exclusions]]
         qubits += [width] * exclusions
     return StageOracles(tallies=tallies, depth=np.array(depths, dtype=object), t_depth=np.array(t_depths, dtype=object),
-                        qubits=qubits)
+                        qubits=qubits, lattice_surgery_depth=np.array(surgery, dtype=object))
 
 

@@ -54,6 +54,7 @@ from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_loader import make_loader
 from qresource.machinery.depth import DepthCost, HeldDepthPlan, TDepthCost, held_depth_plan
 from qresource.machinery.examples import bloq_example_of
+from qresource.machinery.lattice_surgery import HeldPlan, LatticeSurgeryDepthCost, held_plan
 from qresource.machinery.logical import GATE_KEYS, GateTally, LoweredGateCost
 
 
@@ -308,6 +309,8 @@ class ThresholdOracle(Bloq):
             return self.depths[0]
         if isinstance(cost_key, TDepthCost):
             return self.depths[1]
+        if isinstance(cost_key, LatticeSurgeryDepthCost):
+            return self.lattice_surgery_depth
         return NotImplemented
 
     @cached_property
@@ -332,6 +335,14 @@ class ThresholdOracle(Bloq):
         plan = _middle_plan(self)
         load, unload = self.loader_costs, self.unloader_costs
         return plan.evaluate([load["depth"], unload["depth"]], [load["t_depth"], unload["t_depth"]])
+
+    @cached_property
+    def lattice_surgery_depth(self) -> int:
+        """Lattice-surgery depth: the held plan of the same middle (loads held) at the loaders'
+        closed forms; an upper bound where the loader's is (QROAM)."""
+        plan = _middle_lattice_surgery_plan(self)
+        return plan.evaluate([self.loader_costs["lattice_surgery_depth"],
+                              self.unloader_costs["lattice_surgery_depth"]])
 
     def score(self, index: int) -> int:
         """Q_i . K_index in product units (0 for an index beyond the table)."""
@@ -372,11 +383,25 @@ def _plan_for(skeleton: ThresholdOracle) -> HeldDepthPlan:
     return held_depth_plan(skeleton.decompose_bloq(), skeleton.is_row_load)
 
 
-def _middle_plan(oracle: ThresholdOracle) -> HeldDepthPlan:
-    """The held-depth plan depends on the oracle's middle only: memoised on the oracle at the
-    smallest table of its index width (the same decomposition around a different load)."""
+def _skeleton(oracle: ThresholdOracle) -> ThresholdOracle:
+    """The oracle at the smallest table of its index width: the same decomposition around a
+    different load, so that plans over the middle are memoised on it."""
     smallest = max(2, (1 << (oracle.index_bits - 1)) + 1, max(oracle.excluded, default=0) + 1)
-    return _plan_for(evolve(oracle, n=smallest))
+    return evolve(oracle, n=smallest)
+
+
+def _middle_plan(oracle: ThresholdOracle) -> HeldDepthPlan:
+    """The held-depth plan depends on the oracle's middle only."""
+    return _plan_for(_skeleton(oracle))
+
+
+@functools.lru_cache(maxsize=4096)
+def _lattice_surgery_plan_for(skeleton: ThresholdOracle) -> HeldPlan:
+    return held_plan(skeleton.decompose_bloq(), skeleton.is_row_load)
+
+
+def _middle_lattice_surgery_plan(oracle: ThresholdOracle) -> HeldPlan:
+    return _lattice_surgery_plan_for(_skeleton(oracle))
 
 
 def toffoli_class(counts) -> int:
