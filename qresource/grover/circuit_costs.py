@@ -22,6 +22,8 @@ from qresource.grover.instances import marked_indices
 from qresource.grover.iterate import GroverIterate, GroverSearch
 from qresource.grover.problem import Problem, default_bits, single_search
 from qresource.machinery.depth import DepthCost, TDepthCost, depth_profile
+from qresource.machinery.lattice_surgery import LatticeSurgeryDepthCost, lattice_surgery_profile
+from qresource.machinery.lattice_surgery import total as lattice_surgery_total
 from qresource.machinery.logical import LoweredGateCost
 from qresource.oracle.precision import check_width, make_instance
 from qresource.oracle.threshold_oracle import ThresholdOracle
@@ -59,13 +61,15 @@ def cached_counts(bloq) -> LogicalCounts:
         _COST_CACHES.clear()
     values = {}
     for name, key in (("gates", LoweredGateCost()), ("qubits", QubitCount()),
-                      ("depth", DepthCost()), ("t_depth", TDepthCost())):
+                      ("depth", DepthCost()), ("t_depth", TDepthCost()),
+                      ("lattice_surgery_depth", LatticeSurgeryDepthCost())):
         values[name] = get_cost_value(bloq, key, costs_cache=_COST_CACHES.setdefault(name, {}))
     gates = values["gates"]
     return LogicalCounts(
         qubits=int(values["qubits"]), toffoli=int(gates.toffoli), t=int(gates.t),
         clifford=int(gates.clifford), rotations=int(gates.rotations),
         measurements=int(gates.measurements), depth=int(values["depth"]), t_depth=int(values["t_depth"]),
+        lattice_surgery_depth=int(values["lattice_surgery_depth"]),
     )
 
 def _measured(counts: LogicalCounts, index_qubits: int) -> dict:
@@ -73,6 +77,7 @@ def _measured(counts: LogicalCounts, index_qubits: int) -> dict:
     out = counts.as_dict()
     out["measurements"] += index_qubits
     out["depth"] += 1
+    out["lattice_surgery_depth"] += 1
     return out
 
 #: Stages whose oracle excludes at most this many found keys are counted on their own bloq in
@@ -91,16 +96,18 @@ def _gates(bloq) -> dict:
     return {"toffoli": int(tally.toffoli), "t": int(tally.t), "clifford": int(tally.clifford),
             "rotations": int(tally.rotations), "measurements": int(tally.measurements)}
 
-def _exclusion_depths(oracle, first: int) -> tuple[int, int]:
-    """Depth and T-depth of the oracle's exclusion tests beyond the first ``first``, each run
-    twice (compute and uncompute) one after another: an upper bound on what they add."""
+def _exclusion_depths(oracle, first: int) -> tuple[int, int, int]:
+    """Depth, T-depth and lattice-surgery depth of the oracle's exclusion tests beyond the first
+    ``first``, each run twice (compute and uncompute) one after another: an upper bound on what
+    they add."""
 
-    depth = t_depth = 0
+    depth = t_depth = surgery = 0
     for test in getattr(oracle, "equality_tests", ())[first:]:
         profile = depth_profile(test)
         depth += 2 * profile.total_depth
         t_depth += 2 * profile.total_t_depth
-    return depth, t_depth
+        surgery += 2 * lattice_surgery_total(lattice_surgery_profile(test))
+    return depth, t_depth, surgery
 
 def _stage_counts(oracle_for: OracleFactory, excluded: int, iterations: int,
                   exact_up_to: int) -> tuple[LogicalCounts, bool]:
@@ -111,10 +118,11 @@ def _stage_counts(oracle_for: OracleFactory, excluded: int, iterations: int,
         return cached_counts(GroverSearch(oracle_for(excluded), iterations)), False
     base = cached_counts(GroverSearch(oracle_for(exact_up_to), iterations))
     oracle = oracle_for(excluded)
-    extra_depth, extra_t_depth = _exclusion_depths(oracle, exact_up_to)
+    extra_depth, extra_t_depth, extra_surgery = _exclusion_depths(oracle, exact_up_to)
     return LogicalCounts(
         qubits=base.qubits, **_gates(GroverSearch(oracle, iterations)),
         depth=base.depth + iterations * extra_depth, t_depth=base.t_depth + iterations * extra_t_depth,
+        lattice_surgery_depth=base.lattice_surgery_depth + iterations * extra_surgery,
     ), True
 
 def _stage_iterate(oracle_for: OracleFactory, excluded: int, exact_up_to: int) -> tuple[LogicalCounts, bool]:
@@ -123,10 +131,11 @@ def _stage_iterate(oracle_for: OracleFactory, excluded: int, exact_up_to: int) -
         return cached_counts(GroverIterate(oracle_for(excluded))), False
     base = cached_counts(GroverIterate(oracle_for(exact_up_to)))
     oracle = oracle_for(excluded)
-    extra_depth, extra_t_depth = _exclusion_depths(oracle, exact_up_to)
+    extra_depth, extra_t_depth, extra_surgery = _exclusion_depths(oracle, exact_up_to)
     return LogicalCounts(
         qubits=base.qubits, **_gates(GroverIterate(oracle)),
         depth=base.depth + extra_depth, t_depth=base.t_depth + extra_t_depth,
+        lattice_surgery_depth=base.lattice_surgery_depth + extra_surgery,
     ), True
 
 def circuit_totals(problem: Problem, schedule, oracle_for: OracleFactory,

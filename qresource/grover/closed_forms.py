@@ -43,6 +43,7 @@ from qresource.grover.diffusion import GroverDiffusion
 from qresource.grover.schedules import optimal_iterations, success_probability
 from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.depth import depth_profile
+from qresource.machinery.lattice_surgery import lattice_surgery_profile
 from qresource.machinery.logical import GATE_KEYS, LoweredGateCost
 from qresource.oracle.closed_forms import loader_costs_many, stage_oracles
 
@@ -84,8 +85,8 @@ def expected_queries(n: int, k: int) -> float:
 class _Diffusion:
     tally: dict
     qubits: int
-    through: tuple[int, int]
-    end: tuple[int, int]
+    through: tuple[int, int, int]  # depth, T-depth, lattice-surgery depth
+    end: tuple[int, int, int]
 
 
 @functools.lru_cache(maxsize=None)
@@ -93,16 +94,19 @@ def _diffusion(m: int) -> _Diffusion:
     bloq = GroverDiffusion(m)
     tally = get_cost_value(bloq, LoweredGateCost())
     profile = depth_profile(bloq)
-    through = (int(profile.depth[:-1, :-1].max()), int(profile.t_depth[:-1, :-1].max()))
-    end = (int(profile.depth[:-1, -1].max()), int(profile.t_depth[:-1, -1].max()))
+    surgery = lattice_surgery_profile(bloq)
+    through = (int(profile.depth[:-1, :-1].max()), int(profile.t_depth[:-1, :-1].max()), int(surgery[:-1, :-1].max()))
+    end = (int(profile.depth[:-1, -1].max()), int(profile.t_depth[:-1, -1].max()), int(surgery[:-1, -1].max()))
     return _Diffusion({key: int(getattr(tally, key)) for key in GATE_KEYS},
                       int(get_cost_value(bloq, QubitCount())), through, end)
 
 
 def search_counts(oracle_tally, oracle_depth: int, oracle_t_depth: int, oracle_qubits: int,
-                  iterations: int, m: int, measured: bool = True) -> LogicalCounts:
+                  iterations: int, m: int, measured: bool = True,
+                  oracle_lattice_surgery_depth: int | None = None) -> LogicalCounts:
     """Counts of ``GroverSearch(oracle, iterations)`` (plus the measurement of ``index`` when
-    ``measured``) from the oracle's counts (module docstring)."""
+    ``measured``) from the oracle's counts (module docstring); the lattice-surgery depth where
+    the oracle's is given (the same composition)."""
     diffusion = _diffusion(m)
     r = iterations
     gates = {key: r * (int(getattr(oracle_tally, key)) + diffusion.tally[key]) for key in GATE_KEYS}
@@ -110,13 +114,16 @@ def search_counts(oracle_tally, oracle_depth: int, oracle_t_depth: int, oracle_q
     if r:
         depth = 1 + r * oracle_depth + (r - 1) * diffusion.through[0] + diffusion.end[0]
         t_depth = r * oracle_t_depth + (r - 1) * diffusion.through[1] + diffusion.end[1]
+        surgery = None if oracle_lattice_surgery_depth is None else (
+            1 + r * oracle_lattice_surgery_depth + (r - 1) * diffusion.through[2] + diffusion.end[2])
         qubits = max(oracle_qubits, diffusion.qubits, m)
     else:
-        depth, t_depth, qubits = 1, 0, m
+        depth, t_depth, surgery, qubits = 1, 0, 1, m
     if measured:
         gates["measurements"] += m
         depth += 1
-    return LogicalCounts(qubits=qubits, depth=depth, t_depth=t_depth, **gates)
+        surgery = None if surgery is None else surgery + 1
+    return LogicalCounts(qubits=qubits, depth=depth, t_depth=t_depth, lattice_surgery_depth=surgery, **gates)
 
 
 def _ceil_scaled(value: int) -> int:
@@ -131,7 +138,7 @@ class AttentionTotals:
     queries: int
 
 
-_SUM_KEYS = (*GATE_KEYS, "depth", "t_depth")
+_SUM_KEYS = (*GATE_KEYS, "depth", "t_depth", "lattice_surgery_depth")
 
 
 def attention_grid(points: Iterable[tuple[int, int, int, int, str]]) -> list[AttentionTotals]:
@@ -177,6 +184,7 @@ class _SearchArrays:
     depth: np.ndarray
     t_depth: np.ndarray
     qubits: np.ndarray
+    lattice_surgery_depth: np.ndarray
 
     @classmethod
     def of(cls, n: int, oracles) -> "_SearchArrays":
@@ -185,7 +193,8 @@ class _SearchArrays:
         iterate = {key: np.array([int(getattr(t, key)) + diffusion.tally[key] for t in oracles.tallies], dtype=object)
                    for key in GATE_KEYS}
         qubits = np.array([max(q, diffusion.qubits, m) for q in oracles.qubits], dtype=np.int64)
-        return cls(m, iterate, np.asarray(oracles.depth, dtype=object), np.asarray(oracles.t_depth, dtype=object), qubits)
+        return cls(m, iterate, np.asarray(oracles.depth, dtype=object), np.asarray(oracles.t_depth, dtype=object), qubits,
+                   np.asarray(oracles.lattice_surgery_depth, dtype=object))
 
 
 @dataclass(frozen=True)
@@ -218,6 +227,8 @@ def _totals(n: int, k: int, search: _SearchArrays) -> AttentionTotals:
     values["measurements"] = values["measurements"] + m
     values["depth"] = np.where(ran, 1 + r * search.depth[:k] + (r - 1) * diffusion.through[0] + diffusion.end[0], 1) + 1
     values["t_depth"] = np.where(ran, r * search.t_depth[:k] + (r - 1) * diffusion.through[1] + diffusion.end[1], 0)
+    values["lattice_surgery_depth"] = np.where(
+        ran, 1 + r * search.lattice_surgery_depth[:k] + (r - 1) * diffusion.through[2] + diffusion.end[2], 1) + 1
     peak = int(np.where(ran.astype(bool), search.qubits[:k], m).max())
     rows = {}
     for key in _SUM_KEYS:

@@ -37,6 +37,7 @@ from qresource.machinery.depth import (
     max_plus_product,
 )
 from qresource.machinery.examples import bloq_example_of
+from qresource.machinery.lattice_surgery import LatticeSurgeryDepthCost, lattice_surgery_profile
 from qresource.oracle.threshold_oracle import ThresholdOracle
 
 
@@ -166,6 +167,8 @@ class GroverSearch(Bloq):
             return search_depths(self)[0]
         if isinstance(cost_key, TDepthCost):
             return search_depths(self)[1]
+        if isinstance(cost_key, LatticeSurgeryDepthCost):
+            return search_lattice_surgery_depth(self)
         return NotImplemented
 
     def __str__(self) -> str:
@@ -186,6 +189,14 @@ def search_depths(search: GroverSearch) -> tuple[int, int]:
         total = max_plus_product(augmented(start_matrix), _maxplus_power(augmented(step_matrix), search.iterations))
         results.append(max(0, int(total[:-1, -1].max())))
     return results[0], results[1]
+
+
+def search_lattice_surgery_depth(search: GroverSearch) -> int:
+    """Lattice-surgery depth of ``search`` the same way, from the lattice-surgery profiles."""
+    start = lattice_surgery_profile(GroverSearch(search.oracle, 0))
+    step = lattice_surgery_profile(search.iterate)
+    total = max_plus_product(augmented(start), _maxplus_power(augmented(step), search.iterations))
+    return max(0, int(total[:-1, -1].max()))
 
 
 def _maxplus_power(matrix, power: int):

@@ -27,7 +27,10 @@ it reads has been written (read-after-write only: a later measurement into the s
 not wait for earlier readers). Every gate lasts one layer; a classically controlled block lasts
 the depth of its longest branch on all its qubits. ``depth`` is the time the last gate ends.
 ``t_depth`` is the same schedule with T gates lasting one layer and every other gate zero:
-the largest number of T gates on any path through the circuit.
+the largest number of T gates on any path through the circuit. ``lattice_surgery_depth`` is the
+same schedule with each CNOT fan-out one step: a run of CNOTs that share one control, follow one
+another on it and have distinct targets, no qubit of the run touched by another gate meanwhile,
+starts when all its qubits are free and ends one layer later on all of them (docs/meaning.md).
 
 ``toffoli``: Toffoli-class gates kept whole plus the Toffoli-class structures found in a
 Clifford+T circuit (:func:`structural_toffoli_count`: the temporary-AND, Toffoli and CSWAP
@@ -63,7 +66,8 @@ class _Tally:
 
 
 class _Schedule:
-    """ASAP finish times per qubit and per classical bit, for depth and for T-depth."""
+    """ASAP finish times per qubit and per classical bit, for depth, for T-depth and for the
+    lattice-surgery depth (with the CNOT fan-outs still open)."""
 
     def __init__(self, n_qubits: int, n_clbits: int):
         self.ready = [0] * n_qubits
@@ -72,8 +76,57 @@ class _Schedule:
         self.t_written = [0] * n_clbits
         self.depth = 0
         self.t_depth = 0
+        self.ls_ready = [0] * n_qubits
+        self.ls_written = [0] * n_clbits
+        self._ls_depth = 0
+        self._group_of: dict[int, int] = {}
+        self._groups: dict[int, list] = {}  # id -> [control, start, members]
+        self._next = 0
 
-    def gate(self, qubits, duration: int, t_duration: int, reads=(), writes=()):
+    def _close(self, qubits) -> None:
+        for q in qubits:
+            group = self._group_of.get(q)
+            if group is None:
+                continue
+            _, start, members = self._groups.pop(group)
+            for member in members:
+                self.ls_ready[member] = start + 1
+                del self._group_of[member]
+            self._ls_depth = max(self._ls_depth, start + 1)
+
+    @property
+    def lattice_surgery_depth(self) -> int:
+        self._close(list(self._group_of))
+        return self._ls_depth
+
+    def _fan_out(self, control: int, target: int) -> None:
+        """A CNOT: it extends the open fan-out of its control (a new target) or opens one."""
+        group = self._group_of.get(control)
+        if group is not None and self._groups[group][0] == control and self._group_of.get(target) != group:
+            self._close([target])
+            entry = self._groups[group]
+            entry[1] = max(entry[1], self.ls_ready[target])
+            entry[2].append(target)
+            self._group_of[target] = group
+            return
+        self._close([control, target])
+        self._next += 1
+        self._groups[self._next] = [control, max(self.ls_ready[control], self.ls_ready[target]), [control, target]]
+        self._group_of[control] = self._group_of[target] = self._next
+
+    def gate(self, qubits, duration: int, t_duration: int, reads=(), writes=(), ls_duration=None, cx=False):
+        if cx:
+            self._fan_out(qubits[0], qubits[1])
+        else:
+            self._close(qubits)
+            ls_ready = self.ls_ready
+            ls_start = max([ls_ready[q] for q in qubits] + [self.ls_written[c] for c in reads], default=0)
+            ls_end = ls_start + (duration if ls_duration is None else ls_duration)
+            for q in qubits:
+                ls_ready[q] = ls_end
+            for c in writes:
+                self.ls_written[c] = ls_end
+            self._ls_depth = max(self._ls_depth, ls_end)
         ready, t_ready = self.ready, self.t_ready
         start = max([ready[q] for q in qubits] + [self.written[c] for c in reads], default=0)
         t_start = max([t_ready[q] for q in qubits] + [self.t_written[c] for c in reads], default=0)
@@ -108,7 +161,7 @@ def _run_template(template, qubits, tally: _Tally, sched: _Schedule, clbit: Opti
             _run_template(op[2], list(range(len(qubits))), inner, inner_sched)
             _merge(tally, inner)
             sched.gate(local, inner_sched.depth, inner_sched.t_depth,
-                       reads=() if clbit is None else (clbit,))
+                       reads=() if clbit is None else (clbit,), ls_duration=inner_sched.lattice_surgery_depth)
             continue
         if name == "measure":
             tally.measurements += 1
@@ -118,7 +171,7 @@ def _run_template(template, qubits, tally: _Tally, sched: _Schedule, clbit: Opti
             tally.rotations += 1
         else:
             tally.clifford += 1
-        sched.gate(local, 1, 1 if name in lowering.T_GATES else 0)
+        sched.gate(local, 1, 1 if name in lowering.T_GATES else 0, cx=name == "cx")
 
 
 def _merge(into: _Tally, other: _Tally, times: int = 1):
@@ -160,7 +213,7 @@ def _mcx_block(n_controls: int, qubits, tally: _Tally, sched: _Schedule):
     inner.toffoli += n_controls - 1
     inner.extra_qubits = max(inner.extra_qubits, ands)
     _merge(tally, inner)
-    sched.gate(list(qubits), inner_sched.depth, inner_sched.t_depth)
+    sched.gate(list(qubits), inner_sched.depth, inner_sched.t_depth, ls_duration=inner_sched.lattice_surgery_depth)
 
 
 def _count_into(circuit, qubit_index: list[int], clbit_index: list[int], tally: _Tally,
@@ -174,7 +227,7 @@ def _count_into(circuit, qubit_index: list[int], clbit_index: list[int], tally: 
         qubits = [local_q[q] for q in instruction.qubits]
         if name in CLIFFORD_NAMES:
             tally.clifford += 1
-            sched.gate(qubits, 1, 0)
+            sched.gate(qubits, 1, 0, cx=name == "cx")
         elif name == "t" or name == "tdg":
             tally.t += 1
             sched.gate(qubits, 1, 1)
@@ -221,7 +274,7 @@ def _count_into(circuit, qubit_index: list[int], clbit_index: list[int], tally: 
             controls, target = qubits[:n_controls], qubits[n_controls]
             if n_controls == 1:
                 tally.clifford += 1
-                sched.gate([controls[0], target], 1, 0)
+                sched.gate([controls[0], target], 1, 0, cx=True)
             elif n_controls == 2:
                 tally.toffoli += 1
                 _run_template(lowering.toffoli_template(), controls + [target], tally, sched)
@@ -229,7 +282,7 @@ def _count_into(circuit, qubit_index: list[int], clbit_index: list[int], tally: 
                 _mcx_block(n_controls, controls + [target], tally, sched)
         elif name == "if_else":
             reads = [local_c[c] for c in instruction.clbits]
-            duration = t_duration = 0
+            duration = t_duration = ls_duration = 0
             for block in op.blocks:
                 if block is None:
                     continue
@@ -240,7 +293,8 @@ def _count_into(circuit, qubit_index: list[int], clbit_index: list[int], tally: 
                 _merge(tally, inner)
                 duration = max(duration, inner_sched.depth)
                 t_duration = max(t_duration, inner_sched.t_depth)
-            sched.gate(qubits, duration, t_duration, reads=reads)
+                ls_duration = max(ls_duration, inner_sched.lattice_surgery_depth)
+            sched.gate(qubits, duration, t_duration, reads=reads, ls_duration=ls_duration)
         elif name == "for_loop":
             indexset, _, body = op.params
             repeats = len(indexset)
@@ -251,7 +305,7 @@ def _count_into(circuit, qubit_index: list[int], clbit_index: list[int], tally: 
             _merge(tally, inner, times=repeats)
             clbits = [local_c[c] for c in instruction.clbits]
             sched.gate(qubits, repeats * inner_sched.depth, repeats * inner_sched.t_depth,
-                       reads=clbits, writes=clbits)
+                       reads=clbits, writes=clbits, ls_duration=repeats * inner_sched.lattice_surgery_depth)
         elif op.definition is not None:
             _count_into(op.definition, qubits, [local_c[c] for c in instruction.clbits], tally,
                         sched)
@@ -276,6 +330,7 @@ def circuit_counts(qc) -> LogicalCounts:
         measurements=tally.measurements,
         depth=sched.depth,
         t_depth=sched.t_depth,
+        lattice_surgery_depth=sched.lattice_surgery_depth,
     )
 
 

@@ -26,8 +26,8 @@ member, the bloq's wiring ends, or the composite ends. Closed forms come through
 ``depth`` in closed form enters with that depth (no fan-out inside it is merged: an upper bound
 where it holds one, exact where it holds none, e.g. a synthesised rotation).
 
-:func:`circuit_lattice_surgery_depth` reads the same quantity off a flattened Qiskit circuit, gate
-by gate, without the bloqs: the tests' independent reference.
+:func:`qresource.machinery.circuit_counts.circuit_counts` reads the same quantity off any Qiskit
+circuit, gate by gate, without the bloqs: the tests' independent reference.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ import numpy as np
 from qualtran import Bloq, LeftDangle, Side, Soquet
 
 from qresource.core.errors import QResourceError
-from qresource.machinery.circuit_counts import circuit_counts
 from qresource.machinery.decomposition import (
     Bookkeeping,
     BoundedMemo,
@@ -588,69 +587,3 @@ class LatticeSurgeryDepthCost(_IntegerCostKey):
 
     def __str__(self):
         return "lattice-surgery depth"
-
-
-# --- the independent reference: a flattened circuit, gate by gate --------------------------------
-
-def circuit_lattice_surgery_depth(qc) -> int:
-    """Lattice-surgery depth of a lowered Qiskit circuit (Clifford+T, measurements, resets,
-    classically controlled blocks), read gate by gate in circuit order (module docstring)."""
-    index = {bit: k for k, bit in enumerate(qc.qubits)}
-    cindex = {bit: k for k, bit in enumerate(qc.clbits)}
-    ready = [0] * qc.num_qubits
-    written = [0] * qc.num_clbits
-    state = {"depth": 0}
-    group_of: dict = {}
-    groups: dict = {}  # id -> [control, start, members]
-    counter = [0]
-
-    def close(qubits):
-        for q in qubits:
-            gid = group_of.get(q)
-            if gid is None:
-                continue
-            control, start, members = groups.pop(gid)
-            for member in members:
-                ready[member] = start + 1
-                del group_of[member]
-            state["depth"] = max(state["depth"], start + 1)
-
-    for instruction in qc.data:
-        op = instruction.operation
-        name = op.name
-        qubits = [index[q] for q in instruction.qubits]
-        if name in ("barrier", "delay", "id", "global_phase"):
-            continue
-        if name == "cx":
-            c, t = qubits
-            gid = group_of.get(c)
-            if gid is not None and groups[gid][0] == c and group_of.get(t) != gid:
-                close([t])
-                groups[gid][1] = max(groups[gid][1], ready[t])
-                groups[gid][2].append(t)
-                group_of[t] = gid
-                continue
-            close([c, t])
-            counter[0] += 1
-            groups[counter[0]] = [c, max(ready[c], ready[t]), [c, t]]
-            group_of[c] = group_of[t] = counter[0]
-            continue
-        close(qubits)
-        reads = [cindex[c] for c in instruction.clbits] if name == "if_else" else []
-        if name == "if_else":
-            duration = 0
-            for block in op.blocks:
-                if block is not None:
-                    duration = max(duration, circuit_counts(block).depth)
-        else:
-            duration = 1
-        start = max([ready[q] for q in qubits] + [written[c] for c in reads], default=0)
-        end = start + duration
-        for q in qubits:
-            ready[q] = end
-        if name == "measure":
-            for c in instruction.clbits:
-                written[cindex[c]] = end
-        state["depth"] = max(state["depth"], end)
-    close(list(group_of))
-    return max([state["depth"]] + ready)

@@ -50,12 +50,14 @@ def shot_counts(plan_: QlaciPlan, angles=None) -> tuple[LogicalCounts, list[str]
         counts = logical_counts(bloq)
     except QResourceError as exc:
         counts = logical_counts(bloq, with_depth=False)
-        notes.append(f"depth and t_depth: not computed ({' '.join(str(exc).split())[:160]}), so null")
+        notes.append(f"depth, t_depth and lattice_surgery_depth: not computed "
+                     f"({' '.join(str(exc).split())[:160]}), so null")
     out = plan_.params.out
     counts = replace(
         counts,
         measurements=counts.measurements + out,
         depth=None if counts.depth is None else counts.depth + 1,
+        lattice_surgery_depth=None if counts.lattice_surgery_depth is None else counts.lattice_surgery_depth + 1,
     )
     return counts, notes
 
