@@ -138,8 +138,8 @@ def estimate_qram(kind: str, n_words: int, bits: int, data: Optional[Sequence[in
         notes.append(
             f"unloading the target (the adjoint, as the oracle does) is by measurement: "
             f"{unload['toffoli']} Toffolis, {unload['qubits']} qubits; Cliffords count every parity "
-            "read and every fix-up as applied (the worst case over outcomes); depth and T-depth are "
-            "upper bounds (docs/loaders.md)"
+            "read and every fix-up as applied (the worst case over outcomes); depth, lattice-surgery "
+            "depth and T-depth are upper bounds (docs/loaders.md)"
         )
     if data is None:
         if kind == LoaderKind.FANOUT:

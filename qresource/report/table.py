@@ -123,7 +123,7 @@ def build_table(
             part = head[model]
             logical = sources.scaled(part["unit"], head["executions"])
             row = {"queries": n, "shots_per_query": head["shots_per_query"], **sources.logical_row(logical)}
-            row["depth"] = row["t_depth"] = None
+            row["depth"] = row["t_depth"] = row["lattice_surgery_depth"] = None
             return with_physical(row, part["unit"], head["executions"], part["unit_t_outside_toffoli"])
 
         return point
