@@ -58,7 +58,7 @@ def test_search_counts_equal_the_search_bloq(n, k):
         oracle = ThresholdOracle(n, 2, 2, form="phase", excluded=tuple(range(n - 1, n - 1 - e, -1)))
         for r in sorted({stage.iterations, 0, 1, 17}):
             closed = search_counts(oracles.tallies[e], oracles.depth[e], oracles.t_depth[e], oracles.qubits[e],
-                                   r, m, measured=False)
+                                   r, m, measured=False, oracle_lattice_surgery_depth=oracles.lattice_surgery_depth[e])
             assert closed == cached_counts(GroverSearch(oracle, r)), (e, r)
 
 

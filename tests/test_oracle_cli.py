@@ -34,7 +34,7 @@ def test_estimate_shape_json_contract(capsys):
     record = json.loads(out)
     assert record["primitive"] == "oracle"
     assert set(record["logical"]) == {"qubits", "toffoli", "t", "clifford", "rotations",
-                                      "measurements", "depth", "t_depth"}
+                                      "measurements", "depth", "t_depth", "lattice_surgery_depth"}
     split = record["oracle"]["toffoli_per_call"]
     assert split["total"] == record["logical"]["toffoli"]
     assert split["loading"] == 2**30 - 2  # QROM, N - 2 ANDs

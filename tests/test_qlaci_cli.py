@@ -22,7 +22,8 @@ def test_estimate_json_contract(capsys):
     assert code == 0, err
     record = json.loads(out)
     assert record["primitive"] == "qlaci"
-    assert set(record["logical"]) == {"qubits", "toffoli", "t", "clifford", "rotations", "measurements", "depth", "t_depth"}
+    assert set(record["logical"]) == {"qubits", "toffoli", "t", "clifford", "rotations", "measurements", "depth", "t_depth",
+                                      "lattice_surgery_depth"}
     regs = record["registers"]
     assert (regs["query"], regs["index"], regs["kv"], regs["out"]) == (4, 4, 2, 1)
     assert sum(regs.values()) == record["logical"]["qubits"]

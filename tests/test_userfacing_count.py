@@ -289,7 +289,7 @@ def test_cli_json_has_the_estimate_keys(tmp_path):
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert set(payload["logical"]) == {"qubits", "toffoli", "t", "clifford", "rotations",
-                                       "measurements", "depth", "t_depth"}
+                                       "measurements", "depth", "t_depth", "lattice_surgery_depth"}
     assert payload["primitive"] == "circuit"
     assert payload["synthesis"]["eps"] == 1e-10
 
