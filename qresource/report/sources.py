@@ -233,12 +233,12 @@ def logical_row(counts: LogicalCounts | None) -> dict[str, Any]:
 def loader_sources(bits_axis: str = "bits", default_bits: int | None = None) -> list:
     """One ``ClosedFormSource`` per loader kind, over the axes ``n`` and ``bits_axis``, reading
     the loader closed forms of :mod:`qresource.loaders.closed_forms` (shape-only tables:
-    W = N b ones and the bucket brigade's V likewise, all fan-out lanes, QROAM's block size from
-    the loaders module)."""
+    W = N b ones and the bucket brigade's V likewise, every word nonzero, all fan-out lanes,
+    QROAM's block size from the loaders module)."""
 
     out = []
     for kind in LOADER_KINDS:
-        shape_only = {forms.W: forms.N * forms.b, forms.L: forms.b,
+        shape_only = {forms.W: forms.N * forms.b, forms.L: forms.b, forms.Z: forms.N,
                       forms.V: forms.b * (sympy.floor(forms.N / 2) + 2 * sympy.Mod(forms.N, 2))}
         expressions = {key: expr.subs(shape_only) for key, expr in forms.expressions(kind).items()}
         derived = {}
