@@ -148,7 +148,7 @@ def _inline(items: Iterable[tuple[str, Any]], indent: int = 2) -> list[str]:
 
 
 _COUNT_LABELS = (("qubits", "logical qubits"), ("toffoli", "Toffoli"), ("t", "T"), ("depth", "depth"),
-                 ("lattice_surgery_depth", "lattice-surgery depth"), ("t_depth", "T-depth"))
+                 ("lattice_surgery_depth", "surgery depth"), ("t_depth", "T-depth"))
 
 
 def _count_rows(counts: dict, t_comment: str = "", everything: bool = False) -> list[tuple[str, Any, str]]:
