@@ -421,7 +421,7 @@ class _Summary:
 
 def _walk_whole(bloq: Bloq, n_in: int, n_out: int) -> _Summary:
     cached = _SUMMARIES.get(bloq)
-    if cached is not None:
+    if cached is not None and cached is not _UNSUMMARISED:
         return cached
     size = n_in + 1
     fresh = np.full(size, NO_PATH, dtype=np.int64)
@@ -461,9 +461,17 @@ _SUMMARIES: BoundedMemo = BoundedMemo(limit=50000)
 SUMMARY_WIRES = 96
 
 
+_UNSUMMARISED = object()
+
+
 def _summary(bloq: Bloq) -> Optional[_Summary]:
+    """The bloq's summary, or None for a bloq walked gate by gate (wide, symbolic, unhashable)."""
+    cached = _SUMMARIES.get(bloq)
+    if cached is not None:
+        return None if cached is _UNSUMMARISED else cached
     n_in = sum(register_width(r) for r in bloq.signature.lefts())
     if n_in > SUMMARY_WIRES or any(reg.is_symbolic() for reg in bloq.signature):
+        _SUMMARIES.put(bloq, _UNSUMMARISED)
         return None
     try:
         hash(bloq)

@@ -219,7 +219,8 @@ def short_reason(message: str, n: int | None = None) -> str:
 
 RESOURCE_COLUMNS = [
     "preset", "n", "d", "k", "series", "loader", "queries", "qubits", "toffoli", "t", "measurements",
-    "depth", "lattice_surgery_depth", "t_depth", "physical_qubits", "runtime_s", "code_distance", "t_factories", "repetitions",
+    "depth", "lattice_surgery_depth", "t_depth", "physical_qubits", "runtime_s", "code_distance", "t_factories",
+    "repetitions",
     "qualtran_physical_qubits", "qualtran_runtime_s", "note",
 ]
 

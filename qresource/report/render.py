@@ -44,8 +44,8 @@ def format_cell(value: Any) -> str:
 
 #: Columns `table` shows a person (on a terminal and as Markdown); CSV and JSON carry them all.
 READABLE_COLUMNS = ("primitive", "model", "n", "k", "d", "bits", "loader", "hardware", "queries", "qubits",
-                    "toffoli", "t", "depth", "lattice_surgery_depth", "t_depth", "naive_s", "sparse_inference_s", "physical_qubits",
-                    "runtime_s")
+                    "toffoli", "t", "depth", "lattice_surgery_depth", "t_depth", "naive_s", "sparse_inference_s",
+                    "physical_qubits", "runtime_s")
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -131,7 +131,8 @@ _SHORT_HEADERS = {"queries": "calls", "toffoli": "Toffoli", "t": "T", "t_depth":
                   "lattice_surgery_depth": "LS depth", "naive_s": "naive s",
                   "sparse_inference_s": "Alg. 2 s", "physical_qubits": "phys. qubits"}
 #: Dropped first when a terminal is too narrow for every readable column.
-_DROP_ORDER = ("t_depth", "lattice_surgery_depth", "hardware", "bits", "sparse_inference_s", "depth", "model", "queries", "k", "d")
+_DROP_ORDER = ("t_depth", "lattice_surgery_depth", "hardware", "bits", "sparse_inference_s", "depth", "model",
+               "queries", "k", "d")
 
 
 def terminal_table(frame: pd.DataFrame, width: int = 80) -> list[str]:
