@@ -18,23 +18,6 @@ TASKS = [Task(f"factorial {k}", math.factorial, (k,)) for k in (30, 5, 17, 0, 12
 EXPECTED = [math.factorial(k) for k in (30, 5, 17, 0, 12, 25)]
 
 
-@pytest.fixture(scope="module")
-def dask_scheduler():
-    """A scheduler and two single-threaded worker processes on 127.0.0.1, stopped after the
-    module (and at the latest when the alarm fires)."""
-    distributed = pytest.importorskip("distributed")
-    with alarm(120):
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           host="127.0.0.1", dashboard_address=None,
-                                           silence_logs=50)
-    try:
-        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
-        yield cluster.scheduler_address
-    finally:
-        with alarm(60):
-            cluster.close()
-
-
 def test_alone_in_order_with_progress():
     seen = []
     assert run_tasks(TASKS, progress=lambda done, total: seen.append((done, total))) == EXPECTED
