@@ -54,7 +54,7 @@ class Estimates:
 
     def prepare(self, keys: Iterable[UnitKey]) -> None:
         """Estimate every key not answered yet, as one batch of parallel tasks."""
-        missing = list(dict.fromkeys(key for key in keys if key not in self._answers))
+        missing = list(dict.fromkeys(key for key in keys if self._known(key) is None))
         if not missing:
             return
         tasks = [Task(f"physical estimate of {unit.toffoli} Toffolis x {repetitions} on {settings.architecture}",
@@ -72,11 +72,23 @@ class Estimates:
         answers = self.runner.run(tasks, batch_progress)
         self._answers.update(zip(missing, answers))
 
+    def _known(self, key: UnitKey) -> tuple[str, Any] | None:
+        """The answer to ``key`` if known: asked for itself, or without the second opinion where
+        the same unit was estimated with it (the same block but ``qualtran_gidney_fowler``)."""
+        if key in self._answers:
+            return self._answers[key]
+        unit, repetitions, t_outside, second_opinion, settings = key
+        with_second = self._answers.get((unit, repetitions, t_outside, True, settings))
+        if second_opinion or with_second is None:
+            return None
+        kind, value = with_second
+        return (kind, {**value, "qualtran_gidney_fowler": None}) if kind == "estimate" else with_second
+
     def get(self, key: UnitKey) -> dict[str, Any]:
         """The physical block of ``key``; raises the estimator's refusal as a QResourceError."""
-        if key not in self._answers:
+        if self._known(key) is None:
             self._answers[key] = estimate_or_refusal(*key)
-        kind, value = self._answers[key]
+        kind, value = self._known(key)
         if kind == "refused":
             raise QResourceError(value)
         return value
