@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import settings
+
+from hang_guard import alarm
 
 #: Larger than any statevector the tests mean to simulate (26 qubits at 16 bytes an amplitude
 #: is 1 GiB), smaller than a 30-qubit one (16 GiB).
@@ -21,3 +24,20 @@ os.environ["QRESOURCE_MAX_MEMORY"] = TEST_MEMORY_LIMIT
 
 settings.register_profile("qresource", derandomize=True, database=None, deadline=None)
 settings.load_profile("qresource")
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler():
+    """A scheduler and two single-threaded worker processes on 127.0.0.1, stopped after the
+    module (and at the latest when the alarm fires)."""
+    distributed = pytest.importorskip("distributed")
+    with alarm(120):
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           host="127.0.0.1", dashboard_address=None,
+                                           silence_logs=50)
+    try:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        yield cluster.scheduler_address
+    finally:
+        with alarm(60):
+            cluster.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import operator
+import os
 import socket
 import time
 
@@ -12,27 +13,10 @@ import pytest
 
 from hang_guard import alarm
 from qresource.core.errors import QResourceError
-from qresource.machinery.parallel import Task, check_execution, run_tasks
+from qresource.machinery.parallel import Runner, Task, check_execution, run_tasks
 
 TASKS = [Task(f"factorial {k}", math.factorial, (k,)) for k in (30, 5, 17, 0, 12, 25)]
 EXPECTED = [math.factorial(k) for k in (30, 5, 17, 0, 12, 25)]
-
-
-@pytest.fixture(scope="module")
-def dask_scheduler():
-    """A scheduler and two single-threaded worker processes on 127.0.0.1, stopped after the
-    module (and at the latest when the alarm fires)."""
-    distributed = pytest.importorskip("distributed")
-    with alarm(120):
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           host="127.0.0.1", dashboard_address=None,
-                                           silence_logs=50)
-    try:
-        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
-        yield cluster.scheduler_address
-    finally:
-        with alarm(60):
-            cluster.close()
 
 
 def test_alone_in_order_with_progress():
@@ -102,3 +86,12 @@ def test_oracle_validation_on_dask_matches_alone(dask_scheduler):
     assert alone["passed"] and alone["marked"] >= 7
     assert {k: v for k, v in alone.items() if k not in timings} == {k: v for k, v in on_dask.items() if k not in timings}
     assert on_dask["simulator"]["execution"] == f"Dask scheduler {dask_scheduler}"
+
+
+def test_a_runner_keeps_its_worker_processes_between_batches():
+    with alarm(120), Runner(workers=2) as runner:
+        first = runner.run(TASKS)
+        pids = set(runner.run([Task(f"pid {k}", os.getpid) for k in range(6)]))
+        pids |= set(runner.run([Task(f"pid {k}", os.getpid) for k in range(6)]))
+    assert first == EXPECTED
+    assert os.getpid() not in pids and len(pids) <= 2

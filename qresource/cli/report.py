@@ -126,32 +126,15 @@ def _format_for(path: Path) -> str:
 @click.command("report", context_settings=CONTEXT)
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
               show_default=True, help="Directory for the tables, plots and index.md.")
-def report(output_dir):
+@click.option("--workers", type=int, default=None,
+              help="Local worker processes for the physical estimates (default: the machine's cores).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run the physical estimates on this Dask scheduler (tcp://host:port) instead.")
+def report(output_dir, workers, scheduler):
     """The default report: resource tables, classical comparison, crossovers and plots."""
 
-    progress = _Progress() if sys.stderr.isatty() else None
-    files = build_report(output_dir, progress=progress)
+    if workers is None:
+        workers = 1 if scheduler else (os.cpu_count() or 1)
+    with stderr_progress("report: physical estimates") as progress:
+        files = build_report(output_dir, workers=workers, scheduler=scheduler, estimate_progress=progress)
     click.echo(f"wrote {len(files)} files to {output_dir}: {', '.join(files)}")
-
-
-class _Progress:
-    """A rich progress bar on standard error (only when it is a terminal)."""
-
-    def __init__(self):
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TimeElapsedColumn
-
-        self._bar = Progress("report", BarColumn(), "{task.completed}/{task.total}", TimeElapsedColumn(),
-                             console=Console(stderr=True), transient=True)
-        self._task = None
-
-    def start(self, total: int) -> None:
-        self._bar.start()
-        self._task = self._bar.add_task("report", total=total)
-
-    def advance(self) -> None:
-        if self._task is not None:
-            self._bar.advance(self._task)
-
-    def finish(self) -> None:
-        self._bar.stop()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Callable
+from typing import Callable, Generator, Sequence
 
 from qresource.core.errors import QResourceError
 
@@ -73,20 +73,68 @@ def find_crossover(
     its lower end, and ``n_star`` is the bracket's upper end: the quantum side wins there, and
     loses at an n at most that fraction smaller. Runtimes the models cannot give (None or NaN)
     count as "not faster"."""
-    if not 2 <= n_min <= n_max:
-        raise QResourceError(f"crossover search needs 2 <= n_min <= n_max, got {n_min}, {n_max}")
+    (result,) = find_crossovers([CrossoverSearch(quantum, classical, n_min, n_max, rel_tol, stop_after_rising,
+                                                 rising_from)])
+    return result
+
+
+@dataclass(frozen=True)
+class CrossoverSearch:
+    """The arguments of one :func:`find_crossover`."""
+
+    quantum: Callable[[int], float]
+    classical: Callable[[int], float]
+    n_min: int
+    n_max: int
+    rel_tol: float = 0.0
+    stop_after_rising: int | None = None
+    rising_from: int = 0
+
+
+def find_crossovers(searches: Sequence[CrossoverSearch],
+                    before_round: Callable[[list[tuple[int, int]]], None] | None = None) -> list[Crossover]:
+    """Run many searches in lockstep: each round asks every unfinished search for its next n,
+    calls ``before_round([(search index, n), ...])`` (where a caller evaluates those points
+    together, in parallel say), then evaluates each search at its n. Every search examines the
+    same points, and answers the same, as :func:`find_crossover` alone."""
+    steps = []
+    for search in searches:
+        if not 2 <= search.n_min <= search.n_max:
+            raise QResourceError(f"crossover search needs 2 <= n_min <= n_max, got {search.n_min}, {search.n_max}")
+        steps.append(_steps(search.n_min, search.n_max, search.rel_tol, search.stop_after_rising, search.rising_from))
+    results: list[Crossover | None] = [None] * len(searches)
+    asked: dict[int, int] = {}
+    answers: dict[int, tuple[float, float] | None] = dict.fromkeys(range(len(searches)))
+    while True:
+        asked = {}
+        for index, answer in answers.items():
+            try:
+                asked[index] = steps[index].send(answer)
+            except StopIteration as stop:
+                results[index] = stop.value
+        if not asked:
+            return results
+        if before_round is not None:
+            before_round(list(asked.items()))
+        answers = {index: (_seconds(searches[index].quantum(n)), _seconds(searches[index].classical(n)))
+                   for index, n in asked.items()}
+
+
+def _steps(n_min: int, n_max: int, rel_tol: float, stop_after_rising: int | None,
+           rising_from: int) -> Generator[int, tuple[float, float], Crossover]:
+    """One search as a generator: yields each n it needs and receives (quantum, classical) there."""
     cache: dict[int, tuple[float, float]] = {}
 
-    def wins(n: int) -> bool:
+    def wins(n: int):
         if n not in cache:
-            cache[n] = (_seconds(quantum(n)), _seconds(classical(n)))
+            cache[n] = yield n
         q, c = cache[n]
         return q < c
 
     def known(n: int) -> bool:
         return math.isfinite(cache[n][0])
 
-    if wins(n_min):
+    if (yield from wins(n_min)):
         q, c = cache[n_min]
         return Crossover(n_min, n_min, n_max, "quantum faster at n_min", q, c)
     if not known(n_min):
@@ -97,7 +145,7 @@ def find_crossover(
     rising = 0
     while True:
         candidate = min(probe, n_max)
-        if wins(candidate):
+        if (yield from wins(candidate)):
             high = candidate
             break
         if not known(candidate):
@@ -112,7 +160,7 @@ def find_crossover(
         probe <<= 1
     while high - low > max(1, int(low * rel_tol)):
         middle = (low + high) // 2
-        if wins(middle):
+        if (yield from wins(middle)):
             high = middle
         else:
             low = middle

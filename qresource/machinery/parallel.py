@@ -86,11 +86,51 @@ def run_tasks(tasks: Sequence[Task], *, workers: int = 1, scheduler: Optional[st
         progress(0, len(tasks))
     if not tasks:
         return []
-    if scheduler is not None:
-        return _run_dask(tasks, scheduler.strip(), progress, connect_timeout)
-    if workers == 1 or len(tasks) == 1:
-        return _run_here(tasks, progress)
-    return _run_processes(tasks, min(workers, len(tasks)), progress)
+    with Runner(workers, scheduler, connect_timeout) as runner:
+        return runner.run(tasks, progress)
+
+
+class Runner:
+    """Runs batch after batch of tasks on workers kept between batches: one local process pool
+    (started at the first batch that needs it) or one connection to a Dask scheduler (made at
+    once, so an unreachable scheduler fails before any work). Each :meth:`run` keeps the
+    contract of :func:`run_tasks`; a command whose work comes in rounds (one round's tasks
+    decide the next) pays for starting the workers once."""
+
+    def __init__(self, workers: int = 1, scheduler: Optional[str] = None,
+                 connect_timeout: float = DEFAULT_CONNECT_TIMEOUT):
+        check_execution(workers, scheduler)
+        self.workers = workers
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._client = None if scheduler is None else _client(scheduler.strip(), connect_timeout)
+
+    def run(self, tasks: Sequence[Task], progress: Optional[Progress] = None) -> list:
+        tasks = list(tasks)
+        if not tasks:
+            return []
+        if self._client is not None:
+            return _run_dask(self._client, tasks, progress)
+        if self.workers == 1 or len(tasks) == 1:
+            return _run_here(tasks, progress)
+        if self._pool is None:
+            # Spawned (not forked) workers behave as Dask workers do: a task sees only what it was sent.
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return _run_processes(self._pool, tasks, progress)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __enter__(self) -> "Runner":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
 
 def _failure(task: Task, exc: BaseException) -> QResourceError:
@@ -113,15 +153,14 @@ def _run_here(tasks: list[Task], progress: Optional[Progress]) -> list:
     return results
 
 
-def _run_processes(tasks: list[Task], workers: int, progress: Optional[Progress]) -> list:
-    # Spawned (not forked) workers behave as Dask workers do: a task sees only what it was sent.
-    context = multiprocessing.get_context("spawn")
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+def _run_processes(pool: concurrent.futures.ProcessPoolExecutor, tasks: list[Task],
+                   progress: Optional[Progress]) -> list:
+    index_of = {pool.submit(task.function, *task.args, **task.kwargs): k for k, task in enumerate(tasks)}
     try:
-        index_of = {pool.submit(task.function, *task.args, **task.kwargs): k for k, task in enumerate(tasks)}
         return _collect(concurrent.futures.as_completed(index_of), index_of.__getitem__, tasks, progress)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for future in index_of:
+            future.cancel()
 
 
 def _collect(finished: Iterable, task_index: Callable[[Any], int], tasks: list[Task],
@@ -139,29 +178,32 @@ def _collect(finished: Iterable, task_index: Callable[[Any], int], tasks: list[T
     return results
 
 
-def _run_dask(tasks: list[Task], address: str, progress: Optional[Progress], connect_timeout: float) -> list:
+def _client(address: str, connect_timeout: float):
+    """A Dask client of the scheduler at ``address``, or one error line."""
     try:
         import distributed
     except ImportError:  # pragma: no cover - a declared dependency
         raise QResourceError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from None
     try:
-        client = distributed.Client(address, timeout=connect_timeout, set_as_default=False)
+        return distributed.Client(address, timeout=connect_timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         reason = " ".join(str(exc).split())
         raise QResourceError(
             f"cannot reach the Dask scheduler at {address} within {connect_timeout:g} s ({reason})"
         ) from None
+
+
+def _run_dask(client, tasks: list[Task], progress: Optional[Progress]) -> list:
+    import distributed
+
+    futures = [client.submit(task.function, *task.args, pure=False, **task.kwargs) for task in tasks]
+    index_of = {future.key: k for k, future in enumerate(futures)}
     try:
-        futures = [client.submit(task.function, *task.args, pure=False, **task.kwargs) for task in tasks]
-        index_of = {future.key: k for k, future in enumerate(futures)}
-        try:
-            with client.as_current():
-                finished = distributed.as_completed(futures)
-            return _collect(finished, lambda future: index_of[future.key], tasks, progress)
-        finally:
-            client.cancel(futures)
+        with client.as_current():
+            finished = distributed.as_completed(futures)
+        return _collect(finished, lambda future: index_of[future.key], tasks, progress)
     finally:
-        client.close()
+        client.cancel(futures)
 
 
 @contextlib.contextmanager

@@ -9,6 +9,8 @@ Primitives that are not built get one "not built" line in index.md and no number
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -25,12 +27,14 @@ from qresource.compare.classical_side import (
     hybrid_classical_seconds,
     per_key_seconds,
 )
-from qresource.compare.crossover import babbush_breakeven, find_crossover
+from qresource.compare.crossover import CrossoverSearch, babbush_breakeven, find_crossovers
 from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
+from qresource.core.record import LogicalCounts
 from qresource.loaders.kinds import LoaderKind
-from qresource.machinery.physical import Architecture, Settings, physical_estimate
+from qresource.machinery.physical import Architecture, Settings
 from qresource.report import breakeven, render, sources, sparsity
+from qresource.report.estimates import Estimates, UnitKey
 from qresource.report.index import index_markdown
 
 
@@ -91,61 +95,134 @@ DEFAULT_CONFIG = ReportConfig()
 class QuantumSeries:
     """One quantum cost curve: a name, a loader (or None) and a function (n, k, d) -> dict.
     ``coarse`` series are slow to count (QLACI: a synthesised circuit per point): plots sample
-    them at every other plot point, and the crossover search leaves them out."""
+    them at every other plot point, and the crossover search leaves them out. ``unit`` gives the
+    physical estimate a point needs (None where it needs none), without estimating it."""
 
     name: str
     loader: str | None
     evaluate: Callable[..., dict[str, Any]]
     coarse: bool = False
     reads_k: bool = True  # QLACI has no sparsity parameter
+    unit: Callable[..., UnitKey | None] = lambda n, k, d, second_opinion=False: None
+    runtime: Callable[..., dict[str, Any]] | None = None  # evaluate without the counts
+
+    def __post_init__(self):
+        if self.runtime is None:
+            self.runtime = self.evaluate
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The physical estimate a point needs, and its counts (computed when asked: a runtime needs
+    the unit only)."""
+
+    counts: Callable[[], dict[str, Any]]
+    unit: LogicalCounts
+    repetitions: int
+    t_outside: int | None
+    classical_flops: int
 
 
 class Engine:
-    """Evaluates quantum series with physical estimates, cached per point."""
+    """Evaluates quantum series with physical estimates, cached per point; the estimates come
+    from ``estimates`` (shared by the engines of one report run, so each distinct unit is
+    estimated once)."""
 
-    def __init__(self, config: ReportConfig):
+    def __init__(self, config: ReportConfig, estimates: Estimates | None = None):
         self.config = config
         self.settings = Settings.resolve(config.architecture, config.qec, config.factory, config.error_budget)
         self.status = sources.availability()
+        self.estimates = estimates if estimates is not None else Estimates()
         self._cache: dict[tuple, dict[str, Any]] = {}
+        self._plans: dict[tuple, _Plan | QResourceError] = {}
 
     def physical(self, unit, repetitions, t_outside, second_opinion=False) -> dict[str, Any]:
         """The headline point of the frontier on the configured architecture (its keys are the
         ones every table reads), the frontier itself under ``frontier``."""
-        return physical_estimate(
-            unit,
-            repetitions,
-            t_outside_toffoli=t_outside,
-            architecture=self.settings.architecture,
-            qec=self.config.qec,
-            factory=self.settings.factory,
-            error_budget=self.settings.error_budget,
-            second_opinion=second_opinion,
-        )
+        return self.estimates.get(self._key(unit, repetitions, t_outside, second_opinion))
+
+    def _key(self, unit, repetitions, t_outside, second_opinion) -> UnitKey:
+        return (unit, int(repetitions), t_outside, bool(second_opinion), self.settings)
 
     def series(self) -> list[QuantumSeries]:
         out = []
         if self.status.get("grover-query") is None:
-            out.append(QuantumSeries(sources.GROVER_QUERY, None, self._grover_query))
+            out.append(self._series(sources.GROVER_QUERY, None, ("query",), self._grover_query_plan))
         if self.status.get("grover-circuit") is None:
             for loader in self.config.loaders:
-                out.append(QuantumSeries(sources.GROVER_CIRCUIT, loader, self._grover_circuit(loader)))
+                out.append(self._series(sources.GROVER_CIRCUIT, loader, ("circuit", loader),
+                                        self._grover_circuit_plan(loader)))
         if self.status.get("qlaci") is None:
-            out.append(QuantumSeries(sources.QLACI_FREE, "qrom", self._qlaci("free"), coarse=True, reads_k=False))
-            out.append(QuantumSeries(sources.QLACI_CIRCUIT, "qrom", self._qlaci("full"), coarse=True, reads_k=False))
+            out.append(self._series(sources.QLACI_FREE, "qrom", ("qlaci", "free"), self._qlaci_plan("free"),
+                                    coarse=True, reads_k=False))
+            out.append(self._series(sources.QLACI_CIRCUIT, "qrom", ("qlaci", "full"), self._qlaci_plan("full"),
+                                    coarse=True, reads_k=False))
         return out
 
-    def _qlaci(self, model: str) -> Callable[..., dict[str, Any]]:
+    def _series(self, name: str, loader: str | None, tag: tuple, plan: Callable[[int, int, int], _Plan],
+                coarse: bool = False, reads_k: bool = True) -> QuantumSeries:
+        """A series from its plan: ``plan(n, k, d)`` counts a point (cached here, per point)."""
+
+        def point_key(n: int, k: int, d: int) -> tuple:
+            return (*tag, n, k, d) if reads_k else (*tag, n, d)
+
+        def planned(n: int, k: int, d: int) -> _Plan:
+            key = point_key(n, k, d)
+            if key not in self._plans:
+                try:
+                    self._plans[key] = plan(n, k, d)
+                except QResourceError as exc:
+                    self._plans[key] = exc
+            found = self._plans[key]
+            if isinstance(found, QResourceError):
+                raise found
+            return found
+
         def evaluate(n: int, k: int, d: int, second_opinion: bool = False) -> dict[str, Any]:
             def compute():
-                head = sources.qlaci_head(n, d)
-                part = head[model]
-                counts = {"queries": head["queries"], "logical": sources.scaled(part["unit"], head["executions"])}
-                return self._estimate(counts, part["unit"], head["executions"], part["unit_t_outside_toffoli"], second_opinion, 0)
+                p = planned(n, k, d)
+                return self._estimate(p.counts(), p.unit, p.repetitions, p.t_outside, second_opinion,
+                                      p.classical_flops)
 
-            return self._point(("qlaci", model, n, d, second_opinion), compute)
+            return self._point((*point_key(n, k, d), second_opinion), compute)
 
-        return evaluate
+        def runtime(n: int, k: int, d: int) -> dict[str, Any]:
+            """``evaluate`` without the counts: the runtime and classical flops only."""
+            whole = self._cache.get((*point_key(n, k, d), False))
+            if whole is not None:
+                return whole
+
+            def compute():
+                p = planned(n, k, d)
+                return self._estimate(None, p.unit, p.repetitions, p.t_outside, False, p.classical_flops)
+
+            return self._point((*point_key(n, k, d), "runtime"), compute)
+
+        def unit(n: int, k: int, d: int, second_opinion: bool = False) -> UnitKey | None:
+            if (*point_key(n, k, d), second_opinion) in self._cache:
+                return None
+            try:
+                p = planned(n, k, d)
+            except QResourceError:
+                return None
+            return self._key(p.unit, p.repetitions, p.t_outside, second_opinion)
+
+        return QuantumSeries(name, loader, evaluate, coarse=coarse, reads_k=reads_k, unit=unit, runtime=runtime)
+
+    def prepare(self, points) -> None:
+        """Estimate at once the units the points ``(series, n, k, d, second_opinion)`` need."""
+        keys = (series.unit(n, k, d, second_opinion) for series, n, k, d, second_opinion in points
+                if not (series.reads_k and k > n))
+        self.estimates.prepare(key for key in keys if key is not None)
+
+    def _qlaci_plan(self, model: str) -> Callable[[int, int, int], _Plan]:
+        def plan(n: int, k: int, d: int) -> _Plan:
+            head = sources.qlaci_head(n, d)
+            part = head[model]
+            counts = {"queries": head["queries"], "logical": sources.scaled(part["unit"], head["executions"])}
+            return _Plan(lambda: counts, part["unit"], head["executions"], part["unit_t_outside_toffoli"], 0)
+
+        return plan
 
     def _estimate(self, counts, unit, repetitions, t_outside, second_opinion, classical_flops) -> dict[str, Any]:
         """Counts and their physical estimate; where the estimator has no answer the counts stay
@@ -165,24 +242,19 @@ class Engine:
                 self._cache[key] = {"error": str(exc), "runtime_s": None}
         return self._cache[key]
 
-    def _grover_query(self, n: int, k: int, d: int, second_opinion: bool = False) -> dict[str, Any]:
-        def compute():
-            counts = sources.grover_query(n, k, d)
-            return self._estimate(counts, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"],
-                                  second_opinion, counts["classical_flops"])
+    @staticmethod
+    def _grover_query_plan(n: int, k: int, d: int) -> _Plan:
+        counts = sources.grover_query(n, k, d)
+        return _Plan(lambda: counts, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"],
+                     counts["classical_flops"])
 
-        return self._point(("query", n, k, d, second_opinion), compute)
+    def _grover_circuit_plan(self, loader: str) -> Callable[[int, int, int], _Plan]:
+        def plan(n: int, k: int, d: int) -> _Plan:
+            unit = sources.grover_circuit_unit(n, k, d, self.config.bits, loader)
+            return _Plan(lambda: sources.grover_circuit(n, k, d, self.config.bits, loader), unit["unit"],
+                         unit["repetitions"], unit["unit_t_outside_toffoli"], unit["checks_flops"])
 
-    def _grover_circuit(self, loader: str) -> Callable[..., dict[str, Any]]:
-        def evaluate(n: int, k: int, d: int, second_opinion: bool = False) -> dict[str, Any]:
-            def compute():
-                counts = sources.grover_circuit(n, k, d, self.config.bits, loader)
-                return self._estimate(counts, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"],
-                                      second_opinion, counts["checks_flops"])
-
-            return self._point(("circuit", loader, n, k, d, second_opinion), compute)
-
-        return evaluate
+        return plan
 
     def error_at(self, series: QuantumSeries, n: int, k: int, d: int) -> str:
         """Why the physical estimate at this point is missing (one line), or ''."""
@@ -192,7 +264,7 @@ class Engine:
         """Quantum runtime plus the hybrid algorithm's classical work on ``hardware``."""
         if k > n:
             return None
-        point = series.evaluate(n, k, d)
+        point = series.runtime(n, k, d)
         if point.get("runtime_s") is None:
             return None
 
@@ -234,6 +306,8 @@ DEPTH_NOT_COMPUTED = {
 
 
 def resource_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFrame:
+    engine.prepare((series, preset.n, k, preset.d, True) for preset in engine.config.presets
+                   for k in engine.config.ks for series in engine.series())
     rows = []
     for preset in engine.config.presets:
         for k in engine.config.ks:
@@ -297,37 +371,59 @@ CROSSOVER_COLUMNS = [
 
 
 def crossover_table(engine: Engine, progress: Callable[[], None]) -> pd.DataFrame:
-    config = engine.config
-    rows = []
-    ds = sorted({p.d for p in config.presets})
-    for d in ds:
-        for k in config.ks:
-            for series in [s for s in engine.series() if not s.coarse]:
-                for algorithm in ALGORITHMS:
-                    for hardware in config.hardware:
-                        result = find_crossover(
-                            lambda n: engine.total_seconds(series, n, k, d, hardware),
-                            lambda n: classical_seconds(algorithm, n, d, k, hardware),
-                            max(config.crossover_n_min, k),
-                            config.crossover_n_max,
-                            rel_tol=config.crossover_rel_tol,
-                            stop_after_rising=config.crossover_stop_after_rising,
-                            rising_from=config.crossover_rising_from,
-                        )
-                        progress()
-                        row = {
-                            "d": d, "k": k, "series": series.name, "loader": series.loader or "",
-                            "classical": algorithm, "hardware": hardware, "crossover": result.label(),
-                            "n_star": result.n_star, "quantum_s_at_n_star": result.quantum_s,
-                            "classical_s_at_n_star": result.classical_s,
-                        }
-                        if result.status == "no estimate beyond":
-                            beyond = (result.n_checked or result.n_min // 2) * 2
-                            row["note"] = engine.error_at(series, beyond, k, d)
-                        if series.name == sources.GROVER_QUERY and algorithm == "naive":
-                            row.update(_babbush(engine, series, k, d, hardware))
-                        rows.append(row)
-    return pd.DataFrame(rows, columns=CROSSOVER_COLUMNS, dtype=object)
+    (frame,) = crossover_tables([engine], progress)
+    return frame
+
+
+def crossover_tables(engines: list[Engine], progress: Callable[[], None]) -> list[pd.DataFrame]:
+    """Each engine's crossover table; every search of every engine runs in one lockstep, so
+    that each round's distinct units are estimated together (:func:`find_crossovers`)."""
+    cases, searches = [], []
+    for engine in engines:
+        config = engine.config
+        for d in sorted({p.d for p in config.presets}):
+            for k in config.ks:
+                for series in [s for s in engine.series() if not s.coarse]:
+                    for algorithm in ALGORITHMS:
+                        for hardware in config.hardware:
+                            cases.append((engine, d, k, series, algorithm, hardware))
+                            searches.append(CrossoverSearch(
+                                functools.partial(engine.total_seconds, series, k=k, d=d, hardware=hardware),
+                                functools.partial(classical_seconds, algorithm, d=d, k=k, hardware=hardware),
+                                max(config.crossover_n_min, k),
+                                config.crossover_n_max,
+                                rel_tol=config.crossover_rel_tol,
+                                stop_after_rising=config.crossover_stop_after_rising,
+                                rising_from=config.crossover_rising_from,
+                            ))
+
+    def before_round(asked: list[tuple[int, int]]) -> None:
+        batches: dict[int, tuple[Estimates, list]] = {}
+        for i, n in asked:
+            engine, d, k, series = cases[i][:4]
+            key = None if k > n else series.unit(n, k, d)
+            if key is not None:
+                batches.setdefault(id(engine.estimates), (engine.estimates, []))[1].append(key)
+        for estimates, keys in batches.values():
+            estimates.prepare(keys)
+
+    results = find_crossovers(searches, before_round)
+    tables: dict[int, list[dict]] = {id(engine): [] for engine in engines}
+    for (engine, d, k, series, algorithm, hardware), result in zip(cases, results):
+        progress()
+        row = {
+            "d": d, "k": k, "series": series.name, "loader": series.loader or "",
+            "classical": algorithm, "hardware": hardware, "crossover": result.label(),
+            "n_star": result.n_star, "quantum_s_at_n_star": result.quantum_s,
+            "classical_s_at_n_star": result.classical_s,
+        }
+        if result.status == "no estimate beyond":
+            beyond = (result.n_checked or result.n_min // 2) * 2
+            row["note"] = engine.error_at(series, beyond, k, d)
+        if series.name == sources.GROVER_QUERY and algorithm == "naive":
+            row.update(_babbush(engine, series, k, d, hardware))
+        tables[id(engine)].append(row)
+    return [pd.DataFrame(tables[id(engine)], columns=CROSSOVER_COLUMNS, dtype=object) for engine in engines]
 
 
 def _babbush(engine: Engine, series: QuantumSeries, k: int, d: int, hardware: str) -> dict[str, Any]:
@@ -366,12 +462,16 @@ class ArchitectureStudy:
     reference: tuple[str, str] | None  # (series, loader) the best architecture is chosen on
 
 
-def architecture_study(config: ReportConfig, progress: Callable[[], None]) -> ArchitectureStudy:
+def architecture_study(config: ReportConfig, progress: Callable[[], None],
+                       estimates: Estimates | None = None) -> ArchitectureStudy:
     preset = next((p for p in config.presets if p.name == config.frontier_preset), config.presets[0])
     k = config.frontier_k
     points: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for architecture in config.frontier_architectures:
-        engine = Engine(replace(config, architecture=architecture, qec=None))
+    estimates = estimates if estimates is not None else Estimates()
+    engines = {a: Engine(replace(config, architecture=a, qec=None), estimates) for a in config.frontier_architectures}
+    estimates.prepare(key for engine in engines.values() for series in engine.series() if not series.coarse
+                      for key in [series.unit(preset.n, k, preset.d)] if key is not None)
+    for architecture, engine in engines.items():
         for series in engine.series():
             if series.coarse:
                 continue
@@ -540,23 +640,30 @@ def _write_table(out: Path, stem: str, frame: pd.DataFrame, files: ReportFiles) 
     files.written += [f"{stem}.csv", f"{stem}.md"]
 
 
-def build_report(output_dir: str | Path, config: ReportConfig = DEFAULT_CONFIG, progress=None) -> list[str]:
+def build_report(output_dir: str | Path, config: ReportConfig = DEFAULT_CONFIG, progress=None, *,
+                 workers: int = 1, scheduler: str | None = None, estimate_progress=None) -> list[str]:
     """Compute and write the report into ``output_dir`` (created if missing); returns the names
-    of the files written, sorted."""
+    of the files written, sorted.
+
+    The physical estimates run once per distinct unit, in batches, on ``workers`` local
+    processes or on the Dask cluster at ``scheduler`` (:mod:`qresource.report.estimates`); the
+    report is the same bytes however they ran. ``estimate_progress(done, total)`` follows them.
+    A scheduler that cannot be reached fails before the output directory is created."""
     out = Path(output_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise QResourceError(f"cannot create {out}: {exc.strerror or exc}") from None
-    tick = progress.advance if progress is not None else (lambda: None)
-    engine = Engine(config)
-    if progress is not None:
-        progress.start(_work_units(engine))
-    try:
-        return _build(out, config, engine, tick)
-    finally:
+    with contextlib.closing(Estimates(workers, scheduler, estimate_progress)) as estimates:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise QResourceError(f"cannot create {out}: {exc.strerror or exc}") from None
+        tick = progress.advance if progress is not None else (lambda: None)
+        engine = Engine(config, estimates)
         if progress is not None:
-            progress.finish()
+            progress.start(_work_units(engine))
+        try:
+            return _build(out, config, engine, tick)
+        finally:
+            if progress is not None:
+                progress.finish()
 
 
 def _build(out: Path, config: ReportConfig, engine: Engine, tick: Callable[[], None]) -> list[str]:
@@ -565,9 +672,15 @@ def _build(out: Path, config: ReportConfig, engine: Engine, tick: Callable[[], N
     _write_table(out, "resources", resources, files)
     classical = classical_table(config)
     _write_table(out, "classical", classical, files)
-    crossovers = crossover_table(engine, tick)
+    study = architecture_study(config, tick, engine.estimates)
+    engines = [engine]
+    if study.best is not None:
+        engines.append(Engine(replace(config, architecture=study.best, qec=None), engine.estimates))
+    crossovers, *best = crossover_tables(engines, tick)
     _write_table(out, "crossover", crossovers, files)
 
+    engine.prepare((series, n, config.plot_k, d, False) for d in config.plot_d
+                   for series in engine.series() for n in (plot_ns(config)[::2] if series.coarse else plot_ns(config)))
     plots = []
     for d in config.plot_d:
         hardware = config.hardware[0]
@@ -583,15 +696,13 @@ def _build(out: Path, config: ReportConfig, engine: Engine, tick: Callable[[], N
     plots.append(name)
     files.written += plots
 
-    study = architecture_study(config, tick)
     _write_table(out, "architectures", architecture_table(study), files)
     name = f"frontier_{study.preset.name}.png"
     render.write_png(frontier_plot(study), out / name)
     plots.append(name)
     files.written.append(name)
-    crossovers_best = None
-    if study.best is not None:
-        crossovers_best = crossover_table(Engine(replace(config, architecture=study.best, qec=None)), tick)
+    crossovers_best = best[0] if best else None
+    if crossovers_best is not None:
         _write_table(out, "crossover_best_architecture", crossovers_best, files)
 
     held = breakeven.Hardware(
