@@ -163,8 +163,8 @@ def export_qlaci(preset, n, seed, basis, no_synthesis, version, output, target, 
 @click.command("qlaci", context_settings=CONTEXT)
 @_single_options
 @click.option("--seed", type=IntType(minimum=0), default=0, show_default=True, help="Seed of the random angles.")
-@click.option("--shots", type=IntType(minimum=0), default=0, show_default=True,
-              help="Also estimate the observables from this many sampled shots.")
+@click.option("--shots", type=IntType(minimum=0, maximum=10**6), default=0, show_default=True,
+              help="Also estimate the observables from this many sampled shots (at most 1e6).")
 @click.option("--synthesized", is_flag=True,
               help="Simulate the Clifford+T circuit (agreement within the synthesis budget, not 1e-9).")
 @click.option("--max-memory", type=IntType(minimum=1), default=None,

@@ -92,8 +92,8 @@ class QlaciParams:
                 raise QResourceError(
                     f"qlaci: --query-position must be an integer in [0, N - 1] = [0, {self.n - 1}], "
                     f"got {self.query_position!r}")
-        if self.layers < 0:
-            raise QResourceError(f"qlaci: --layers must be at least 0, got {self.layers}")
+        if not 0 <= self.layers <= MAX_LAYERS:
+            raise QResourceError(f"qlaci: --layers must lie in [0, {MAX_LAYERS:,}], got {self.layers:,}")
         for name in ("eps", "delta", "shot_share"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and math.isfinite(value) and 0.0 < value < 1.0):
@@ -125,6 +125,10 @@ class QlaciParams:
 # qubits (the ancillas the feature map acts on) and 1 readout qubit, one interaction and one score
 # layer, linear connectivity, eps = delta = 1e-2, and the multiplexed feature map, the one
 # compilation that needs no qubit beyond the 11 (the loader feature map needs 89 more).
+#: The most variational layers counted: each layer's rotations are counted and synthesised one by
+#: one (a shot at 1,000 layers takes seconds), and the paper's prototype has one.
+MAX_LAYERS = 1024
+
 PROTOTYPE = QlaciParams(n=16, dq=4, kv=2, out=1, layers=1, feature_map="multiplexed")
 
 PRESETS = {"prototype": PROTOTYPE}
