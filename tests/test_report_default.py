@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from qresource.report import sources
-from qresource.report.build import DEFAULT_PRESETS, ReportConfig, build_report
+from qresource.report.build import DEFAULT_PRESETS, Engine, ReportConfig, build_report, depth_series
 
 COMMITTED = Path(__file__).resolve().parent.parent / "reports"
 KEY_COLUMNS = {
@@ -75,7 +75,7 @@ def test_two_runs_write_the_same_bytes(small_reports):
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
     assert {"index.md", "resources.csv", "resources.md", "crossover.csv", "classical.csv", "architectures.csv",
-            "crossover_best_architecture.csv", "frontier_gpt2-small-head.png"} <= set(names)
+            "crossover_best_architecture.csv", "frontier_gpt2-small-head.png", "depth_vs_n_d64.png"} <= set(names)
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
@@ -150,3 +150,22 @@ def test_a_stale_number_is_noticed(tmp_path):
         writer.writerows(rows)
     (stale,) = stale_tables(tmp_path, COMMITTED)
     assert stale.startswith("resources.csv at") and numeric in stale
+
+
+def test_depth_plot_draws_three_readings_of_each_circuit_series():
+    """Every full-circuit series comes with depth, lattice-surgery depth and T-depth at every n
+    plotted, each the whole-attention record's own value; the fan-out merge never lengthens a
+    schedule (lattice-surgery depth <= depth) and T-depth is at most depth."""
+    engine = Engine(SMALL)
+    curves = {label: (xs, values) for label, xs, values in depth_series(engine, 64)}
+    circuit = [series for series in engine.series() if series.name == sources.GROVER_CIRCUIT]
+    assert circuit and len(curves) == 3 * len(circuit)
+    for series in circuit:
+        label = f"{sources.GROVER_CIRCUIT} ({series.loader})"
+        ns, depth = curves[f"{label}, depth"]
+        _, surgery = curves[f"{label}, lattice-surgery depth"]
+        _, t_depth = curves[f"{label}, T-depth"]
+        for n, whole, fanned, t in zip(ns, depth, surgery, t_depth):
+            record = series.evaluate(n, SMALL.plot_k, 64)["counts"]["logical"]
+            assert (whole, fanned, t) == (record.depth, record.lattice_surgery_depth, record.t_depth)
+            assert 0 < t <= whole and 0 < fanned <= whole

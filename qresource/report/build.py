@@ -625,6 +625,38 @@ def logical_plot(engine: Engine, d: int, slopes: dict[str, float] | None = None)
     )
 
 
+#: The depth readings the depth plot draws, with the suffix of each curve's label.
+DEPTH_READINGS = (("depth", "depth"), ("lattice_surgery_depth", "lattice-surgery depth"), ("t_depth", "T-depth"))
+
+
+def depth_series(engine: Engine, d: int) -> list[tuple[str, list[int], list[int | None]]]:
+    """Whole attention's three depth readings vs n, for every series that has a circuit depth:
+    (label, n values, depths), None where a reading was not computed."""
+    config = engine.config
+    k = config.plot_k
+    ns = plot_ns(config)
+    series_data = []
+    for series in engine.series():
+        xs = ns[::2] if series.coarse else ns
+        points = [series.evaluate(n, k, d) if k <= n else {} for n in xs]
+        logical = [point["counts"].get("logical") if "counts" in point else None for point in points]
+        if not any(counts is not None and counts.depth is not None for counts in logical):
+            continue
+        for key, suffix in DEPTH_READINGS:
+            values = [None if counts is None else getattr(counts, key) for counts in logical]
+            series_data.append((f"{_label(series)}, {suffix}", xs, values))
+    return series_data
+
+
+def depth_plot(engine: Engine, d: int) -> bytes:
+    return render.loglog_png(
+        depth_series(engine, d),
+        title=f"Logical depth vs n (d = {d}, k = {engine.config.plot_k}): whole attention, rows one after another",
+        xlabel="sequence length n",
+        ylabel="layers",
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The report
 
@@ -693,6 +725,9 @@ def _build(out: Path, config: ReportConfig, engine: Engine, tick: Callable[[], N
     name = f"logical_vs_n_d{config.plot_d[-1]}.png"
     slopes: dict[str, float] = {}
     render.write_png(logical_plot(engine, config.plot_d[-1], slopes), out / name)
+    plots.append(name)
+    name = f"depth_vs_n_d{config.plot_d[-1]}.png"
+    render.write_png(depth_plot(engine, config.plot_d[-1]), out / name)
     plots.append(name)
     files.written += plots
 

@@ -213,6 +213,14 @@ def _plot_caption(name: str, config) -> str:
             "code distance). Tables and crossovers use each frontier's least qubit-seconds point. "
             "Architectures with no point meet no budget there or exceed the layout limit."
         )
+    if name.startswith("depth_vs_n"):
+        return (
+            f"Whole attention's logical depth against n at k = {config.plot_k}, each full-circuit series "
+            "in three readings: `depth` (solid; every gate one layer), `lattice_surgery_depth` (dashed; "
+            "a CNOT fan-out from one control is one step, docs/meaning.md) and `t_depth` (dotted). Rows "
+            "are searched one after another. Where the dashed curve falls far below the solid one, the "
+            "loader's word writes (one control fanned out to many bits) were most of the depth."
+        )
     if name.startswith("logical_vs_n"):
         return (
             "Logical work against n: Toffoli gates of the full circuits (unit x repetitions), the query "

@@ -257,8 +257,10 @@ def _style(name: str, index: int) -> tuple[str, str, str]:
     colour, style, marker = (
         STYLES[max(keys, key=len)] if keys else (_FALLBACK_COLOURS[index % len(_FALLBACK_COLOURS)], "-", "o")
     )
-    if name.endswith("/ half-space"):
+    if name.endswith("/ half-space") or name.endswith(", T-depth"):
         style = ":"
+    elif name.endswith(", lattice-surgery depth"):
+        style = "--"
     return colour, style, marker
 
 
