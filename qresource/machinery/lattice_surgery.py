@@ -304,6 +304,17 @@ def _walk_template(wires: "_Wires", template, local: list, fresh: np.ndarray) ->
         else:
             wires.rename(left, own)
         names.append(own)
+    _play(wires, template, names)
+    for (left, right, own) in local:
+        if right is None:
+            wires.free([own])
+        else:
+            wires.rename(own, right)
+
+
+def _play(wires: "_Wires", template, names) -> None:
+    """Walk a lowering template's gates over ``wires``, its local qubit q being ``names[q]``:
+    each CNOT enters the open fan-outs, every other gate takes its depth's duration."""
     for op in template:
         qubits = [names[q] for q in op[1]]
         if op[0] == _CX:
@@ -314,11 +325,6 @@ def _walk_template(wires: "_Wires", template, local: list, fresh: np.ndarray) ->
         end = np.where(start > NO_PATH, start + duration, NO_PATH)
         np.maximum(wires.sink, end, out=wires.sink)
         wires.write(qubits, np.tile(end, (len(qubits), 1)))
-    for (left, right, own) in local:
-        if right is None:
-            wires.free([own])
-        else:
-            wires.rename(own, right)
 
 
 def template_profile(template, n_qubits: int, inputs: list[int], outputs: list[int]) -> np.ndarray:
@@ -330,16 +336,7 @@ def template_profile(template, n_qubits: int, inputs: list[int], outputs: list[i
     wires = _Wires(size)
     wires.write(range(n_qubits), np.tile(fresh, (n_qubits, 1)))
     wires.write(inputs, _unit_rows(len(inputs), size))
-    for op in template:
-        qubits = list(op[1])
-        if op[0] == _CX:
-            wires.fan_out(qubits[0], [qubits[1]], qubits[0], [qubits[1]])
-            continue
-        duration = template_depth(op[2]) if op[0] == "if" else 1
-        start = wires.read(qubits).max(axis=0)
-        end = np.where(start > NO_PATH, start + duration, NO_PATH)
-        np.maximum(wires.sink, end, out=wires.sink)
-        wires.write(qubits, np.tile(end, (len(qubits), 1)))
+    _play(wires, template, range(n_qubits))
     return _finish(wires, outputs).T.copy()
 
 
