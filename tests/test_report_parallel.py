@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,24 +15,12 @@ import pytest
 from cli_run import run
 from hang_guard import alarm
 from qresource.report import estimates, sources
-from qresource.report.build import DEFAULT_PRESETS, ReportConfig, build_report
+from qresource.report.build import build_report
+from test_report_default import SMALL
 
 #: A report small enough to run in seconds: one preset, one k, the QROM loader and the query
 #: model, two architectures (so the best architecture's crossover table is written too).
-TINY = ReportConfig(
-    presets=DEFAULT_PRESETS[:1],
-    ks=(8,),
-    hardware=("h100-sxm",),
-    loaders=("qrom",),
-    plot_d=(64,),
-    plot_exponents=(10, 12),
-    crossover_n_max=2**20,
-    babbush_reference_n=2**12,
-    sparsity_ns=(32, 64),
-    sparsity_windows=1,
-    frontier_k=8,
-    frontier_architectures=("gate_based_ns_e3", "majorana_ns_e6"),
-)
+TINY = replace(SMALL, crossover_n_max=2**20, frontier_architectures=("gate_based_ns_e3", "majorana_ns_e6"))
 
 
 @pytest.fixture(scope="module")

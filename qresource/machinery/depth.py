@@ -159,7 +159,8 @@ def _t_weight(name: str) -> int:
     return gate_duration(name, t_only=True)
 
 
-def leaf_profile(rule: LeafRule) -> DepthProfile:
+def leaf_wires(rule: LeafRule) -> tuple[int, list[int], list[int]]:
+    """A leaf template's local qubits: their number, the input ones and the output ones."""
     inputs, outputs, position = [], [], 0
     for _, width, side in rule.registers:
         local = list(range(position, position + width))
@@ -168,6 +169,11 @@ def leaf_profile(rule: LeafRule) -> DepthProfile:
         if side & Side.RIGHT:
             outputs.extend(local)
         position += width
+    return position, inputs, outputs
+
+
+def leaf_profile(rule: LeafRule) -> DepthProfile:
+    position, inputs, outputs = leaf_wires(rule)
     return DepthProfile(
         depth=_template_profile(rule.template, position, inputs, outputs, _unit_weight),
         t_depth=_template_profile(rule.template, position, inputs, outputs, _t_weight),

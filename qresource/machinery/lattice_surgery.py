@@ -58,6 +58,7 @@ from qresource.machinery.depth import (
     _unit_rows,
     check_depth_range,
     compiled_wiring,
+    leaf_wires,
 )
 from qresource.machinery.lowering import leaf_rule, template_depth
 
@@ -341,15 +342,7 @@ def template_profile(template, n_qubits: int, inputs: list[int], outputs: list[i
 
 
 def leaf_lattice_surgery_profile(rule) -> np.ndarray:
-    inputs, outputs, position = [], [], 0
-    for _, width, side in rule.registers:
-        local = list(range(position, position + width))
-        if side & Side.LEFT:
-            inputs.extend(local)
-        if side & Side.RIGHT:
-            outputs.extend(local)
-        position += width
-    return template_profile(rule.template, position, inputs, outputs)
+    return template_profile(rule.template, *leaf_wires(rule))
 
 
 # --- closed forms -------------------------------------------------------------------------------
