@@ -103,10 +103,9 @@ def find_crossovers(searches: Sequence[CrossoverSearch],
             raise QResourceError(f"crossover search needs 2 <= n_min <= n_max, got {search.n_min}, {search.n_max}")
         steps.append(_steps(search.n_min, search.n_max, search.rel_tol, search.stop_after_rising, search.rising_from))
     results: list[Crossover | None] = [None] * len(searches)
-    asked: dict[int, int] = {}
     answers: dict[int, tuple[float, float] | None] = dict.fromkeys(range(len(searches)))
     while True:
-        asked = {}
+        asked: dict[int, int] = {}
         for index, answer in answers.items():
             try:
                 asked[index] = steps[index].send(answer)
