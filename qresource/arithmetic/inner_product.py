@@ -65,7 +65,7 @@ from qresource.arithmetic.fixed_point import (  # noqa: F401  (re-exported: the 
     worst_case_terms,
 )
 from qresource.arithmetic.gate_ops import adjoint_ops, apply_ops, ops_steps
-from qresource.machinery.depth import Wiring
+from qresource.machinery.depth import Wiring, numbered_wiring
 from qresource.machinery.examples import bloq_example_of
 
 # --------------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def ripple_add_cnots(a_bits: SymbolicInt, b_bits: SymbolicInt) -> SymbolicInt:
     return 5 * r + n - 1 + (2 if a_bits == n else 1)
 
 
-@frozen
+@frozen(cache_hash=True)
 class RippleCarryAdd(Bloq):
     """``b += a`` modulo 2^b_bits (``b -= a`` for the adjoint), for unsigned a, b.
 
@@ -204,7 +204,7 @@ def schedule(terms: Sequence[Term], bits: int) -> list[tuple[int, int, "ShiftAdd
     return steps
 
 
-@frozen
+@frozen(cache_hash=True)  # a memo key met once per term of every inner product
 class ShiftAddTerm(Bloq):
     """One term of the shift-and-add: acc_window += K'_jt (+ digit) or ~K'_jt (- digit).
 
@@ -308,7 +308,7 @@ class ShiftAddTerm(Bloq):
 # The bloq
 
 
-@frozen
+@frozen(cache_hash=True)  # memo keys hold a thousand terms: hash them once
 class ConstantInnerProduct(Bloq):
     """acc := Q_i . K_j + C for classical Q_i (given as its term schedule) and a loaded row K_j.
 
@@ -384,6 +384,22 @@ class ConstantInnerProduct(Bloq):
         if self.is_adjoint:
             return Wiring(keys + acc, wired, keys)
         return Wiring(keys, wired, keys + acc)
+
+    def numbered_wiring(self):
+        """:meth:`depth_wiring` with its wires numbered by arithmetic: bit i of the loaded row is
+        slot i, bit i of the accumulator slot d b + i (a thousand-term product is numbered in
+        microseconds rather than by naming every wire)."""
+        b, w, width = self.bits, self.acc_bits, self.d * self.bits
+        keys = np.arange(width - 1, -1, -1)
+        acc = width + np.arange(w - 1, -1, -1)
+        steps = [(t, shift, term.adjoint()) for t, shift, term in reversed(self.steps)] if self.is_adjoint else self.steps
+        numbered = []
+        for t, shift, term in steps:
+            slots = np.concatenate([np.arange(t * b, (t + 1) * b), width + shift + np.arange(term.window)])
+            numbered.append((term, slots, slots))
+        if self.is_adjoint:
+            return numbered_wiring(width + w, np.concatenate([keys, acc]), numbered, keys)
+        return numbered_wiring(width + w, keys, numbered, np.concatenate([keys, acc]))
 
     def term_counts(self) -> Counter:
         """ShiftAddTerm -> how many (a handful of distinct terms, whatever d)."""

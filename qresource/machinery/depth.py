@@ -300,6 +300,11 @@ def compiled_wiring(bloq: Bloq) -> Optional[_CompiledWiring]:
     cached = _COMPILED.get(bloq)
     if cached is not None:
         return cached
+    numbered = getattr(bloq, "numbered_wiring", None)
+    if numbered is not None:
+        compiled = numbered()
+        _COMPILED.put(bloq, compiled)
+        return compiled
     wiring = depth_wiring(bloq)
     if wiring is None:
         return None
@@ -319,6 +324,22 @@ def compiled_wiring(bloq: Bloq) -> Optional[_CompiledWiring]:
     compiled = _CompiledWiring(len(numbers), inputs, tuple(steps), outputs)
     _COMPILED.put(bloq, compiled)
     return compiled
+
+
+def numbered_wiring(slots: int, inputs, steps, outputs) -> _CompiledWiring:
+    """A :class:`Wiring` given with its wires already numbered 0..slots-1 (a bloq whose wiring
+    is regular builds this with array arithmetic instead of naming every wire): ``steps`` as
+    (sub-bloq, input slots, output slots); a slot that is neither an input nor written before
+    is fresh, as a new name is in a :class:`Wiring`."""
+    compiled_steps = []
+    for sub, ins, outs in steps:
+        ins = np.asarray(ins, dtype=np.intp)
+        outs = np.asarray(outs, dtype=np.intp)
+        released = (np.empty(0, dtype=np.intp) if np.array_equal(ins, outs)
+                    else np.setdiff1d(ins, outs).astype(np.intp))
+        compiled_steps.append((sub, ins, outs, released))
+    return _CompiledWiring(int(slots), np.asarray(inputs, dtype=np.intp), tuple(compiled_steps),
+                           np.asarray(outputs, dtype=np.intp))
 
 
 def _through_wiring(plan: _CompiledWiring, arr_d: np.ndarray, arr_t: np.ndarray, start: np.ndarray):

@@ -37,8 +37,9 @@ from qresource.arithmetic.comparator import EqualsConstant
 from qresource.core.integers import address_width
 from qresource.loaders import closed_forms as loader_forms
 from qresource.loaders.kinds import LoaderKind
-from qresource.machinery.depth import NO_PATH, augmented, depth_profile, held_depth_plan, max_plus_product
-from qresource.machinery.lattice_surgery import held_plan, lattice_surgery_profile
+from qresource.machinery.depth import NO_PATH, HeldDepthPlan, augmented, depth_profile, max_plus_product
+from qresource.machinery.held_plans import held_plans
+from qresource.machinery.lattice_surgery import HeldPlan, lattice_surgery_profile
 from qresource.machinery.logical import GATE_KEYS, GateTally, LoweredGateCost
 from qresource.machinery.sweep import exact_lambdify
 from qresource.oracle.threshold_oracle import ThresholdOracle
@@ -83,20 +84,22 @@ def _is_test(bloq) -> bool:
 
 
 @functools.lru_cache(maxsize=None)
-def row_plan(d: int, bits: int, excluding: bool):
-    """Held-depth plan of the width-1 oracle: loads held (and, excluding, the CZ)."""
+def row_plans(d: int, bits: int, excluding: bool) -> tuple[HeldDepthPlan, HeldPlan]:
+    """Held plans (depth and T-depth; lattice-surgery depth) of the width-1 oracle: loads held
+    (and, excluding, the CZ)."""
     oracle = _narrow(d, bits, excluding)
     cz = CZ()
-    return held_depth_plan(oracle.decompose_bloq(),
-                           lambda bloq: oracle.is_row_load(bloq) or (excluding and bloq == cz))
+    return held_plans(oracle.decompose_bloq(), lambda bloq: oracle.is_row_load(bloq) or (excluding and bloq == cz))
 
 
-@functools.lru_cache(maxsize=None)
-def row_lattice_surgery_plan(d: int, bits: int, excluding: bool):
-    """:func:`row_plan` for the lattice-surgery depth."""
-    oracle = _narrow(d, bits, excluding)
-    cz = CZ()
-    return held_plan(oracle.decompose_bloq(), lambda bloq: oracle.is_row_load(bloq) or (excluding and bloq == cz))
+def row_plan(d: int, bits: int, excluding: bool) -> HeldDepthPlan:
+    """The depth and T-depth plan of :func:`row_plans`."""
+    return row_plans(d, bits, excluding)[0]
+
+
+def row_lattice_surgery_plan(d: int, bits: int, excluding: bool) -> HeldPlan:
+    """The lattice-surgery depth plan of :func:`row_plans`."""
+    return row_plans(d, bits, excluding)[1]
 
 
 @functools.lru_cache(maxsize=None)

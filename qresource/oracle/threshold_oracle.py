@@ -52,9 +52,10 @@ from qresource.core.integers import address_width
 from qresource.loaders.closed_forms import loader_counts, unload_counts
 from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_loader import make_loader
-from qresource.machinery.depth import DepthCost, HeldDepthPlan, TDepthCost, held_depth_plan
+from qresource.machinery.depth import DepthCost, HeldDepthPlan, TDepthCost
 from qresource.machinery.examples import bloq_example_of
-from qresource.machinery.lattice_surgery import HeldPlan, LatticeSurgeryDepthCost, held_plan
+from qresource.machinery.held_plans import held_plans
+from qresource.machinery.lattice_surgery import HeldPlan, LatticeSurgeryDepthCost
 from qresource.machinery.logical import GATE_KEYS, GateTally, LoweredGateCost
 
 
@@ -379,8 +380,8 @@ def _part_qubits(bloq: Bloq) -> int:
 
 
 @functools.lru_cache(maxsize=4096)
-def _plan_for(skeleton: ThresholdOracle) -> HeldDepthPlan:
-    return held_depth_plan(skeleton.decompose_bloq(), skeleton.is_row_load)
+def _plans_for(skeleton: ThresholdOracle) -> tuple[HeldDepthPlan, HeldPlan]:
+    return held_plans(skeleton.decompose_bloq(), skeleton.is_row_load)
 
 
 def _skeleton(oracle: ThresholdOracle) -> ThresholdOracle:
@@ -392,16 +393,11 @@ def _skeleton(oracle: ThresholdOracle) -> ThresholdOracle:
 
 def _middle_plan(oracle: ThresholdOracle) -> HeldDepthPlan:
     """The held-depth plan depends on the oracle's middle only."""
-    return _plan_for(_skeleton(oracle))
-
-
-@functools.lru_cache(maxsize=4096)
-def _lattice_surgery_plan_for(skeleton: ThresholdOracle) -> HeldPlan:
-    return held_plan(skeleton.decompose_bloq(), skeleton.is_row_load)
+    return _plans_for(_skeleton(oracle))[0]
 
 
 def _middle_lattice_surgery_plan(oracle: ThresholdOracle) -> HeldPlan:
-    return _lattice_surgery_plan_for(_skeleton(oracle))
+    return _plans_for(_skeleton(oracle))[1]
 
 
 def toffoli_class(counts) -> int:

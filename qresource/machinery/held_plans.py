@@ -1,0 +1,338 @@
+"""Both held plans of a composite in one pass over an array of wires.
+
+:func:`~qresource.machinery.depth.held_depth_plan` and
+:func:`~qresource.machinery.lattice_surgery.held_plan` walk a composite soquet by soquet and,
+for the lattice-surgery reading, bit by bit with keyed wires. For a composite whose wide parts
+give their wiring (a thousand-term inner product between two loads), :func:`held_plans` gives
+the same two plans from one walk instead:
+
+1. :func:`flat_wiring` numbers the composite's wires (a relabelling keeps the numbers, an
+   allocation takes new ones) and puts in place of every wide sub-bloq without a closed form the
+   steps of its own wiring, as both walks do when they meet one (they push rows through it
+   rather than build a profile over a thousand wires);
+2. one walk pushes rows over the plan's sources (the start and the end of each held sub-bloq)
+   through every step for the three readings at once: depth, T-depth and lattice-surgery depth,
+   a step being its depth profile, its T-depth profile and its lattice-surgery profile with
+   every fan-out closed at its end.
+
+Closing every fan-out at the end of its step is exact when no later step continues one: a
+fan-out a step leaves open closes, at its start + 1 on every member, as soon as a later step
+touches a member, and that is what the closed profile gives. Whether a later step's first CNOT
+on a wire continues a fan-out left open on that control depends on the wiring alone, not on
+arrival times, so :func:`_continues_fan_out` decides it once, before the walk; where one does
+(or a step is a CNOT, or a wide part gives no wiring) the keyed walks run instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+from qualtran import Bloq, LeftDangle, Soquet
+
+from qresource.machinery.decomposition import Bookkeeping, BoundedMemo, bookkeeping_kind, register_width
+from qresource.machinery.depth import (
+    NO_PATH,
+    WIDE_WIRES,
+    HeldDepthPlan,
+    _closed_form,
+    compiled_wiring,
+    depth_profile,
+    held_depth_plan,
+)
+from qresource.machinery.lattice_surgery import (
+    _CX,
+    SUMMARY_WIRES,
+    HeldPlan,
+    _summary,
+    closed_form,
+    held_plan,
+    lattice_surgery_profile,
+)
+from qresource.machinery.lowering import leaf_rule
+
+#: Step kinds of a flat wiring: a held sub-bloq, gates, a free (its wires' rows reach the sink),
+#: an inlined wiring's release of a wire (fresh again, as the wiring's own walk has it).
+_HELD, _GATES, _FREE, _RESET = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class FlatWiring:
+    """A composite as numbered wires: ``inputs`` and ``outputs`` slot arrays (signature order),
+    ``steps`` as (kind, sub-bloq, input slots, output slots); a ``_FREE`` step lists the slots
+    a free releases (their rows reach the sink)."""
+
+    slots: int
+    inputs: np.ndarray
+    steps: tuple
+    outputs: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the flat walk needs of a sub-bloq, found once per distinct sub-bloq."""
+
+    wide: bool          # walked through its wiring (no closed form, more than WIDE_WIRES inputs)
+    summary: object     # its lattice-surgery summary where the keyed walk enters it whole
+    gate_by_gate: bool  # the keyed walk plays it gate by gate (a leaf with a CNOT, a wide composite)
+    whole: bool         # a leaf, or a closed form: no fan-out leaves it open
+
+
+_FACTS: BoundedMemo = BoundedMemo(limit=50000)
+
+
+def _facts(sub: Bloq) -> _Facts:
+    cached = _FACTS.get(sub)
+    if cached is not None:
+        return cached
+    rule = leaf_rule(sub)
+    n_in = sum(register_width(r) for r in sub.signature.lefts())
+    closed = rule is not None or _closed_form(sub) is not None or closed_form(sub) is not None
+    summary = None
+    if rule is None and closed_form(sub) is None and n_in <= SUMMARY_WIRES:
+        summary = _summary(sub)
+    gate_by_gate = (rule is not None and any(op[0] == _CX for op in rule.template)) or (
+        rule is None and closed_form(sub) is None and summary is None)
+    facts = _Facts(wide=n_in > WIDE_WIRES and not closed, summary=summary, gate_by_gate=gate_by_gate,
+                   whole=rule is not None or closed_form(sub) is not None)
+    _FACTS.put(sub, facts)
+    return facts
+
+
+def _wide(sub: Bloq) -> bool:
+    return _facts(sub).wide
+
+
+def flat_wiring(cbloq, held: Callable[[Bloq], bool]) -> Optional[FlatWiring]:
+    """The composite's :class:`FlatWiring`, its wide parts replaced by their wirings' steps
+    (recursively), or None where a wide part gives no wiring."""
+    slots_of: dict = {}
+    counter = [0]
+
+    def new(count: int) -> np.ndarray:
+        block = np.arange(counter[0], counter[0] + count, dtype=np.intp)
+        counter[0] += count
+        return block
+
+    def soquets(value) -> list:
+        return [value] if isinstance(value, Soquet) else list(np.asarray(value).reshape(-1))
+
+    inputs = []
+    for reg in cbloq.signature.lefts():
+        if reg.shape:
+            for idx in np.ndindex(*reg.shape):
+                block = new(int(reg.bitsize))
+                slots_of[Soquet(LeftDangle, reg, idx)] = block
+                inputs.append(block)
+        else:
+            block = new(int(reg.bitsize))
+            slots_of[Soquet(LeftDangle, reg)] = block
+            inputs.append(block)
+    steps: list = []
+    for binst, in_soqs, out_soqs in cbloq.iter_bloqsoqs():
+        sub = binst.bloq
+        ins = [slots_of.pop(soq) for reg in sub.signature.lefts() for soq in soquets(in_soqs[reg.name])]
+        ins = np.concatenate(ins) if ins else np.empty(0, dtype=np.intp)
+        widths = [(soq, int(reg.bitsize)) for reg, value in zip(sub.signature.rights(), out_soqs)
+                  for soq in soquets(value)]
+        n_out = sum(width for _, width in widths)
+        kind = None if held(sub) or leaf_rule(sub) is not None else bookkeeping_kind(sub)
+        if kind is Bookkeeping.RELABEL:
+            outs = ins
+        elif kind is Bookkeeping.ALLOCATE:
+            outs = new(n_out)
+        elif kind is Bookkeeping.FREE:
+            steps.append((_FREE, sub, ins, ins))
+            outs = np.empty(0, dtype=np.intp)
+        elif not held(sub) and _wide(sub):
+            outs = _inline(sub, ins, steps, new)
+            if outs is None:
+                return None
+        else:
+            outs = new(n_out) if held(sub) else _in_place(ins, n_out, sub, new)
+            steps.append((_HELD if held(sub) else _GATES, sub, ins, outs))
+        begin = 0
+        for soq, width in widths:
+            slots_of[soq] = outs[begin:begin + width]
+            begin += width
+    final = cbloq.final_soqs()
+    outputs = [slots_of.pop(soq) for reg in cbloq.signature.rights() for soq in soquets(final[reg.name])]
+    outputs = np.concatenate(outputs) if outputs else np.empty(0, dtype=np.intp)
+    return FlatWiring(counter[0], np.concatenate(inputs) if inputs else np.empty(0, dtype=np.intp),
+                      tuple(steps), outputs)
+
+
+def _in_place(ins: np.ndarray, n_out: int, sub: Bloq, new) -> np.ndarray:
+    """Output slots of a step: its input slots where the wire runs through (same count and a
+    THRU signature), else fresh numbers (a row is written to each output either way)."""
+    if n_out == len(ins) and all(reg.side.name == "THRU" for reg in sub.signature):
+        return ins
+    return new(n_out)
+
+
+def _inline(sub: Bloq, ins: np.ndarray, steps: list, new) -> Optional[np.ndarray]:
+    wiring = compiled_wiring(sub)
+    if wiring is None:
+        return None
+    mapping = np.full(wiring.slots, -1, dtype=np.intp)
+    mapping[wiring.inputs] = ins
+    own = mapping < 0
+    mapping[own] = new(int(own.sum()))
+    for inner, inner_ins, inner_outs, released in wiring.steps:
+        outer_ins, outer_outs = mapping[inner_ins], mapping[inner_outs]
+        if _wide(inner):
+            produced = _inline(inner, outer_ins, steps, new)
+            if produced is None:
+                return None
+            # the inner wiring's outputs are fresh numbers: carry them to the slots named here
+            steps.append((_GATES, None, produced, outer_outs))
+        else:
+            steps.append((_GATES, inner, outer_ins, outer_outs))
+        if len(released):
+            steps.append((_RESET, None, mapping[released], mapping[released]))
+    return mapping[wiring.outputs]
+
+
+# --- the walk ----------------------------------------------------------------------------------
+
+_STACKS: BoundedMemo = BoundedMemo(limit=50000)
+
+
+def _stacked(sub: Bloq) -> np.ndarray:
+    """(depth, T-depth, lattice-surgery with fan-outs closed) profiles of ``sub`` as one array."""
+    cached = _STACKS.get(sub)
+    if cached is not None:
+        return cached
+    profile = depth_profile(sub)
+    stacked = np.stack([profile.depth, profile.t_depth, lattice_surgery_profile(sub)])
+    _STACKS.put(sub, stacked)
+    return stacked
+
+
+def _continues_fan_out(flat: FlatWiring) -> bool:
+    """Whether the keyed lattice-surgery walk would merge across steps here (or meet a CNOT, or
+    a composite it walks gate by gate): then the closed profiles are not its schedule."""
+    group_of: dict = {}
+    control: dict = {}
+    members: dict = {}
+    for kind, sub, ins, outs in flat.steps:
+        in_slots = ins.tolist()
+        facts = _facts(sub) if kind == _GATES and sub is not None else None
+        if facts is not None:
+            if facts.gate_by_gate:
+                return True
+            if facts.summary is not None:
+                for local in facts.summary.leading:
+                    group = group_of.get(in_slots[local])
+                    if group is not None and control[group] == in_slots[local]:
+                        return True
+        if group_of:
+            for slot in in_slots:
+                group = group_of.get(slot)
+                if group is not None:
+                    for member in members.pop(group):
+                        del group_of[member]
+                    del control[group]
+        if facts is not None and facts.summary is not None and facts.summary.trailing:
+            out_slots = outs.tolist()
+            for local_control, local_members, _ in facts.summary.trailing:
+                group = object()
+                slots = [out_slots[k] for k in (*local_members, local_control)]
+                members[group] = slots
+                control[group] = out_slots[local_control]
+                for slot in slots:
+                    group_of[slot] = group
+    return False
+
+
+#: The walk runs in int32 (half the memory traffic of int64) while every time stays below this;
+#: times only grow along a path, so a sink below it means no sum on the way overflowed.
+_NARROW_LIMIT = 1 << 29
+_NARROW_NO_PATH = -(1 << 30)
+
+
+def _walk(flat: FlatWiring, readings: int, dtype=np.int32) -> tuple[list, np.ndarray]:
+    """Held starts (per reading, per held step) and sink rows of the walk over ``flat``, with
+    ``NO_PATH`` where there is no path."""
+    narrow = dtype == np.int32
+    no_path = _NARROW_NO_PATH if narrow else NO_PATH
+    held_count = sum(1 for step in flat.steps if step[0] == _HELD)
+    size = 1 + held_count
+    start = np.full(size, no_path, dtype=dtype)
+    start[0] = 0
+    state = np.tile(start, (readings, flat.slots, 1))
+    sink = np.full((readings, size), no_path, dtype=dtype)
+    starts: list = []
+    parts: dict = {}
+    live = 1  # columns of sources seen so far: the others hold no path yet, so they are skipped
+    for kind, sub, ins, outs in flat.steps:
+        if kind == _GATES and sub is not None:
+            part = parts.get((sub, live))
+            if part is None:
+                profile = _stacked(sub)[:readings]
+                if narrow:
+                    if profile.max() >= _NARROW_LIMIT:
+                        return _walk(flat, readings, np.int64)
+                    profile = np.where(profile < 0, no_path, profile).astype(dtype)
+                n_in = profile.shape[1] - 1
+                part = parts[(sub, live)] = (profile[:, :n_in, :, None], profile[:, n_in, :, None] + start[:live])
+            through, fresh = part
+            if len(ins):
+                out = (through + state[:, ins, None, :live]).max(axis=1)
+                np.maximum(out, fresh, out=out)
+            else:
+                out = fresh.copy()
+            out[out < 0] = no_path
+            np.maximum(sink[:, :live], out[:, -1, :], out=sink[:, :live])
+            state[:, outs, :live] = out[:, :-1, :]
+        elif kind == _HELD:
+            begin = np.maximum(state[:, ins, :].max(axis=1), start) if len(ins) else np.tile(start, (readings, 1))
+            starts.append(begin)
+            ended = np.full(size, no_path, dtype=dtype)
+            ended[len(starts)] = 0
+            state[:, outs, :] = ended
+            np.maximum(sink, ended, out=sink)
+            live += 1
+        elif kind == _FREE:
+            if len(ins):
+                np.maximum(sink, state[:, ins, :].max(axis=1), out=sink)
+        elif kind == _RESET:
+            state[:, ins, :] = start
+        else:  # an inlined wiring's outputs carried to the slots its enclosing step names
+            state[:, outs, :] = state[:, ins, :]
+    if len(flat.outputs):
+        np.maximum(sink, state[:, flat.outputs, :].max(axis=1), out=sink)
+    if narrow:
+        if sink.max() >= _NARROW_LIMIT:
+            return _walk(flat, readings, np.int64)
+        return [_widen(row) for row in starts], _widen(sink)
+    return starts, sink
+
+
+def _widen(rows: np.ndarray) -> np.ndarray:
+    return np.where(rows < 0, NO_PATH, rows.astype(np.int64))
+
+
+def _as_tuples(rows) -> tuple:
+    return tuple(tuple(int(v) for v in row) for row in rows)
+
+
+_PLANS: BoundedMemo = BoundedMemo(limit=4096)
+
+
+def held_plans(cbloq, held: Callable[[Bloq], bool]) -> tuple[HeldDepthPlan, HeldPlan]:
+    """(:func:`~qresource.machinery.depth.held_depth_plan`,
+    :func:`~qresource.machinery.lattice_surgery.held_plan`) of ``cbloq`` with the same sub-bloqs
+    held: the same plans, from one walk over its :func:`flat_wiring` where that is exact (the
+    module docstring), else from the keyed walks."""
+    flat = flat_wiring(cbloq, held)
+    if flat is None:
+        return held_depth_plan(cbloq, held), held_plan(cbloq, held)
+    exact_surgery = not _continues_fan_out(flat)
+    starts, sink = _walk(flat, 3 if exact_surgery else 2)
+    depth = HeldDepthPlan(_as_tuples(s[0] for s in starts), tuple(int(v) for v in sink[0]),
+                          _as_tuples(s[1] for s in starts), tuple(int(v) for v in sink[1]))
+    if not exact_surgery:
+        return depth, held_plan(cbloq, held)
+    return depth, HeldPlan(_as_tuples(s[2] for s in starts), tuple(int(v) for v in sink[2]))

@@ -1,0 +1,63 @@
+"""held_plans (one walk over numbered wires, three readings at once) against the keyed walks it
+replaces: held_depth_plan and held_plan over the same composite, the same sub-bloqs held."""
+
+import pytest
+from qualtran.bloqs.basic_gates import CZ
+
+from qresource.machinery.depth import held_depth_plan
+from qresource.machinery.held_plans import _continues_fan_out, flat_wiring, held_plans
+from qresource.machinery.lattice_surgery import held_plan
+from qresource.oracle.threshold_oracle import ThresholdOracle
+
+
+def _cases():
+    for d, bits in [(1, 1), (1, 3), (2, 2), (3, 4), (5, 3), (8, 6)]:
+        for loader in ("qrom", "qroam", "bucket-brigade", "fanout"):
+            for excluded in ((), (3,), (3, 1)):
+                yield ThresholdOracle(4, d, bits, loader=loader, form="phase", excluded=excluded), True
+    # more than WIDE_WIRES loaded bits: the inner product is inlined term by term
+    for d, bits in [(25, 4), (13, 8)]:
+        for loader in ("qrom", "bucket-brigade"):
+            for excluded in ((), (3,), (3, 1)):
+                yield ThresholdOracle(4, d, bits, loader=loader, form="phase", excluded=excluded), True
+    wide_q = tuple((-1) ** t * (t % 4) for t in range(33))
+    wide_keys = tuple(tuple(((3 * j + t) % 8) - 4 for t in range(33)) for j in range(4))
+    for excluded in ((), (1,)):
+        yield ThresholdOracle(4, 33, 3, q=wide_q, keys=wide_keys, tau=5, form="phase", excluded=excluded), False
+    # data: negative digits (the flipped loaded row), a narrower accumulator, the bit-flip form
+    keys = ((2, 1, -3), (0, -1, 3), (1, -1, 0), (-1, -1, 2))
+    for form in ("phase", "bit-flip"):
+        for excluded in ((), (2,)):
+            yield ThresholdOracle(4, 3, 3, q=(1, -3, 2), keys=keys, tau=2, form=form, excluded=excluded), False
+
+
+@pytest.mark.parametrize("oracle, hold_cz", list(_cases()), ids=str)
+def test_held_plans_equal_the_keyed_walks(oracle, hold_cz):
+    cz = CZ()
+
+    def held(bloq):
+        return oracle.is_row_load(bloq) or (hold_cz and bool(oracle.excluded) and bloq == cz)
+
+    cbloq = oracle.decompose_bloq()
+    depth, surgery = held_plans(cbloq, held)
+    assert depth == held_depth_plan(cbloq, held)
+    assert surgery == held_plan(cbloq, held)
+
+
+def test_the_inner_product_is_walked_flat():
+    """The phase oracle's plans come from the one walk: its inner product is inlined term by
+    term and no fan-out runs across two steps (else the keyed walk would have run)."""
+    oracle = ThresholdOracle(2, 32, 5, form="phase", excluded=(1,))
+    flat = flat_wiring(oracle.decompose_bloq(), oracle.is_row_load)
+    assert flat is not None
+    terms = 32 * 5
+    assert len(flat.steps) > 2 * terms
+    assert not _continues_fan_out(flat)
+
+
+def test_bit_flip_cnot_sends_the_surgery_plan_to_the_keyed_walk():
+    """The bit-flip form writes the flag with a CNOT at the top level: a fan-out the closed
+    profiles cannot see, so the lattice-surgery plan is the keyed walk's."""
+    oracle = ThresholdOracle(4, 2, 3, form="bit-flip", excluded=(1,))
+    flat = flat_wiring(oracle.decompose_bloq(), oracle.is_row_load)
+    assert _continues_fan_out(flat)
