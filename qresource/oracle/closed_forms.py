@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from qualtran.bloqs.basic_gates import CZ
-from qualtran.resource_counting import QubitCount, get_cost_value
+from qualtran.resource_counting import get_cost_value
 from qualtran.resource_counting._qubit_counts import _cbloq_max_width
 
 from qresource.arithmetic.comparator import EqualsConstant
@@ -42,7 +42,7 @@ from qresource.machinery.held_plans import held_plans
 from qresource.machinery.lattice_surgery import HeldPlan, lattice_surgery_profile
 from qresource.machinery.logical import GATE_KEYS, GateTally, LoweredGateCost
 from qresource.machinery.sweep import exact_lambdify
-from qresource.oracle.threshold_oracle import ThresholdOracle
+from qresource.oracle.threshold_oracle import ThresholdOracle, _part_qubits, _part_tally
 
 _LOADER_KEYS = ("qubits", *GATE_KEYS, "depth", "t_depth", "lattice_surgery_depth")
 
@@ -79,6 +79,11 @@ def _narrow(d: int, bits: int, excluding: bool) -> ThresholdOracle:
     return ThresholdOracle(2, d, bits, form="phase", excluded=(1,) if excluding else ())
 
 
+@functools.lru_cache(maxsize=None)
+def _narrow_composite(d: int, bits: int, excluding: bool):
+    return _narrow(d, bits, excluding).decompose_bloq()
+
+
 def _is_test(bloq) -> bool:
     return isinstance(bloq, EqualsConstant)
 
@@ -89,7 +94,7 @@ def row_plans(d: int, bits: int, excluding: bool) -> tuple[HeldDepthPlan, HeldPl
     (and, excluding, the CZ)."""
     oracle = _narrow(d, bits, excluding)
     cz = CZ()
-    return held_plans(oracle.decompose_bloq(), lambda bloq: oracle.is_row_load(bloq) or (excluding and bloq == cz))
+    return held_plans(_narrow_composite(d, bits, excluding), lambda bloq: oracle.is_row_load(bloq) or (excluding and bloq == cz))
 
 
 def row_plan(d: int, bits: int, excluding: bool) -> HeldDepthPlan:
@@ -109,7 +114,7 @@ def row_tally(d: int, bits: int, excluding: bool) -> GateTally:
     total = GateTally()
     for _, bloq in oracle.parts():
         if not oracle.is_row_load(bloq) and not _is_test(bloq):
-            total = total + get_cost_value(bloq, LoweredGateCost())
+            total = total + _part_tally(bloq)
     return total
 
 
@@ -118,11 +123,11 @@ def row_widths(d: int, bits: int, excluding: bool) -> tuple[int, int | None]:
     """(X0, B): the oracle's peak width without its loads is max(X0 + m - 1, B + 2m) at index
     width m (B is None without exclusions: then X0 + m - 1)."""
     oracle = _narrow(d, bits, excluding)
-    graph = oracle.decompose_bloq()._binst_graph
+    graph = _narrow_composite(d, bits, excluding)._binst_graph
 
     def width(test_width):
         return int(_cbloq_max_width(graph, lambda bloq: 0 if oracle.is_row_load(bloq) else (
-            test_width if _is_test(bloq) else int(get_cost_value(bloq, QubitCount())))))
+            test_width if _is_test(bloq) else _part_qubits(bloq))))
 
     if not excluding:
         return width(0), None
