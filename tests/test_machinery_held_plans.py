@@ -2,10 +2,13 @@
 replaces: held_depth_plan and held_plan over the same composite, the same sub-bloqs held."""
 
 import pytest
+from qualtran import BloqBuilder, QBit, Register
 from qualtran.bloqs.basic_gates import CZ
 
+from qresource.arithmetic.inner_product import ShiftAddTerm
+
 from qresource.machinery.depth import held_depth_plan
-from qresource.machinery.held_plans import _continues_fan_out, flat_wiring, held_plans
+from qresource.machinery.held_plans import _continues_fan_out, _walk, flat_wiring, held_plans
 from qresource.machinery.lattice_surgery import held_plan
 from qresource.oracle.threshold_oracle import ThresholdOracle
 
@@ -61,3 +64,30 @@ def test_bit_flip_cnot_sends_the_surgery_plan_to_the_keyed_walk():
     oracle = ThresholdOracle(4, 2, 3, form="bit-flip", excluded=(1,))
     flat = flat_wiring(oracle.decompose_bloq(), oracle.is_row_load)
     assert _continues_fan_out(flat)
+
+
+def test_a_fan_out_running_into_the_next_step_is_left_to_the_keyed_walk():
+    """Two copies of one loaded bit into two registers: the second copy's CNOT continues the
+    first's open fan-out (same control, a new target), which only the keyed walk merges."""
+
+    bits = 1
+    copy = ShiftAddTerm(bits, bits, True, True)  # a - digit of one bit flips nothing: one CNOT
+    builder = BloqBuilder()
+    k = builder.add_register(Register("k", QBit(), shape=(bits,)))
+    first = builder.add_register(Register("first", QBit(), shape=(bits,)))
+    second = builder.add_register(Register("second", QBit(), shape=(bits,)))
+    k, first = builder.add(copy, k=k, acc=first)
+    k, second = builder.add(copy, k=k, acc=second)
+    cbloq = builder.finalize(k=k, first=first, second=second)
+
+    def held(bloq):
+        return False
+
+    flat = flat_wiring(cbloq, held)
+    assert _continues_fan_out(flat)
+    depth, surgery = held_plans(cbloq, held)
+    assert depth == held_depth_plan(cbloq, held)
+    assert surgery == held_plan(cbloq, held)
+    # the merge is real: the closed profiles end to end would say one step more
+    _, sink = _walk(flat, 3)
+    assert int(sink[2][0]) == surgery.sink[0] + 1

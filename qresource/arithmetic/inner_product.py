@@ -388,14 +388,19 @@ class ConstantInnerProduct(Bloq):
     def numbered_wiring(self):
         """:meth:`depth_wiring` with its wires numbered by arithmetic: bit i of the loaded row is
         slot i, bit i of the accumulator slot d b + i (a thousand-term product is numbered in
-        microseconds rather than by naming every wire)."""
+        milliseconds rather than by naming every wire)."""
         b, w, width = self.bits, self.acc_bits, self.d * self.bits
         keys = np.arange(width - 1, -1, -1)
         acc = width + np.arange(w - 1, -1, -1)
-        steps = [(t, shift, term.adjoint()) for t, shift, term in reversed(self.steps)] if self.is_adjoint else self.steps
+        coordinate = np.arange(width).reshape(self.d, b)
+        line = width + np.arange(w)
+        adjoints: dict = {}
+        steps = reversed(self.steps) if self.is_adjoint else self.steps
         numbered = []
         for t, shift, term in steps:
-            slots = np.concatenate([np.arange(t * b, (t + 1) * b), width + shift + np.arange(term.window)])
+            if self.is_adjoint:
+                term = adjoints.get(term) or adjoints.setdefault(term, term.adjoint())
+            slots = np.concatenate((coordinate[t], line[shift:shift + term.window]))
             numbered.append((term, slots, slots))
         if self.is_adjoint:
             return numbered_wiring(width + w, np.concatenate([keys, acc]), numbered, keys)

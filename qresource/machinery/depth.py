@@ -332,12 +332,15 @@ def numbered_wiring(slots: int, inputs, steps, outputs) -> _CompiledWiring:
     (sub-bloq, input slots, output slots); a slot that is neither an input nor written before
     is fresh, as a new name is in a :class:`Wiring`."""
     compiled_steps = []
+    nothing = np.empty(0, dtype=np.intp)
     for sub, ins, outs in steps:
+        if ins is outs:  # in place: nothing released
+            ins = outs = np.asarray(ins, dtype=np.intp)
+            compiled_steps.append((sub, ins, outs, nothing))
+            continue
         ins = np.asarray(ins, dtype=np.intp)
         outs = np.asarray(outs, dtype=np.intp)
-        released = (np.empty(0, dtype=np.intp) if np.array_equal(ins, outs)
-                    else np.setdiff1d(ins, outs).astype(np.intp))
-        compiled_steps.append((sub, ins, outs, released))
+        compiled_steps.append((sub, ins, outs, np.setdiff1d(ins, outs).astype(np.intp)))
     return _CompiledWiring(int(slots), np.asarray(inputs, dtype=np.intp), tuple(compiled_steps),
                            np.asarray(outputs, dtype=np.intp))
 

@@ -212,37 +212,36 @@ def _stacked(sub: Bloq) -> np.ndarray:
 
 def _continues_fan_out(flat: FlatWiring) -> bool:
     """Whether the keyed lattice-surgery walk would merge across steps here (or meet a CNOT, or
-    a composite it walks gate by gate): then the closed profiles are not its schedule."""
-    group_of: dict = {}
-    control: dict = {}
-    members: dict = {}
-    for kind, sub, ins, outs in flat.steps:
-        in_slots = ins.tolist()
-        facts = _facts(sub) if kind == _GATES and sub is not None else None
-        if facts is not None:
+    a composite it walks gate by gate): then the closed profiles are not its schedule.
+
+    A merge needs a step whose first gate on a wire is a CNOT that wire controls (a *leading*
+    input of its summary) while a fan-out with that control is still open: left open by the last
+    earlier step that touched the wire, and no step since having touched one of its members."""
+    leading = []
+    for index, (kind, sub, ins, _) in enumerate(flat.steps):
+        if kind == _GATES and sub is not None:
+            facts = _facts(sub)
             if facts.gate_by_gate:
                 return True
-            if facts.summary is not None:
-                for local in facts.summary.leading:
-                    group = group_of.get(in_slots[local])
-                    if group is not None and control[group] == in_slots[local]:
-                        return True
-        if group_of:
-            for slot in in_slots:
-                group = group_of.get(slot)
-                if group is not None:
-                    for member in members.pop(group):
-                        del group_of[member]
-                    del control[group]
-        if facts is not None and facts.summary is not None and facts.summary.trailing:
-            out_slots = outs.tolist()
-            for local_control, local_members, _ in facts.summary.trailing:
-                group = object()
-                slots = [out_slots[k] for k in (*local_members, local_control)]
-                members[group] = slots
-                control[group] = out_slots[local_control]
-                for slot in slots:
-                    group_of[slot] = group
+            if facts.summary is not None and facts.summary.leading:
+                leading.append(index)
+    return any(_open_control(flat, index, int(flat.steps[index][2][local]))
+               for index in leading for local in _facts(flat.steps[index][1]).summary.leading)
+
+
+def _open_control(flat: FlatWiring, index: int, slot: int) -> bool:
+    """Whether a fan-out controlled by ``slot`` is open when step ``index`` begins."""
+    last = next((p for p in range(index - 1, -1, -1) if slot in flat.steps[p][2]), None)
+    if last is None:
+        return False
+    kind, sub, _, outs = flat.steps[last]
+    summary = _facts(sub).summary if kind == _GATES and sub is not None else None
+    if summary is None:
+        return False
+    for control, members, _ in summary.trailing:
+        if int(outs[control]) == slot:
+            member_slots = outs[list(members)]
+            return not any(np.isin(member_slots, flat.steps[q][2]).any() for q in range(last + 1, index))
     return False
 
 
@@ -276,9 +275,21 @@ def _walk(flat: FlatWiring, readings: int, dtype=np.int32) -> tuple[list, np.nda
                         return _walk(flat, readings, np.int64)
                     profile = np.where(profile < 0, no_path, profile).astype(dtype)
                 n_in = profile.shape[1] - 1
-                part = parts[(sub, live)] = (profile[:, :n_in, :, None], profile[:, n_in, :, None] + start[:live])
-            through, fresh = part
-            if len(ins):
+                factors = _rank_one(profile)
+                if factors is not None:
+                    into, out_of = factors
+                    part = parts[(sub, live)] = (True, into[:, :n_in, None], into[:, n_in, None] + start[:live],
+                                                 out_of[:, :, None])
+                else:
+                    part = parts[(sub, live)] = (False, profile[:, :n_in, :, None],
+                                                 profile[:, n_in, :, None] + start[:live], None)
+            rank_one, through, fresh, out_of = part
+            if rank_one:
+                # every path through the step passes one point: the latest arrival there, then out
+                meet = (through + state[:, ins, :live]).max(axis=1) if len(ins) else fresh.copy()
+                np.maximum(meet, fresh, out=meet)
+                out = out_of + meet[:, None, :]
+            elif len(ins):
                 out = (through + state[:, ins, None, :live]).max(axis=1)
                 np.maximum(out, fresh, out=out)
             else:
@@ -308,6 +319,20 @@ def _walk(flat: FlatWiring, readings: int, dtype=np.int32) -> tuple[list, np.nda
             return _walk(flat, readings, np.int64)
         return [_widen(row) for row in starts], _widen(sink)
     return starts, sink
+
+
+def _rank_one(profile: np.ndarray) -> Optional[tuple[np.ndarray, np.ndarray]]:
+    """(into, out_of) with profile[r, i, j] = into[r, i] + out_of[r, j] for every reading, input
+    (and the fresh row) and output (and the sink), every entry a path; else None. A ripple-carry
+    term is such a step: its carry chain runs up and back down through every wire, so every path
+    crosses its top, and one max over the inputs gives every output."""
+    if (profile < 0).any():
+        return None
+    into = profile[:, :, 0] - profile[:, :1, 0]
+    out_of = profile[:, 0, :]
+    if not np.array_equal(profile, into[:, :, None] + out_of[:, None, :]):
+        return None
+    return into, out_of
 
 
 def _widen(rows: np.ndarray) -> np.ndarray:
