@@ -6,7 +6,6 @@ from qualtran import BloqBuilder, QBit, Register
 from qualtran.bloqs.basic_gates import CZ
 
 from qresource.arithmetic.inner_product import ShiftAddTerm
-
 from qresource.machinery.depth import held_depth_plan
 from qresource.machinery.held_plans import _continues_fan_out, _walk, flat_wiring, held_plans
 from qresource.machinery.lattice_surgery import held_plan

@@ -215,24 +215,27 @@ def _continues_fan_out(flat: FlatWiring) -> bool:
     a composite it walks gate by gate): then the closed profiles are not its schedule.
 
     A merge needs a step whose first gate on a wire is a CNOT that wire controls (a *leading*
-    input of its summary) while a fan-out with that control is still open: left open by the last
-    earlier step that touched the wire, and no step since having touched one of its members."""
-    leading = []
-    for index, (kind, sub, ins, _) in enumerate(flat.steps):
-        if kind == _GATES and sub is not None:
-            facts = _facts(sub)
+    input of its summary) while a fan-out with that control is still open: one left open by the
+    last earlier step that touched the wire, none of whose members a step has touched since."""
+    last_touch = np.full(flat.slots, -1, dtype=np.intp)
+    for index, (kind, sub, ins, outs) in enumerate(flat.steps):
+        facts = _facts(sub) if kind == _GATES and sub is not None else None
+        if facts is not None:
             if facts.gate_by_gate:
                 return True
             if facts.summary is not None and facts.summary.leading:
-                leading.append(index)
-    return any(_open_control(flat, index, int(flat.steps[index][2][local]))
-               for index in leading for local in _facts(flat.steps[index][1]).summary.leading)
+                for local in facts.summary.leading:
+                    if _still_open(flat, last_touch, int(ins[local])):
+                        return True
+        last_touch[ins] = index
+    return False
 
 
-def _open_control(flat: FlatWiring, index: int, slot: int) -> bool:
-    """Whether a fan-out controlled by ``slot`` is open when step ``index`` begins."""
-    last = next((p for p in range(index - 1, -1, -1) if slot in flat.steps[p][2]), None)
-    if last is None:
+def _still_open(flat: FlatWiring, last_touch: np.ndarray, slot: int) -> bool:
+    """Whether the step that last touched ``slot`` left a fan-out controlled by it that no step
+    has touched since (``last_touch``: each slot's last step so far)."""
+    last = int(last_touch[slot])
+    if last < 0:
         return False
     kind, sub, _, outs = flat.steps[last]
     summary = _facts(sub).summary if kind == _GATES and sub is not None else None
@@ -240,8 +243,7 @@ def _open_control(flat: FlatWiring, index: int, slot: int) -> bool:
         return False
     for control, members, _ in summary.trailing:
         if int(outs[control]) == slot:
-            member_slots = outs[list(members)]
-            return not any(np.isin(member_slots, flat.steps[q][2]).any() for q in range(last + 1, index))
+            return bool((last_touch[outs[list(members)]] <= last).all())
     return False
 
 
