@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import settings
-
 from hang_guard import alarm
+from hypothesis import settings
 
 #: Larger than any statevector the tests mean to simulate (26 qubits at 16 bytes an amplitude
 #: is 1 GiB), smaller than a 30-qubit one (16 GiB).

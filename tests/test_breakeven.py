@@ -27,7 +27,13 @@ from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.logical import logical_counts
 from qresource.machinery.physical import Architecture, QecCode, bare_t_count, logical_steps, physical_estimate
 from qresource.report import sources
-from qresource.report.breakeven import Algorithm, Hardware, load_and_unload_steps, quantum_side, report_section
+from qresource.report.breakeven import (
+    Algorithm,
+    Hardware,
+    load_and_unload_steps,
+    quantum_side,
+    report_section,
+)
 
 # Synthetic machine: the quantum side takes n^1.5 steps of tau = 2^-20 s, classical attention
 # 2^-30 n^2 s. They meet where sqrt(n) = 2^10, at n = 2^20; at n = 4^8 = 2^16 the quantum side

@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
 from hang_guard import alarm
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from qresource.cli import main
 from qresource.cli.output import number
 from qresource.grover.problem import MAX_HEAD_DIMENSION, MAX_KEYS
@@ -145,9 +146,10 @@ def test_head_dimension_out_of_reach_is_refused_up_front(capsys):
 
 def test_wrapped_depth_is_refused_not_printed():
     """2**40 keys: one search's depth (about 1.7e20 layers) is past int64; it used to print wrapped."""
+    import numpy as np
+
     from qresource.core.errors import ResourceLimitError
     from qresource.machinery.depth import DEPTH_LIMIT, check_depth_range
-    import numpy as np
 
     check_depth_range(np.array([DEPTH_LIMIT], dtype=np.int64))
     with pytest.raises(ResourceLimitError, match="2\\^62"):

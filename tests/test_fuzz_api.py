@@ -8,20 +8,20 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
-import math
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from fd_capture import nothing_printed
 from hang_guard import alarm
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from qresource.cli.params import parse_int, parse_int_list
 from qresource.core.errors import QResourceError
 from qresource.core.guards import parse_size, require_memory
 from qresource.core.io import atomic_write_bytes, atomic_write_text, read_json_file
-from qresource.qasm.count import count_qasm
 from qresource.core.record import LOGICAL_KEYS
+from qresource.qasm.count import count_qasm
 
 TRIED = {"qasm": 0, "bytes": 0, "numbers": 0, "json": 0, "estimators": 0}
 

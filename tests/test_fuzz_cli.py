@@ -28,11 +28,11 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
-
 from fd_capture import captured_fds
 from hang_guard import alarm
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
 from qresource.cli import main
 from qresource.cli.app import cli
 

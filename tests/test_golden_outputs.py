@@ -3,8 +3,6 @@ one fails here, and is regenerated on purpose (``python3 -m tests.golden.regener
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.golden.cases import CASES

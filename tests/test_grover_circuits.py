@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from test_grover_iterate import TablePhaseOracle
 
 from qresource.grover import api
 from qresource.grover import schedules as search
@@ -14,8 +15,6 @@ from qresource.grover.iterate import GroverIterate, GroverSearch, search_depths
 from qresource.machinery.circuit_counts import circuit_counts
 from qresource.machinery.flatten import to_circuit
 from qresource.machinery.logical import logical_counts
-
-from test_grover_iterate import TablePhaseOracle
 
 
 @pytest.mark.parametrize("bitsize", [1, 2, 3, 4, 6, 9])

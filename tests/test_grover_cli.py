@@ -7,10 +7,10 @@ import math
 
 import pytest
 
-from qresource.grover import api
-from qresource.grover import schedules as search
 from qresource.classical.costs import algorithm2_counts, loglog_slope
 from qresource.cli import main
+from qresource.grover import api
+from qresource.grover import schedules as search
 
 
 def run(capsys, *args):

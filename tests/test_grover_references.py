@@ -18,12 +18,11 @@ import math
 
 import numpy as np
 import pytest
+from test_grover_iterate import TablePhaseOracle
 
 from qresource.grover import api
 from qresource.grover import schedules as search
 from qresource.grover.iterate import GroverSearch
-
-from test_grover_iterate import TablePhaseOracle
 
 
 def grover_iterations(marked: int, space: int) -> int:

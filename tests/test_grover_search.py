@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from qresource.grover import schedules as search
 from qresource.core.errors import QResourceError
+from qresource.grover import schedules as search
 
 
 def dense_success(bitsize: int, marked: int, iterations: int) -> float:

@@ -9,14 +9,14 @@ import re
 
 import pytest
 
+from qresource.cli import main
 from qresource.grover import api
 from qresource.grover import schedules as search
 from qresource.grover.iterate import GroverSearch
-from qresource.oracle.threshold_oracle import ThresholdOracle
-from qresource.cli import main
 from qresource.machinery.circuit_counts import circuit_counts
 from qresource.machinery.flatten import to_circuit
 from qresource.machinery.logical import logical_counts
+from qresource.oracle.threshold_oracle import ThresholdOracle
 
 # scores q . K_j = 2 K_j0 + K_j1: -2, -8, -12, -4, 5, 0, 7, 2 -> keys 4 and 6 reach tau = 5
 ROW = {"q": [2, 1], "K": [[0, -2], [-2, -4], [-4, -4], [-3, 2], [1, 3], [0, 0], [3, 1], [1, 0]],

@@ -4,11 +4,19 @@ import pytest
 import sympy
 from qualtran.resource_counting import get_cost_value
 
+from qresource.loaders.closed_forms import (
+    CeilLog2,
+    N,
+    b,
+    expressions,
+    loader_counts,
+    table_weight,
+    unload_counts,
+)
 from qresource.loaders.table_loader import LOADER_KINDS, make_loader
 from qresource.machinery.circuit_counts import circuit_counts
-from qresource.machinery.flatten import to_circuit
-from qresource.loaders.closed_forms import CeilLog2, N, b, expressions, loader_counts, table_weight, unload_counts
 from qresource.machinery.depth import DepthCost, TDepthCost
+from qresource.machinery.flatten import to_circuit
 from qresource.machinery.logical import logical_counts
 
 GATE_KEYS = ("toffoli", "t", "clifford", "rotations", "measurements", "qubits")
@@ -148,6 +156,7 @@ def test_bucket_brigade_depth_equals_longest_path(bits, sizes):
 
 def test_bucket_brigade_depth_bound_holds_for_any_table():
     import numpy as np
+
     from qresource.loaders.closed_forms import static_cost
 
     for n_words, bits in [(4, 2), (8, 3), (16, 2), (7, 2)]:

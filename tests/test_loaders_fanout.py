@@ -8,8 +8,8 @@ from qualtran.resource_counting import QECGatesCost, QubitCount, get_cost_value
 from qualtran.resource_counting._qubit_counts import _cbloq_max_width
 
 from qresource.loaders.fanout import (
-    FanOutQRAM,
     FanOut,
+    FanOutQRAM,
     LeafWrite,
     MergeTree,
     RouterLevel,

@@ -1,10 +1,11 @@
 """make_loader, the register-renaming wrapper over Qualtran's QROM/QROAM, cheapest_loader."""
 
 import pytest
-from qualtran.bloqs.data_loading.qrom import QROM
 from qualtran.bloqs.data_loading.qroam_clean import QROAMClean
+from qualtran.bloqs.data_loading.qrom import QROM
 
 from qresource.loaders.bucket_brigade import BucketBrigadeQRAM
+from qresource.loaders.closed_forms import loader_counts
 from qresource.loaders.fanout import FanOutQRAM
 from qresource.loaders.qroam_unload import QROAMLoad, QROAMMeasurementUnload
 from qresource.loaders.table_loader import (
@@ -17,7 +18,6 @@ from qresource.loaders.table_loader import (
     qroam_block_size_for,
     qroam_log_block_size,
 )
-from qresource.loaders.closed_forms import loader_counts
 
 
 @pytest.mark.parametrize("kind", LOADER_KINDS)

@@ -5,11 +5,12 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from qresource.loaders.table_loader import LOADER_KINDS, make_loader
 from qresource.core.errors import QResourceError
 from qresource.loaders.api import random_table, validate_qram
+from qresource.loaders.table_loader import LOADER_KINDS, make_loader
 from qresource.machinery.bitsliced import simulate
 from qresource.machinery.statevector import run_bloq_statevector
 

@@ -13,9 +13,9 @@ from qualtran.bloqs.data_loading.select_swap_qrom import SelectSwapQROM
 from qualtran.bloqs.mcmt import And, MultiTargetCNOT
 from qualtran.resource_counting import QECGatesCost, QubitCount, get_cost_value
 
+from qresource.core.errors import QResourceError
 from qresource.machinery.circuit_counts import circuit_counts, structural_toffoli_count
 from qresource.machinery.flatten import to_circuit
-from qresource.core.errors import QResourceError
 from qresource.machinery.logical import logical_counts
 
 

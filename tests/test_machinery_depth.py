@@ -10,13 +10,18 @@ from qualtran.bloqs.basic_gates import TGate, Toffoli
 from qualtran.bloqs.mcmt import And
 from qualtran.resource_counting import get_cost_value
 
+from qresource.core.errors import QResourceError
 from qresource.machinery.circuit_counts import circuit_counts
+from qresource.machinery.depth import (
+    NO_PATH,
+    DepthCost,
+    TDepthCost,
+    depth_profile,
+    leaf_profile,
+    register_depth_rule,
+)
 from qresource.machinery.flatten import to_circuit
 from qresource.machinery.lowering import leaf_rule
-from qresource.core.errors import QResourceError
-from qresource.machinery.depth import (
-    NO_PATH, DepthCost, TDepthCost, depth_profile, leaf_profile, register_depth_rule,
-)
 
 
 def test_and_compute_profile_by_hand():

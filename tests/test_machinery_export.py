@@ -14,11 +14,11 @@ from qualtran.bloqs.arithmetic import Add, LessThanConstant
 from qualtran.bloqs.basic_gates import CSwap, Toffoli
 from qualtran.bloqs.data_loading.qrom import QROM
 
+from qresource.core.errors import QResourceError
 from qresource.machinery.circuit_counts import circuit_counts
 from qresource.machinery.flatten import to_circuit
-from qresource.machinery.qasm_export import qasm_text, write_qasm
-from qresource.core.errors import QResourceError
 from qresource.machinery.logical import logical_counts
+from qresource.machinery.qasm_export import qasm_text, write_qasm
 
 BLOQS = [
     Add(QUInt(4)),

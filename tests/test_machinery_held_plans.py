@@ -5,9 +5,10 @@ import pytest
 from qualtran import BloqBuilder, QBit, Register
 from qualtran.bloqs.basic_gates import CZ
 
+import qresource.machinery.held_plans as held_plans_module
 from qresource.arithmetic.inner_product import ShiftAddTerm
 from qresource.machinery.depth import held_depth_plan
-from qresource.machinery.held_plans import _continues_fan_out, _walk, flat_wiring, held_plans
+from qresource.machinery.held_plans import _continues_fan_out, _walk, flat_wiring, held_plans, held_plans_of
 from qresource.machinery.lattice_surgery import held_plan
 from qresource.oracle.threshold_oracle import ThresholdOracle
 
@@ -90,3 +91,30 @@ def test_a_fan_out_running_into_the_next_step_is_left_to_the_keyed_walk():
     # the merge is real: the closed profiles end to end would say one step more
     _, sink = _walk(flat, 3)
     assert int(sink[2][0]) == surgery.sink[0] + 1
+
+
+def _phase_pair(d, bits):
+    items = []
+    for excluded in ((), (1,)):
+        oracle = ThresholdOracle(2, d, bits, form="phase", excluded=excluded)
+        cz = CZ()
+        items.append((oracle.decompose_bloq(),
+                       lambda bloq, oracle=oracle, excluding=bool(excluded): oracle.is_row_load(bloq) or (excluding and bloq == cz)))
+    return items
+
+
+def test_forms_walked_together_share_their_first_steps_exactly():
+    """With and without exclusions the oracle shares its load and inner product: walked once
+    for both, each plan is still the keyed walks'."""
+    items = _phase_pair(25, 4)
+    together = held_plans_of(items)
+    for (cbloq, held), (depth, surgery) in zip(items, together):
+        assert depth == held_depth_plan(cbloq, held)
+        assert surgery == held_plan(cbloq, held)
+
+
+def test_times_past_the_int32_limit_are_walked_again_in_int64(monkeypatch):
+    items = _phase_pair(25, 4)
+    narrow = held_plans_of(items)
+    monkeypatch.setattr(held_plans_module, "_NARROW_LIMIT", 64)  # every real time passes it
+    assert held_plans_of(items) == narrow

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from qiskit import QuantumCircuit
-from qualtran import BloqBuilder, QBit
+from qualtran import BloqBuilder
 from qualtran.bloqs.basic_gates import CNOT, Hadamard
 from qualtran.resource_counting import get_cost_value
 

@@ -10,8 +10,8 @@ import socket
 import time
 
 import pytest
-
 from hang_guard import alarm
+
 from qresource.core.errors import QResourceError
 from qresource.machinery.parallel import Runner, Task, check_execution, run_tasks
 

@@ -11,11 +11,14 @@ from qualtran.bloqs.data_loading.qrom import QROM
 from qualtran.bloqs.data_loading.select_swap_qrom import SelectSwapQROM
 from qualtran.bloqs.mcmt import And
 
-from qresource.machinery.flatten import to_circuit
 from qresource.core.errors import QResourceError, ResourceLimitError
 from qresource.machinery.bitsliced import all_basis_inputs, simulate
+from qresource.machinery.flatten import to_circuit
 from qresource.machinery.statevector import (
-    check_statevector_size, run_bloq_statevector, run_circuit_statevector, statevector_bytes,
+    check_statevector_size,
+    run_bloq_statevector,
+    run_circuit_statevector,
+    statevector_bytes,
 )
 
 

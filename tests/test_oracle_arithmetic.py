@@ -19,7 +19,6 @@ from qualtran.bloqs.basic_gates import CNOT
 from qualtran.bloqs.mcmt import And
 from qualtran.resource_counting import QECGatesCost, QubitCount, get_cost_value
 
-from qresource.arithmetic.gate_ops import simulate_ops
 from qresource.arithmetic.comparator import AtLeastConstant, comparator_and_count
 from qresource.arithmetic.fixed_point import (
     accumulator_bits,
@@ -29,6 +28,7 @@ from qresource.arithmetic.fixed_point import (
     terms_for,
     worst_case_terms,
 )
+from qresource.arithmetic.gate_ops import simulate_ops
 from qresource.arithmetic.inner_product import ConstantInnerProduct, RippleCarryAdd, ripple_add_cnots
 from qresource.machinery.bitsliced import simulate
 

@@ -15,9 +15,9 @@ import re
 import numpy as np
 import pytest
 
+from qresource.machinery.bitsliced import simulate
 from qresource.oracle.threshold_oracle import ThresholdOracle, toffoli_breakdown
 from tests.oracle_toffoli_reference import oracle_toffoli_split
-from qresource.machinery.bitsliced import simulate
 
 
 def _random_oracle(seed, n, d, bits, loader="qrom", excluded=(), marked=5):
@@ -104,8 +104,8 @@ def test_closed_forms_equal_bloq_counts_per_role(loader, n, d, bits, excluded, f
 def test_bloq_counts_equal_flattened_circuit_and_qasm(loader, n, d, bits, excluded, form):
     from qresource.machinery.circuit_counts import circuit_counts
     from qresource.machinery.flatten import to_circuit
-    from qresource.machinery.qasm_export import qasm_text
     from qresource.machinery.logical import logical_counts
+    from qresource.machinery.qasm_export import qasm_text
 
     # Keys are needed to flatten the loader; Q_i stays worst case, as in the closed forms.
     keys = np.random.default_rng(n).integers(-(1 << (bits - 1)), 1 << (bits - 1), size=(n, d))

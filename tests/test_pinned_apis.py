@@ -54,8 +54,8 @@ def test_pinned_api_exists(module, name):
 def test_qre_still_reports_the_least_budget_and_the_results_we_read():
     """The estimate reads qre's results (qubits, runtime, error, factories, properties, the
     instruction source) and its printed reason when nothing meets the budget."""
-    from qresource.machinery.physical import Factory, NoEstimateError, physical_estimate
     from qresource.core.record import LogicalCounts
+    from qresource.machinery.physical import Factory, NoEstimateError, physical_estimate
 
     unit = LogicalCounts(qubits=20, toffoli=100, t=700, clifford=0, rotations=0, measurements=0, depth=0, t_depth=0)
     record = physical_estimate(unit, t_outside_toffoli=0, factory=Factory.LITINSKI, second_opinion=False)

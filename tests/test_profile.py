@@ -174,7 +174,7 @@ def test_profile_cli_writes_pictures_and_feeds_estimates(tmp_path, cli):
                  "--primitive", "attention-query", "--format", "csv")
     assert table.returncode == 0, table.stderr
     header, row = table.stdout.splitlines()[:2]
-    assert "k_from" in header.split(",") and f"k_p99 = " in row
+    assert "k_from" in header.split(",") and "k_p99 = " in row
 
 
 def _npz(path, **arrays):

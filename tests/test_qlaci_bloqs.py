@@ -13,19 +13,19 @@ from hypothesis import strategies as st
 from qualtran import BloqBuilder
 from qualtran.bloqs.basic_gates import IntEffect, IntState
 
+from qresource.machinery.circuit_counts import circuit_counts
+from qresource.machinery.flatten import to_circuit
+from qresource.machinery.logical import gate_tally, logical_counts
+from qresource.qlaci.build import build_qlaci, build_shot, plan
 from qresource.qlaci.layers import interaction_pairs, score_pairs
 from qresource.qlaci.multiplexed_rotation import MultiplexedRotation
+from qresource.qlaci.params import PROTOTYPE, QlaciParams
 from qresource.qlaci.phase_rotation import (
     PhaseGradientPrep,
     PhaseGradientRotation,
     loaded_angle,
     quantize_angle,
 )
-from qresource.machinery.circuit_counts import circuit_counts
-from qresource.machinery.flatten import to_circuit
-from qresource.machinery.logical import gate_tally, logical_counts
-from qresource.qlaci.build import build_qlaci, build_shot, plan
-from qresource.qlaci.params import PROTOTYPE, QlaciParams
 from qresource.qlaci.reference import random_angles
 
 

@@ -10,9 +10,14 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.quantum_info import Operator
 
-from qresource.qlaci.rotation import SynthesizedRotation
 from qresource.machinery.logical import logical_counts
-from qresource.machinery.rotation_synthesis import append_rz, gridsynth_sequence, measure_gridsynth, t_per_rotation
+from qresource.machinery.rotation_synthesis import (
+    append_rz,
+    gridsynth_sequence,
+    measure_gridsynth,
+    t_per_rotation,
+)
+from qresource.qlaci.rotation import SynthesizedRotation
 
 
 def _distance_up_to_phase(u: np.ndarray, v: np.ndarray) -> float:

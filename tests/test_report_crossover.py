@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qresource.compare.crossover import babbush_breakeven, find_crossover
 from qresource.core.errors import QResourceError

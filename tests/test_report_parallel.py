@@ -11,12 +11,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from cli_run import run
 from hang_guard import alarm
+from test_report_default import SMALL
+
 from qresource.report import estimates, sources
 from qresource.report.build import build_report
-from test_report_default import SMALL
 
 #: A report small enough to run in seconds: one preset, one k, the QROM loader and the query
 #: model, two architectures (so the best architecture's crossover table is written too).

@@ -7,9 +7,11 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qresource.core.errors import QResourceError
+from qresource.core.record import LogicalCounts
 from qresource.machinery.physical import (
     ARCHITECTURES,
     RUNTIME_LIMIT_NS,
@@ -22,7 +24,6 @@ from qresource.machinery.physical import (
     physical_estimate,
     runtime_bound_ns,
 )
-from qresource.core.record import LogicalCounts
 
 
 def counts(qubits=200, toffoli=10_000, extra_t=300, rotations=0, measurements=500) -> LogicalCounts:
@@ -50,7 +51,12 @@ def qre_direct(estimator_counts: dict, architecture: Architecture, code: QecCode
     from qdk.qre import Application, estimate
     from qdk.qre.interop import trace_from_entry_expr
     from qdk.qre.models import (
-        GSJ24CCXFactory, GSJ24Factory, Litinski19Factory, MagicUpToClifford, RoundBasedFactory, SurfaceCode,
+        GSJ24CCXFactory,
+        GSJ24Factory,
+        Litinski19Factory,
+        MagicUpToClifford,
+        RoundBasedFactory,
+        SurfaceCode,
     )
 
     with warnings.catch_warnings():
@@ -100,8 +106,8 @@ def test_mapping_rejects_a_split_the_totals_cannot_hold():
 def test_bare_t_count_separates_toffolis_from_t_gates_on_a_real_bloq():
     """A Qualtran adder: its T gates all sit inside temporary ANDs (Gidney 2018: n - 1 ANDs,
     4(n - 1) T), so none lie outside; our split must say 0 and the CCZ count n - 1."""
-    from qualtran.bloqs.arithmetic import Add
     from qualtran import QUInt
+    from qualtran.bloqs.arithmetic import Add
 
     from qresource.machinery.logical import logical_counts
     from qresource.machinery.physical import bare_t_count

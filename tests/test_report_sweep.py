@@ -9,7 +9,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qresource.core.errors import QResourceError
 from qresource.machinery.sweep import ClosedFormSource, PointSource, exact_lambdify, grid_frame, sweep
@@ -116,8 +117,8 @@ def test_loader_closed_forms_in_the_sweep_equal_the_bloq_counts():
     substitution (sympy, CeilLog2 evaluated on integers). Cliffords are left out of the bloq
     comparison: for a shape-only QROM they depend on which neighbouring words are equal, which
     the loaders' closed forms state for their own tables (docs/loaders.md)."""
-    from qresource.loaders.table_loader import make_loader
     from qresource.loaders.closed_forms import loader_counts
+    from qresource.loaders.table_loader import make_loader
     from qresource.machinery.logical import logical_counts
     from qresource.report.sources import loader_sources
 

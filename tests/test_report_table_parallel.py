@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import pytest
-
 from hang_guard import alarm
+
 from qresource.core.errors import QResourceError
 from qresource.report.table import build_table
 

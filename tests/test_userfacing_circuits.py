@@ -66,8 +66,8 @@ def test_grover_file_matches_the_single_search_estimate():
     entry = ENTRIES.get("grover-qrom-n4-k1")
     if entry is None:
         pytest.skip("Grover search not built")
-    from qresource.grover.api import grover_search_bloq
     from qresource.circuits_gen import ORACLE_INSTANCE
+    from qresource.grover.api import grover_search_bloq
     from qresource.machinery.logical import logical_counts
 
     search, _ = grover_search_bloq(ORACLE_INSTANCE, k=1, loader="qrom")

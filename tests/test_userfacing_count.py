@@ -307,7 +307,14 @@ def test_cli_physical_matches_the_estimator_on_the_same_counts(tmp_path):
     from qdk.qre import Application, estimate
     from qdk.qre.interop import trace_from_entry_expr
 
-    from qresource.machinery.physical import ARCHITECTURES, Architecture, QecCode, _isa_query, _factories, Settings
+    from qresource.machinery.physical import (
+        ARCHITECTURES,
+        Architecture,
+        QecCode,
+        Settings,
+        _factories,
+        _isa_query,
+    )
 
     # qdk.qre directly, on the trace qdk itself builds from the same counts, with the default
     # architecture, code and factories: the headline is its least qubit-seconds point

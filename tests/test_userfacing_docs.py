@@ -4,7 +4,6 @@ every page and only pages that exist, and the guide shows every subcommand."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import click
 import pytest

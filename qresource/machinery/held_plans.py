@@ -253,74 +253,138 @@ _NARROW_LIMIT = 1 << 29
 _NARROW_NO_PATH = -(1 << 30)
 
 
-def _walk(flat: FlatWiring, readings: int, dtype=np.int32) -> tuple[list, np.ndarray]:
-    """Held starts (per reading, per held step) and sink rows of the walk over ``flat``, with
-    ``NO_PATH`` where there is no path."""
-    narrow = dtype == np.int32
-    no_path = _NARROW_NO_PATH if narrow else NO_PATH
-    held_count = sum(1 for step in flat.steps if step[0] == _HELD)
-    size = 1 + held_count
-    start = np.full(size, no_path, dtype=dtype)
-    start[0] = 0
-    state = np.tile(start, (readings, flat.slots, 1))
-    sink = np.full((readings, size), no_path, dtype=dtype)
-    starts: list = []
-    parts: dict = {}
-    live = 1  # columns of sources seen so far: the others hold no path yet, so they are skipped
-    for kind, sub, ins, outs in flat.steps:
-        if kind == _GATES and sub is not None:
-            part = parts.get((sub, live))
-            if part is None:
-                profile = _stacked(sub)[:readings]
-                if narrow:
-                    if profile.max() >= _NARROW_LIMIT:
-                        return _walk(flat, readings, np.int64)
-                    profile = np.where(profile < 0, no_path, profile).astype(dtype)
-                n_in = profile.shape[1] - 1
-                factors = _rank_one(profile)
-                if factors is not None:
-                    into, out_of = factors
-                    part = parts[(sub, live)] = (True, into[:, :n_in, None], into[:, n_in, None] + start[:live],
-                                                 out_of[:, :, None])
-                else:
-                    part = parts[(sub, live)] = (False, profile[:, :n_in, :, None],
-                                                 profile[:, n_in, :, None] + start[:live], None)
-            rank_one, through, fresh, out_of = part
-            if rank_one:
-                # every path through the step passes one point: the latest arrival there, then out
-                meet = (through + state[:, ins, :live]).max(axis=1) if len(ins) else fresh.copy()
-                np.maximum(meet, fresh, out=meet)
-                out = out_of + meet[:, None, :]
-            elif len(ins):
-                out = (through + state[:, ins, None, :live]).max(axis=1)
-                np.maximum(out, fresh, out=out)
+class _Overflow(Exception):
+    """A time reached the int32 limit: the walk reruns in int64."""
+
+
+class _Walk:
+    """The walk's state: each slot's arrival row over the sources for each reading, the sink,
+    the held sub-bloqs' start rows. ``size`` sources: the start and one per held sub-bloq."""
+
+    def __init__(self, slots: int, size: int, readings: int, dtype):
+        self.narrow = dtype == np.int32
+        self.no_path = _NARROW_NO_PATH if self.narrow else NO_PATH
+        self.dtype = dtype
+        self.readings = readings
+        self.start = np.full(size, self.no_path, dtype=dtype)
+        self.start[0] = 0
+        self.state = np.tile(self.start, (readings, slots, 1))
+        self.sink = np.full((readings, size), self.no_path, dtype=dtype)
+        self.starts: list = []
+        self.live = 1  # columns of sources seen so far: the others hold no path yet, so they are skipped
+        self.parts: dict = {}
+
+    def copy(self) -> "_Walk":
+        twin = object.__new__(_Walk)
+        twin.__dict__.update(self.__dict__)
+        twin.state, twin.sink, twin.starts = self.state.copy(), self.sink.copy(), list(self.starts)
+        return twin
+
+    def _part(self, sub: Bloq):
+        part = self.parts.get((sub, self.live))
+        if part is None:
+            profile = _stacked(sub)[:self.readings]
+            if self.narrow:
+                if profile.max() >= _NARROW_LIMIT:
+                    raise _Overflow
+                profile = np.where(profile < 0, self.no_path, profile).astype(self.dtype)
+            n_in = profile.shape[1] - 1
+            fresh_start = self.start[:self.live]
+            factors = _rank_one(profile)
+            if factors is not None:
+                into, out_of = factors
+                part = (True, into[:, :n_in, None], into[:, n_in, None] + fresh_start, out_of[:, :, None])
             else:
-                out = fresh.copy()
-            out[out < 0] = no_path
-            np.maximum(sink[:, :live], out[:, -1, :], out=sink[:, :live])
-            state[:, outs, :live] = out[:, :-1, :]
-        elif kind == _HELD:
-            begin = np.maximum(state[:, ins, :].max(axis=1), start) if len(ins) else np.tile(start, (readings, 1))
-            starts.append(begin)
-            ended = np.full(size, no_path, dtype=dtype)
-            ended[len(starts)] = 0
-            state[:, outs, :] = ended
-            np.maximum(sink, ended, out=sink)
-            live += 1
-        elif kind == _FREE:
-            if len(ins):
-                np.maximum(sink, state[:, ins, :].max(axis=1), out=sink)
-        elif kind == _RESET:
-            state[:, ins, :] = start
-        else:  # an inlined wiring's outputs carried to the slots its enclosing step names
-            state[:, outs, :] = state[:, ins, :]
-    if len(flat.outputs):
-        np.maximum(sink, state[:, flat.outputs, :].max(axis=1), out=sink)
-    if narrow:
-        if sink.max() >= _NARROW_LIMIT:
-            return _walk(flat, readings, np.int64)
-        return [_widen(row) for row in starts], _widen(sink)
-    return starts, sink
+                part = (False, profile[:, :n_in, :, None], profile[:, n_in, :, None] + fresh_start, None)
+            self.parts[(sub, self.live)] = part
+        return part
+
+    def run(self, steps) -> None:
+        state, sink, start, no_path = self.state, self.sink, self.start, self.no_path
+        for kind, sub, ins, outs in steps:
+            live = self.live
+            if kind == _GATES and sub is not None:
+                rank_one, through, fresh, out_of = self._part(sub)
+                if rank_one:
+                    # every path through the step passes one point: the latest arrival there, then out
+                    meet = (through + state[:, ins, :live]).max(axis=1) if len(ins) else fresh.copy()
+                    np.maximum(meet, fresh, out=meet)
+                    out = out_of + meet[:, None, :]
+                elif len(ins):
+                    out = (through + state[:, ins, None, :live]).max(axis=1)
+                    np.maximum(out, fresh, out=out)
+                else:
+                    out = fresh.copy()
+                out[out < 0] = no_path
+                np.maximum(sink[:, :live], out[:, -1, :], out=sink[:, :live])
+                state[:, outs, :live] = out[:, :-1, :]
+            elif kind == _HELD:
+                if len(ins):
+                    begin = np.maximum(state[:, ins, :].max(axis=1), start)
+                else:
+                    begin = np.tile(start, (self.readings, 1))
+                self.starts.append(begin)
+                ended = np.full(len(start), no_path, dtype=self.dtype)
+                ended[len(self.starts)] = 0
+                state[:, outs, :] = ended
+                np.maximum(sink, ended, out=sink)
+                self.live += 1
+            elif kind == _FREE:
+                if len(ins):
+                    np.maximum(sink, state[:, ins, :].max(axis=1), out=sink)
+            elif kind == _RESET:
+                state[:, ins, :] = start
+            else:  # an inlined wiring's outputs carried to the slots its enclosing step names
+                state[:, outs, :] = state[:, ins, :]
+
+    def finish(self, outputs: np.ndarray, size: int) -> tuple[list, np.ndarray]:
+        """Held starts and sink rows over the first ``size`` sources, ``NO_PATH`` where there is
+        no path."""
+        sink = self.sink.copy()
+        if len(outputs):
+            np.maximum(sink, self.state[:, outputs, :].max(axis=1), out=sink)
+        if self.narrow and sink.max() >= _NARROW_LIMIT:
+            raise _Overflow
+        return [_widen(row[:, :size]) for row in self.starts], _widen(sink[:, :size])
+
+
+def _walk(flat: FlatWiring, readings: int) -> tuple[list, np.ndarray]:
+    """Held starts (per reading, per held step) and sink rows of the walk over ``flat``."""
+    (result,) = _walk_sharing([flat], readings)
+    return result
+
+
+def _sources(flat: FlatWiring) -> int:
+    return 1 + sum(1 for step in flat.steps if step[0] == _HELD)
+
+
+def _same_step(one, other) -> bool:
+    return (one[0] == other[0] and (one[1] is other[1] or one[1] == other[1])
+            and np.array_equal(one[2], other[2]) and np.array_equal(one[3], other[3]))
+
+
+def _walk_sharing(flats: list, readings: int) -> list:
+    """:func:`_walk` of each flat wiring, their common first steps walked once (the oracle with
+    and without exclusions share their load and inner product)."""
+    shared = 0
+    if len(flats) > 1:
+        shortest = min(len(flat.steps) for flat in flats)
+        while shared < shortest and all(_same_step(flats[0].steps[shared], flat.steps[shared]) for flat in flats[1:]):
+            shared += 1
+    slots, size = max(flat.slots for flat in flats), max(_sources(flat) for flat in flats)
+    for dtype in (np.int32, np.int64):
+        try:
+            common = _Walk(slots, size, readings, dtype)
+            common.run(flats[0].steps[:shared])
+            results = []
+            for flat in flats:
+                walk = common.copy() if len(flats) > 1 else common
+                walk.run(flat.steps[shared:])
+                results.append(walk.finish(flat.outputs, _sources(flat)))
+            return results
+        except _Overflow:
+            continue
+    raise AssertionError("unreachable: the int64 walk does not overflow")
 
 
 def _rank_one(profile: np.ndarray) -> Optional[tuple[np.ndarray, np.ndarray]]:
@@ -353,13 +417,28 @@ def held_plans(cbloq, held: Callable[[Bloq], bool]) -> tuple[HeldDepthPlan, Held
     :func:`~qresource.machinery.lattice_surgery.held_plan`) of ``cbloq`` with the same sub-bloqs
     held: the same plans, from one walk over its :func:`flat_wiring` where that is exact (the
     module docstring), else from the keyed walks."""
-    flat = flat_wiring(cbloq, held)
-    if flat is None:
-        return held_depth_plan(cbloq, held), held_plan(cbloq, held)
-    exact_surgery = not _continues_fan_out(flat)
-    starts, sink = _walk(flat, 3 if exact_surgery else 2)
-    depth = HeldDepthPlan(_as_tuples(s[0] for s in starts), tuple(int(v) for v in sink[0]),
-                          _as_tuples(s[1] for s in starts), tuple(int(v) for v in sink[1]))
-    if not exact_surgery:
-        return depth, held_plan(cbloq, held)
-    return depth, HeldPlan(_as_tuples(s[2] for s in starts), tuple(int(v) for v in sink[2]))
+    (plans,) = held_plans_of([(cbloq, held)])
+    return plans
+
+
+def held_plans_of(items) -> list[tuple[HeldDepthPlan, HeldPlan]]:
+    """:func:`held_plans` of each (composite, held) in ``items``, their common first steps
+    walked once."""
+    flats = [flat_wiring(cbloq, held) for cbloq, held in items]
+    results: list = [None] * len(items)
+    walked = [i for i, flat in enumerate(flats) if flat is not None]
+    exact = {i: not _continues_fan_out(flats[i]) for i in walked}
+    if walked:
+        readings = 3 if any(exact.values()) else 2
+        for i, (starts, sink) in zip(walked, _walk_sharing([flats[i] for i in walked], readings)):
+            cbloq, held = items[i]
+            depth = HeldDepthPlan(_as_tuples(s[0] for s in starts), tuple(int(v) for v in sink[0]),
+                                  _as_tuples(s[1] for s in starts), tuple(int(v) for v in sink[1]))
+            surgery = (HeldPlan(_as_tuples(s[2] for s in starts), tuple(int(v) for v in sink[2]))
+                       if exact[i] else held_plan(cbloq, held))
+            results[i] = (depth, surgery)
+    for i, flat in enumerate(flats):
+        if flat is None:
+            cbloq, held = items[i]
+            results[i] = (held_depth_plan(cbloq, held), held_plan(cbloq, held))
+    return results

@@ -38,7 +38,7 @@ from qresource.core.integers import address_width
 from qresource.loaders import closed_forms as loader_forms
 from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.depth import NO_PATH, HeldDepthPlan, augmented, depth_profile, max_plus_product
-from qresource.machinery.held_plans import held_plans
+from qresource.machinery.held_plans import held_plans_of
 from qresource.machinery.lattice_surgery import HeldPlan, lattice_surgery_profile
 from qresource.machinery.logical import GATE_KEYS, GateTally, LoweredGateCost
 from qresource.machinery.sweep import exact_lambdify
@@ -89,12 +89,18 @@ def _is_test(bloq) -> bool:
 
 
 @functools.lru_cache(maxsize=None)
+def _row_plans_both(d: int, bits: int) -> tuple:
+    def item(excluding):
+        oracle, cz = _narrow(d, bits, excluding), CZ()
+        return _narrow_composite(d, bits, excluding), lambda bloq: oracle.is_row_load(bloq) or (excluding and bloq == cz)
+
+    return tuple(held_plans_of([item(False), item(True)]))
+
+
 def row_plans(d: int, bits: int, excluding: bool) -> tuple[HeldDepthPlan, HeldPlan]:
     """Held plans (depth and T-depth; lattice-surgery depth) of the width-1 oracle: loads held
-    (and, excluding, the CZ)."""
-    oracle = _narrow(d, bits, excluding)
-    cz = CZ()
-    return held_plans(_narrow_composite(d, bits, excluding), lambda bloq: oracle.is_row_load(bloq) or (excluding and bloq == cz))
+    (and, excluding, the CZ). Both forms at once: they share the load and the inner product."""
+    return _row_plans_both(d, bits)[int(excluding)]
 
 
 def row_plan(d: int, bits: int, excluding: bool) -> HeldDepthPlan:

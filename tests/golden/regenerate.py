@@ -5,9 +5,9 @@ Run it from the repository root only when a change is meant to move a number."""
 from __future__ import annotations
 
 import os
+import pathlib
 import sys
 import tempfile
-import pathlib
 
 from tests.golden.cases import CASES
 from tests.golden.run import EXPECTED, ROOT, run_case
