@@ -8,7 +8,15 @@ from qualtran.bloqs.basic_gates import CZ
 import qresource.machinery.held_plans as held_plans_module
 from qresource.arithmetic.inner_product import ShiftAddTerm
 from qresource.machinery.depth import held_depth_plan
-from qresource.machinery.held_plans import _continues_fan_out, _walk, flat_wiring, held_plans, held_plans_of
+from qresource.machinery.held_plans import (
+    _CHAIN,
+    _chain,
+    _continues_fan_out,
+    _walk,
+    flat_wiring,
+    held_plans,
+    held_plans_of,
+)
 from qresource.machinery.lattice_surgery import held_plan
 from qresource.oracle.threshold_oracle import ThresholdOracle
 
@@ -19,7 +27,7 @@ def _cases():
             for excluded in ((), (3,), (3, 1)):
                 yield ThresholdOracle(4, d, bits, loader=loader, form="phase", excluded=excluded), True
     # more than WIDE_WIRES loaded bits: the inner product is inlined term by term
-    for d, bits in [(25, 4), (13, 8)]:
+    for d, bits in [(25, 4), (13, 8), (40, 5)]:
         for loader in ("qrom", "bucket-brigade"):
             for excluded in ((), (3,), (3, 1)):
                 yield ThresholdOracle(4, d, bits, loader=loader, form="phase", excluded=excluded), True
@@ -47,14 +55,19 @@ def test_held_plans_equal_the_keyed_walks(oracle, hold_cz):
     assert surgery == held_plan(cbloq, held)
 
 
-def test_the_inner_product_is_walked_flat():
-    """The phase oracle's plans come from the one walk: its inner product is inlined term by
-    term and no fan-out runs across two steps (else the keyed walk would have run)."""
+def test_the_inner_product_is_walked_run_by_run():
+    """The phase oracle's plans come from the one walk: its inner product is one chain whose
+    equal terms at one shift are one run each (a running maximum, not a step per term), and no
+    fan-out runs across two steps (else the keyed walk would have run)."""
     oracle = ThresholdOracle(2, 32, 5, form="phase", excluded=(1,))
     flat = flat_wiring(oracle.decompose_bloq(), oracle.is_row_load)
-    assert flat is not None
+    chains = [step for step in flat.steps if step[0] == _CHAIN]
+    assert [str(step[1]).split("(")[0] for step in chains] == ["InnerProduct", "UnInnerProduct"]
     terms = 32 * 5
-    assert len(flat.steps) > 2 * terms
+    for step in chains:
+        runs = _chain(step[1]).runs
+        assert sum(len(run.ins) for run in runs) == terms
+        assert len(runs) < terms // 4
     assert not _continues_fan_out(flat)
 
 
@@ -118,3 +131,13 @@ def test_times_past_the_int32_limit_are_walked_again_in_int64(monkeypatch):
     narrow = held_plans_of(items)
     monkeypatch.setattr(held_plans_module, "_NARROW_LIMIT", 64)  # every real time passes it
     assert held_plans_of(items) == narrow
+
+
+def test_runs_walked_step_by_step_give_the_running_maximum(monkeypatch):
+    """The running maximum over a run equals the run walked one step at a time (every step's
+    full profile): the recurrence is exact, not an approximation of the steps."""
+    items = _phase_pair(40, 5)
+    fast = held_plans_of(items)
+    monkeypatch.setattr(held_plans_module, "_rank_one", lambda profile: None)
+    monkeypatch.setattr(held_plans_module, "_STACKS", held_plans_module.BoundedMemo(limit=50000))
+    assert held_plans_of(items) == fast

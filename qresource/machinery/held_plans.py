@@ -53,8 +53,9 @@ from qresource.machinery.lattice_surgery import (
 from qresource.machinery.lowering import leaf_rule
 
 #: Step kinds of a flat wiring: a held sub-bloq, gates, a free (its wires' rows reach the sink),
-#: an inlined wiring's release of a wire (fresh again, as the wiring's own walk has it).
-_HELD, _GATES, _FREE, _RESET = 0, 1, 2, 3
+#: an inlined wiring's release of a wire (fresh again, as the wiring's own walk has it), a wide
+#: sub-bloq walked through its wiring (:class:`_Chain`; its ``ins`` the slot of each of its own).
+_HELD, _GATES, _FREE, _RESET, _CHAIN = 0, 1, 2, 3, 4
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,18 @@ def flat_wiring(cbloq, held: Callable[[Bloq], bool]) -> Optional[FlatWiring]:
             steps.append((_FREE, sub, ins, ins))
             outs = np.empty(0, dtype=np.intp)
         elif not held(sub) and _wide(sub):
-            outs = _inline(sub, ins, steps, new)
-            if outs is None:
-                return None
+            chain = _chain(sub)
+            if chain is not None:
+                mapping = np.full(chain.wiring.slots, -1, dtype=np.intp)
+                mapping[chain.wiring.inputs] = ins
+                own = mapping < 0
+                mapping[own] = new(int(own.sum()))
+                outs = mapping[chain.wiring.outputs]
+                steps.append((_CHAIN, sub, mapping, outs))
+            else:
+                outs = _inline(sub, ins, steps, new)
+                if outs is None:
+                    return None
         else:
             outs = new(n_out) if held(sub) else _in_place(ins, n_out, sub, new)
             steps.append((_HELD if held(sub) else _GATES, sub, ins, outs))
@@ -194,6 +204,147 @@ def _inline(sub: Bloq, ins: np.ndarray, steps: list, new) -> Optional[np.ndarray
     return mapping[wiring.outputs]
 
 
+@dataclass(frozen=True)
+class _Run:
+    """Steps of a wiring that one vectorised update can walk: the same sub-bloq in place on the
+    same ``chain`` wires (positions), each step's ``side`` wires its own and written by no other
+    step of the run; ``ins`` the slots of each step (rows), ``released`` those of a single step."""
+
+    sub: Bloq
+    ins: np.ndarray
+    outs: np.ndarray
+    chain: np.ndarray
+    side: np.ndarray
+    released: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """A wide sub-bloq's wiring, walked run by run (:class:`_Run`), with what the
+    lattice-surgery check needs of it: whether a fan-out continues from one of its steps into
+    another (``merges``), the input positions whose first gate is a CNOT they control
+    (``leading``) and the fan-outs still open at its end, as (control slot, member slots)."""
+
+    wiring: object
+    runs: tuple
+    merges: bool
+    leading: tuple
+    trailing: tuple
+
+
+_CHAINS: BoundedMemo = BoundedMemo(limit=4096)
+
+
+def _chain(sub: Bloq) -> Optional[_Chain]:
+    """The :class:`_Chain` of a wide sub-bloq whose wiring's steps are all narrow (memoised), or
+    None (then its steps are inlined)."""
+    cached = _CHAINS.get(sub)
+    if cached is not None:
+        return cached[0]
+    wiring = compiled_wiring(sub)
+    chain = None
+    if wiring is not None and not any(_wide(inner) for inner, _, _, _ in wiring.steps):
+        chain = _build_chain(wiring)
+    _CHAINS.put(sub, (chain,))
+    return chain
+
+
+def _build_chain(wiring) -> _Chain:
+    runs = []
+    steps = wiring.steps
+    index = 0
+    while index < len(steps):
+        sub, ins, outs, released = steps[index]
+        end = index + 1
+        if ins is outs and not len(released):
+            while (end < len(steps) and steps[end][1] is steps[end][2] and not len(steps[end][3])
+                   and len(steps[end][1]) == len(ins) and (steps[end][0] is sub or steps[end][0] == sub)):
+                end += 1
+        runs.extend(_runs_of(steps[index:end]))
+        index = end
+    flat = FlatWiring(wiring.slots, wiring.inputs,
+                      tuple(step for sub, ins, outs, released in steps
+                            for step in ((_GATES, sub, ins, outs),) + (((_RESET, None, released, released),)
+                                                                      if len(released) else ())),
+                      wiring.outputs)
+    merges, leading, trailing = _fan_out_facts(flat)
+    position = {int(slot): p for p, slot in enumerate(wiring.inputs)}
+    return _Chain(wiring, tuple(runs), merges, tuple(sorted(position[slot] for slot in leading if slot in position)),
+                  trailing)
+
+
+def _runs_of(steps) -> list:
+    """Steps of one sub-bloq in place, cut where the wires two neighbours share change."""
+    runs, begin, pattern = [], 0, None
+    for index in range(1, len(steps)):
+        shared = steps[index][1] == steps[index - 1][1]
+        if pattern is None and index - 1 == begin:
+            pattern = shared
+        elif not np.array_equal(shared, pattern):
+            runs.extend(_run(steps[begin:index]))
+            begin, pattern = index, None
+    runs.extend(_run(steps[begin:]))
+    return runs
+
+
+def _run(steps) -> list:
+    """One run for all of ``steps`` where their slots allow it (:class:`_Run`), else one each."""
+    sub = steps[0][0]
+    if len(steps) > 1:
+        ins = np.stack([step[1] for step in steps])
+        constant = (ins == ins[0]).all(axis=0)
+        side = np.flatnonzero(~constant)
+        sides = ins[:, side].reshape(-1)
+        if len(np.unique(sides)) == len(sides) and not np.isin(sides, ins[0, constant]).any():
+            return [_Run(sub, ins, ins, np.flatnonzero(constant), side, np.empty(0, dtype=np.intp))]
+    return [_Run(step[0], step[1][None, :], step[2][None, :], np.empty(0, dtype=np.intp), np.arange(len(step[1])),
+                 step[3]) for step in steps]
+
+
+def _fan_out_facts(flat: FlatWiring) -> tuple[bool, set, tuple]:
+    """(whether a fan-out continues from one step into another, the slots whose first gate is a
+    CNOT they control, the fan-outs open at the end as (control slot, member slots))."""
+    last_touch = np.full(flat.slots, -1, dtype=np.intp)
+    leading: set = set()
+    for index, step in enumerate(flat.steps):
+        kind, sub, ins, outs = step
+        if kind == _CHAIN:
+            chain = _chain(sub)
+            if chain.merges:
+                return True, leading, ()
+            firsts = [int(ins[chain.wiring.inputs[p]]) for p in chain.leading]
+        else:
+            facts = _facts(sub) if kind == _GATES and sub is not None else None
+            if facts is not None and facts.gate_by_gate:
+                return True, leading, ()
+            firsts = ([int(ins[local]) for local in facts.summary.leading]
+                      if facts is not None and facts.summary is not None else [])
+        for slot in firsts:
+            if last_touch[slot] < 0:
+                leading.add(slot)
+            elif _still_open(flat, last_touch, slot):
+                return True, leading, ()
+        last_touch[ins] = index
+        last_touch[outs] = index
+    trailing = []
+    for index, step in enumerate(flat.steps):
+        for control, members in _left_open(step):
+            if last_touch[control] == index and (last_touch[members] <= index).all():
+                trailing.append((control, members))
+    return False, leading, tuple(trailing)
+
+
+def _left_open(step) -> list:
+    """The fan-outs a step leaves open at its end, as (control slot, member slots)."""
+    kind, sub, ins, outs = step
+    if kind == _CHAIN:
+        return [(int(ins[control]), ins[members]) for control, members in _chain(sub).trailing]
+    summary = _facts(sub).summary if kind == _GATES and sub is not None else None
+    if summary is None:
+        return []
+    return [(int(outs[control]), outs[list(members)]) for control, members, _ in summary.trailing]
+
+
 # --- the walk ----------------------------------------------------------------------------------
 
 _STACKS: BoundedMemo = BoundedMemo(limit=50000)
@@ -217,33 +368,16 @@ def _continues_fan_out(flat: FlatWiring) -> bool:
     A merge needs a step whose first gate on a wire is a CNOT that wire controls (a *leading*
     input of its summary) while a fan-out with that control is still open: one left open by the
     last earlier step that touched the wire, none of whose members a step has touched since."""
-    last_touch = np.full(flat.slots, -1, dtype=np.intp)
-    for index, (kind, sub, ins, outs) in enumerate(flat.steps):
-        facts = _facts(sub) if kind == _GATES and sub is not None else None
-        if facts is not None:
-            if facts.gate_by_gate:
-                return True
-            if facts.summary is not None and facts.summary.leading:
-                for local in facts.summary.leading:
-                    if _still_open(flat, last_touch, int(ins[local])):
-                        return True
-        last_touch[ins] = index
-    return False
+    return _fan_out_facts(flat)[0]
 
 
 def _still_open(flat: FlatWiring, last_touch: np.ndarray, slot: int) -> bool:
     """Whether the step that last touched ``slot`` left a fan-out controlled by it that no step
     has touched since (``last_touch``: each slot's last step so far)."""
     last = int(last_touch[slot])
-    if last < 0:
-        return False
-    kind, sub, _, outs = flat.steps[last]
-    summary = _facts(sub).summary if kind == _GATES and sub is not None else None
-    if summary is None:
-        return False
-    for control, members, _ in summary.trailing:
-        if int(outs[control]) == slot:
-            return bool((last_touch[outs[list(members)]] <= last).all())
+    for control, members in _left_open(flat.steps[last]):
+        if control == slot:
+            return bool((last_touch[members] <= last).all())
     return False
 
 
@@ -299,25 +433,70 @@ class _Walk:
             self.parts[(sub, self.live)] = part
         return part
 
+    def _gates(self, sub: Bloq, ins: np.ndarray, outs: np.ndarray) -> Optional[np.ndarray]:
+        """One step of gates; the point every path crosses (``meet``) where it is rank one."""
+        live, state = self.live, self.state
+        rank_one, through, fresh, out_of = self._part(sub)
+        meet = None
+        if rank_one:
+            # every path through the step passes one point: the latest arrival there, then out
+            meet = (through + state[:, ins, :live]).max(axis=1) if len(ins) else fresh.copy()
+            np.maximum(meet, fresh, out=meet)
+            out = out_of + meet[:, None, :]
+        elif len(ins):
+            out = (through + state[:, ins, None, :live]).max(axis=1)
+            np.maximum(out, fresh, out=out)
+        else:
+            out = fresh.copy()
+        out[out < 0] = self.no_path
+        np.maximum(self.sink[:, :live], out[:, -1, :], out=self.sink[:, :live])
+        state[:, outs, :live] = out[:, :-1, :]
+        return meet
+
+    def _chain(self, chain: _Chain, mapping: np.ndarray) -> None:
+        """A wide sub-bloq's wiring, run by run: a run of one rank-one step repeated in place is
+        one recurrence, meet_j = max(meet_{j-1} + c, A_j) with c the longest way through the
+        chain wires from one step's meet to the next's and A_j what the step's own (side) wires
+        and fresh wires bring; so meet_j = j c + max(meet_0, max_{i <= j} (A_i - i c)), a
+        running maximum."""
+        live, state = self.live, self.state
+        for run in chain.runs:
+            ins, outs = mapping[run.ins], mapping[run.outs]
+            meet = self._gates(run.sub, ins[0], outs[0])
+            if len(run.released):
+                state[:, mapping[run.released], :] = self.start
+            if len(ins) == 1:
+                continue
+            if meet is None:
+                for row in range(1, len(ins)):
+                    self._gates(run.sub, ins[row], outs[row])
+                continue
+            _, through, fresh, out_of = self._part(run.sub)
+            into, leaving = through[:, :, 0].astype(np.int64), out_of[:, :, 0].astype(np.int64)
+            step = (leaving[:, run.chain] + into[:, run.chain]).max(axis=1) if len(run.chain) else None
+            side = ins[1:, run.side]
+            brought = (into[:, run.side][:, None, :, None] + state[:, side, :live]).max(axis=2)
+            brought = np.maximum(brought, fresh[:, None, :])
+            if step is None:
+                meets = brought
+            else:
+                climb = step[:, None, None] * np.arange(1, len(ins), dtype=np.int64)[None, :, None]
+                meets = climb + np.maximum(meet[:, None, :], np.maximum.accumulate(brought - climb, axis=1))
+            meets = np.where(meets < 0, self.no_path, meets)
+            self.sink[:, :live] = np.maximum(self.sink[:, :live], leaving[:, -1, None] + meets.max(axis=1))
+            written = leaving[:, run.side][:, None, :, None] + meets[:, :, None, :]
+            state[:, outs[1:, run.side], :live] = np.where(written < 0, self.no_path, written)
+            if len(run.chain):
+                last = leaving[:, run.chain, None] + meets[:, -1, None, :]
+                state[:, outs[-1, run.chain], :live] = np.where(last < 0, self.no_path, last)
+
     def run(self, steps) -> None:
         state, sink, start, no_path = self.state, self.sink, self.start, self.no_path
         for kind, sub, ins, outs in steps:
-            live = self.live
             if kind == _GATES and sub is not None:
-                rank_one, through, fresh, out_of = self._part(sub)
-                if rank_one:
-                    # every path through the step passes one point: the latest arrival there, then out
-                    meet = (through + state[:, ins, :live]).max(axis=1) if len(ins) else fresh.copy()
-                    np.maximum(meet, fresh, out=meet)
-                    out = out_of + meet[:, None, :]
-                elif len(ins):
-                    out = (through + state[:, ins, None, :live]).max(axis=1)
-                    np.maximum(out, fresh, out=out)
-                else:
-                    out = fresh.copy()
-                out[out < 0] = no_path
-                np.maximum(sink[:, :live], out[:, -1, :], out=sink[:, :live])
-                state[:, outs, :live] = out[:, :-1, :]
+                self._gates(sub, ins, outs)
+            elif kind == _CHAIN:
+                self._chain(_chain(sub), ins)
             elif kind == _HELD:
                 if len(ins):
                     begin = np.maximum(state[:, ins, :].max(axis=1), start)
