@@ -141,3 +141,27 @@ def test_runs_walked_step_by_step_give_the_running_maximum(monkeypatch):
     monkeypatch.setattr(held_plans_module, "_rank_one", lambda profile: None)
     monkeypatch.setattr(held_plans_module, "_STACKS", held_plans_module.BoundedMemo(limit=50000))
     assert held_plans_of(items) == fast
+
+
+def test_a_fan_out_inside_a_chain_sends_the_surgery_plan_to_the_keyed_walk():
+    """A wide inner product of two one-bit copies of coordinate 0 (shifts 0 and 1: the second
+    window is still empty, so it is a copy too): both are CNOTs from the same key bit, a fan-out
+    across two of the chain's steps."""
+    from qresource.arithmetic.inner_product import ConstantInnerProduct
+
+    product = ConstantInnerProduct(97, 1, ((0, 0, True), (0, 1, True)))
+    assert [term.copy for _, _, term in product.steps] == [True, True]
+    builder = BloqBuilder()
+    keys = builder.add_register("keys", 97)
+    keys, acc = builder.add(product, keys=keys)
+    cbloq = builder.finalize(keys=keys, acc=acc)
+
+    def held(bloq):
+        return False
+
+    assert _chain(product).merges
+    flat = flat_wiring(cbloq, held)
+    assert _continues_fan_out(flat)
+    depth, surgery = held_plans(cbloq, held)
+    assert depth == held_depth_plan(cbloq, held)
+    assert surgery == held_plan(cbloq, held)

@@ -25,6 +25,7 @@ arrival times, so :func:`_continues_fan_out` decides it once, before the walk; w
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -243,7 +244,7 @@ def _chain(sub: Bloq) -> Optional[_Chain]:
         return cached[0]
     wiring = compiled_wiring(sub)
     chain = None
-    if wiring is not None and not any(_wide(inner) for inner, _, _, _ in wiring.steps):
+    if wiring is not None and not any(_wide(inner) for inner in {step[0] for step in wiring.steps}):
         chain = _build_chain(wiring)
     _CHAINS.put(sub, (chain,))
     return chain
@@ -260,45 +261,99 @@ def _build_chain(wiring) -> _Chain:
             while (end < len(steps) and steps[end][1] is steps[end][2] and not len(steps[end][3])
                    and len(steps[end][1]) == len(ins) and (steps[end][0] is sub or steps[end][0] == sub)):
                 end += 1
-        runs.extend(_runs_of(steps[index:end]))
+        if end - index > 1:
+            runs.extend(_runs_of(sub, np.stack([step[1] for step in steps[index:end]])))
+        else:
+            runs.append(_Run(sub, ins[None, :], outs[None, :], np.empty(0, dtype=np.intp), np.arange(len(ins)),
+                             released))
         index = end
-    flat = FlatWiring(wiring.slots, wiring.inputs,
-                      tuple(step for sub, ins, outs, released in steps
-                            for step in ((_GATES, sub, ins, outs),) + (((_RESET, None, released, released),)
-                                                                      if len(released) else ())),
-                      wiring.outputs)
-    merges, leading, trailing = _fan_out_facts(flat)
+    merges, leading, trailing = _chain_facts(wiring.slots, runs)
     position = {int(slot): p for p, slot in enumerate(wiring.inputs)}
     return _Chain(wiring, tuple(runs), merges, tuple(sorted(position[slot] for slot in leading if slot in position)),
                   trailing)
 
 
-def _runs_of(steps) -> list:
-    """Steps of one sub-bloq in place, cut where the wires two neighbours share change."""
-    runs, begin, pattern = [], 0, None
-    for index in range(1, len(steps)):
-        shared = steps[index][1] == steps[index - 1][1]
-        if pattern is None and index - 1 == begin:
-            pattern = shared
-        elif not np.array_equal(shared, pattern):
-            runs.extend(_run(steps[begin:index]))
-            begin, pattern = index, None
-    runs.extend(_run(steps[begin:]))
+def _runs_of(sub: Bloq, ins: np.ndarray) -> list:
+    """Runs of one sub-bloq in place (its steps' slots as rows), cut where the wires two
+    neighbouring steps share change (the accumulator window moves up a bit)."""
+    shared = ins[1:] == ins[:-1]
+    cuts = 1 + np.flatnonzero((shared[1:] != shared[:-1]).any(axis=1))
+    runs = []
+    for begin, end in zip((0, *(int(c) + 1 for c in cuts)), (*(int(c) + 1 for c in cuts), len(ins))):
+        runs.extend(_run(sub, ins[begin:end]))
     return runs
 
 
-def _run(steps) -> list:
-    """One run for all of ``steps`` where their slots allow it (:class:`_Run`), else one each."""
-    sub = steps[0][0]
-    if len(steps) > 1:
-        ins = np.stack([step[1] for step in steps])
+def _run(sub: Bloq, ins: np.ndarray) -> list:
+    """One run for all of these steps (rows) where their slots allow it, else one run each."""
+    nothing = np.empty(0, dtype=np.intp)
+    if len(ins) > 1:
         constant = (ins == ins[0]).all(axis=0)
         side = np.flatnonzero(~constant)
         sides = ins[:, side].reshape(-1)
         if len(np.unique(sides)) == len(sides) and not np.isin(sides, ins[0, constant]).any():
-            return [_Run(sub, ins, ins, np.flatnonzero(constant), side, np.empty(0, dtype=np.intp))]
-    return [_Run(step[0], step[1][None, :], step[2][None, :], np.empty(0, dtype=np.intp), np.arange(len(step[1])),
-                 step[3]) for step in steps]
+            return [_Run(sub, ins, ins, np.flatnonzero(constant), side, nothing)]
+    return [_Run(sub, row[None, :], row[None, :], nothing, np.arange(len(row)), nothing) for row in ins]
+
+
+def _chain_facts(slots: int, runs: list) -> tuple[bool, set, tuple]:
+    """:func:`_fan_out_facts` of a chain's runs: every step's slots marked touched at once per
+    run, the few steps that lead with a CNOT checked one by one. Step k is touch 2k, the release
+    of its freed wires touch 2k + 1."""
+    last_touch = np.full(slots, -1, dtype=np.intp)
+    firsts: list = []  # touch of each run's first step
+    leading: set = set()
+    touch = 0
+    for run in runs:
+        facts = _facts(run.sub)
+        if facts.gate_by_gate:
+            return True, leading, ()
+        firsts.append(touch)
+        lead = facts.summary.leading if facts.summary is not None else ()
+        if lead:
+            for row in range(len(run.ins)):
+                for local in lead:
+                    slot = int(run.ins[row, local])
+                    if last_touch[slot] < 0:
+                        leading.add(slot)
+                    elif _open_in_runs(runs, firsts, last_touch, slot):
+                        return True, leading, ()
+                last_touch[run.ins[row]] = touch + 2 * row
+                last_touch[run.outs[row]] = touch + 2 * row
+        else:
+            rows = (touch + 2 * np.arange(len(run.ins)))[:, None]
+            np.maximum.at(last_touch, run.ins, np.broadcast_to(rows, run.ins.shape))
+            np.maximum.at(last_touch, run.outs, np.broadcast_to(rows, run.outs.shape))
+        if len(run.released):
+            last_touch[run.released] = touch + 1
+        touch += 2 * len(run.ins)
+    trailing = []
+    for last in np.unique(last_touch[(last_touch >= 0) & (last_touch % 2 == 0)]).tolist():
+        for control, members in _left_open_in_runs(runs, firsts, last):
+            if last_touch[control] == last and (last_touch[members] <= last).all():
+                trailing.append((control, members))
+    return False, leading, tuple(trailing)
+
+
+def _left_open_in_runs(runs: list, firsts: list, touch: int) -> list:
+    """The fan-outs the step at ``touch`` leaves open, as (control slot, member slots)."""
+    which = bisect.bisect_right(firsts, touch) - 1
+    run = runs[which]
+    summary = _facts(run.sub).summary
+    if summary is None:
+        return []
+    outs = run.outs[(touch - firsts[which]) // 2]
+    return [(int(outs[control]), outs[list(members)]) for control, members, _ in summary.trailing]
+
+
+def _open_in_runs(runs: list, firsts: list, last_touch: np.ndarray, slot: int) -> bool:
+    last = int(last_touch[slot])
+    if last % 2:
+        return False
+    for control, members in _left_open_in_runs(runs, firsts, last):
+        if control == slot:
+            return bool((last_touch[members] <= last).all())
+    return False
 
 
 def _fan_out_facts(flat: FlatWiring) -> tuple[bool, set, tuple]:
