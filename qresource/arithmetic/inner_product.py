@@ -385,26 +385,47 @@ class ConstantInnerProduct(Bloq):
             return Wiring(keys + acc, wired, keys)
         return Wiring(keys, wired, keys + acc)
 
-    def numbered_wiring(self):
-        """:meth:`depth_wiring` with its wires numbered by arithmetic: bit i of the loaded row is
-        slot i, bit i of the accumulator slot d b + i (a thousand-term product is numbered in
-        milliseconds rather than by naming every wire)."""
+    def _numbered(self):
+        """Slots of :meth:`depth_wiring`'s wires by arithmetic: bit i of the loaded row is slot i,
+        bit i of the accumulator slot d b + i. (slot count, input slots, output slots, the
+        coordinate rows of key slots, the accumulator line, the steps in circuit order)."""
         b, w, width = self.bits, self.acc_bits, self.d * self.bits
         keys = np.arange(width - 1, -1, -1)
         acc = width + np.arange(w - 1, -1, -1)
-        coordinate = np.arange(width).reshape(self.d, b)
-        line = width + np.arange(w)
-        adjoints: dict = {}
-        steps = reversed(self.steps) if self.is_adjoint else self.steps
+        if self.is_adjoint:
+            adjoints: dict = {}
+            steps = [(t, shift, adjoints.get(term) or adjoints.setdefault(term, term.adjoint()))
+                     for t, shift, term in reversed(self.steps)]
+            inputs, outputs = np.concatenate([keys, acc]), keys
+        else:
+            steps, inputs, outputs = self.steps, keys, np.concatenate([keys, acc])
+        return width + w, inputs, outputs, np.arange(width).reshape(self.d, b), width + np.arange(w), steps
+
+    def numbered_wiring(self):
+        """:meth:`depth_wiring` with its wires numbered by arithmetic (a thousand-term product is
+        numbered in milliseconds rather than by naming every wire)."""
+        slots, inputs, outputs, coordinate, line, steps = self._numbered()
         numbered = []
         for t, shift, term in steps:
-            if self.is_adjoint:
-                term = adjoints.get(term) or adjoints.setdefault(term, term.adjoint())
-            slots = np.concatenate((coordinate[t], line[shift:shift + term.window]))
-            numbered.append((term, slots, slots))
-        if self.is_adjoint:
-            return numbered_wiring(width + w, np.concatenate([keys, acc]), numbered, keys)
-        return numbered_wiring(width + w, keys, numbered, np.concatenate([keys, acc]))
+            wires = np.concatenate((coordinate[t], line[shift:shift + term.window]))
+            numbered.append((term, wires, wires))
+        return numbered_wiring(slots, inputs, numbered, outputs)
+
+    def numbered_groups(self) -> tuple:
+        """:meth:`numbered_wiring`'s steps grouped, each group consecutive equal terms at one
+        shift as (term, its steps' slots as rows): (slot count, input slots, output slots,
+        groups); every step is in place."""
+        slots, inputs, outputs, coordinate, line, steps = self._numbered()
+        groups: list = []
+        for t, shift, term in steps:
+            if groups and groups[-1][1] == shift and groups[-1][0] == term:
+                groups[-1][2].append(t)
+            else:
+                groups.append((term, shift, [t]))
+        rows = [(term, np.concatenate((coordinate[ts], np.broadcast_to(line[shift:shift + term.window],
+                                                                        (len(ts), term.window))), axis=1))
+                for term, shift, ts in groups]
+        return slots, inputs, outputs, rows
 
     def term_counts(self) -> Counter:
         """ShiftAddTerm -> how many (a handful of distinct terms, whatever d)."""

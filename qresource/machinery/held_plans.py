@@ -242,17 +242,34 @@ def _chain(sub: Bloq) -> Optional[_Chain]:
     cached = _CHAINS.get(sub)
     if cached is not None:
         return cached[0]
-    wiring = compiled_wiring(sub)
+    grouped = getattr(sub, "numbered_groups", None)
     chain = None
-    if wiring is not None and not any(_wide(inner) for inner in {step[0] for step in wiring.steps}):
-        chain = _build_chain(wiring)
+    if grouped is not None:
+        slots, inputs, outputs, groups = grouped()
+        if not any(_wide(inner) for inner in {group[0] for group in groups}):
+            runs = [run for inner, rows in groups for run in _runs_of(inner, rows)]
+            chain = _chain_of(_Slots(slots, inputs, outputs), runs)
+    else:
+        wiring = compiled_wiring(sub)
+        if wiring is not None and not any(_wide(inner) for inner in {step[0] for step in wiring.steps}):
+            chain = _chain_of(wiring, _wiring_runs(wiring.steps))
     _CHAINS.put(sub, (chain,))
     return chain
 
 
-def _build_chain(wiring) -> _Chain:
+@dataclass(frozen=True)
+class _Slots:
+    """A wiring's slot count and its input and output slots (what a chain maps)."""
+
+    slots: int
+    inputs: np.ndarray
+    outputs: np.ndarray
+
+
+def _wiring_runs(steps) -> list:
+    """Runs of a compiled wiring's steps: consecutive equal sub-bloqs in place grouped, then cut
+    by :func:`_runs_of`; any other step a run of its own."""
     runs = []
-    steps = wiring.steps
     index = 0
     while index < len(steps):
         sub, ins, outs, released = steps[index]
@@ -267,6 +284,10 @@ def _build_chain(wiring) -> _Chain:
             runs.append(_Run(sub, ins[None, :], outs[None, :], np.empty(0, dtype=np.intp), np.arange(len(ins)),
                              released))
         index = end
+    return runs
+
+
+def _chain_of(wiring, runs: list) -> _Chain:
     merges, leading, trailing = _chain_facts(wiring.slots, runs)
     position = {int(slot): p for p, slot in enumerate(wiring.inputs)}
     return _Chain(wiring, tuple(runs), merges, tuple(sorted(position[slot] for slot in leading if slot in position)),
@@ -276,6 +297,8 @@ def _build_chain(wiring) -> _Chain:
 def _runs_of(sub: Bloq, ins: np.ndarray) -> list:
     """Runs of one sub-bloq in place (its steps' slots as rows), cut where the wires two
     neighbouring steps share change (the accumulator window moves up a bit)."""
+    if len(ins) == 1:
+        return _run(sub, ins)
     shared = ins[1:] == ins[:-1]
     cuts = 1 + np.flatnonzero((shared[1:] != shared[:-1]).any(axis=1))
     runs = []

@@ -114,6 +114,15 @@ class _Wires:
         rows = self.rows
         return np.array([rows.pop(key) for key in keys], dtype=np.int64).reshape(len(keys), len(self.sink))
 
+    def take(self, keys) -> list:
+        """:meth:`read` as a list of rows."""
+        self.close_touching(keys)
+        if self.virgin:
+            for key in keys:
+                self.virgin.pop(key, None)
+        rows = self.rows
+        return [rows.pop(key) for key in keys]
+
     def write(self, keys, block: np.ndarray) -> None:
         for key, row in zip(keys, block):
             self.rows[key] = row
@@ -302,15 +311,18 @@ def _walk_template(wires: "_Wires", template, local: list, fresh: np.ndarray) ->
     for left, right, own in local:
         if left is None:
             wires.write([own], fresh[None, :])
+            names.append(own)
+        elif left == right:  # a wire through the leaf keeps its name (a rename there and back)
+            names.append(left)
         else:
             wires.rename(left, own)
-        names.append(own)
+            names.append(own)
     _play(wires, template, names)
-    for (left, right, own) in local:
+    for (left, right, own), name in zip(local, names):
         if right is None:
-            wires.free([own])
-        else:
-            wires.rename(own, right)
+            wires.free([name])
+        elif name != right:
+            wires.rename(name, right)
 
 
 def _play(wires: "_Wires", template, names) -> None:
@@ -322,10 +334,12 @@ def _play(wires: "_Wires", template, names) -> None:
             wires.fan_out(qubits[0], [qubits[1]], qubits[0], [qubits[1]])
             continue
         duration = template_depth(op[2]) if op[0] == "if" else 1
-        start = wires.read(qubits).max(axis=0)
+        rows = wires.take(qubits)
+        start = rows[0] if len(rows) == 1 else np.maximum.reduce(rows)
         end = np.where(start > NO_PATH, start + duration, NO_PATH)
         np.maximum(wires.sink, end, out=wires.sink)
-        wires.write(qubits, np.tile(end, (len(qubits), 1)))
+        for name in qubits:  # rows are never changed in place: one array serves every wire
+            wires.rows[name] = end
 
 
 def template_profile(template, n_qubits: int, inputs: list[int], outputs: list[int]) -> np.ndarray:
