@@ -196,10 +196,15 @@ def schedule(terms: Sequence[Term], bits: int) -> list[tuple[int, int, "ShiftAdd
     (P_{m-1} < 2^shift), else an addition into bits [shift, bitlen(P_m)) of the accumulator."""
     steps = []
     previous = 0
+    made: dict = {}  # one bloq per distinct term: memo keys then compare by identity
     for (t, shift, negative), bound in zip(terms, partial_sum_bounds(terms, bits)):
         copy = previous < (1 << shift)
         window = bits if copy else bound.bit_length() - shift
-        steps.append((t, shift, ShiftAddTerm(bits, window, bool(negative), copy)))
+        key = (window, bool(negative), copy)
+        term = made.get(key)
+        if term is None:
+            term = made[key] = ShiftAddTerm(bits, window, bool(negative), copy)
+        steps.append((t, shift, term))
         previous = bound
     return steps
 
