@@ -52,6 +52,9 @@ def test_integer_logarithms_at_powers_of_two():
     # independent: Python's int.bit_length
     assert list(ceil_log(array)) == [(v - 1).bit_length() for v in values]
     assert list(floor_log(array)) == [v.bit_length() - 1 for v in values]
+    # a logarithm that needs simplifying first: log2(n) + 1 = log2(2n)
+    shifted = exact_lambdify([n], sympy.ceiling((sympy.log(n) + sympy.log(2)) / sympy.log(2)))
+    assert list(shifted(array)) == [(2 * v - 1).bit_length() for v in values]
 
 
 def test_piecewise_with_compound_conditions_is_elementwise():

@@ -174,8 +174,12 @@ def _integer_logs(expr: sympy.Expr) -> sympy.Expr:
     """Rewrite ceiling/floor of log(x)/log(2) into exact integer logarithms."""
 
     def rewrite(node):
-        if isinstance(node, (sympy.ceiling, sympy.floor)):
-            inner = sympy.simplify(node.args[0] * sympy.log(2))
+        # an argument without a logarithm has none to rewrite; one that is already log(x)/log(2)
+        # needs no simplify (the costly step when hundreds of closed forms are compiled)
+        if isinstance(node, (sympy.ceiling, sympy.floor)) and node.args[0].has(sympy.log):
+            inner = node.args[0] * sympy.log(2)
+            if not isinstance(inner, sympy.log):
+                inner = sympy.simplify(inner)
             if isinstance(inner, sympy.log):
                 return (clog2 if isinstance(node, sympy.ceiling) else flog2)(inner.args[0])
         return node
