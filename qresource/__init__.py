@@ -54,8 +54,8 @@ PUBLIC_GROUPS: dict[str, dict[str, str]] = {
         "estimate_qlaci": "qresource.qlaci.estimate:estimate_qlaci",
         "estimate_classical": "qresource.classical.costs:estimate_classical",
         "attach_physical": "qresource.report.physical_options:attach_physical",
-        "attach_grover_physical": "qresource.report.physical_options:attach_grover_physical",
-        "attach_qlaci_physical": "qresource.report.physical_options:attach_qlaci_physical",
+        "attach_grover_physical": "qresource.report.grover_physical:attach_grover_physical",
+        "attach_qlaci_physical": "qresource.report.qlaci_physical:attach_qlaci_physical",
         "logical_counts": "qresource.machinery.logical:logical_counts",
         "EstimateRecord": "qresource.core.record:EstimateRecord",
         "LogicalCounts": "qresource.core.record:LogicalCounts",
@@ -90,7 +90,7 @@ PUBLIC_GROUPS: dict[str, dict[str, str]] = {
         "read_table": "qresource.loaders.api:read_table",
         "export_qram": "qresource.loaders.api:export_qram",
         "validate_qram": "qresource.loaders.api:validate_qram",
-        "read_instance": "qresource.oracle.api:read_instance",
+        "read_instance": "qresource.oracle.instance_file:read_instance",
         "random_instance": "qresource.oracle.api:random_instance",
         "export_oracle": "qresource.oracle.api:export_oracle",
         "validate_oracle": "qresource.oracle.api:validate_oracle",
@@ -163,9 +163,9 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time ``__getattr__`
         estimate_oracle_instance,
         export_oracle,
         random_instance,
-        read_instance,
         validate_oracle,
     )
+    from qresource.oracle.instance_file import read_instance
     from qresource.oracle.threshold_oracle import OracleForm, ThresholdOracle
     from qresource.profile.api import choose_k, profile_qk, profile_text
     from qresource.qasm.count import count_circuit
@@ -179,10 +179,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time ``__getattr__`
     from qresource.report.breakeven import Algorithm as BreakevenAlgorithm
     from qresource.report.breakeven import Hardware as BreakevenHardware
     from qresource.report.breakeven import answer as breakeven
-    from qresource.report.physical_options import (
-        attach_grover_physical,
-        attach_physical,
-        attach_qlaci_physical,
-    )
+    from qresource.report.grover_physical import attach_grover_physical
+    from qresource.report.physical_options import attach_physical
+    from qresource.report.qlaci_physical import attach_qlaci_physical
     from qresource.report.render import readable
     from qresource.report.table import build_table as table

@@ -36,7 +36,8 @@ from qresource.machinery.circuit_counts import circuit_counts
 from qresource.machinery.device import REFERENCE_DEVICE, device_qasm, resolve_device, transpile_for
 from qresource.machinery.flatten import to_circuit
 from qresource.machinery.qasm_export import qasm_text
-from qresource.oracle.api import check_instance, instance_oracle, validate_oracle_noisy
+from qresource.oracle.api import instance_oracle, validate_oracle_noisy
+from qresource.oracle.instance_file import check_instance
 from qresource.oracle.threshold_oracle import ThresholdOracle  # noqa: F401
 from qresource.qasm.count import count_qasm
 from qresource.qlaci.build import plan

@@ -113,3 +113,41 @@ def test_cli_takes_only_the_version_from_the_package_top():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module == "qresource":
                 assert {alias.name for alias in node.names} <= {"__version__"}, path.name
+
+
+def _reached(module: str) -> set[str]:
+    """The package modules that importing ``module`` loads (imports outside functions, followed)."""
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        path = PACKAGE.parent.joinpath(*name.split("."))
+        path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        if name in seen or not path.exists():
+            continue
+        seen.add(name)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        # imports inside functions and for type checkers only do not run when the module loads
+        inner = {id(node) for block in ast.walk(tree)
+                 if isinstance(block, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 or (isinstance(block, ast.If) and getattr(block.test, "id", None) == "TYPE_CHECKING")
+                 for node in ast.walk(block)}
+        for node in ast.walk(tree):
+            if id(node) in inner:
+                continue
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("qresource"):
+                todo.append(node.module)
+                todo.extend(f"{node.module}.{alias.name}" for alias in node.names)  # submodules named
+            elif isinstance(node, ast.Import):
+                todo.extend(alias.name for alias in node.names if alias.name.startswith("qresource"))
+    return seen
+
+
+def test_estimating_grover_and_attention_loads_neither_qlaci_nor_the_simulators():
+    # QLACI's shots load the rotation synthesis (pygridsynth, cvxpy) and the bit-sliced simulator
+    # numba: about a second that ``estimate attention`` never uses
+    reached = _reached("qresource.cli.grover")
+    assert "qresource.grover.closed_forms" in reached  # the walk follows the command's imports
+    unused = sorted(m for m in reached if m.startswith("qresource.qlaci")
+                    or m in ("qresource.machinery.rotation_synthesis", "qresource.machinery.bitsliced"))
+    assert not unused, unused

@@ -26,8 +26,8 @@ from qresource.core.errors import QResourceError
 from qresource.core.io import atomic_write_text
 from qresource.grover import api, hardware
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
+from qresource.report.grover_physical import attach_grover_physical
 from qresource.report.physical_options import (
-    attach_grover_physical,
     attach_physical,
     largest_answered_size,
     physical_options,

@@ -21,6 +21,7 @@ from qresource.core.errors import QResourceError
 from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 from qresource.machinery.parallel import check_execution, stderr_progress
 from qresource.oracle import api
+from qresource.oracle.instance_file import read_instance
 from qresource.oracle.threshold_oracle import FORMS
 from qresource.report.physical_options import attach_physical, physical_options
 
@@ -52,7 +53,7 @@ def estimate_oracle(n_values, d, bits, tau, log_base, k, instance_path, loader, 
     if instance_path is not None:
         if any(v is not None for v in (n_values, d, bits, tau, k)):
             raise QResourceError("--instance gives n, d, bits and tau; do not combine it with them")
-        records = [api.estimate_oracle_instance(api.read_instance(instance_path), loader=loader, form=form,
+        records = [api.estimate_oracle_instance(read_instance(instance_path), loader=loader, form=form,
                                                 log_base=log_base)]
     else:
         if n_values is None or d is None or bits is None:
@@ -83,13 +84,13 @@ def export_oracle(instance_path, loader, form, version, output, target, as_json)
 
     require_qasm3(version, target)
     if target is not None:
-        info = api.export_oracle_device(api.read_instance(instance_path), target, output, loader=loader, form=form)
+        info = api.export_oracle_device(read_instance(instance_path), target, output, loader=loader, form=form)
         for note in info["notes"]:
             click.echo(f"qresource: note: {note}", err=True)
         echo_device_export(info, as_json)
         return
     start = time.perf_counter()
-    info = api.export_oracle(api.read_instance(instance_path), int(version), output, loader=loader, form=form)
+    info = api.export_oracle(read_instance(instance_path), int(version), output, loader=loader, form=form)
     for note in info["notes"]:
         click.echo(f"qresource: note: {note}", err=True)
     if as_json:
@@ -122,7 +123,7 @@ def validate_oracle(instance_path, seed, n_keys, d, loader, max_memory, workers,
     if instance_path is not None and (n_keys is not None or d is not None):
         raise QResourceError("--n and --d shape the random instance of --seed; the instance file gives them")
     shape = {key: value for key, value in (("n", n_keys), ("d", d)) if value is not None}
-    data = api.read_instance(instance_path) if instance_path is not None else api.random_instance(seed, **shape)
+    data = read_instance(instance_path) if instance_path is not None else api.random_instance(seed, **shape)
     check_execution(workers, scheduler)
     with stderr_progress("simulating index blocks") as progress:
         result = api.validate_oracle(data, loader=loader, workers=workers, scheduler=scheduler,

@@ -22,11 +22,8 @@ from qresource.loaders.kinds import LOADER_KINDS as LOADERS
 from qresource.qlaci import estimate as qlaci_estimate
 from qresource.qlaci import run as qlaci_run
 from qresource.qlaci.params import PRESETS, QlaciParams
-from qresource.report.physical_options import (
-    attach_physical,
-    attach_qlaci_physical,
-    physical_options,
-)
+from qresource.report.physical_options import attach_physical, physical_options
+from qresource.report.qlaci_physical import attach_qlaci_physical
 
 FEATURE_MAPS = ("loader", "multiplexed")
 

@@ -10,13 +10,13 @@ from qresource.classical.attention import find_sets
 from qresource.classical.instances import load_instance
 from qresource.core.errors import QResourceError
 from qresource.grover.problem import DEFAULT_DELTA, DEFAULT_LOADER, Problem, make_problem
-from qresource.oracle.api import read_instance
+from qresource.oracle.instance_file import read_instance
 from qresource.oracle.precision import LogBase, plan_precision
 
 
 def load_oracle_instance(path) -> dict:
     """An oracle instance file ``{"q": [d], "K": [[d] x n], "tau": number, "bits": int}``, read
-    and checked by the oracle's one reader (:func:`qresource.oracle.api.read_instance`); a
+    and checked by the oracle's one reader (:func:`qresource.oracle.instance_file.read_instance`); a
     search also needs the instance's width, so ``bits`` is required here."""
 
     data = read_instance(path)

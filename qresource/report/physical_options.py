@@ -12,6 +12,10 @@ Usage in a CLI module::
         attach_physical(record, physical=physical, unit=per_call_counts, repetitions=calls,
                         unit_bloq=per_call_bloq, **physical_kwargs)
 
+The domain-specific attachments live beside this module, so that a command imports only its
+own domain: :mod:`qresource.report.grover_physical` (Grover search and attention) and
+:mod:`qresource.report.qlaci_physical` (QLACI, whose shots need the rotation synthesis).
+
 Pass ``unit_bloq`` (the bloq whose counts ``unit`` are) wherever there is one: it lets Toffolis
 reach the estimator as CCX states rather than as the T gates of their decomposition (see
 ``qresource.machinery.physical``).
@@ -29,7 +33,6 @@ import click
 
 from qresource.core.errors import QResourceError, UsageError
 from qresource.core.record import EstimateRecord, LogicalCounts
-from qresource.grover.api import Problem, iterate_unit
 from qresource.machinery.physical import (
     ARCHITECTURES,
     DEFAULT_ARCHITECTURE,
@@ -42,9 +45,6 @@ from qresource.machinery.physical import (
     bare_t_count,
     physical_estimate,
 )
-from qresource.qlaci.build import build_shot, plan
-from qresource.qlaci.params import QlaciParams
-from qresource.qlaci.reference import random_angles
 
 #: The keyword arguments :func:`physical_options` adds, besides ``physical``.
 OPTION_NAMES = ("architecture", "qec", "factory", "error_budget", "qubit_model")
@@ -119,7 +119,8 @@ def attach_physical(
     """Fill ``record.physical`` when ``physical`` is set (otherwise only check that no physical
     option was given alone). ``unit`` defaults to the record's own logical counts, run once:
     right for a loader or an oracle call; Grover and attention records repeat one iterate
-    (:func:`attach_grover_physical`), QLACI records one shot (:func:`attach_qlaci_physical`).
+    (:func:`qresource.report.grover_physical.attach_grover_physical`), QLACI records one shot
+    (:func:`qresource.report.qlaci_physical.attach_qlaci_physical`).
 
     When no estimate meets the error budget, the block holds nulls, ``frontier: []`` and
     ``least_error_budget``, one line goes to stderr and the logical counts are still printed."""
@@ -179,48 +180,3 @@ def largest_answered_size(
         else:
             high = middle
     return sizes[low] if low >= 0 else None
-
-
-def attach_grover_physical(records: list[EstimateRecord], problem: Problem | None = None, data: dict | None = None,
-                           **options) -> list[EstimateRecord]:
-    """Physical estimates of Grover search or attention records (``--physical`` of ``estimate
-    grover|attention``): each circuit-model record is one Grover iterate (oracle + diffusion)
-    repeated once per expected oracle call; a query-model record, which has no circuit, gets a
-    note instead.
-
-    Args:
-        records: from ``estimate_grover``, ``estimate_attention``, ``grover_records`` or
-            ``attention_records``.
-        problem: the records' problem; default ``records.problem`` (set by the ``estimate_*``
-            functions). ``data``: the oracle instance the records were built on, if any.
-        options: ``architecture``, ``qec``, ``factory``, ``error_budget``, ``qubit_model`` as for
-            :func:`attach_physical`.
-    """
-    problem = problem if problem is not None else getattr(records, "problem", None)
-    if problem is None:
-        raise QResourceError("attach_grover_physical needs the records' problem")
-    unit = None
-    for record in records:
-        if record.logical is None:
-            record.notes.append("no physical estimate in the query model (it has no circuit)")
-            continue
-        unit = unit or iterate_unit(problem, data)
-        counts, bloq = unit
-        attach_physical(record, physical=True, **options, unit=counts, repetitions=max(record.queries, 1),
-                        unit_bloq=bloq)
-    return records
-
-
-def attach_qlaci_physical(record: EstimateRecord, params: QlaciParams, seed: int | None = None,
-                          **options) -> EstimateRecord:
-    """Physical estimate of a QLACI record (``estimate qlaci --physical``): one shot, as the
-    record counts it, repeated once per circuit execution of the head (N queries x shots per
-    query). ``params`` and ``seed`` are those the record was estimated with (``seed``: the
-    shot's random angles, synthesised exactly); ``options`` as for :func:`attach_physical`."""
-    executions = record.shots["per_head"]["circuit_executions"]
-    plan_ = plan(params)
-    angles = random_angles(plan_.params, seed) if seed is not None else None
-    attach_physical(record, physical=True, **options, unit=record.logical, repetitions=executions,
-                    unit_bloq=build_shot(plan_, angles))
-    record.notes.append(f"physical: one shot repeated {executions} times (N queries x shots per query)")
-    return record
