@@ -19,7 +19,12 @@ from qualtran.bloqs.basic_gates import CNOT
 from qualtran.bloqs.mcmt import And
 from qualtran.resource_counting import QECGatesCost, QubitCount, get_cost_value
 
-from qresource.arithmetic.comparator import AtLeastConstant, comparator_and_count
+from qresource.arithmetic.comparator import (
+    AtLeastConstant,
+    EqualsConstant,
+    comparator_and_count,
+    equals_constant_profiles,
+)
 from qresource.arithmetic.fixed_point import (
     accumulator_bits,
     pack_row,
@@ -31,6 +36,8 @@ from qresource.arithmetic.fixed_point import (
 from qresource.arithmetic.gate_ops import simulate_ops
 from qresource.arithmetic.inner_product import ConstantInnerProduct, RippleCarryAdd, ripple_add_cnots
 from qresource.machinery.bitsliced import simulate
+from qresource.machinery.depth import depth_profile
+from qresource.machinery.lattice_surgery import lattice_surgery_profile
 
 
 def _flat_counts(bloq):
@@ -205,8 +212,6 @@ def test_inner_product_offset_and_width_formulas():
 
 @pytest.mark.parametrize("width", [1, 2, 3, 4])
 def test_equality_every_constant_every_input(width):
-    from qresource.arithmetic.comparator import EqualsConstant
-
     x = np.repeat(np.arange(1 << width), 2)
     target = np.tile([0, 1], 1 << width)
     for value in range(1 << width):
@@ -216,3 +221,26 @@ def test_equality_every_constant_every_input(width):
         counted = get_cost_value(bloq, QECGatesCost())
         assert counted == _flat_counts(bloq)
         assert counted.and_bloq == width - 1  # an AND ladder over the bits of x
+
+
+def _walked_profiles(bloq):
+    profile = depth_profile(bloq)
+    return profile.depth, profile.t_depth, lattice_surgery_profile(bloq)
+
+
+@pytest.mark.parametrize("width", range(1, 9))
+def test_equality_profiles_closed_form_is_the_walk_for_every_constant(width):
+    for value in range(1 << width):
+        closed = equals_constant_profiles(width, value)
+        for name, mine, walked in zip(("depth", "t_depth", "lattice surgery"), closed,
+                                      _walked_profiles(EqualsConstant(width, value))):
+            np.testing.assert_array_equal(mine, walked, err_msg=f"{name} {width} {value}")
+
+
+@pytest.mark.parametrize("width, value", [(12, 0), (12, 4095), (12, 0b101100111010), (20, 2**20 - 7),
+                                          (30, 2**30 - 1), (30, 2**30 - 32), (31, 0x2AAAAAAA)])
+def test_equality_profiles_closed_form_is_the_walk_at_wide_indices(width, value):
+    for mine, walked in zip(equals_constant_profiles(width, value), _walked_profiles(EqualsConstant(width, value))):
+        np.testing.assert_array_equal(mine, walked)
+    with pytest.raises(ValueError):
+        equals_constant_profiles(width, 1 << width)

@@ -25,6 +25,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Optional
 
+import numpy as np
 import sympy
 from attrs import frozen
 from qualtran import Bloq, BloqBuilder, BloqDocSpec, DecomposeTypeError, QBit, QUInt, Signature, SoquetT
@@ -33,7 +34,7 @@ from qualtran.bloqs.mcmt import And
 from qualtran.symbolics import SymbolicInt, is_symbolic
 
 from qresource.arithmetic.gate_ops import adjoint_ops, apply_ops, ops_steps, tally_ops
-from qresource.machinery.depth import Wiring
+from qresource.machinery.depth import NO_PATH, Wiring
 from qresource.machinery.examples import bloq_example_of
 
 
@@ -242,6 +243,75 @@ class EqualsConstant(Bloq):
 
     def __str__(self) -> str:
         return f"Equals({self.bitsize}, {self.value})"
+
+
+#: Layers a compute AND adds to the carry path (the path from its first control to its output
+#: carry): depth, T-depth, lattice-surgery depth of its Clifford+T lowering.
+_AND_CARRY_LAYERS = (9, 1, 7)
+#: Layers from an input bit to the end of the AND that reads it, when that AND is the last of
+#: the ladder (also read off the lowering): depth, T-depth, lattice-surgery depth.
+_AND_ENTRY_LAYERS = (8, 1, 6)
+
+
+def equals_constant_profiles(bitsize: int, value: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The depth, T-depth and lattice-surgery profiles of ``EqualsConstant(bitsize, value)`` in
+    closed form: the matrices :func:`qresource.machinery.depth.depth_profile` and
+    :func:`qresource.machinery.lattice_surgery.lattice_surgery_profile` walk (rows: the bits of
+    x in signature order, most significant first, then target, then fresh; columns: the same
+    wires, then the sink), built in O(bitsize^2) without walking the ladder (the find-all
+    schedule's index side asks for thousands of them at 30-bit indices).
+
+    Every path from an input to an output crosses the CNOT into ``target`` (the compute ANDs
+    form one chain into it, their measured uncomputations one chain out of it), so for
+    bitsize >= 2 each profile is a max-plus outer sum, ``entry[i, j] = into[i] + out[j]``, with
+    z_i = 1 when bit i of the value is 0 (an inverted control: one X layer in depth and in the
+    lattice-surgery reading, none in T-depth), E and C the entry and carry layers of one AND
+    (depth 8 and 9, T-depth 1 and 1, lattice surgery 6 and 7), w = bitsize:
+
+    - ``into[bit i] = E + C (w - 1 - i) + z_i`` for i >= 1 (the ANDs from the one reading bit i
+      on); ``into[bit 0] = E + C (w - 2) + 1 + z_0`` (one layer more: bit 0 enters the first AND
+      as its first control); ``into[target] = 0``; ``into[fresh] = E + C (w - 2) + 3``
+      (T-depth: ``into[bit 0] = E + C (w - 2)``, ``into[fresh] = that + 1``);
+    - ``out[target] = 1`` (the CNOT); ``out[bit i] = 1 + sum over j = i..w-1 of (3 + z_j)`` for
+      i >= 2 (each measured uncomputation: 3 layers, one more for its inverted control);
+      ``out[bit 1] = out[bit 0] = out[sink] = out[bit 2] + 3 + max(z_0, z_1)`` (the first AND
+      inverts both of its controls in one layer), with ``out[bit 2] = 1`` when w = 2; every
+      ``out`` is 0 in T-depth (the uncomputation holds no T gate).
+
+    At bitsize 1 the test is a CNOT into target and, for a 0-bit, an X on target: no fresh wire.
+    Tests hold these equal to the walked profiles for every bitsize <= 8 and every constant."""
+    if bitsize < 1 or not 0 <= value < (1 << bitsize):
+        raise ValueError(f"need 0 <= value < 2^bitsize, got {value}, {bitsize}")
+    zero = [1 - ((value >> i) & 1) for i in range(bitsize)]
+    size = bitsize + 2
+    if bitsize == 1:
+        depth = np.full((size, size), NO_PATH, dtype=np.int64)
+        depth[:2, 0] = 1
+        depth[:2, 1:] = 1 + zero[0]
+        t_depth = np.where(depth >= 0, 0, NO_PATH).astype(np.int64)
+        return depth, t_depth, depth.copy()
+    # wire w - 1 - i holds bit i (signature order); then target, then fresh (rows) / sink (columns)
+    profiles = []
+    for which in range(3):
+        entry, carry = _AND_ENTRY_LAYERS[which], _AND_CARRY_LAYERS[which]
+        x_layer = 0 if which == 1 else 1
+        into = np.zeros(size, dtype=np.int64)
+        out = np.zeros(size, dtype=np.int64)
+        base = entry + carry * (bitsize - 2)
+        for i in range(1, bitsize):
+            into[bitsize - 1 - i] = entry + carry * (bitsize - 1 - i) + x_layer * zero[i]
+        into[bitsize - 1] = base + x_layer * (1 + zero[0])
+        into[bitsize + 1] = base + (3 if x_layer else 1)
+        if x_layer:
+            out[bitsize] = 1
+            below = 1
+            for i in range(bitsize - 1, 1, -1):
+                below += 3 + zero[i]
+                out[bitsize - 1 - i] = below
+            last = below + 3 + max(zero[0], zero[1])
+            out[bitsize - 2] = out[bitsize - 1] = out[bitsize + 1] = last
+        profiles.append(into[:, None] + out[None, :])
+    return profiles[0], profiles[1], profiles[2]
 
 
 def x_and_target_wiring(bitsize: int, ops) -> Wiring:

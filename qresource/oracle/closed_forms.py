@@ -33,13 +33,13 @@ from qualtran.bloqs.basic_gates import CZ
 from qualtran.resource_counting import get_cost_value
 from qualtran.resource_counting._qubit_counts import _cbloq_max_width
 
-from qresource.arithmetic.comparator import EqualsConstant
+from qresource.arithmetic.comparator import EqualsConstant, equals_constant_profiles
 from qresource.core.integers import address_width
 from qresource.loaders import closed_forms as loader_forms
 from qresource.loaders.kinds import LoaderKind
-from qresource.machinery.depth import NO_PATH, HeldDepthPlan, augmented, depth_profile, max_plus_product
+from qresource.machinery.depth import NO_PATH, HeldDepthPlan, augmented, max_plus_product
 from qresource.machinery.held_plans import held_plans_of
-from qresource.machinery.lattice_surgery import HeldPlan, lattice_surgery_profile
+from qresource.machinery.lattice_surgery import HeldPlan
 from qresource.machinery.logical import GATE_KEYS, GateTally, LoweredGateCost
 from qresource.machinery.sweep import exact_lambdify
 from qresource.oracle.threshold_oracle import ThresholdOracle, _part_qubits, _part_tally
@@ -190,9 +190,8 @@ def index_side(n: int, stages: int) -> IndexSide:
     while len(side.cz) < stages:
         e = len(side.cz) + 1
         test = EqualsConstant(m, n - e)
-        profile = depth_profile(test)
         entry = {}
-        for which, matrix in enumerate((profile.depth, profile.t_depth, lattice_surgery_profile(test))):
+        for which, matrix in enumerate(equals_constant_profiles(m, n - e)):
             x_layer = _X_LAYER[which]
             step = augmented(matrix)
             state["forward"][which] = max_plus_product(state["forward"][which], step)
