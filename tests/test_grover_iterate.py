@@ -14,8 +14,11 @@ from qualtran.bloqs.data_loading.qrom import QROM
 from qualtran.bloqs.mcmt import And
 from qualtran.resource_counting import QECGatesCost, QubitCount, get_cost_value
 
-from qresource.grover.diffusion import GroverDiffusion, ReflectAboutZero
+from qresource.grover.diffusion import GroverDiffusion, ReflectAboutZero, diffusion_closed_form
 from qresource.grover.iterate import GroverIterate, GroverSearch
+from qresource.machinery.depth import depth_profile
+from qresource.machinery.lattice_surgery import lattice_surgery_profile
+from qresource.machinery.logical import GATE_KEYS, LoweredGateCost
 
 
 @frozen
@@ -138,3 +141,15 @@ def test_phase_oracle_contract_is_enforced():
         GroverSearch(TablePhaseOracle(2, (1,)), -1)
     with pytest.raises(ValueError):
         GroverDiffusion(0)
+
+
+@pytest.mark.parametrize("m", range(1, 21))
+def test_diffusion_closed_form_is_the_call_graph_and_the_walked_depths(m):
+    bloq = GroverDiffusion(m)
+    tally = get_cost_value(bloq, LoweredGateCost())
+    profile = depth_profile(bloq)
+    surgery = lattice_surgery_profile(bloq)
+    walked = ({key: int(getattr(tally, key)) for key in GATE_KEYS}, int(get_cost_value(bloq, QubitCount())),
+              (int(profile.depth[:-1, :-1].max()), int(profile.t_depth[:-1, :-1].max()), int(surgery[:-1, :-1].max())),
+              (int(profile.depth[:-1, -1].max()), int(profile.t_depth[:-1, -1].max()), int(surgery[:-1, -1].max())))
+    assert diffusion_closed_form(m) == walked

@@ -8,8 +8,8 @@ call :func:`attention_grid`. Per row, stage t (t = k..1 keys unfound, e = k - t 
 whole attention is n rows one after another on one register set (docs/grover.md).
 
 Every search's counts come from the oracle's stage closed forms
-(:func:`qresource.oracle.closed_forms.stage_oracles`) and the diffusion's call graph and depth
-profile:
+(:func:`qresource.oracle.closed_forms.stage_oracles`) and the diffusion's
+(:func:`qresource.grover.diffusion.diffusion_closed_form`):
 
 - gates: m Hadamards, then r times (oracle + diffusion); measuring adds m measurements;
 - depth: the oracle enters the search as a barrier (its closed form), so every iterate starts
@@ -35,16 +35,13 @@ from fractions import Fraction
 from typing import Iterable, Sequence
 
 import numpy as np
-from qualtran.resource_counting import QubitCount, get_cost_value
 
 from qresource.core.integers import address_width
 from qresource.core.record import LogicalCounts
-from qresource.grover.diffusion import GroverDiffusion
+from qresource.grover.diffusion import diffusion_closed_form
 from qresource.grover.schedules import optimal_iterations, success_probability
 from qresource.loaders.kinds import LoaderKind
-from qresource.machinery.depth import depth_profile
-from qresource.machinery.lattice_surgery import lattice_surgery_profile
-from qresource.machinery.logical import GATE_KEYS, LoweredGateCost
+from qresource.machinery.logical import GATE_KEYS
 from qresource.oracle.closed_forms import loader_costs_many, stage_oracles
 
 #: Fixed-point resolution of the expectations (bits after the binary point).
@@ -91,14 +88,8 @@ class _Diffusion:
 
 @functools.lru_cache(maxsize=None)
 def _diffusion(m: int) -> _Diffusion:
-    bloq = GroverDiffusion(m)
-    tally = get_cost_value(bloq, LoweredGateCost())
-    profile = depth_profile(bloq)
-    surgery = lattice_surgery_profile(bloq)
-    through = (int(profile.depth[:-1, :-1].max()), int(profile.t_depth[:-1, :-1].max()), int(surgery[:-1, :-1].max()))
-    end = (int(profile.depth[:-1, -1].max()), int(profile.t_depth[:-1, -1].max()), int(surgery[:-1, -1].max()))
-    return _Diffusion({key: int(getattr(tally, key)) for key in GATE_KEYS},
-                      int(get_cost_value(bloq, QubitCount())), through, end)
+    tally, qubits, through, end = diffusion_closed_form(m)
+    return _Diffusion(tally, qubits, through, end)
 
 
 def search_counts(oracle_tally, oracle_depth: int, oracle_t_depth: int, oracle_qubits: int,

@@ -150,6 +150,36 @@ class GroverDiffusion(Bloq):
         return f"GroverDiffusion({self.bitsize})"
 
 
+#: Per AND of the ladder, its compute and its measured uncomputation as the lowering table
+#: counts them: Cliffords, and the layers it adds to the ladder's path (depth, T-depth,
+#: lattice-surgery depth: the compute's 9, 1 and 7 from a control to the output, the
+#: uncomputation's 3, 0 and 3).
+_AND_PAIR_CLIFFORDS = 9 + 3
+_AND_PAIR_LAYERS = (9 + 3, 1, 7 + 3)
+
+
+def diffusion_closed_form(m: int) -> tuple[dict[str, int], int, tuple[int, int, int], tuple[int, int, int]]:
+    """``GroverDiffusion(m)``'s counts in closed form, the numbers a Grover search composes:
+    (gates by ``GATE_KEYS`` of the lowering, qubits, through, end), where ``through`` is the
+    longest path from an input to an output and ``end`` from an input to the last gate, each as
+    (depth, T-depth, lattice-surgery depth).
+
+    With a = max(m - 2, 0) ANDs (Gidney 2018, figure 3; module docstring): a Toffolis, 4a T,
+    a measurements, 2m H + 2m X + one CZ (one Z when m = 1) + 12a Cliffords (9 per AND, 3 per
+    measured uncomputation), m + a qubits. Every path crosses the H and X layers on both sides
+    (4 layers), the CZ (or Z) and the ladder, so through = end = (5 + 12a, a, 5 + 10a): each AND
+    and its uncomputation add 12 layers of depth (10 in the lattice-surgery reading, where a
+    CNOT fan-out is one step) and one T layer. Tests hold these equal to the call graph, Qualtran's
+    qubit count and the walked depth profiles for m = 1..20."""
+    if m < 1:
+        raise ValueError(f"the index register needs at least one qubit, got {m!r}")
+    ands = max(m - 2, 0)
+    gates = {"toffoli": ands, "t": 4 * ands, "clifford": 4 * m + 1 + _AND_PAIR_CLIFFORDS * ands,
+             "rotations": 0, "measurements": ands}
+    through = (5 + _AND_PAIR_LAYERS[0] * ands, _AND_PAIR_LAYERS[1] * ands, 5 + _AND_PAIR_LAYERS[2] * ands)
+    return gates, m + ands, through, through
+
+
 def hadamard_each(bb: BloqBuilder, register: SoquetT, bitsize: int) -> SoquetT:
     """H on every qubit of a register (split and joined as QAny so any dtype passes through)."""
     if bitsize == 1:
