@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 
-LOADERS = ["qrom", "qroam", "bucket-brigade"]
+LOADERS = ["qrom", "qroam", "bucket-brigade", "fanout"]
 
 
 def timed(argv: list[str]) -> tuple[float, float]:
@@ -62,7 +62,7 @@ def logical(argv: list[str], out: str) -> None:
     grid = ["--n", "2**10..2**34", "--k", "1,2,4,8,16,32,64,128", "--d", "16,32,64,128,256",
             "--bits", "3,4,5,6,7,8,9,10,11,12", "--loader", ",".join(LOADERS)]
     large = timed(table(grid, out))
-    line("table, 10,000 points x 3 loaders", large, small, "<= 3x the 4-point table")
+    line(f"table, 10,000 points x {len(LOADERS)} loaders", large, small, "<= 3x the 4-point table")
     if "--skip-million" not in argv:
         # 25 n x 40 k x 10 d x 10 bits x 3 loaders x 34 hardware presets' worth of rows is
         # more than a table prints; this grid is 1,000,000 (n, k, d, bits) points over the
