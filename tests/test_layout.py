@@ -15,6 +15,7 @@ import subprocess
 import sys
 
 import click
+import pytest
 
 from qresource.cli.app import cli
 
@@ -143,11 +144,18 @@ def _reached(module: str) -> set[str]:
     return seen
 
 
-def test_estimating_grover_and_attention_loads_neither_qlaci_nor_the_simulators():
-    # QLACI's shots load the rotation synthesis (pygridsynth, cvxpy) and the bit-sliced simulator
-    # numba: about a second that ``estimate attention`` never uses
-    reached = _reached("qresource.cli.grover")
-    assert "qresource.grover.closed_forms" in reached  # the walk follows the command's imports
-    unused = sorted(m for m in reached if m.startswith("qresource.qlaci")
-                    or m in ("qresource.machinery.rotation_synthesis", "qresource.machinery.bitsliced"))
-    assert not unused, unused
+#: Modules a command's module must not load (what it never uses): QLACI's shots load the rotation
+#: synthesis (pygridsynth, cvxpy), the bit-sliced simulator numba; each about a second or more.
+_QLACI = ("qresource.qlaci", "qresource.machinery.rotation_synthesis")
+
+
+@pytest.mark.parametrize("command, unused", [
+    ("qresource.cli.grover", _QLACI + ("qresource.machinery.bitsliced",)),
+    ("qresource.cli.oracle", _QLACI + ("qresource.grover",)),
+    ("qresource.cli.qram", _QLACI + ("qresource.grover", "qresource.oracle")),
+])
+def test_a_command_loads_only_its_own_domain(command, unused):
+    reached = _reached(command)
+    assert "qresource.report.physical_options" in reached  # the walk follows the command's imports
+    loaded = sorted(m for m in reached if m.startswith(unused))
+    assert not loaded, loaded
