@@ -257,48 +257,50 @@ def _schedule(n: int, most: int) -> _Schedule:
     return _Schedule(row, r, weighted, before, constants, terms, queries)
 
 
-def _toeplitz_sums(weighted: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """out[i, k] = sum_{e=1}^{k-1} weighted[k - e] rows[i, e], exactly, for k = 0..len(weighted)-1
-    (``weighted``: non-negative Python ints; ``rows``: non-negative int64). Both are cut into
-    16-bit limbs, each limb product summed in float64 (below 2^53: exact) by a matrix product,
-    and the limbs joined with carries."""
-    size = len(weighted)
+def _toeplitz_sums(weighted: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """out[i, c] = sum_{e=1}^{k-1} weighted[k - e] rows[i, e] at k = columns[c], exactly
+    (``weighted``: non-negative Python ints, index t; ``rows``: non-negative int64, index e).
+    Both are cut into 16-bit limbs, the limb products summed in float64 (each below 2^32, their
+    sums below 2^53: exact) by one matrix product, and the limbs joined with carries; equal rows
+    are summed once."""
     rows = np.asarray(rows, dtype=np.int64)
-    out_shape = (rows.shape[0], size)
-    top = max(int(max(weighted)).bit_length(), 1)
-    if not rows.any() or size < 2:
+    out_shape = (rows.shape[0], len(columns))
+    if not rows.any() or not len(columns):
         return np.zeros(out_shape, dtype=np.int64).astype(object)
-    if size > _LIMB_TERMS:
+    rows, inverse = np.unique(rows, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    if rows.shape[1] > _LIMB_TERMS:
         # past 2^20 terms a limb product's sum could pass 2^53: sum in Python integers
-        out = np.zeros(out_shape, dtype=object)
-        for k in range(2, size):
-            out[:, k] = np.dot(rows[:, 1:k].astype(object), weighted[k - 1:0:-1])
-        return out
-    w_limbs = (top + 15) // 16
+        out = np.zeros((rows.shape[0], len(columns)), dtype=object)
+        for c, k in enumerate(columns):
+            out[:, c] = np.dot(rows[:, 1:k].astype(object), weighted[k - 1:0:-1]) if k > 1 else 0
+        return out[inverse]
+    w_limbs = (max(int(max(weighted)).bit_length(), 1) + 15) // 16
     r_limbs = (int(rows.max()).bit_length() + 15) // 16
-    k_index, e_index = np.indices((size, rows.shape[1]))
+    k_index, e_index = np.meshgrid(np.asarray(columns, dtype=np.int64), np.arange(rows.shape[1]), indexing="ij")
     lag = k_index - e_index
     inside = (e_index >= 1) & (lag >= 1)
     lag = np.where(inside, lag, 0)
-    row_limbs = [((rows >> (16 * l)) & 0xFFFF).astype(np.float64) for l in range(r_limbs)]
-    digits = np.zeros((w_limbs + r_limbs + 4, *out_shape), dtype=np.int64)
-    for j in range(w_limbs):
-        limb = np.array([(int(w) >> (16 * j)) & 0xFFFF for w in weighted], dtype=np.float64)
-        toeplitz = np.where(inside, limb[lag], 0.0)
-        for l, part in enumerate(row_limbs):
-            digits[j + l] += (part @ toeplitz.T).astype(np.int64)
-    carry = np.zeros(out_shape, dtype=np.int64)
+    weight_limbs = np.array([[(int(w) >> (16 * j)) & 0xFFFF for w in weighted] for j in range(w_limbs)],
+                            dtype=np.float64)
+    toeplitz = np.where(inside[None], weight_limbs[:, lag], 0.0).reshape(w_limbs * len(columns), -1)
+    row_limbs = np.stack([(rows >> (16 * l)) & 0xFFFF for l in range(r_limbs)]).astype(np.float64)
+    products = row_limbs.reshape(r_limbs * rows.shape[0], -1) @ np.ascontiguousarray(toeplitz.T)
+    products = products.astype(np.int64).reshape(r_limbs, rows.shape[0], w_limbs, len(columns))
+    digits = np.zeros((w_limbs + r_limbs + 4, rows.shape[0], len(columns)), dtype=np.int64)
+    for l in range(r_limbs):
+        for j in range(w_limbs):
+            digits[j + l] += products[l, :, j, :]
+    carry = np.zeros(digits.shape[1:], dtype=np.int64)
     for s in range(len(digits)):
         digits[s] += carry
         carry = digits[s] >> 16
         digits[s] &= 0xFFFF
-    packed = np.ascontiguousarray(np.moveaxis(digits, 0, -1).astype("<u2")).reshape(-1, len(digits))
-    raw = packed.tobytes()
+    raw = np.ascontiguousarray(np.moveaxis(digits, 0, -1).astype("<u2")).tobytes()
     width = 2 * len(digits)
-    values = [int.from_bytes(raw[i:i + width], "little") for i in range(0, len(raw), width)]
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out.reshape(out_shape)
+    out = np.empty(rows.shape[0] * len(columns), dtype=object)
+    out[:] = [int.from_bytes(raw[i:i + width], "little") for i in range(0, len(raw), width)]
+    return out.reshape(rows.shape[0], len(columns))[inverse]
 
 
 def _fill_n(out: dict, n: int, most: int, oracles, chosen: np.ndarray, group: np.ndarray, ks: np.ndarray) -> None:
@@ -311,13 +313,15 @@ def _fill_n(out: dict, n: int, most: int, oracles, chosen: np.ndarray, group: np
     before_k = plan.before[ks]
     index_rows = np.array([[0] + [int(getattr(t, key)) for t in oracles.index_tallies] for key in GATE_KEYS],
                           dtype=np.int64).reshape(len(GATE_KEYS), most)
-    index_sums = _toeplitz_sums(plan.weighted_iterations, index_rows)
+    columns = np.unique(ks)
+    at = np.searchsorted(columns, ks)
+    index_sums = _toeplitz_sums(plan.weighted_iterations, index_rows, columns)
     sums = {}
     for i, key in enumerate(GATE_KEYS):
         first = np.array([int(getattr(t, key)) + diffusion.tally[key] for t in oracles.first_tallies], dtype=object)
         rest = np.array([int(getattr(t, key)) + diffusion.tally[key] for t in oracles.row_tallies] or [0] * len(first),
                         dtype=object)
-        sums[key] = first[group] * weighted_k + rest[group] * before_k + (index_sums[i] + plan.constants[key])[ks]
+        sums[key] = first[group] * weighted_k + rest[group] * before_k + index_sums[i][at] + plan.constants[key][ks]
     for key in _DEPTH_KEYS:
         depths = getattr(oracles, key)
         base = depths[:, 1:].min(axis=1) if most > 1 else np.zeros(len(depths), dtype=np.int64)
@@ -327,17 +331,19 @@ def _fill_n(out: dict, n: int, most: int, oracles, chosen: np.ndarray, group: np
         total = (depths[:, 0].astype(object)[group] * weighted_k + base.astype(object)[group] * before_k
                  + plan.constants[key][ks])
         if len(varying):
-            shifts = np.zeros((len(depths), most + 1), dtype=object)
-            shifts[varying] = _toeplitz_sums(plan.weighted_iterations, excess[varying])
-            total = total + shifts[group, ks]
+            shifts = np.zeros((len(depths), len(columns)), dtype=object)
+            shifts[varying] = _toeplitz_sums(plan.weighted_iterations, excess[varying], columns)
+            total = total + shifts[group, at]
         sums[key] = total
     for key, total in sums.items():
         whole = total >> SCALE_BITS
         fraction = total & _FRACTION_MASK
         # sum_t v_t <= whole (every W_t >= 2^200), so where 0 < fraction <= 2^200 - whole the
         # exact expectation lies strictly inside (whole, whole + 1]: its ceiling is whole + 1
-        unsure = np.flatnonzero((fraction == 0) | (fraction > (1 << SCALE_BITS) - whole))
-        ceiling = whole + 1
+        # a sum of 0 is every v_t = 0: its expectation is exactly 0
+        zero = total == 0
+        unsure = np.flatnonzero(((fraction == 0) & ~zero) | (fraction > (1 << SCALE_BITS) - whole))
+        ceiling = np.where(zero, 0, whole + 1)
         for i in unsure:
             ceiling[i] = _exact_ceiling(plan, oracles, diffusion, key, int(group[i]), int(ks[i]))
         out[key][chosen] = ceiling * n

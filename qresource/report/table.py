@@ -14,7 +14,7 @@ from qresource.core.record import LOGICAL_KEYS
 from qresource.loaders.kinds import LOADER_KINDS
 from qresource.machinery.parallel import Task, check_execution, run_tasks
 from qresource.machinery.physical import physical_estimate
-from qresource.machinery.sweep import PointSource, sweep
+from qresource.machinery.sweep import ColumnSource, PointSource, sweep
 from qresource.report import sources
 
 #: Table primitives, and the availability key (qresource.report.sources) each needs.
@@ -96,16 +96,19 @@ def build_table(
         row = {"queries": counts["queries"], "query_time_units": counts["time_units"], "paper_n1.5_k0.5_d": counts["paper_scaling"]}
         return with_physical(row, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"])
 
-    circuit_rows: dict = {}
-
-    def attention_circuit(n, k, d, bits, loader):
-        if k > n:
-            return {}
-        row = dict(circuit_rows[(n, k, d, bits, loader)])
+    def attention_circuit(points: pd.DataFrame) -> pd.DataFrame:
+        columns = sources.grover_circuit_columns(points)
         if physical:
-            unit = sources.grover_circuit_unit(n, k, d, row["bits_used"], loader)
-            return with_physical(row, unit["unit"], unit["repetitions"], unit["unit_t_outside_toffoli"])
-        return row
+            ids = []
+            for n, k, d, bits, loader in zip(points["n"], points["k"], points["d"], columns["bits_used"],
+                                             points["loader"]):
+                if k > n:
+                    ids.append(None)
+                    continue
+                unit = sources.grover_circuit_unit(n, k, d, bits, loader)
+                ids.append(with_physical({}, unit["unit"], unit["repetitions"], unit["unit_t_outside_toffoli"])[_UNIT])
+            columns[_UNIT] = pd.Series(ids, index=columns.index, dtype=object)
+        return columns
 
     def classical(n, k, d, hardware):
 
@@ -134,7 +137,8 @@ def build_table(
             PointSource("qlaci", "full circuit", ("n", "d"), qlaci("full")),
         ],
         "attention-query": lambda: PointSource("attention", "query", ("n", "k", "d"), attention_query),
-        "attention-circuit": lambda: PointSource("attention", "circuit", ("n", "k", "d", "bits", "loader"), attention_circuit),
+        "attention-circuit": lambda: ColumnSource("attention", "circuit", ("n", "k", "d", "bits", "loader"),
+                                                  attention_circuit),
         "classical": lambda: PointSource("classical", "flops at peak rate", ("n", "k", "d", "hardware"), classical),
     }
     chosen = []
@@ -146,8 +150,6 @@ def build_table(
         else:
             chosen.append(factories[name]())
     grid = dict(grid)
-    if "attention-circuit" in primitives:
-        circuit_rows.update(sources.grover_circuit_grid(grid))
     if "qram" in primitives:
         given = [b for b in grid.get("bits", [None]) if b is not None]
         grid["word_bits"] = given or [DEFAULT_QRAM_BITS]
