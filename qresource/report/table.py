@@ -3,13 +3,15 @@ engine (each primitive evaluated once per distinct point of the axes it reads)."
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
 from qresource.classical.hardware import DEFAULT_HARDWARE
 from qresource.compare.classical_side import classical_seconds, hybrid_classical_seconds
-from qresource.core.errors import NotBuiltError, QResourceError
+from qresource.core.errors import NotBuiltError, QResourceError, ResourceLimitError
+from qresource.core.guards import MEMORY_ENV, format_size, memory_limit_bytes
 from qresource.core.record import LOGICAL_KEYS
 from qresource.loaders.kinds import LOADER_KINDS
 from qresource.machinery.parallel import Task, check_execution, run_tasks
@@ -73,6 +75,7 @@ def build_table(
     for axis, values in GRID_DEFAULTS.items():
         grid.setdefault(axis, list(values))
     check_execution(workers, scheduler)
+    _check_table_memory(grid, primitives)
     status = sources.availability()
     for name in primitives:
         if name not in PRIMITIVES:
@@ -166,6 +169,22 @@ def build_table(
 
 
 _UNIT = "_physical_unit"
+
+#: Memory per table row on its way to a file: about 25 columns, each a pointer, an exact int
+#: (up to 150 bits) and its text, in the frame, the sweep's blocks and the writer's cell lists
+#: (a million-row full-circuit table peaks near 1.4 GB).
+TABLE_ROW_BYTES = 2000
+
+
+def _check_table_memory(grid: Mapping[str, Sequence[Any]], primitives: Sequence[str]) -> None:
+    """Refuse, before any work, a grid whose table would not fit in memory (its rows bounded by
+    the grid's size for every primitive)."""
+    rows = math.prod(len(list(values)) for values in grid.values()) * max(1, len(primitives))
+    limit = memory_limit_bytes()
+    if rows * TABLE_ROW_BYTES > limit:
+        raise ResourceLimitError(
+            f"table: a grid of {rows:,} rows needs about {format_size(rows * TABLE_ROW_BYTES)} of memory, over the "
+            f"limit of {format_size(limit)}; raise it with {MEMORY_ENV}=SIZE if this machine really has the memory")
 
 
 def _attach_physical(frame: pd.DataFrame, units: dict, options: dict, workers: int, scheduler: str | None,
