@@ -140,7 +140,6 @@ class AttentionTotals:
 
 _DEPTH_KEYS = ("depth", "t_depth", "lattice_surgery_depth")
 _SUM_KEYS = (*GATE_KEYS, *_DEPTH_KEYS)
-_FRACTION_MASK = (1 << SCALE_BITS) - 1
 #: Terms a float64 sum of 16-bit limb products holds exactly (each below 2^32, the sum below 2^53).
 _LIMB_TERMS = 1 << 20
 
@@ -316,12 +315,14 @@ def _fill_n(out: dict, n: int, most: int, oracles, chosen: np.ndarray, group: np
     columns = np.unique(ks)
     at = np.searchsorted(columns, ks)
     index_sums = _toeplitz_sums(plan.weighted_iterations, index_rows, columns)
-    sums = {}
+    sums, largest = {}, {}
     for i, key in enumerate(GATE_KEYS):
         first = np.array([int(getattr(t, key)) + diffusion.tally[key] for t in oracles.first_tallies], dtype=object)
         rest = np.array([int(getattr(t, key)) + diffusion.tally[key] for t in oracles.row_tallies] or [0] * len(first),
                         dtype=object)
-        sums[key] = first[group] * weighted_k + rest[group] * before_k + index_sums[i][at] + plan.constants[key][ks]
+        per_k = index_sums[i] + plan.constants[key][columns]
+        sums[key] = first[group] * weighted_k + rest[group] * before_k + per_k[at]
+        largest[key] = max(max(first), max(rest) + int(index_rows[i].max()))
     for key in _DEPTH_KEYS:
         depths = getattr(oracles, key)
         base = depths[:, 1:].min(axis=1) if most > 1 else np.zeros(len(depths), dtype=np.int64)
@@ -329,21 +330,25 @@ def _fill_n(out: dict, n: int, most: int, oracles, chosen: np.ndarray, group: np
         excess[:, 0] = 0
         varying = np.flatnonzero(excess.any(axis=1))
         total = (depths[:, 0].astype(object)[group] * weighted_k + base.astype(object)[group] * before_k
-                 + plan.constants[key][ks])
+                 + plan.constants[key][columns][at])
         if len(varying):
             shifts = np.zeros((len(depths), len(columns)), dtype=object)
             shifts[varying] = _toeplitz_sums(plan.weighted_iterations, excess[varying], columns)
             total = total + shifts[group, at]
         sums[key] = total
+        largest[key] = int(depths.max())
+    iterations = int(plan.iterations.sum())
     for key, total in sums.items():
-        whole = total >> SCALE_BITS
-        fraction = total & _FRACTION_MASK
-        # sum_t v_t <= whole (every W_t >= 2^200), so where 0 < fraction <= 2^200 - whole the
-        # exact expectation lies strictly inside (whole, whole + 1]: its ceiling is whole + 1
-        # a sum of 0 is every v_t = 0: its expectation is exactly 0
-        zero = total == 0
-        unsure = np.flatnonzero(((fraction == 0) & ~zero) | (fraction > (1 << SCALE_BITS) - whole))
-        ceiling = np.where(zero, 0, whole + 1)
+        # 2^200 times the exact expectation lies in [total, total + sum_t v_t], and sum_t v_t
+        # <= bound (the largest X at every stage); where (total - 1) >> 200 and
+        # (total + bound) >> 200 agree at q, the expectation lies strictly inside (q, q + 1)
+        bound = largest[key] * iterations + int(plan.constant_terms[key].sum())
+        if bound == 0:  # every v_t of every row is 0
+            out[key][chosen] = 0
+            continue
+        low = (total - 1) >> SCALE_BITS
+        unsure = np.flatnonzero(low != ((total + bound) >> SCALE_BITS))
+        ceiling = low + 1
         for i in unsure:
             ceiling[i] = _exact_ceiling(plan, oracles, diffusion, key, int(group[i]), int(ks[i]))
         out[key][chosen] = ceiling * n
