@@ -19,11 +19,13 @@ profile:
 - qubits: the iterate's peak, max(oracle, diffusion, m); a search of r = 0 iterates holds m.
 
 Expectations are exact: 1/p_t is the reciprocal of the double p_t, summed in fixed point with
-2^-200 resolution rounded down and with the largest error that rounding can make; where the two
-round up to different integers (the sum is an integer, or within 2^-150 of one), the sum is
-redone in exact rationals. Tests hold the
-totals equal to counting each search's bloq through its call graph
-(:func:`qresource.grover.circuit_costs.circuit_totals`).
+2^-200 resolution rounded down, bounded above by the largest error that rounding can make; where
+the two bounds round up to different integers (the sum is an integer, or within B 2^-200 of one,
+B a bound on the stages' sum),
+the sum is redone in exact rationals. A grid is evaluated as whole columns: prefix sums over the
+stages and exact convolutions (:func:`attention_columns`, docs/grover.md "Whole grids"). Tests
+hold the totals equal to counting each search's bloq through its call graph
+(:func:`qresource.grover.circuit_costs.circuit_totals`) and to each search's closed form.
 """
 
 from __future__ import annotations
