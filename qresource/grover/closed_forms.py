@@ -180,8 +180,17 @@ def attention_columns(ns, ks, ds, bits, loaders) -> dict[str, np.ndarray]:
     loader_codes = np.array([code_of[raw] for raw in loaders], dtype=np.int64)
     count = len(ns)
     # one group per distinct (n, d, bits, loader), numbered in sorted order
-    group_keys, group_of = np.unique(np.stack([ns, ds, bits, loader_codes], axis=1), axis=0, return_inverse=True)
+    axes = [np.unique(column, return_inverse=True) for column in (ns, ds, bits, loader_codes)]
+    code = np.zeros(count, dtype=np.int64)
+    for values, inverse in axes:
+        code = code * len(values) + inverse.reshape(-1)
+    codes, group_of = np.unique(code, return_inverse=True)
     group_of = group_of.reshape(-1)
+    group_keys = np.empty((len(codes), 4), dtype=np.int64)
+    for column in range(3, -1, -1):
+        values = axes[column][0]
+        group_keys[:, column] = values[codes % len(values)]
+        codes = codes // len(values)
     most = np.zeros(len(group_keys), dtype=np.int64)
     np.maximum.at(most, group_of, ks)
     loads = _loads(group_keys, kinds)
@@ -258,16 +267,15 @@ def _schedule(n: int, most: int) -> _Schedule:
     return _Schedule(row, r, weighted, before, constants, terms, queries)
 
 
-def _toeplitz_sums(weighted: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """out[i, c] = sum_{e=1}^{k-1} weighted[k - e] rows[i, e] at k = columns[c], exactly
-    (``weighted``: non-negative Python ints, index t; ``rows``: non-negative int64, index e).
-    Both are cut into 16-bit limbs, the limb products summed in float64 (each below 2^32, their
-    sums below 2^53: exact) by one matrix product, and the limbs joined with carries; equal rows
-    are summed once."""
+def _toeplitz_digits(weighted: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """out[i, c] = sum_{e=1}^{k-1} weighted[k - e] rows[i, e] at k = columns[c], exactly, as
+    base-2^16 digits (last axis, least significant first; ``weighted``: non-negative Python
+    ints, index t; ``rows``: non-negative int64, index e). Both are cut into 16-bit limbs, the
+    limb products summed in float64 (each below 2^32, their sums below 2^53: exact) by one matrix
+    product, and the limbs joined with carries; equal rows are summed once."""
     rows = np.asarray(rows, dtype=np.int64)
-    out_shape = (rows.shape[0], len(columns))
     if not rows.any() or not len(columns):
-        return np.zeros(out_shape, dtype=np.int64).astype(object)
+        return np.zeros((rows.shape[0], len(columns), 1), dtype=np.int64)
     rows, inverse = np.unique(rows, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     if rows.shape[1] > _LIMB_TERMS:
@@ -275,7 +283,8 @@ def _toeplitz_sums(weighted: np.ndarray, rows: np.ndarray, columns: np.ndarray) 
         out = np.zeros((rows.shape[0], len(columns)), dtype=object)
         for c, k in enumerate(columns):
             out[:, c] = np.dot(rows[:, 1:k].astype(object), weighted[k - 1:0:-1]) if k > 1 else 0
-        return out[inverse]
+        count = (max(int(v).bit_length() for v in out.ravel()) + 15) // 16 + 1
+        return _to_digits(out.ravel(), count).reshape(*out.shape, count)[inverse]
     w_limbs = (max(int(max(weighted)).bit_length(), 1) + 15) // 16
     r_limbs = (int(rows.max()).bit_length() + 15) // 16
     k_index, e_index = np.meshgrid(np.asarray(columns, dtype=np.int64), np.arange(rows.shape[1]), indexing="ij")
@@ -297,11 +306,28 @@ def _toeplitz_sums(weighted: np.ndarray, rows: np.ndarray, columns: np.ndarray) 
         digits[s] += carry
         carry = digits[s] >> 16
         digits[s] &= 0xFFFF
-    raw = np.ascontiguousarray(np.moveaxis(digits, 0, -1).astype("<u2")).tobytes()
-    width = 2 * len(digits)
-    out = np.empty(rows.shape[0] * len(columns), dtype=object)
+    return np.moveaxis(digits, 0, -1)[inverse]
+
+
+def _toeplitz_sums(weighted: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """:func:`_toeplitz_digits` as Python ints."""
+    digits = _toeplitz_digits(weighted, rows, columns)
+    return _from_digits(digits.reshape(-1, digits.shape[-1])).reshape(digits.shape[:-1])
+
+
+def _from_digits(digits: np.ndarray) -> np.ndarray:
+    """Rows of base-2^16 digits (least significant first, each below 2^16) as Python ints."""
+    raw = np.ascontiguousarray(digits.astype("<u2")).tobytes()
+    width = 2 * digits.shape[1]
+    out = np.empty(len(digits), dtype=object)
     out[:] = [int.from_bytes(raw[i:i + width], "little") for i in range(0, len(raw), width)]
-    return out.reshape(rows.shape[0], len(columns))[inverse]
+    return out
+
+
+def _to_digits(values, count: int) -> np.ndarray:
+    """Non-negative Python ints as rows of ``count`` base-2^16 digits."""
+    raw = b"".join(int(v).to_bytes(2 * count, "little") for v in values)
+    return np.frombuffer(raw, dtype="<u2").astype(np.int64).reshape(len(values), count)
 
 
 def _fill_n(out: dict, n: int, most: int, oracles, chosen: np.ndarray, group: np.ndarray, ks: np.ndarray) -> None:
@@ -310,52 +336,104 @@ def _fill_n(out: dict, n: int, most: int, oracles, chosen: np.ndarray, group: np
     m = address_width(n)
     plan = _schedule(n, most)
     diffusion = _diffusion(m)
-    weighted_k = plan.weighted_iterations[ks]
-    before_k = plan.before[ks]
     index_rows = np.array([[0] + [int(getattr(t, key)) for t in oracles.index_tallies] for key in GATE_KEYS],
                           dtype=np.int64).reshape(len(GATE_KEYS), most)
     columns = np.unique(ks)
     at = np.searchsorted(columns, ks)
     index_sums = _toeplitz_sums(plan.weighted_iterations, index_rows, columns)
-    sums, largest = {}, {}
-    for i, key in enumerate(GATE_KEYS):
-        first = np.array([int(getattr(t, key)) + diffusion.tally[key] for t in oracles.first_tallies], dtype=object)
-        rest = np.array([int(getattr(t, key)) + diffusion.tally[key] for t in oracles.row_tallies] or [0] * len(first),
-                        dtype=object)
-        per_k = index_sums[i] + plan.constants[key][columns]
-        sums[key] = first[group] * weighted_k + rest[group] * before_k + per_k[at]
-        largest[key] = max(max(first), max(rest) + int(index_rows[i].max()))
-    for key in _DEPTH_KEYS:
-        depths = getattr(oracles, key)
-        base = depths[:, 1:].min(axis=1) if most > 1 else np.zeros(len(depths), dtype=np.int64)
-        excess = depths - base[:, None]
-        excess[:, 0] = 0
-        varying = np.flatnonzero(excess.any(axis=1))
-        total = (depths[:, 0].astype(object)[group] * weighted_k + base.astype(object)[group] * before_k
-                 + plan.constants[key][columns][at])
-        if len(varying):
-            shifts = np.zeros((len(depths), len(columns)), dtype=object)
-            shifts[varying] = _toeplitz_sums(plan.weighted_iterations, excess[varying], columns)
-            total = total + shifts[group, at]
-        sums[key] = total
-        largest[key] = int(depths.max())
+    weights = _to_digits(plan.weighted_iterations[columns], _digit_count(plan.weighted_iterations[columns]))
+    befores = _to_digits(plan.before[columns], _digit_count(plan.before[columns]))
     iterations = int(plan.iterations.sum())
-    for key, total in sums.items():
-        # 2^200 times the exact expectation lies in [total, total + sum_t v_t], and sum_t v_t
-        # <= bound (the largest X at every stage); where (total - 1) >> 200 and
-        # (total + bound) >> 200 agree at q, the expectation lies strictly inside (q, q + 1)
-        bound = largest[key] * iterations + int(plan.constant_terms[key].sum())
+    for i, key in enumerate((*GATE_KEYS, *_DEPTH_KEYS)):
+        if key in GATE_KEYS:
+            first = [int(getattr(t, key)) + diffusion.tally[key] for t in oracles.first_tallies]
+            rest = [int(getattr(t, key)) + diffusion.tally[key] for t in oracles.row_tallies] or [0] * len(first)
+            per_k = index_sums[i] + plan.constants[key][columns]
+            largest = max(max(first), max(rest) + int(index_rows[i].max()))
+            shifts = None
+        else:
+            depths = getattr(oracles, key)
+            base = depths[:, 1:].min(axis=1) if most > 1 else np.zeros(len(depths), dtype=np.int64)
+            excess = depths - base[:, None]
+            excess[:, 0] = 0
+            first, rest = depths[:, 0].tolist(), base.tolist()
+            per_k = plan.constants[key][columns]
+            largest = int(depths.max())
+            shifts = _toeplitz_digits(plan.weighted_iterations, excess, columns) if excess.any() else None
+        # 2^200 times the exact expectation lies in [S, S + sum_t v_t], sum_t v_t <= bound (the
+        # largest X at every stage); where S's fraction is neither 0 nor within bound of 1,
+        # the expectation lies strictly inside (S >> 200, (S >> 200) + 1)
+        bound = largest * iterations + int(plan.constant_terms[key].sum())
         if bound == 0:  # every v_t of every row is 0
             out[key][chosen] = 0
             continue
-        low = (total - 1) >> SCALE_BITS
-        unsure = np.flatnonzero(low != ((total + bound) >> SCALE_BITS))
-        ceiling = low + 1
-        for i in unsure:
-            ceiling[i] = _exact_ceiling(plan, oracles, diffusion, key, int(group[i]), int(ks[i]))
-        out[key][chosen] = ceiling * n
+        whole, unsure = _ceiling_parts(first, rest, weights, befores, per_k, shifts, group, at, bound)
+        ceiling = whole + 1
+        if ceiling.dtype != object and int(ceiling.max()) <= (2**63 - 1) // n:
+            result = (ceiling * n).astype(object)
+        else:
+            result = ceiling.astype(object) * n
+        for j in unsure:
+            result[j] = n * _exact_ceiling(plan, oracles, diffusion, key, int(group[j]), int(ks[j]))
+        out[key][chosen] = result
     out["queries"][chosen] = plan.queries[ks]
     out["qubits"][chosen] = _peak_qubits(plan, oracles, diffusion, m, group, ks)
+
+
+def _digit_count(values) -> int:
+    return (max(int(v).bit_length() for v in values) + 15) // 16 + 1
+
+
+def _ceiling_parts(first, rest, weights, befores, per_k, shifts, group, at, bound):
+    """S = first[g] W_k r_k + rest[g] sum_{t<k} W_t r_t + per_k[k] (+ shifts[g, k]) at every
+    point (g = group, k = columns[at]) in base-2^16 digits over int64 columns: S >> 200 as
+    Python ints and the points whose rounding cannot be told from S and ``bound`` (fraction 0,
+    or within ``bound`` of the next integer)."""
+    count = len(group)
+    factor_digits = max(_digit_count(first), _digit_count(rest))
+    firsts = _to_digits(first, factor_digits)
+    rests = _to_digits(rest, factor_digits)
+    constants = _to_digits(per_k, _digit_count(per_k))
+    size = max(weights.shape[1], befores.shape[1], constants.shape[1],
+               0 if shifts is None else shifts.shape[-1]) + factor_digits + 2
+    digits = np.zeros((count, size), dtype=np.int64)
+    w, b = weights[at], befores[at]
+    for i in range(factor_digits):
+        a, r = firsts[group, i], rests[group, i]
+        if a.any():
+            digits[:, i:i + w.shape[1]] += a[:, None] * w
+        if r.any():
+            digits[:, i:i + b.shape[1]] += r[:, None] * b
+    digits[:, :constants.shape[1]] += constants[at]
+    if shifts is not None:
+        digits[:, :shifts.shape[-1]] += shifts[group, at]
+    carry = np.zeros(count, dtype=np.int64)
+    for d in range(size):
+        digits[:, d] += carry
+        carry = digits[:, d] >> 16
+        digits[:, d] &= 0xFFFF
+    split, offset = divmod(SCALE_BITS, 16)  # the binary point: digit 12, bit 8
+    fraction_top = digits[:, split] & ((1 << offset) - 1)
+    zero = ~digits[:, :split].any(axis=1) & (fraction_top == 0)
+    start = (bound.bit_length() + 15) // 16
+    if start < split:
+        near_one = (digits[:, start:split] == 0xFFFF).all(axis=1) & (fraction_top == (1 << offset) - 1)
+    else:
+        near_one = np.ones(count, dtype=bool)
+    unsure = np.flatnonzero(zero | near_one)
+    high = digits[:, split:]
+    high[:, 0] >>= offset
+    # the integer part: digit j (j >= 1) weighs 2^(16 j - offset); in int64 while it fits
+    used = max([0] + [j for j in range(high.shape[1]) if high[:, j].any()])
+    if 16 * used - offset + 16 <= 62:
+        whole = high[:, 0].copy()
+        for j in range(1, used + 1):
+            whole += high[:, j] << (16 * j - offset)
+        return whole, unsure
+    whole = high[:, 0].astype(object)
+    for j in range(1, used + 1):
+        whole = whole + (high[:, j].astype(object) << (16 * j - offset))
+    return whole, unsure
 
 
 def _stage_values(plan: _Schedule, oracles, diffusion: _Diffusion, key: str, group: int, k: int) -> list[int]:
