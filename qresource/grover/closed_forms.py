@@ -396,43 +396,43 @@ def _ceiling_parts(first, rest, weights, befores, per_k, shifts, group, at, boun
     constants = _to_digits(per_k, _digit_count(per_k))
     size = max(weights.shape[1], befores.shape[1], constants.shape[1],
                0 if shifts is None else shifts.shape[-1]) + factor_digits + 2
-    digits = np.zeros((count, size), dtype=np.int64)
-    w, b = weights[at], befores[at]
+    digits = np.zeros((size, count), dtype=np.int64)  # digit-major: each digit one contiguous row
+    w, b = weights[at].T, befores[at].T
     for i in range(factor_digits):
         a, r = firsts[group, i], rests[group, i]
         if a.any():
-            digits[:, i:i + w.shape[1]] += a[:, None] * w
+            digits[i:i + len(w)] += a * w
         if r.any():
-            digits[:, i:i + b.shape[1]] += r[:, None] * b
-    digits[:, :constants.shape[1]] += constants[at]
+            digits[i:i + len(b)] += r * b
+    digits[:constants.shape[1]] += constants[at].T
     if shifts is not None:
-        digits[:, :shifts.shape[-1]] += shifts[group, at]
+        digits[:shifts.shape[-1]] += np.moveaxis(shifts[group, at], -1, 0)
     carry = np.zeros(count, dtype=np.int64)
     for d in range(size):
-        digits[:, d] += carry
-        carry = digits[:, d] >> 16
-        digits[:, d] &= 0xFFFF
+        digits[d] += carry
+        np.right_shift(digits[d], 16, out=carry)
+        digits[d] &= 0xFFFF
     split, offset = divmod(SCALE_BITS, 16)  # the binary point: digit 12, bit 8
-    fraction_top = digits[:, split] & ((1 << offset) - 1)
-    zero = ~digits[:, :split].any(axis=1) & (fraction_top == 0)
+    fraction_top = digits[split] & ((1 << offset) - 1)
+    zero = ~digits[:split].any(axis=0) & (fraction_top == 0)
     start = (bound.bit_length() + 15) // 16
     if start < split:
-        near_one = (digits[:, start:split] == 0xFFFF).all(axis=1) & (fraction_top == (1 << offset) - 1)
+        near_one = (digits[start:split] == 0xFFFF).all(axis=0) & (fraction_top == (1 << offset) - 1)
     else:
         near_one = np.ones(count, dtype=bool)
     unsure = np.flatnonzero(zero | near_one)
-    high = digits[:, split:]
-    high[:, 0] >>= offset
+    high = digits[split:]
+    high[0] >>= offset
     # the integer part: digit j (j >= 1) weighs 2^(16 j - offset); in int64 while it fits
-    used = max([0] + [j for j in range(high.shape[1]) if high[:, j].any()])
+    used = max([0] + [j for j in range(len(high)) if high[j].any()])
     if 16 * used - offset + 16 <= 62:
-        whole = high[:, 0].copy()
+        whole = high[0].copy()
         for j in range(1, used + 1):
-            whole += high[:, j] << (16 * j - offset)
+            whole += high[j] << (16 * j - offset)
         return whole, unsure
-    whole = high[:, 0].astype(object)
+    whole = high[0].astype(object)
     for j in range(1, used + 1):
-        whole = whole + (high[:, j].astype(object) << (16 * j - offset))
+        whole = whole + (high[j].astype(object) << (16 * j - offset))
     return whole, unsure
 
 
