@@ -341,8 +341,9 @@ def _fill_n(out: dict, n: int, most: int, oracles, chosen: np.ndarray, group: np
     columns = np.unique(ks)
     at = np.searchsorted(columns, ks)
     index_sums = _toeplitz_sums(plan.weighted_iterations, index_rows, columns)
-    weights = _to_digits(plan.weighted_iterations[columns], _digit_count(plan.weighted_iterations[columns]))
-    befores = _to_digits(plan.before[columns], _digit_count(plan.before[columns]))
+    # each point's W_k r_k and sum_{t<k} W_t r_t in digits, digit-major (shared by every key)
+    weights = _to_digits(plan.weighted_iterations[columns], _digit_count(plan.weighted_iterations[columns]))[at].T
+    befores = _to_digits(plan.before[columns], _digit_count(plan.before[columns]))[at].T
     iterations = int(plan.iterations.sum())
     for i, key in enumerate((*GATE_KEYS, *_DEPTH_KEYS)):
         if key in GATE_KEYS:
@@ -386,7 +387,8 @@ def _digit_count(values) -> int:
 
 def _ceiling_parts(first, rest, weights, befores, per_k, shifts, group, at, bound):
     """S = first[g] W_k r_k + rest[g] sum_{t<k} W_t r_t + per_k[k] (+ shifts[g, k]) at every
-    point (g = group, k = columns[at]) in base-2^16 digits over int64 columns: S >> 200 as
+    point (g = group, k = columns[at]; ``weights`` and ``befores``: the points' W_k r_k and
+    sum_{t<k} W_t r_t as digit-major digits) in base-2^16 digits over int64 columns: S >> 200 as
     Python ints and the points whose rounding cannot be told from S and ``bound`` (fraction 0,
     or within ``bound`` of the next integer)."""
     count = len(group)
@@ -394,10 +396,10 @@ def _ceiling_parts(first, rest, weights, befores, per_k, shifts, group, at, boun
     firsts = _to_digits(first, factor_digits)
     rests = _to_digits(rest, factor_digits)
     constants = _to_digits(per_k, _digit_count(per_k))
-    size = max(weights.shape[1], befores.shape[1], constants.shape[1],
+    size = max(len(weights), len(befores), constants.shape[1],
                0 if shifts is None else shifts.shape[-1]) + factor_digits + 2
     digits = np.zeros((size, count), dtype=np.int64)  # digit-major: each digit one contiguous row
-    w, b = weights[at].T, befores[at].T
+    w, b = weights, befores
     for i in range(factor_digits):
         a, r = firsts[group, i], rests[group, i]
         if a.any():

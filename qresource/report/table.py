@@ -172,7 +172,7 @@ _UNIT = "_physical_unit"
 
 #: Memory per table row on its way to a file: about 25 columns, each a pointer, an exact int
 #: (up to 150 bits) and its text, in the frame, the sweep's blocks and the writer's cell lists
-#: (a million-row full-circuit table peaks near 1.4 GB).
+#: (a million-row full-circuit table written as CSV peaks near 2.1 GB).
 TABLE_ROW_BYTES = 2000
 
 
