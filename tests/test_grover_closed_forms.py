@@ -5,6 +5,8 @@ depth wiring of the arithmetic bloqs against their Qualtran decompositions."""
 from __future__ import annotations
 
 import itertools
+import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -75,3 +77,34 @@ def test_attention_grid_equals_counting_every_search_bloq():
         reference = attention_totals(problem, {k: n}, {k: find_all_schedule(problem)}, threshold_oracle_factory(problem))
         assert totals.logical == reference.totals, point
         assert not reference.depth_is_bound
+
+
+def _reference_point(n, k, d, bits, loader):
+    """Whole attention at one point, search by search: each stage's GroverSearch counts
+    (search_counts, itself held equal to the search bloq above) weighted by its exact expected
+    attempts 1/p_t, summed in rationals and rounded up, times n rows."""
+    m = (n - 1).bit_length()
+    oracles = stage_oracles(n, d, bits, loader, k - 1)
+    sums = dict.fromkeys(("toffoli", "t", "clifford", "rotations", "measurements", "depth", "t_depth",
+                          "lattice_surgery_depth"), Fraction(0))
+    qubits = 0
+    for stage in stages(n, k):
+        e = k - stage.remaining
+        counts = search_counts(oracles.tallies[e], oracles.depth[e], oracles.t_depth[e], oracles.qubits[e],
+                               stage.iterations, m, oracle_lattice_surgery_depth=oracles.lattice_surgery_depth[e])
+        qubits = max(qubits, counts.qubits)
+        for key in sums:
+            sums[key] += Fraction(getattr(counts, key)) / Fraction(stage.success_probability)
+    return {"qubits": qubits, **{key: n * math.ceil(value) for key, value in sums.items()}}
+
+
+def test_attention_grid_equals_each_searchs_counts_over_many_rows():
+    """Every k from 1 to 40 (the convolution over stages, the prefix sums, the exact fallback
+    where an expectation is an integer), sizes that are and are not powers of two, every loader."""
+    points = [(n, k, d, bits, loader) for n in (2, 4, 5, 37, 1024, 3 * 2**20 + 1) for k in range(1, 41) if k <= n
+              for d, bits in ((1, 2), (4, 3)) for loader in LOADERS]
+    for point, totals in zip(points, attention_grid(points)):
+        n, k = point[:2]
+        expected = _reference_point(*point)
+        assert {key: getattr(totals.logical, key) for key in expected} == expected, point
+        assert totals.queries == math.ceil(n * math.fsum(s.iterations * (1.0 / s.success_probability) for s in stages(n, k)))

@@ -149,3 +149,16 @@ def test_report_units_are_the_ones_estimate_attention_hands_the_estimator():
     ours = grover_circuit(64, 2, 4, None, "qrom")
     assert circuit["physical"]["estimator_input"] == estimator_input(ours["unit"], ours["unit_t_outside_toffoli"])
     assert circuit["physical"]["repetitions"] == ours["repetitions"] == circuit["queries"]
+
+
+def test_a_table_too_large_for_memory_is_refused_before_any_work(tmp_path, monkeypatch):
+    monkeypatch.setenv("QRESOURCE_MAX_MEMORY", "64M")
+    target = tmp_path / "table.csv"
+    result = run("table", "--n", "2**10..2**20", "--k", "1..100", "--d", "8,16,32", "--bits", "3..12",
+                 "--primitive", "attention-circuit", "--output", str(target))
+    assert result.returncode == 3
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1 and "Traceback" not in line
+    # 11 n x 100 k x 3 d x 10 bits x 4 loaders x 1 hardware = 132,000 rows, named with the limit
+    assert "132,000 rows" in line and "64 MiB" in line and "QRESOURCE_MAX_MEMORY" in line
+    assert not target.exists()

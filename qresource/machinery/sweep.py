@@ -12,7 +12,9 @@ Two kinds of source keep one source of truth:
   so every count stays exact beyond 2^63 (``ceiling(log(n)/log(2))`` is evaluated with integer
   bit lengths, never with floating-point logarithms);
 - ``PointSource``: a function that returns exact counts at one point (for example the counts of
-  a bloq's call graph), called once per distinct point.
+  a bloq's call graph), called once per distinct point;
+- ``ColumnSource``: a function of whole columns (every distinct point at once), for counts
+  evaluated over arrays (whole attention in closed form).
 
 The result is a pandas DataFrame in long form: one row per grid point and source, integer count
 columns of dtype ``object`` (exact Python ints) and float columns as float64.
@@ -314,7 +316,23 @@ class PointSource:
         return frame
 
 
-Source = ClosedFormSource | PointSource
+@dataclass(frozen=True)
+class ColumnSource:
+    """Counts computed over whole columns at once: ``columns`` takes the distinct points (a
+    frame of the axes read) and returns one row per point, same index (exact integers as
+    object columns)."""
+
+    primitive: str
+    model: str
+    axes: tuple[str, ...]
+    columns: Callable[[pd.DataFrame], pd.DataFrame]
+    where: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+
+    def evaluate(self, points: pd.DataFrame) -> pd.DataFrame:
+        return self.columns(points[list(self.axes)])
+
+
+Source = ClosedFormSource | PointSource | ColumnSource
 
 
 def grid_frame(grid: Mapping[str, Iterable[Any]]) -> pd.DataFrame:
@@ -370,12 +388,12 @@ def sweep(grid: Mapping[str, Iterable[Any]], sources: Sequence[Source], *, proje
         if selected.empty:
             continue
         axes = list(source.axes)
-        keys = list(zip(*(selected[a].tolist() for a in axes))) if axes else [()] * len(selected)
-        first_row: dict[tuple, int] = {}
-        take = np.empty(len(keys), dtype=np.int64)
-        for row, key in enumerate(keys):
-            take[row] = first_row.setdefault(key, len(first_row))
-        unique_rows = _first_positions(take, len(first_row))
+        # each distinct combination of the source's axes, numbered in order of first appearance
+        if axes:
+            take = selected.groupby(axes, sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
+        else:
+            take = np.zeros(len(selected), dtype=np.int64)
+        unique_rows = _first_positions(take, int(take.max()) + 1)
         unique = selected.iloc[unique_rows].reset_index(drop=True)
         values = source.evaluate(unique)
         if project:

@@ -161,6 +161,8 @@ _INDEX_SIDES: dict[int, tuple[IndexSide, object]] = {}
 
 #: Layers of one X gate in each reading: depth, T-depth, lattice-surgery depth.
 _X_LAYER = (1, 0, 1)
+#: Layers of the CZ (held: a barrier of its own duration) in each reading.
+_CZ_LAYER = (1, 0, 1)
 
 
 def index_side(n: int, stages: int) -> IndexSide:
@@ -242,6 +244,83 @@ class StageOracles:
     lattice_surgery_depth: np.ndarray
 
 
+@dataclass(frozen=True)
+class StageOracleGroups:
+    """Costs of the phase oracles of one n at several (d, b, loader) groups (index g) and every
+    exclusion count e = 0..E: the gates as the e = 0 oracle's, the row side's at e >= 1 and the
+    index side's tests (depend on e, never on the group: the oracle at e >= 1 has
+    ``row_tallies[g] + index_tallies[e - 1]``); depths as (G, E + 1) int64 arrays; qubits at
+    e = 0 and at every e >= 1 (the same for all e >= 1)."""
+
+    first_tallies: list         # GateTally per group, e = 0
+    row_tallies: list           # GateTally per group, e >= 1 without the exclusion tests
+    index_tallies: list         # GateTally per e = 1..E: the exclusion tests (both passes)
+    depth: np.ndarray           # (G, E + 1)
+    t_depth: np.ndarray
+    lattice_surgery_depth: np.ndarray
+    first_qubits: list          # int per group, e = 0
+    excluding_qubits: list      # int per group, e >= 1
+
+
+def stage_oracle_groups(n: int, groups, exclusions: int) -> StageOracleGroups:
+    """:class:`StageOracleGroups` at index width ``address_width(n)`` for ``groups``, a sequence
+    of (d, b, load, unload) with the loader's and its unload's counts at (2^m words, d b bits),
+    for e = 0..``exclusions``: every group's stages evaluated at once over (G, E) arrays."""
+    m = address_width(n)
+    count = len(groups)
+    loads = np.array([[int(load[key]) for key in ("depth", "t_depth", "lattice_surgery_depth")]
+                      for _, _, load, _ in groups], dtype=np.int64).reshape(count, 3)
+    unloads = np.array([[int(unload[key]) for key in ("depth", "t_depth", "lattice_surgery_depth")]
+                        for _, _, _, unload in groups], dtype=np.int64).reshape(count, 3)
+    load_tallies = [GateTally(**{key: int(load[key]) for key in GATE_KEYS})
+                    + GateTally(**{key: int(unload[key]) for key in GATE_KEYS}) for _, _, load, unload in groups]
+    load_widths = [max(int(load["qubits"]), int(unload["qubits"])) for _, _, load, unload in groups]
+    first_tallies, first_qubits = [], []
+    depth = np.zeros((count, exclusions + 1), dtype=np.int64)
+    t_depth = np.zeros_like(depth)
+    surgery = np.zeros_like(depth)
+    for g, (d, bits, _, _) in enumerate(groups):
+        L, LT, LS = (int(v) for v in loads[g])
+        U, UT, US = (int(v) for v in unloads[g])
+        depth[g, 0], t_depth[g, 0] = row_plan(d, bits, False).evaluate([L, U], [LT, UT])
+        surgery[g, 0] = row_lattice_surgery_plan(d, bits, False).evaluate([LS, US])
+        first_tallies.append(load_tallies[g] + row_tally(d, bits, False))
+        first_qubits.append(max(load_widths[g], row_widths(d, bits, False)[0] + m - 1))
+    row_tallies, excluding_qubits, index_tallies = [], [], []
+    if exclusions:
+        side = index_side(n, exclusions)
+        index_tallies = side.tallies[:exclusions]
+        plans = [(row_plan(d, bits, True), row_lattice_surgery_plan(d, bits, True)) for d, bits, _, _ in groups]
+        for g, (d, bits, _, _) in enumerate(groups):
+            x0, wide = row_widths(d, bits, True)
+            excluding_qubits.append(max(load_widths[g], x0 + m - 1, wide + 2 * m))
+            row_tallies.append(load_tallies[g] + row_tally(d, bits, True))
+        for which, (starts_of, sink_of) in enumerate((
+                (lambda plan: plan[0].depth_starts, lambda plan: plan[0].depth_sink),
+                (lambda plan: plan[0].t_depth_starts, lambda plan: plan[0].t_depth_sink),
+                (lambda plan: plan[1].starts, lambda plan: plan[1].sink))):
+            starts = [starts_of(plan) for plan in plans]
+            sinks = np.array([sink_of(plan) for plan in plans], dtype=np.int64)
+            # side: (1, E, c); row side: (G, 1, c); each entry of the stage's plan the larger
+            cz = np.maximum(np.array([c[which] for c in side.cz[:exclusions]])[None],
+                            np.array([s[1][:2] for s in starts], dtype=np.int64)[:, None])
+            load2 = np.maximum(np.array([c[which] for c in side.load[:exclusions]])[None],
+                               np.array([s[2][:3] for s in starts], dtype=np.int64)[:, None])
+            ends = np.maximum(np.array([c[which] for c in side.sink[:exclusions]])[None], sinks[:, None, :3])
+            shape = (count, exclusions)
+            column = lambda values: np.broadcast_to(np.asarray(values, dtype=np.int64).reshape(count, 1), shape)
+            first = [column([s[0][j] for s in starts]) for j in range(len(starts[0][0]))]
+            no_path = np.full(shape, NO_PATH, dtype=np.int64)
+            second = [cz[..., 0], cz[..., 1], no_path, no_path]
+            third = [load2[..., 0], load2[..., 1], load2[..., 2], no_path]
+            last = [ends[..., 0], ends[..., 1], ends[..., 2], column(sinks[:, 3])]
+            lengths = [column(loads[:, which]), np.full(shape, _CZ_LAYER[which], dtype=np.int64),
+                       column(unloads[:, which])]
+            (depth, t_depth, surgery)[which][:, 1:] = _evaluate([first, second, third], last, lengths)
+    return StageOracleGroups(first_tallies, row_tallies, list(index_tallies), depth, t_depth, surgery,
+                             first_qubits, excluding_qubits)
+
+
 def stage_oracles(n: int, d: int, bits: int, loader, exclusions: int, load: dict | None = None,
                   unload: dict | None = None) -> StageOracles:
     """Costs of ``ThresholdOracle(n, d, bits, loader, "phase", excluded=(n-1, ..., n-e))`` for
@@ -254,44 +333,13 @@ def stage_oracles(n: int, d: int, bits: int, loader, exclusions: int, load: dict
     if unload is None:
         costs = loader_costs_many(LoaderKind.parse(loader), [1 << m], [d * bits], unload=True)
         unload = {key: int(value[0]) for key, value in costs.items()}
-    load_tally = GateTally(**{key: load[key] for key in GATE_KEYS})
-    unload_tally = GateTally(**{key: unload[key] for key in GATE_KEYS})
-    L, LT, LS = int(load["depth"]), int(load["t_depth"]), int(load["lattice_surgery_depth"])
-    U, UT, US = int(unload["depth"]), int(unload["t_depth"]), int(unload["lattice_surgery_depth"])
-    load_width = max(int(load["qubits"]), int(unload["qubits"]))
-
-    plain = row_plan(d, bits, False)
-    depth0 = plain.evaluate([L, U], [LT, UT])
-    x0, _ = row_widths(d, bits, False)
-    tallies = [load_tally + unload_tally + row_tally(d, bits, False)]
-    depths, t_depths = [depth0[0]], [depth0[1]]
-    surgery = [row_lattice_surgery_plan(d, bits, False).evaluate([LS, US])]
-    qubits = [max(load_width, x0 + m - 1)]
+    stages = stage_oracle_groups(n, [(d, bits, load, unload)], exclusions)
+    tallies = [stages.first_tallies[0]]
     if exclusions:
-        side = index_side(n, exclusions)
-        plan = row_plan(d, bits, True)
-        surgery_plan = row_lattice_surgery_plan(d, bits, True)
-        x0, wide = row_widths(d, bits, True)
-        width = max(load_width, x0 + m - 1, wide + 2 * m)
-        base = load_tally + unload_tally + row_tally(d, bits, True)
-        for which, (starts, sink, durations) in enumerate((
-                (plan.depth_starts, plan.depth_sink, (L, 1, U)),
-                (plan.t_depth_starts, plan.t_depth_sink, (LT, 0, UT)),
-                (surgery_plan.starts, surgery_plan.sink, (LS, 1, US)))):
-            cz = np.maximum(np.array([c[which] for c in side.cz[:exclusions]]), np.array(starts[1][:2]))
-            load2 = np.maximum(np.array([c[which] for c in side.load[:exclusions]]), np.array(starts[2][:3]))
-            ends = np.maximum(np.array([c[which] for c in side.sink[:exclusions]]), np.array(sink[:3]))
-            count = len(cz)
-            first = [np.full(count, o, dtype=np.int64) for o in starts[0]]
-            second = [cz[:, 0], cz[:, 1], np.full(count, NO_PATH), np.full(count, NO_PATH)]
-            third = [load2[:, 0], load2[:, 1], load2[:, 2], np.full(count, NO_PATH)]
-            last = [ends[:, 0], ends[:, 1], ends[:, 2], np.full(count, sink[3], dtype=np.int64)]
-            lengths = [np.full(count, value, dtype=np.int64) for value in durations]
-            values = _evaluate([first, second, third], last, lengths)
-            (depths, t_depths, surgery)[which].extend(int(v) for v in values)
-        tallies += [base + t for t in side.tallies[:exclusions]]
-        qubits += [width] * exclusions
-    return StageOracles(tallies=tallies, depth=np.array(depths, dtype=object), t_depth=np.array(t_depths, dtype=object),
-                        qubits=qubits, lattice_surgery_depth=np.array(surgery, dtype=object))
+        tallies += [stages.row_tallies[0] + t for t in stages.index_tallies]
+    return StageOracles(tallies=tallies, depth=stages.depth[0].astype(object),
+                        t_depth=stages.t_depth[0].astype(object),
+                        qubits=stages.first_qubits + stages.excluding_qubits * exclusions,
+                        lattice_surgery_depth=stages.lattice_surgery_depth[0].astype(object))
 
 

@@ -13,6 +13,7 @@ import math
 import textwrap
 from typing import Any, Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from qresource.core.answer import human_time, number, scientific  # noqa: F401 (the number rule's home is core)
@@ -65,7 +66,42 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rows(frame: pd.DataFrame) -> list[list[str]]:
-    return [[format_cell(v) for v in row] for row in frame.astype(object).itertuples(index=False, name=None)]
+    return [list(row) for row in zip(*_cell_columns(frame))] if len(frame.columns) else [[] for _ in range(len(frame))]
+
+
+def _cell_columns(frame: pd.DataFrame) -> list[list[str]]:
+    """Every column's cells as text (``format_cell``), a column at a time."""
+    return [_cells(frame.iloc[:, i])[0] for i in range(len(frame.columns))]
+
+
+_NONE = type(None)
+_CSV_SPECIAL = (",", '"', "\n", "\r")
+
+
+def _cells(column: pd.Series) -> tuple[list[str], bool]:
+    """A column's cells as text (``format_cell``) and whether none of them needs CSV quoting.
+    Columns of exact ints, None and strings go through ``str`` in one pass (a column of few
+    distinct values through a table of them), others cell by cell."""
+    values = column.to_numpy(dtype=object)
+    kinds = set(map(type, values))
+    if kinds <= {int, _NONE, str}:
+        distinct = dict.fromkeys(values) if len(values) > 64 else None
+        if distinct is not None and 8 * len(distinct) <= len(values):
+            for v in distinct:
+                distinct[v] = "" if v is None else str(v)
+            out = list(map(distinct.__getitem__, values))
+            texts = distinct.values()
+        else:
+            out = list(map(str, values))
+            if _NONE in kinds:
+                for i in np.flatnonzero(pd.isna(values)):
+                    out[i] = ""
+            texts = set(out) if str in kinds else ()
+        return out, not any(c in text for text in texts for c in _CSV_SPECIAL)
+    if kinds <= {bool, np.bool_, _NONE}:
+        return ["" if v is None else ("yes" if v else "no") for v in values], True
+    out = [format_cell(v) for v in values]
+    return out, not any(c in text for text in set(out) for c in _CSV_SPECIAL)
 
 
 def to_markdown(frame: pd.DataFrame) -> str:
@@ -95,16 +131,66 @@ def to_csv(frame: pd.DataFrame) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([str(c) for c in frame.columns])
-    writer.writerows(_rows(frame))
+    columns = [_cells(frame.iloc[:, i]) for i in range(len(frame.columns))]
+    if len(columns) > 1 and len(frame) and all(plain for _, plain in columns):
+        # no cell needs quoting (and no row is one empty field): the writer's rows are the cells joined
+        buffer.write("\n".join(map(",".join, zip(*(cells for cells, _ in columns)))) + "\n")
+    elif columns:
+        writer.writerows(zip(*(cells for cells, _ in columns)))
+    else:
+        writer.writerows([] for _ in range(len(frame)))
     return buffer.getvalue()
 
 
 def to_json(frame: pd.DataFrame) -> str:
-
+    """The rows as a JSON list of objects, keys sorted, two-space indent (``json.dumps``'s
+    layout, written a column at a time where every value is a plain scalar)."""
+    names = [str(c) for c in frame.columns]
+    texts = [_json_column(frame.iloc[:, i]) for i in range(len(names))]
+    if len(frame) and names and len(set(names)) == len(names) and all(t is not None for t in texts):
+        order = sorted(range(len(names)), key=lambda i: names[i])
+        template = "  {{\n" + ",\n".join(
+            "    " + json.dumps(names[i]).replace("{", "{{").replace("}", "}}") + ": {}" for i in order) + "\n  }}"
+        return "[\n" + ",\n".join(map(template.format, *(texts[i] for i in order))) + "\n]\n"
     records = [
         {str(k): _jsonable(_plain(v)) for k, v in row.items()} for row in frame.astype(object).to_dict("records")
     ]
     return json.dumps(records, indent=2, sort_keys=True) + "\n"
+
+
+def _json_column(column: pd.Series) -> list[str] | None:
+    """Each value's JSON text as ``json.dumps`` writes it after ``_jsonable(_plain(v))``, or None
+    where the column holds anything but exact ints, None, NaN, strings and bools."""
+    values = column.to_numpy(dtype=object)
+    kinds = set(map(type, values))
+    if not kinds <= {int, _NONE, str, bool, float, np.bool_}:
+        return None
+    if float in kinds and any(isinstance(v, float) and not math.isnan(v) for v in values):
+        return None
+    if kinds <= {int, _NONE, str}:
+        distinct = dict.fromkeys(values)
+        if 8 * len(distinct) > len(values):
+            out = list(map(str, values))
+            if kinds != {int}:
+                for i in np.flatnonzero([type(v) is not int for v in values]):
+                    out[i] = "null" if values[i] is None else json.dumps(values[i])
+            return out
+        for v in distinct:
+            distinct[v] = "null" if v is None else (json.dumps(v) if type(v) is str else str(v))
+        return list(map(distinct.__getitem__, values))
+    strings = {v: json.dumps(v) for v in set(values) if type(v) is str} if str in kinds else {}
+    out = []
+    for v in values:
+        kind = type(v)
+        if kind is int:
+            out.append(str(v))
+        elif kind is str:
+            out.append(strings[v])
+        elif v is None or kind is float:
+            out.append("null")
+        else:
+            out.append("true" if v else "false")
+    return out
 
 
 def _plain(value: Any) -> Any:

@@ -23,13 +23,15 @@ import functools
 import math
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import sympy
 
 from qresource.classical.costs import classical_costs
 from qresource.core.errors import NotBuiltError, QResourceError
 from qresource.core.record import LOGICAL_KEYS, LogicalCounts
 from qresource.grover.api import Problem, attention_records, make_problem, threshold_oracle_factory
-from qresource.grover.closed_forms import attention_grid
+from qresource.grover.closed_forms import attention_columns
 from qresource.grover.iterate import GroverIterate
 from qresource.loaders import closed_forms as forms
 from qresource.loaders.closed_forms import loader_counts, qroam_log_block_size
@@ -173,26 +175,35 @@ def grover_circuit(n: int, k: int, d: int, bits: int | None, loader: str) -> dic
     }
 
 
-def grover_circuit_grid(grid) -> dict[tuple, dict[str, Any]]:
-    """Table rows of the full-circuit model at every (n, k, d, bits, loader) of ``grid`` with
-    k <= n, evaluated at once (``qresource.grover.closed_forms.attention_grid``, the definition
-    ``estimate attention`` uses): queries, the entry width used, the logical totals."""
-    keys, points = [], []
-    for n in grid["n"]:
-        for k in grid["k"]:
-            if k > n:
-                continue
-            for d in grid["d"]:
-                for bits in grid.get("bits", [None]):
-                    used = bits if bits is not None else make_problem(n=n, k=k, d=d).bits
-                    for loader in grid["loader"]:
-                        keys.append((n, k, d, bits, loader))
-                        points.append((n, k, d, used, loader))
-    rows = {}
-    for key, point, totals in zip(keys, points, attention_grid(points)):
-        rows[key] = {"queries": totals.queries, "bits_used": point[3], **totals.logical.as_dict(),
-                     "depth_is_upper_bound": False}
-    return rows
+def grover_circuit_columns(points: pd.DataFrame) -> pd.DataFrame:
+    """Table columns of the full-circuit model at every row (n, k, d, bits, loader) of
+    ``points``, evaluated at once as whole columns (``qresource.grover.closed_forms.
+    attention_columns``, the definition ``estimate attention`` uses): queries, the entry width
+    used (``bits`` None: the precision planner's), the logical totals; rows with k > n empty."""
+    ns = points["n"].to_numpy(dtype=object)
+    ks = points["k"].to_numpy(dtype=object)
+    ds = points["d"].to_numpy(dtype=object)
+    given = points["bits"].to_numpy(dtype=object)
+    loaders = points["loader"].to_numpy(dtype=object)
+    valid = np.flatnonzero(ks <= ns) if len(points) else np.zeros(0, dtype=np.int64)
+    used = given.copy()
+    planned = {}
+    for i in np.flatnonzero(pd.isna(given)):
+        if ks[i] <= ns[i]:
+            key = (int(ns[i]), int(ks[i]), int(ds[i]))
+            if key not in planned:
+                planned[key] = make_problem(n=key[0], k=key[1], d=key[2]).bits
+            used[i] = planned[key]
+    columns = {key: np.full(len(points), None, dtype=object) for key in ("queries", "bits_used", *LOGICAL_KEYS)}
+    flags = np.full(len(points), None, dtype=object)
+    if len(valid):
+        totals = attention_columns(ns[valid].astype(np.int64), ks[valid].astype(np.int64), ds[valid].astype(np.int64),
+                                   used[valid].astype(np.int64), loaders[valid])
+        for key in ("queries", *LOGICAL_KEYS):
+            columns[key][valid] = totals[key].astype(object) if key == "qubits" else totals[key]
+        columns["bits_used"][valid] = used[valid]
+        flags[valid] = False
+    return pd.DataFrame({**columns, "depth_is_upper_bound": flags}, index=points.index)
 
 
 def grover_circuit_unit(n: int, k: int, d: int, bits: int | None, loader: str) -> dict[str, Any]:

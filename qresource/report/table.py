@@ -3,18 +3,20 @@ engine (each primitive evaluated once per distinct point of the axes it reads)."
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
 from qresource.classical.hardware import DEFAULT_HARDWARE
 from qresource.compare.classical_side import classical_seconds, hybrid_classical_seconds
-from qresource.core.errors import NotBuiltError, QResourceError
+from qresource.core.errors import NotBuiltError, QResourceError, ResourceLimitError
+from qresource.core.guards import MEMORY_ENV, format_size, memory_limit_bytes
 from qresource.core.record import LOGICAL_KEYS
 from qresource.loaders.kinds import LOADER_KINDS
 from qresource.machinery.parallel import Task, check_execution, run_tasks
 from qresource.machinery.physical import physical_estimate
-from qresource.machinery.sweep import PointSource, sweep
+from qresource.machinery.sweep import ColumnSource, PointSource, sweep
 from qresource.report import sources
 
 #: Table primitives, and the availability key (qresource.report.sources) each needs.
@@ -73,6 +75,7 @@ def build_table(
     for axis, values in GRID_DEFAULTS.items():
         grid.setdefault(axis, list(values))
     check_execution(workers, scheduler)
+    _check_table_memory(grid, primitives)
     status = sources.availability()
     for name in primitives:
         if name not in PRIMITIVES:
@@ -96,16 +99,19 @@ def build_table(
         row = {"queries": counts["queries"], "query_time_units": counts["time_units"], "paper_n1.5_k0.5_d": counts["paper_scaling"]}
         return with_physical(row, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"])
 
-    circuit_rows: dict = {}
-
-    def attention_circuit(n, k, d, bits, loader):
-        if k > n:
-            return {}
-        row = dict(circuit_rows[(n, k, d, bits, loader)])
+    def attention_circuit(points: pd.DataFrame) -> pd.DataFrame:
+        columns = sources.grover_circuit_columns(points)
         if physical:
-            unit = sources.grover_circuit_unit(n, k, d, row["bits_used"], loader)
-            return with_physical(row, unit["unit"], unit["repetitions"], unit["unit_t_outside_toffoli"])
-        return row
+            ids = []
+            for n, k, d, bits, loader in zip(points["n"], points["k"], points["d"], columns["bits_used"],
+                                             points["loader"]):
+                if k > n:
+                    ids.append(None)
+                    continue
+                unit = sources.grover_circuit_unit(n, k, d, bits, loader)
+                ids.append(with_physical({}, unit["unit"], unit["repetitions"], unit["unit_t_outside_toffoli"])[_UNIT])
+            columns[_UNIT] = pd.Series(ids, index=columns.index, dtype=object)
+        return columns
 
     def classical(n, k, d, hardware):
 
@@ -134,7 +140,8 @@ def build_table(
             PointSource("qlaci", "full circuit", ("n", "d"), qlaci("full")),
         ],
         "attention-query": lambda: PointSource("attention", "query", ("n", "k", "d"), attention_query),
-        "attention-circuit": lambda: PointSource("attention", "circuit", ("n", "k", "d", "bits", "loader"), attention_circuit),
+        "attention-circuit": lambda: ColumnSource("attention", "circuit", ("n", "k", "d", "bits", "loader"),
+                                                  attention_circuit),
         "classical": lambda: PointSource("classical", "flops at peak rate", ("n", "k", "d", "hardware"), classical),
     }
     chosen = []
@@ -146,8 +153,6 @@ def build_table(
         else:
             chosen.append(factories[name]())
     grid = dict(grid)
-    if "attention-circuit" in primitives:
-        circuit_rows.update(sources.grover_circuit_grid(grid))
     if "qram" in primitives:
         given = [b for b in grid.get("bits", [None]) if b is not None]
         grid["word_bits"] = given or [DEFAULT_QRAM_BITS]
@@ -164,6 +169,22 @@ def build_table(
 
 
 _UNIT = "_physical_unit"
+
+#: Memory per table row on its way to a file: about 25 columns, each a pointer, an exact int
+#: (up to 150 bits) and its text, in the frame, the sweep's blocks and the writer's cell lists
+#: (a million-row full-circuit table written as CSV peaks near 2.1 GB).
+TABLE_ROW_BYTES = 2000
+
+
+def _check_table_memory(grid: Mapping[str, Sequence[Any]], primitives: Sequence[str]) -> None:
+    """Refuse, before any work, a grid whose table would not fit in memory (its rows bounded by
+    the grid's size for every primitive)."""
+    rows = math.prod(len(list(values)) for values in grid.values()) * max(1, len(primitives))
+    limit = memory_limit_bytes()
+    if rows * TABLE_ROW_BYTES > limit:
+        raise ResourceLimitError(
+            f"table: a grid of {rows:,} rows needs about {format_size(rows * TABLE_ROW_BYTES)} of memory, over the "
+            f"limit of {format_size(limit)}; raise it with {MEMORY_ENV}=SIZE if this machine really has the memory")
 
 
 def _attach_physical(frame: pd.DataFrame, units: dict, options: dict, workers: int, scheduler: str | None,
