@@ -10,12 +10,14 @@ import pytest
 from qualtran.resource_counting import QubitCount, get_cost_value
 from qualtran.resource_counting._qubit_counts import _cbloq_max_width
 
+from qresource.arithmetic.comparator import EqualsConstant
 from qresource.core.record import LOGICAL_KEYS
 from qresource.grover.api import attention_records, make_problem
 from qresource.grover.circuit_costs import attention_totals, threshold_oracle_factory
 from qresource.grover.problem import find_all_schedule
 from qresource.machinery.depth import decomposition_depths
 from qresource.machinery.logical import GATE_KEYS, GateTally, LoweredGateCost, logical_counts
+from qresource.oracle.closed_forms import exclusion_test_tally
 from qresource.oracle.threshold_oracle import ThresholdOracle
 from qresource.report.table import build_table
 
@@ -65,3 +67,12 @@ def test_table_rows_equal_estimate_attention_and_the_bloq_walk():
             walked = attention_totals(problem, {3: row["n"]}, {3: find_all_schedule(problem)},
                                       threshold_oracle_factory(problem))
             assert walked.totals == record.logical
+
+
+def test_exclusion_test_tally_is_its_counted_call_graph():
+    """exclusion_test_tally (leaves counted once each) against Qualtran's count of the whole call graph,
+    every constant of every width up to 7."""
+    for width in range(1, 8):
+        for value in range(1 << width):
+            test = EqualsConstant(width, value)
+            assert exclusion_test_tally(test) == get_cost_value(test, LoweredGateCost())

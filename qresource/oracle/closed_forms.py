@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from qualtran.bloqs.basic_gates import CZ
-from qualtran.resource_counting import get_cost_value
 from qualtran.resource_counting._qubit_counts import _cbloq_max_width
 
 from qresource.arithmetic.comparator import EqualsConstant, equals_constant_profiles
@@ -40,7 +39,7 @@ from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.depth import NO_PATH, HeldDepthPlan, augmented, max_plus_product
 from qresource.machinery.held_plans import held_plans_of
 from qresource.machinery.lattice_surgery import HeldPlan
-from qresource.machinery.logical import GATE_KEYS, GateTally, LoweredGateCost
+from qresource.machinery.logical import GATE_KEYS, GateTally
 from qresource.machinery.sweep import exact_lambdify
 from qresource.oracle.threshold_oracle import ThresholdOracle, _part_qubits, _part_tally
 
@@ -209,10 +208,20 @@ def index_side(n: int, stages: int) -> IndexSide:
         side.cz.append((entry[0][0], entry[1][0], entry[2][0]))
         side.load.append((entry[0][1], entry[1][1], entry[2][1]))
         side.sink.append((entry[0][2], entry[1][2], entry[2][2]))
-        state["tally"] = state["tally"] + 2 * get_cost_value(test, LoweredGateCost())
+        state["tally"] = state["tally"] + 2 * exclusion_test_tally(test)
         side.tallies.append(state["tally"])
     _INDEX_SIDES[n] = (side, state)
     return side
+
+
+def exclusion_test_tally(test: EqualsConstant) -> GateTally:
+    """The exclusion test's gates summed over its call graph's leaves, each leaf's lowering
+    counted once (memoised): Qualtran's count of the same graph without walking it anew for
+    every constant."""
+    total = GateTally()
+    for leaf, count in test.build_call_graph(None).items():
+        total = total + count * _part_tally(leaf)
+    return total
 
 
 # ---------------------------------------------------------------------------------------------
