@@ -84,6 +84,10 @@ MAX_LOGICAL_QUBITS = 2**17
 #: and the target of Beverland et al. 2022 (arXiv:2211.07629), so estimates stay comparable.
 DEFAULT_ERROR_BUDGET = 1e-3
 
+#: What a worker process that runs physical estimates loads before its first task
+#: (``qresource.machinery.parallel.Runner``): qdk.qre brings pandas and IPython, seconds of imports.
+WORKER_PRELOAD = ("qresource.machinery.physical", "qdk.qre", "qdk.qre.models")
+
 HEADLINE_RULE = "least physical_qubits x runtime_s on the frontier (ties: fewer qubits)"
 
 ESTIMATOR_KEYS = (

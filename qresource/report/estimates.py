@@ -18,7 +18,7 @@ from typing import Any, Iterable, Optional
 from qresource.core.errors import QResourceError
 from qresource.core.record import LogicalCounts
 from qresource.machinery.parallel import Progress, Runner, Task
-from qresource.machinery.physical import Settings, physical_estimate
+from qresource.machinery.physical import WORKER_PRELOAD, Settings, physical_estimate
 
 #: (unit, repetitions, T gates outside Toffolis, second opinion, settings)
 UnitKey = tuple[LogicalCounts, int, Optional[int], bool, Settings]
@@ -39,14 +39,17 @@ class Estimates:
     """Physical estimates of one report run, each distinct :data:`UnitKey` computed once.
 
     ``workers`` local processes or the Dask cluster at ``scheduler`` (kept from the first batch
-    to :meth:`close`; an unreachable scheduler fails here, at once) run each batch handed to
+    to :meth:`close`; an unreachable scheduler fails here, at once; local workers start here and
+    load the estimator while the report computes its logical tables) run each batch handed to
     :meth:`prepare`; :meth:`get` answers from what was prepared and computes a unit nobody
     prepared here, in this process. ``progress(done, total)`` follows the estimates run in
     batches.
     """
 
     def __init__(self, workers: int = 1, scheduler: str | None = None, progress: Progress | None = None):
-        self.runner = Runner(workers, scheduler)
+        # the second opinion is Qualtran's surface-code model
+        self.runner = Runner(workers, scheduler, preload=(*WORKER_PRELOAD, __name__, "qualtran.surface_code"))
+        self.runner.start()
         self.progress = progress
         self._answers: dict[UnitKey, tuple[str, Any]] = {}
         self._done = 0
