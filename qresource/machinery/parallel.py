@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import functools
 import importlib
 import multiprocessing
 import re
@@ -130,14 +131,25 @@ class Runner:
 
     def run(self, tasks: Sequence[Task], progress: Optional[Progress] = None) -> list:
         tasks = list(tasks)
-        if not tasks:
-            return []
+        stream = self.stream(alone=len(tasks) <= 1)
+        for task in tasks:
+            stream.add(task)
+        return stream.results(progress)
+
+    def stream(self, alone: bool = False) -> "Stream":
+        """A batch whose tasks are handed over one at a time as the caller finds them, each
+        starting at once on a free worker (``alone``, or one local worker: they run in order in
+        :meth:`Stream.results`)."""
         if self._client is not None:
-            return _run_dask(self._client, tasks, progress)
-        if self.workers == 1 or len(tasks) == 1:
-            return _run_here(tasks, progress)
+            client = self._client
+            return Stream(lambda task: client.submit(task.function, *task.args, pure=False, **task.kwargs),
+                          functools.partial(_dask_finished, client), client.cancel, lambda future: future.key)
+        if alone or self.workers == 1:
+            return Stream()
         self.start()
-        return _run_processes(self._pool, tasks, progress)
+        pool = self._pool
+        return Stream(lambda task: pool.submit(task.function, *task.args, **task.kwargs),
+                      concurrent.futures.as_completed, lambda futures: [future.cancel() for future in futures])
 
     def close(self) -> None:
         if self._pool is not None:
@@ -152,6 +164,38 @@ class Runner:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+class Stream:
+    """Tasks added one at a time (:meth:`Runner.stream`); :meth:`results` waits for them all and
+    keeps the contract of :func:`run_tasks`."""
+
+    def __init__(self, submit: Optional[Callable[[Task], Any]] = None,
+                 finished: Optional[Callable[[list], Iterable]] = None,
+                 cancel: Optional[Callable[[list], Any]] = None, identity: Callable[[Any], Any] = id):
+        # a finished future is matched to its task by ``identity`` (Dask: its key)
+        self._submit, self._finished, self._cancel, self._identity = submit, finished, cancel, identity
+        self._tasks: list[Task] = []
+        self._futures: list = []
+
+    def add(self, task: Task) -> None:
+        self._tasks.append(task)
+        if self._submit is not None:
+            self._futures.append(self._submit(task))
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    def results(self, progress: Optional[Progress] = None) -> list:
+        """Every task's result, in the order the tasks were added."""
+        if self._submit is None:
+            return _run_here(self._tasks, progress)
+        index_of = {self._identity(future): k for k, future in enumerate(self._futures)}
+        try:
+            return _collect(self._finished(self._futures), lambda future: index_of[self._identity(future)],
+                            self._tasks, progress)
+        finally:
+            self._cancel(self._futures)
 
 
 def _local_pool(workers: int, start_method: str, preload: tuple[str, ...]) -> concurrent.futures.ProcessPoolExecutor:
@@ -195,16 +239,6 @@ def _run_here(tasks: list[Task], progress: Optional[Progress]) -> list:
     return results
 
 
-def _run_processes(pool: concurrent.futures.ProcessPoolExecutor, tasks: list[Task],
-                   progress: Optional[Progress]) -> list:
-    index_of = {pool.submit(task.function, *task.args, **task.kwargs): k for k, task in enumerate(tasks)}
-    try:
-        return _collect(concurrent.futures.as_completed(index_of), index_of.__getitem__, tasks, progress)
-    finally:
-        for future in index_of:
-            future.cancel()
-
-
 def _collect(finished: Iterable, task_index: Callable[[Any], int], tasks: list[Task],
              progress: Optional[Progress]) -> list:
     """Results in task order from futures in the order they finish; the first failure stops."""
@@ -235,17 +269,11 @@ def _client(address: str, connect_timeout: float):
         ) from None
 
 
-def _run_dask(client, tasks: list[Task], progress: Optional[Progress]) -> list:
+def _dask_finished(client, futures: list) -> Iterable:
     import distributed
 
-    futures = [client.submit(task.function, *task.args, pure=False, **task.kwargs) for task in tasks]
-    index_of = {future.key: k for k, future in enumerate(futures)}
-    try:
-        with client.as_current():
-            finished = distributed.as_completed(futures)
-        return _collect(finished, lambda future: index_of[future.key], tasks, progress)
-    finally:
-        client.cancel(futures)
+    with client.as_current():
+        return distributed.as_completed(futures)
 
 
 @contextlib.contextmanager
