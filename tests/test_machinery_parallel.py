@@ -4,6 +4,7 @@ a run alone, in task order; a failing task or an unreachable scheduler is one er
 from __future__ import annotations
 
 import math
+import multiprocessing
 import operator
 import os
 import socket
@@ -95,3 +96,40 @@ def test_a_runner_keeps_its_worker_processes_between_batches():
         pids |= set(runner.run([Task(f"pid {k}", os.getpid) for k in range(6)]))
     assert first == EXPECTED
     assert os.getpid() not in pids and len(pids) <= 2
+
+
+FORTY = [Task(f"factorial {k}", math.factorial, (k,)) for k in range(40)]
+
+
+@pytest.mark.parametrize("start_method", [m for m in ("forkserver", "spawn") if m in multiprocessing.get_all_start_methods()])
+def test_a_stream_in_chunks_matches_alone_on_each_start_method(start_method):
+    seen = []
+    with alarm(120), Runner(workers=2, start_method=start_method, preload=("fractions",)) as runner:
+        stream = runner.stream(chunk=7)
+        for task in FORTY:
+            stream.add(task)
+        results = stream.results(lambda done, total: seen.append((done, total)))
+    assert results == run_tasks(FORTY)
+    # one progress call per chunk (five of 7 tasks, one of 5), counting tasks
+    assert len(seen) == 6 and seen[-1] == (40, 40) and {total for _, total in seen} == {40}
+
+
+@pytest.mark.parametrize("where", ["local", "dask"])
+def test_a_failure_inside_a_chunk_names_its_task(where, request):
+    tasks = FORTY[:9] + [Task("factorial -1", math.factorial, (-1,))] + FORTY[9:]
+    options = {"scheduler": request.getfixturevalue("dask_scheduler")} if where == "dask" else {"workers": 2}
+    with alarm(120), Runner(**options) as runner, pytest.raises(QResourceError) as info:
+        stream = runner.stream(chunk=4)
+        for task in tasks:
+            stream.add(task)
+        stream.results()
+    message = str(info.value)
+    assert message.startswith("task 'factorial -1' failed: ValueError") and "\n" not in message
+
+
+def test_a_chunked_stream_on_dask_matches_alone(dask_scheduler):
+    with alarm(120), Runner(scheduler=dask_scheduler) as runner:
+        stream = runner.stream(chunk=6)
+        for task in FORTY:
+            stream.add(task)
+        assert stream.results() == run_tasks(FORTY)

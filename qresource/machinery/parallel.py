@@ -38,10 +38,15 @@ import importlib
 import multiprocessing
 import re
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from qresource.core.errors import QResourceError
+
+#: Most tasks sent to a worker as one message: fewer messages, and still a fair share of the
+#: work for each worker.
+MAX_CHUNK = 16
 
 #: Seconds to wait for a Dask scheduler to answer before giving up.
 DEFAULT_CONNECT_TIMEOUT = 5.0
@@ -120,36 +125,44 @@ class Runner:
         self._client = None if scheduler is None else _client(scheduler.strip(), connect_timeout)
 
     def start(self) -> None:
-        """Start the local worker processes now, so that their start-up runs while the caller
-        prepares the first batch; nothing to do on one worker or on a Dask cluster."""
+        """Start the local worker processes now, in the background, so that their start-up runs
+        while the caller prepares the first batch; nothing to do on one worker or on a Dask
+        cluster."""
         if self._client is not None or self.workers == 1 or self._pool is not None:
             return
         self._pool = _local_pool(self.workers, self.start_method, self.preload)
-        for _ in range(self.workers):
-            # the pool starts a process per task that finds no idle worker
-            self._pool.submit(_started)
+        pool, workers = self._pool, self.workers
+
+        def start_workers() -> None:
+            # the pool starts a process per task that finds no idle worker; a process starts once
+            # the fork server has loaded ``preload``, which this thread waits for, not the caller
+            with contextlib.suppress(RuntimeError):  # the runner was closed first
+                for _ in range(workers):
+                    pool.submit(_started)
+
+        threading.Thread(target=start_workers, name="qresource-start-workers", daemon=True).start()
 
     def run(self, tasks: Sequence[Task], progress: Optional[Progress] = None) -> list:
         tasks = list(tasks)
-        stream = self.stream(alone=len(tasks) <= 1)
+        stream = self.stream(alone=len(tasks) <= 1, chunk=max(1, min(MAX_CHUNK, len(tasks) // (4 * self.workers))))
         for task in tasks:
             stream.add(task)
         return stream.results(progress)
 
-    def stream(self, alone: bool = False) -> "Stream":
-        """A batch whose tasks are handed over one at a time as the caller finds them, each
-        starting at once on a free worker (``alone``, or one local worker: they run in order in
-        :meth:`Stream.results`)."""
+    def stream(self, alone: bool = False, chunk: int = MAX_CHUNK) -> "Stream":
+        """A batch whose tasks are handed over one at a time as the caller finds them; every
+        ``chunk`` of them goes to a free worker at once, as one message (``alone``, or on one
+        local worker: they run here, in order, in :meth:`Stream.results`)."""
         if self._client is not None:
             client = self._client
-            return Stream(lambda task: client.submit(task.function, *task.args, pure=False, **task.kwargs),
+            return Stream(chunk, lambda tasks: client.submit(_run_chunk, tasks, pure=False),
                           functools.partial(_dask_finished, client), client.cancel, lambda future: future.key)
         if alone or self.workers == 1:
             return Stream()
         self.start()
         pool = self._pool
-        return Stream(lambda task: pool.submit(task.function, *task.args, **task.kwargs),
-                      concurrent.futures.as_completed, lambda futures: [future.cancel() for future in futures])
+        return Stream(chunk, lambda tasks: pool.submit(_run_chunk, tasks), concurrent.futures.as_completed,
+                      lambda futures: [future.cancel() for future in futures])
 
     def close(self) -> None:
         if self._pool is not None:
@@ -167,21 +180,28 @@ class Runner:
 
 
 class Stream:
-    """Tasks added one at a time (:meth:`Runner.stream`); :meth:`results` waits for them all and
-    keeps the contract of :func:`run_tasks`."""
+    """Tasks added one at a time (:meth:`Runner.stream`), sent in chunks; :meth:`results` waits
+    for them all and keeps the contract of :func:`run_tasks` (progress counts tasks)."""
 
-    def __init__(self, submit: Optional[Callable[[Task], Any]] = None,
+    def __init__(self, chunk: int = 1, submit: Optional[Callable[[list[Task]], Any]] = None,
                  finished: Optional[Callable[[list], Iterable]] = None,
                  cancel: Optional[Callable[[list], Any]] = None, identity: Callable[[Any], Any] = id):
-        # a finished future is matched to its task by ``identity`` (Dask: its key)
-        self._submit, self._finished, self._cancel, self._identity = submit, finished, cancel, identity
+        # a finished future is matched to its chunk by ``identity`` (Dask: its key)
+        self._chunk, self._submit, self._finished, self._cancel, self._identity = chunk, submit, finished, cancel, identity
         self._tasks: list[Task] = []
         self._futures: list = []
+        self._sent = 0  # tasks sent so far; chunk j holds tasks [starts[j], starts[j + 1])
+        self._starts: list[int] = []
 
     def add(self, task: Task) -> None:
         self._tasks.append(task)
-        if self._submit is not None:
-            self._futures.append(self._submit(task))
+        if self._submit is not None and len(self._tasks) - self._sent >= self._chunk:
+            self._send()
+
+    def _send(self) -> None:
+        self._starts.append(self._sent)
+        self._futures.append(self._submit(self._tasks[self._sent:]))
+        self._sent = len(self._tasks)
 
     def __len__(self) -> int:
         return len(self._tasks)
@@ -190,12 +210,46 @@ class Stream:
         """Every task's result, in the order the tasks were added."""
         if self._submit is None:
             return _run_here(self._tasks, progress)
-        index_of = {self._identity(future): k for k, future in enumerate(self._futures)}
+        if self._sent < len(self._tasks):
+            self._send()
+        chunk_of = {self._identity(future): j for j, future in enumerate(self._futures)}
+        ends = [*self._starts[1:], len(self._tasks)]
+        results: list = [None] * len(self._tasks)
+        done = 0
         try:
-            return _collect(self._finished(self._futures), lambda future: index_of[self._identity(future)],
-                            self._tasks, progress)
+            for future in self._finished(self._futures):
+                j = chunk_of[self._identity(future)]
+                try:
+                    answers = future.result()
+                except Exception as exc:  # the chunk could not run (a worker died, say): name its first task
+                    raise _failure(self._tasks[self._starts[j]], exc) from None
+                if isinstance(answers, _Failed):
+                    raise answers.error
+                results[self._starts[j]:ends[j]] = answers
+                done += len(answers)
+                if progress is not None:
+                    progress(done, len(self._tasks))
+            return results
         finally:
             self._cancel(self._futures)
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """What a chunk returns when one of its tasks raised: the one error line naming that task."""
+
+    error: QResourceError
+
+
+def _run_chunk(tasks: list[Task]) -> list | _Failed:
+    """Run a chunk of tasks in order on a worker; the first that raises stops the chunk."""
+    results = []
+    for task in tasks:
+        try:
+            results.append(task())
+        except Exception as exc:
+            return _Failed(_failure(task, exc))
+    return results
 
 
 def _local_pool(workers: int, start_method: str, preload: tuple[str, ...]) -> concurrent.futures.ProcessPoolExecutor:
@@ -236,21 +290,6 @@ def _run_here(tasks: list[Task], progress: Optional[Progress]) -> list:
             raise _failure(task, exc) from exc
         if progress is not None:
             progress(len(results), len(tasks))
-    return results
-
-
-def _collect(finished: Iterable, task_index: Callable[[Any], int], tasks: list[Task],
-             progress: Optional[Progress]) -> list:
-    """Results in task order from futures in the order they finish; the first failure stops."""
-    results: list = [None] * len(tasks)
-    for done, future in enumerate(finished, start=1):
-        k = task_index(future)
-        try:
-            results[k] = future.result()
-        except Exception as exc:
-            raise _failure(tasks[k], exc) from None
-        if progress is not None:
-            progress(done, len(tasks))
     return results
 
 

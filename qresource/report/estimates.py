@@ -60,6 +60,9 @@ class Estimates:
         missing = list(dict.fromkeys(key for key in keys if self._known(key) is None))
         if not missing:
             return
+        # widest units first: qre's time grows with the logical qubits, and a round of a search
+        # ends with its slowest estimate, so the longest start while the others fill the workers
+        missing.sort(key=lambda key: -int(key[0].qubits))
         tasks = [Task(f"physical estimate of {unit.toffoli} Toffolis x {repetitions} on {settings.architecture}",
                       estimate_or_refusal, (unit, repetitions, t_outside, second_opinion, settings))
                  for unit, repetitions, t_outside, second_opinion, settings in missing]
