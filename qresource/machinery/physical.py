@@ -434,7 +434,9 @@ def _populated_context(architecture: Architecture, code: QecCode, factories: tup
     threads; each gets its own): ``qdk.qre.estimate`` rebuilds exactly this on every call
     (``isa_query.populate`` then ``build_pareto_index``), and it depends on neither the trace
     nor the error budget. The estimation only reads it: a unit's frontier is the same whether
-    it is estimated first or after thousands of others (tests/test_physical_context_reuse.py)."""
+    it is estimated first or after others (tests/test_physical_context_reuse.py), up to what
+    ``estimate`` itself leaves open: of candidates tied on qubits and runtime qre keeps one,
+    and a point's ``error`` can differ between runs."""
     context = ARCHITECTURES[architecture].build().context()
     _isa_query(code, factories).populate(context)
     context._provenance.build_pareto_index()
