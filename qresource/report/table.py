@@ -14,8 +14,8 @@ from qresource.core.errors import NotBuiltError, QResourceError, ResourceLimitEr
 from qresource.core.guards import MEMORY_ENV, format_size, memory_limit_bytes
 from qresource.core.record import LOGICAL_KEYS
 from qresource.loaders.kinds import LOADER_KINDS
-from qresource.machinery.parallel import Task, check_execution, run_tasks
-from qresource.machinery.physical import physical_estimate
+from qresource.machinery.parallel import Runner, Stream, Task, check_execution
+from qresource.machinery.physical import WORKER_PRELOAD, physical_estimate
 from qresource.machinery.sweep import ColumnSource, PointSource, sweep
 from qresource.report import sources
 
@@ -64,6 +64,8 @@ def build_table(
     gates outside Toffolis) after the logical table is built, on ``workers`` local processes or
     on the Dask cluster at ``scheduler`` (``qresource.machinery.parallel``): the table is the
     same however the units ran, and a unit that fails stops the table with one line naming it.
+    The local workers start (and load the estimator) while the logical table is built, and each
+    distinct unit goes to them as the sweep finds it.
 
     ``n``, ``k`` and ``d`` are required; ``bits`` (None: the oracle's own width), ``loader``
     and ``hardware`` default to ``GRID_DEFAULTS``. Primitives are the keys of ``PRIMITIVES``.
@@ -85,11 +87,24 @@ def build_table(
             raise NotBuiltError(f"table: {name} is not built ({reason})")
     options = {"architecture": architecture, "qec": qec, "factory": factory, "error_budget": error_budget,
                "qubit_model": qubit_model}
+    with Runner(workers if physical else 1, scheduler if physical else None, preload=WORKER_PRELOAD) as runner:
+        runner.start()
+        return _build(grid, primitives, physical, options, runner, progress)
+
+
+def _build(grid: dict, primitives: Sequence[str], physical: bool, options: dict, runner: Runner,
+           progress) -> pd.DataFrame:
     units: dict[tuple, int] = {}
+    # each distinct unit starts on a worker as soon as the sweep finds it
+    estimates = runner.stream()
 
     def with_physical(row: dict, unit, repetitions, t_outside) -> dict:
         if physical:
-            row[_UNIT] = units.setdefault((unit, int(repetitions), t_outside), len(units))
+            key = (unit, int(repetitions), t_outside)
+            if key not in units:
+                units[key] = len(units)
+                estimates.add(_physical_task(units[key], key, options))
+            row[_UNIT] = units[key]
         return row
 
     def attention_query(n, k, d):
@@ -158,7 +173,7 @@ def build_table(
         grid["word_bits"] = given or [DEFAULT_QRAM_BITS]
     frame = sweep(grid, chosen, project=True)
     if physical and _UNIT in frame.columns:
-        frame = _attach_physical(frame, units, options, workers, scheduler, progress)
+        frame = _attach_physical(frame, estimates, progress)
     if "bits_used" in frame.columns:
         # the oracle's entry width where the grid left it to the precision planner
         used = frame["bits_used"].notna()
@@ -187,14 +202,17 @@ def _check_table_memory(grid: Mapping[str, Sequence[Any]], primitives: Sequence[
             f"limit of {format_size(limit)}; raise it with {MEMORY_ENV}=SIZE if this machine really has the memory")
 
 
-def _attach_physical(frame: pd.DataFrame, units: dict, options: dict, workers: int, scheduler: str | None,
-                     progress) -> pd.DataFrame:
+def _physical_task(index: int, key: tuple, options: dict) -> Task:
+    unit, repetitions, t_outside = key
+    return Task(f"physical estimate of {unit.toffoli} Toffolis x {repetitions} (unit {index})", physical_estimate,
+                (unit, repetitions), {"t_outside_toffoli": t_outside, "second_opinion": False, **options})
+
+
+def _attach_physical(frame: pd.DataFrame, estimates: Stream, progress) -> pd.DataFrame:
     """Fill the physical columns from one estimate per distinct unit."""
-    keys = sorted(units, key=units.get)
-    tasks = [Task(f"physical estimate of {unit.toffoli} Toffolis x {repetitions} (unit {i})", physical_estimate,
-                  (unit, repetitions), {"t_outside_toffoli": t_outside, "second_opinion": False, **options})
-             for i, (unit, repetitions, t_outside) in enumerate(keys)]
-    blocks = run_tasks(tasks, workers=workers, scheduler=scheduler, progress=progress)
+    if progress is not None:
+        progress(0, len(estimates))
+    blocks = estimates.results(progress)
     index = frame[_UNIT]
     for column in PHYSICAL_COLUMNS:
         values = [None if pd.isna(i) else blocks[int(i)][column] for i in index]
