@@ -41,10 +41,6 @@ PINNED_APIS = {
         "PHYSICAL_FACTORY_QUBITS",
     ],
     "qdk.qre.interop": ["trace_from_entry_expr"],
-    # below qdk.qre.estimate: the estimation on a context set up once (physical._estimate_entries)
-    "qdk.qre._qre": ["_estimate_with_graph", "ErrorComposition"],
-    "qdk.qre._results": ["EstimationTableEntry"],
-    "qdk.qre._estimation": ["_zero_results_warning_message"],
     "qualtran.resource_counting": ["QECGatesCost", "GateCounts", "get_cost_value"],
     "qualtran.surface_code": ["get_ccz2t_costs_from_grid_search", "iter_simple_data_blocks"],
 }

@@ -44,7 +44,6 @@ import inspect
 import io
 import math
 import re
-import threading
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
@@ -427,55 +426,30 @@ def _factories(settings: Settings) -> tuple[Factory, ...]:
     return (Factory.CULTIVATION, Factory.LITINSKI, Factory.ROUND_BASED)
 
 
-@functools.lru_cache(maxsize=None)
-def _populated_context(architecture: Architecture, code: QecCode, factories: tuple[Factory, ...], thread: int):
-    """The architecture's qre context with the instruction sets of the code and factories
-    enumerated and indexed, once per process and thread (a Dask worker runs tasks on several
-    threads; each gets its own): ``qdk.qre.estimate`` rebuilds exactly this on every call
-    (``isa_query.populate`` then ``build_pareto_index``), and it depends on neither the trace
-    nor the error budget. The estimation only reads it: a unit's frontier is the same whether
-    it is estimated first or after others (tests/test_physical_context_reuse.py), up to what
-    ``estimate`` itself leaves open: of candidates tied on qubits and runtime qre keeps one,
-    and a point's ``error`` can differ between runs."""
-    context = ARCHITECTURES[architecture].build().context()
-    _isa_query(code, factories).populate(context)
-    context._provenance.build_pareto_index()
-    return context
-
-
-def _estimate_entries(counts: dict[str, int], architecture: Architecture, code: QecCode,
-                      factories: tuple[Factory, ...], unit_budget: float) -> tuple[list, str]:
-    """``qdk.qre.estimate``'s table entries for one unit and the explanation it prints when there
-    are none, from the estimation ``estimate`` itself runs (its defaults: the graph search, errors
-    by union bound) on the context :func:`_populated_context` keeps. These entry points are
-    qdk's own, below ``estimate``; tests/test_pinned_apis.py holds them, and
-    tests/test_physical_context_reuse.py holds the answers equal to ``estimate``'s."""
-    from qdk.qre._estimation import _zero_results_warning_message
-    from qdk.qre._qre import ErrorComposition, _estimate_with_graph
-    from qdk.qre._results import EstimationTableEntry
-
-    context = _populated_context(architecture, code, factories, threading.get_ident())
-    traces = list(_trace_query(counts).enumerate(_application(qre_trace(counts)).context()))
-    collection = _estimate_with_graph(traces, context._provenance, unit_budget, False, ErrorComposition.UnionBound)
-    if len(collection) == 0:
-        graph = context._provenance
-        return [], _zero_results_warning_message(collection, num_traces=len(traces), num_isas=graph.total_isa_count())
-    return [EstimationTableEntry.from_result(result, context) for result in collection], ""
-
-
 @functools.lru_cache(maxsize=4096)
 def _frontier_cached(counts_items: tuple, architecture: Architecture, code: QecCode,
                      factories: tuple[Factory, ...], unit_budget: float) -> tuple[tuple[dict, ...], float | None, str | None]:
     """qre's frontier for one unit over the factories; when none meets ``unit_budget``, the least
     unit budget qre reports and the instructions no instruction set provides (both may be None)."""
+    from qdk.qre import estimate
+
+    counts = dict(counts_items)
+    captured = io.StringIO()
     try:
-        entries, message = _estimate_entries(dict(counts_items), architecture, code, factories, unit_budget)
+        with contextlib.redirect_stdout(captured):
+            table = estimate(
+                _application(qre_trace(counts)),
+                ARCHITECTURES[architecture].build(),
+                _isa_query(code, factories),
+                _trace_query(counts),
+                max_error=unit_budget,
+            )
     except (OverflowError, RuntimeError, ValueError) as exc:
         raise QResourceError(f"physical estimator ({ESTIMATOR_NAME}): {' '.join(str(exc).split())}") from None
-    points = tuple(_point(entry) for entry in entries)
+    points = tuple(_point(entry) for entry in table)
     if points:
         return points, None, None
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    lines = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
     message = " ".join(lines)
     least, missing = _LEAST_ERROR.search(message), _MISSING.search(message)
     if missing:
