@@ -41,7 +41,7 @@ import numpy as np
 from qresource.core.integers import address_width
 from qresource.core.record import LogicalCounts
 from qresource.grover.diffusion import diffusion_closed_form
-from qresource.grover.schedules import optimal_iterations, success_probability
+from qresource.grover.schedules import optimal_stage
 from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.logical import GATE_KEYS
 from qresource.oracle.closed_forms import loader_costs_many, stage_oracle_groups
@@ -62,8 +62,7 @@ class Stage:
 
 @functools.lru_cache(maxsize=1 << 20)
 def _stage(remaining: int, space: int) -> Stage:
-    r = optimal_iterations(remaining, space)
-    p = success_probability(remaining, space, r)
+    r, p = optimal_stage(remaining, space)
     attempts = 1 / Fraction(p)
     weight, rest = divmod(attempts.numerator << SCALE_BITS, attempts.denominator)
     return Stage(remaining, r, p, weight, int(rest != 0), attempts)

@@ -159,14 +159,23 @@ class KnownKSchedule:
         return self.stages[0]
 
 
+@lru_cache(maxsize=1 << 16)
+def optimal_stage(remaining: int, space: int) -> tuple[int, float]:
+    """(r, p): the optimal iterations with ``remaining`` of ``space`` marked and their success
+    probability, computed once per pair (every row, every d and every k above ``remaining``
+    meets the same stage)."""
+    r = optimal_iterations(remaining, space)
+    return r, success_probability(remaining, space, r)
+
+
+@lru_cache(maxsize=4096)
 def known_k_schedule(n: int, k: int, delta: float = 0.01) -> KnownKSchedule:
     """The find-all schedule when exactly k of the n indices are marked (module docstring)."""
     _check_find_all(n, k)
     space = 1 << index_bitsize(n)
     stages = []
     for remaining in range(k, 0, -1):
-        r = optimal_iterations(remaining, space)
-        p = success_probability(remaining, space, r)
+        r, p = optimal_stage(remaining, space)
         attempts = 1.0 / p
         # attempts ~ Geometric(p): mean 1/p, variance (1 - p)/p^2; queries = r * attempts
         stages.append(
