@@ -4,23 +4,31 @@
 :func:`~qresource.machinery.lattice_surgery.held_plan` walk a composite soquet by soquet and,
 for the lattice-surgery reading, bit by bit with keyed wires. For a composite whose wide parts
 give their wiring (a thousand-term inner product between two loads), :func:`held_plans` gives
-the same two plans from one walk instead:
+the same two plans from one walk instead (docs/machinery.md, "Both held plans in one walk"):
 
 1. :func:`flat_wiring` numbers the composite's wires (a relabelling keeps the numbers, an
-   allocation takes new ones) and puts in place of every wide sub-bloq without a closed form the
-   steps of its own wiring, as both walks do when they meet one (they push rows through it
-   rather than build a profile over a thousand wires);
+   allocation takes new ones); a wide sub-bloq without a closed form becomes one *chain* step
+   over its own wiring, as both keyed walks push rows through such a bloq rather than build a
+   profile over a thousand wires;
 2. one walk pushes rows over the plan's sources (the start and the end of each held sub-bloq)
    through every step for the three readings at once: depth, T-depth and lattice-surgery depth,
    a step being its depth profile, its T-depth profile and its lattice-surgery profile with
-   every fan-out closed at its end.
+   every fan-out closed at its end;
+3. inside a chain, a *run* of one rank-one step repeated in place on the same wires (the inner
+   product's terms at one shift) is one running maximum, the max-plus recurrence of the steps
+   unrolled (:meth:`_Walk._chain`).
 
 Closing every fan-out at the end of its step is exact when no later step continues one: a
 fan-out a step leaves open closes, at its start + 1 on every member, as soon as a later step
 touches a member, and that is what the closed profile gives. Whether a later step's first CNOT
 on a wire continues a fan-out left open on that control depends on the wiring alone, not on
-arrival times, so :func:`_continues_fan_out` decides it once, before the walk; where one does
-(or a step is a CNOT, or a wide part gives no wiring) the keyed walks run instead.
+arrival times, so :func:`_fan_out_facts` (and, inside a chain, :func:`_chain_facts`) decides it
+before the walk; where one does (or a step is a CNOT, or a wide part gives no wiring) the keyed
+walks run instead.
+
+References: max-plus (tropical) algebra for longest paths in scheduling, e.g. Baccelli, Cohen,
+Olsder and Quadrat, *Synchronization and Linearity* (Wiley 1992), ch. 3; the lattice-surgery
+reading as defined in :mod:`qresource.machinery.lattice_surgery`.
 """
 
 from __future__ import annotations
@@ -78,7 +86,6 @@ class _Facts:
     wide: bool          # walked through its wiring (no closed form, more than WIDE_WIRES inputs)
     summary: object     # its lattice-surgery summary where the keyed walk enters it whole
     gate_by_gate: bool  # the keyed walk plays it gate by gate (a leaf with a CNOT, a wide composite)
-    whole: bool         # a leaf, or a closed form: no fan-out leaves it open
 
 
 _FACTS: BoundedMemo = BoundedMemo(limit=50000)
@@ -96,8 +103,7 @@ def _facts(sub: Bloq) -> _Facts:
         summary = _summary(sub)
     gate_by_gate = (rule is not None and any(op[0] == _CX for op in rule.template)) or (
         rule is None and closed_form(sub) is None and summary is None)
-    facts = _Facts(wide=n_in > WIDE_WIRES and not closed, summary=summary, gate_by_gate=gate_by_gate,
-                   whole=rule is not None or closed_form(sub) is not None)
+    facts = _Facts(wide=n_in > WIDE_WIRES and not closed, summary=summary, gate_by_gate=gate_by_gate)
     _FACTS.put(sub, facts)
     return facts
 
