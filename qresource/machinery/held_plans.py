@@ -566,6 +566,8 @@ class _Walk:
             else:
                 climb = step[:, None, None] * np.arange(1, len(ins), dtype=np.int64)[None, :, None]
                 meets = climb + np.maximum(meet[:, None, :], np.maximum.accumulate(brought - climb, axis=1))
+            if self.narrow and meets.max() >= _NARROW_LIMIT:
+                raise _Overflow  # computed in int64: it would wrap when stored in int32
             meets = np.where(meets < 0, self.no_path, meets)
             self.sink[:, :live] = np.maximum(self.sink[:, :live], leaving[:, -1, None] + meets.max(axis=1))
             written = leaving[:, run.side][:, None, :, None] + meets[:, :, None, :]
