@@ -107,7 +107,7 @@ def _subcommands(verb: str, modules: dict[str, str]) -> dict[str, str]:
              lazy_commands={"breakeven": "qresource.cli.breakeven:breakeven",
                             "count": "qresource.cli.count:count", "profile": "qresource.cli.profile:profile",
                             "report": "qresource.cli.report:report",
-                            "table": "qresource.cli.report:table"},
+                            "table": "qresource.cli.table:table"},
              summaries={
                  "breakeven": "What it would take for quantum attention to break even with classical attention: "
                               "for each algorithm, the factor by which each hardware knob (logical cycle time, "
