@@ -33,7 +33,7 @@ CALLED_BY_CLI = {
     "grover_records": "grover", "attention_records": "grover", "make_problem": "grover",
     "grover_search_bloq": "grover", "validate_grover_search": "grover",
     "estimate_qlaci": "qlaci", "estimate_classical": "classical", "count": "count",
-    "table": "report", "readable": "report", "profile_text": "profile", "profile_qk": "profile",
+    "table": "table", "readable": "table", "profile_text": "profile", "profile_qk": "profile",
     "choose_k": "k_from", "attach_physical": "qram", "attach_grover_physical": "grover",
     "attach_qlaci_physical": "qlaci", "breakeven": "breakeven",
 }
