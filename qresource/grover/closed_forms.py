@@ -8,7 +8,8 @@ call :func:`attention_grid`. Per row, stage t (t = k..1 keys unfound, e = k - t 
 whole attention is n rows one after another on one register set (docs/grover.md).
 
 Every search's counts come from the oracle's stage closed forms
-(:func:`qresource.oracle.closed_forms.stage_oracles`) and the diffusion's
+(:func:`qresource.oracle.closed_forms.stage_oracle_groups`, every (d, b, loader) of one n at
+once) and the diffusion's
 (:func:`qresource.grover.diffusion.diffusion_closed_form`):
 
 - gates: m Hadamards, then r times (oracle + diffusion); measuring adds m measurements;

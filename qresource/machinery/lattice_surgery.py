@@ -105,23 +105,18 @@ class _Wires:
         for group in list(self.start):
             self._close(group)
 
-    def read(self, keys) -> np.ndarray:
+    def take(self, keys) -> list:
         """Rows of ``keys`` (consumed), closing the fan-outs they are in."""
         self.close_touching(keys)
         if self.virgin:
             for key in keys:
                 self.virgin.pop(key, None)
         rows = self.rows
-        return np.array([rows.pop(key) for key in keys], dtype=np.int64).reshape(len(keys), len(self.sink))
-
-    def take(self, keys) -> list:
-        """:meth:`read` as a list of rows."""
-        self.close_touching(keys)
-        if self.virgin:
-            for key in keys:
-                self.virgin.pop(key, None)
-        rows = self.rows
         return [rows.pop(key) for key in keys]
+
+    def read(self, keys) -> np.ndarray:
+        """:meth:`take` as one array (a row per key)."""
+        return np.array(self.take(keys), dtype=np.int64).reshape(len(keys), len(self.sink))
 
     def write(self, keys, block: np.ndarray) -> None:
         for key, row in zip(keys, block):
