@@ -14,12 +14,18 @@ from qresource.core.errors import QResourceError
 from qresource.core.record import LogicalCounts
 from qresource.machinery.physical import (
     ARCHITECTURES,
+    CODE_DISTANCES,
+    REFUSAL_CHECK_DISTANCES,
     RUNTIME_LIMIT_NS,
     Architecture,
     Factory,
     NoEstimateError,
     QecCode,
     Settings,
+    _factories,
+    _frontier_cached,
+    _frontier_over,
+    _isa_query,
     estimator_input,
     physical_estimate,
     runtime_bound_ns,
@@ -243,6 +249,56 @@ def test_no_estimate_names_the_least_budget_that_works():
     record = physical_estimate(counts(), t_outside_toffoli=300, factory="cultivation", error_budget=least * 1.01,
                                second_opinion=False)
     assert record["frontier"]
+
+
+def test_every_instruction_error_falls_with_the_code_distance():
+    """The quick refusal check asks the largest distance alone (REFUSAL_CHECK_DISTANCES): sound
+    only while, in every architecture and code qre offers here, the least error of each
+    instruction (lattice surgery, T, CCX, over every factory configuration) never rises with the
+    distance. Read from qre's own instruction sets, distance by distance."""
+    from qdk.qre.instruction_ids import CCX, LATTICE_SURGERY, T
+
+    factories = _factories(Settings.resolve())
+    assert REFUSAL_CHECK_DISTANCES == (max(CODE_DISTANCES),)
+    checked = 0
+    for architecture in Architecture:
+        context = ARCHITECTURES[architecture].build().context()
+        for code in QecCode:
+            previous: dict = {}
+            for distance in CODE_DISTANCES:
+                least: dict = {}
+                for isa in _isa_query(code, factories, (distance,)).enumerate(context):
+                    for instruction in (LATTICE_SURGERY, T, CCX):
+                        try:
+                            rate = isa[instruction].expect_error_rate(1)
+                        except (KeyError, IndexError, ValueError):
+                            continue
+                        least[instruction] = min(least.get(instruction, 1.0), rate)
+                for instruction, rate in least.items():
+                    if instruction in previous:
+                        # equal rates differ in the last bits of their floating-point products
+                        assert rate <= previous[instruction] * (1 + 1e-12), (architecture, code, distance, instruction)
+                        checked += 1
+                previous = least
+    assert checked > 100
+
+
+@pytest.mark.parametrize("architecture, code, qubits, ccz, budget", [
+    # two units the default report refuses, each run 2^42 and 2^62 times within the budget 1e-3
+    (Architecture.GATE_BASED_NS_E3, QecCode.SURFACE_CODE, 43, 4_471_928_065, 1e-3 / 2**42),
+    (Architecture.MAJORANA_NS_E6, QecCode.THREE_AUX, 63, 943_743_384_576, 1e-3 / 2**62),
+])
+def test_a_refusal_at_the_largest_distance_is_the_whole_searchs(architecture, code, qubits, ccz, budget):
+    """A unit no candidate at the largest distance runs within budget: the whole search over
+    every distance finds no point either, and qre's least budget is the same number."""
+    counts_items = {"ccixCount": 0, "cczCount": ccz, "measurementCount": qubits - 1, "numQubits": qubits,
+                    "rotationCount": 0, "rotationDepth": 0, "tCount": 0}
+    factories = _factories(Settings.resolve())
+    quick = _frontier_over(counts_items, architecture, code, factories, budget, REFUSAL_CHECK_DISTANCES)
+    whole = _frontier_over(counts_items, architecture, code, factories, budget, CODE_DISTANCES)
+    assert quick[0] == () and whole[0] == ()
+    assert quick[1] is not None and quick[1] == whole[1] and quick[1] > budget
+    assert _frontier_cached(tuple(sorted(counts_items.items())), architecture, code, factories, budget) == quick
 
 
 def test_qualtran_second_opinion_is_in_the_same_regime():

@@ -69,6 +69,12 @@ FACTORY_RUNTIME_SLACK_NS = 10**12
 #: n = 2^20 and beyond need more than 25 on 10^-3 hardware, so the search runs to 51.
 CODE_DISTANCES = tuple(range(3, 52, 2))
 
+#: The distances of the quick first search that finds refusals: the largest alone. Every error
+#: in qre's models falls as the distance grows, so a unit no candidate at the largest distance
+#: can run within budget runs at no distance; a refusal of the whole search costs 30-40 s at
+#: 7e4-9e4 logical qubits, this one under half a second.
+REFUSAL_CHECK_DISTANCES = (CODE_DISTANCES[-1],)
+
 #: Lattice-surgery steps per operation, an upper bound for the runtime guard: Pauli-based
 #: computation (qre's PSSPC transform) spends one step per T or measurement, at most three per
 #: CCX (measured: 3.000 steps per CCX at d = 33), and at most 20 T per rotation plus one.
@@ -308,7 +314,7 @@ def qre_trace(counts: dict[str, int]):
     return trace
 
 
-def _code_query(code: QecCode):
+def _code_query(code: QecCode, distances: tuple[int, ...] = CODE_DISTANCES):
     from qdk.qre import models
 
     cls = {
@@ -316,7 +322,7 @@ def _code_query(code: QecCode):
         QecCode.SURFACE_CODE_LOW_MOVE: models.SurfaceCodeLowMove,
         QecCode.THREE_AUX: models.ThreeAux,
     }[code]
-    return cls.q(distance=list(CODE_DISTANCES))
+    return cls.q(distance=list(distances))
 
 
 #: qre's factory model class -> our factory name
@@ -328,10 +334,11 @@ FACTORY_MODELS = {
 }
 
 
-def _isa_query(code: QecCode, factories: tuple[Factory, ...]):
+def _isa_query(code: QecCode, factories: tuple[Factory, ...], distances: tuple[int, ...] = CODE_DISTANCES):
     """The code's lattice surgery times the union of the factories' magic states: T states and,
     where the factory makes them, CCX states for the Toffolis. One query for all factories lets
-    qre prune across them and lay out each trace once."""
+    qre prune across them and lay out each trace once. ``distances``: the code distances of
+    the lattice surgery and of the factories' own codes."""
     from qdk.qre import models
 
     parts = []
@@ -341,13 +348,13 @@ def _isa_query(code: QecCode, factories: tuple[Factory, ...]):
             parts.append(models.MagicUpToClifford.q(source=models.Litinski19Factory.q()))
         elif factory is Factory.CULTIVATION:
             # cultivated T states, and 8 of them to one CCX (Gidney, Shutty, Jones 2024, fig. 24)
-            parts.append(models.GSJ24CCXFactory.q(source=_code_query(code) * models.GSJ24Factory.q()))
+            parts.append(models.GSJ24CCXFactory.q(source=_code_query(code, distances) * models.GSJ24Factory.q()))
         elif factory is Factory.ROUND_BASED:
-            parts.append(models.RoundBasedFactory.q(code_query=_code_query(code)))
+            parts.append(models.RoundBasedFactory.q(code_query=_code_query(code, distances)))
     union = parts[0]
     for part in parts[1:]:
         union = union + part
-    return _code_query(code) * union
+    return _code_query(code, distances) * union
 
 
 def _trace_query(counts: dict[str, int]):
@@ -430,17 +437,33 @@ def _factories(settings: Settings) -> tuple[Factory, ...]:
 def _frontier_cached(counts_items: tuple, architecture: Architecture, code: QecCode,
                      factories: tuple[Factory, ...], unit_budget: float) -> tuple[tuple[dict, ...], float | None, str | None]:
     """qre's frontier for one unit over the factories; when none meets ``unit_budget``, the least
-    unit budget qre reports and the instructions no instruction set provides (both may be None)."""
+    unit budget qre reports and the instructions no instruction set provides (both may be None).
+
+    The largest code distance alone is asked first (:data:`REFUSAL_CHECK_DISTANCES`): where no
+    candidate there meets the budget, none at a smaller distance does, and qre's least budget
+    is the one the whole search reports, found in a fraction of the time (docs/physical.md,
+    "Refusals")."""
+    counts = dict(counts_items)
+    points, least, reason = _frontier_over(counts, architecture, code, factories, unit_budget,
+                                           REFUSAL_CHECK_DISTANCES)
+    if not points:
+        return points, least, reason
+    return _frontier_over(counts, architecture, code, factories, unit_budget, CODE_DISTANCES)
+
+
+def _frontier_over(counts: dict[str, int], architecture: Architecture, code: QecCode,
+                   factories: tuple[Factory, ...], unit_budget: float,
+                   distances: tuple[int, ...]) -> tuple[tuple[dict, ...], float | None, str | None]:
+    """:func:`_frontier_cached` over the code ``distances`` only."""
     from qdk.qre import estimate
 
-    counts = dict(counts_items)
     captured = io.StringIO()
     try:
         with contextlib.redirect_stdout(captured):
             table = estimate(
                 _application(qre_trace(counts)),
                 ARCHITECTURES[architecture].build(),
-                _isa_query(code, factories),
+                _isa_query(code, factories, distances),
                 _trace_query(counts),
                 max_error=unit_budget,
             )
