@@ -16,6 +16,7 @@ from qresource.machinery.physical import (
     ARCHITECTURES,
     CODE_DISTANCES,
     REFUSAL_CHECK_DISTANCES,
+    REFUSAL_CHECK_QUBITS,
     RUNTIME_LIMIT_NS,
     Architecture,
     Factory,
@@ -298,7 +299,9 @@ def test_a_refusal_at_the_largest_distance_is_the_whole_searchs(architecture, co
     whole = _frontier_over(counts_items, architecture, code, factories, budget, CODE_DISTANCES)
     assert quick[0] == () and whole[0] == ()
     assert quick[1] is not None and quick[1] == whole[1] and quick[1] > budget
-    assert _frontier_cached(tuple(sorted(counts_items.items())), architecture, code, factories, budget) == quick
+    assert _frontier_cached(tuple(sorted(counts_items.items())), architecture, code, factories, budget)[1] == whole[1]
+    wide = {**counts_items, "numQubits": REFUSAL_CHECK_QUBITS}
+    assert _frontier_cached(tuple(sorted(wide.items())), architecture, code, factories, budget)[0] == ()
 
 
 def test_qualtran_second_opinion_is_in_the_same_regime():

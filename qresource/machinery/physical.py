@@ -71,9 +71,14 @@ CODE_DISTANCES = tuple(range(3, 52, 2))
 
 #: The distances of the quick first search that finds refusals: the largest alone. Every error
 #: in qre's models falls as the distance grows, so a unit no candidate at the largest distance
-#: can run within budget runs at no distance; a refusal of the whole search costs 30-40 s at
-#: 7e4-9e4 logical qubits, this one under half a second.
+#: can run within budget runs at no distance; a refusal of the whole search costs 24-42 s at
+#: 7e3-9e4 logical qubits, this one under half a second.
 REFUSAL_CHECK_DISTANCES = (CODE_DISTANCES[-1],)
+
+#: Units of fewer logical qubits skip the quick search: the whole search refuses them in under
+#: half a second (0.0-0.3 s measured at 43-704 qubits), and the quick one would add a second
+#: call to every estimate of a small unit (a fifth more time over the query model's table).
+REFUSAL_CHECK_QUBITS = 2**10
 
 #: Lattice-surgery steps per operation, an upper bound for the runtime guard: Pauli-based
 #: computation (qre's PSSPC transform) spends one step per T or measurement, at most three per
@@ -439,15 +444,16 @@ def _frontier_cached(counts_items: tuple, architecture: Architecture, code: QecC
     """qre's frontier for one unit over the factories; when none meets ``unit_budget``, the least
     unit budget qre reports and the instructions no instruction set provides (both may be None).
 
-    The largest code distance alone is asked first (:data:`REFUSAL_CHECK_DISTANCES`): where no
-    candidate there meets the budget, none at a smaller distance does, and qre's least budget
-    is the one the whole search reports, found in a fraction of the time (docs/physical.md,
-    "Refusals")."""
+    From :data:`REFUSAL_CHECK_QUBITS` logical qubits, the largest code distance alone is asked
+    first (:data:`REFUSAL_CHECK_DISTANCES`): where no candidate there meets the budget, none at a
+    smaller distance does, and qre's least budget is the one the whole search reports, found in
+    a fraction of the time (docs/physical.md, "Refusals")."""
     counts = dict(counts_items)
-    points, least, reason = _frontier_over(counts, architecture, code, factories, unit_budget,
-                                           REFUSAL_CHECK_DISTANCES)
-    if not points:
-        return points, least, reason
+    if int(counts["numQubits"]) >= REFUSAL_CHECK_QUBITS:
+        points, least, reason = _frontier_over(counts, architecture, code, factories, unit_budget,
+                                               REFUSAL_CHECK_DISTANCES)
+        if not points:
+            return points, least, reason
     return _frontier_over(counts, architecture, code, factories, unit_budget, CODE_DISTANCES)
 
 
