@@ -1,5 +1,6 @@
 """``table --physical`` with its estimates on local worker processes and on a real Dask cluster
-(a scheduler and two workers on loopback, started here) writes exactly the table it writes alone."""
+(a scheduler and two workers on loopback, started here) writes exactly the table it writes alone;
+so does a full-circuit table whose oracle row sides were found there."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ import pytest
 from hang_guard import alarm
 
 from qresource.core.errors import QResourceError
+from qresource.oracle import closed_forms as oracle_forms
 from qresource.report.table import build_table
 
 GRID = {"n": [1024, 4096], "k": [8], "d": [16], "bits": [None], "loader": ["qrom"], "hardware": ["h100-sxm"]}
 PRIMITIVES = ["attention-circuit", "attention-query"]
+
+
+#: Four (d, b) pairs: the row sides go to the workers once the threshold is lowered to one
+ROWS_GRID = {"n": [1024, 4096], "k": [1, 8], "d": [16, 24], "bits": [5, 6], "loader": ["qrom", "qroam"],
+             "hardware": ["h100-sxm"]}
 
 
 @pytest.fixture(scope="module")
@@ -18,23 +25,64 @@ def alone():
     return build_table(GRID, PRIMITIVES, physical=True).to_csv(index=False)
 
 
+@pytest.fixture(scope="module")
+def rows_alone():
+    oracle_forms._ROW_FACTS.clear()
+    return build_table(ROWS_GRID, ["attention-circuit"]).to_csv(index=False)
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    distributed = pytest.importorskip("distributed")
+    with alarm(120):
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                           dashboard_address=None, silence_logs=50)
+    yield cluster
+    with alarm(60):
+        cluster.close()
+
+
+@pytest.fixture()
+def rows_on_workers(monkeypatch):
+    """Row sides handed to the workers from one pair on, none known before."""
+    monkeypatch.setattr(oracle_forms, "PARALLEL_ROW_PAIRS", 1)
+    monkeypatch.setattr(oracle_forms, "_ROW_FACTS", {})
+    return oracle_forms._ROW_FACTS
+
+
+def _check_rows_from_workers(found: dict) -> None:
+    assert sorted(found) == [(16, 5), (16, 6), (24, 5), (24, 6)]
+    for (d, bits), facts in found.items():
+        assert facts == oracle_forms.row_facts(d, bits)
+
+
 def test_local_workers_write_the_table_written_alone(alone):
     assert build_table(GRID, PRIMITIVES, physical=True, workers=2).to_csv(index=False) == alone
     assert "physical_qubits" in alone
 
 
-def test_dask_cluster_writes_the_table_written_alone(alone):
-    distributed = pytest.importorskip("distributed")
-    with alarm(120):
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                           dashboard_address=None, silence_logs=50)
-    try:
-        with alarm(300):
-            table = build_table(GRID, PRIMITIVES, physical=True, scheduler=cluster.scheduler_address)
-        assert table.to_csv(index=False) == alone
-    finally:
-        with alarm(60):
-            cluster.close()
+def test_dask_cluster_writes_the_table_written_alone(alone, dask_cluster):
+    with alarm(300):
+        table = build_table(GRID, PRIMITIVES, physical=True, scheduler=dask_cluster.scheduler_address)
+    assert table.to_csv(index=False) == alone
+
+
+def test_row_sides_on_local_workers_give_the_table_written_alone(rows_alone, rows_on_workers):
+    assert build_table(ROWS_GRID, ["attention-circuit"], workers=2).to_csv(index=False) == rows_alone
+    _check_rows_from_workers(rows_on_workers)
+
+
+def test_row_sides_on_a_dask_cluster_give_the_table_written_alone(rows_alone, rows_on_workers, dask_cluster):
+    with alarm(300):
+        table = build_table(ROWS_GRID, ["attention-circuit"], scheduler=dask_cluster.scheduler_address)
+    assert table.to_csv(index=False) == rows_alone
+    _check_rows_from_workers(rows_on_workers)
+
+
+def test_row_sides_stay_here_below_the_threshold(rows_alone, monkeypatch):
+    monkeypatch.setattr(oracle_forms, "_ROW_FACTS", {})
+    assert build_table(ROWS_GRID, ["attention-circuit"], workers=2).to_csv(index=False) == rows_alone
+    assert oracle_forms._ROW_FACTS == {}
 
 
 def test_workers_and_scheduler_together_are_refused():

@@ -70,9 +70,10 @@ def _loader_kinds():
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE (atomically) instead of standard output.")
 @click.option("--workers", type=int, default=None,
-              help="With --physical: local worker processes for the estimates (default: the machine's cores).")
+              help="Local worker processes for the physical estimates and a full-circuit table's oracle row "
+                   "sides (default: the machine's cores).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="With --physical: run the estimates on this Dask scheduler (tcp://host:port) instead.")
+              help="Run that work on this Dask scheduler (tcp://host:port) instead.")
 @k_from_options
 @physical_options
 @click.pass_context
@@ -85,10 +86,8 @@ def table(ctx, ns, ks, ds, bits, loaders, hardware, primitives, fmt, output, wor
     if choice is not None:
         ks = [choice.k]
 
-    if not physical and any(v is not None for v in (architecture, qec, factory, error_budget, qubit_model, workers,
-                                                    scheduler)):
-        raise UsageError("--architecture, --qec, --factory, --error-budget, --qubit-model, --workers and --scheduler "
-                         "need --physical")
+    if not physical and any(v is not None for v in (architecture, qec, factory, error_budget, qubit_model)):
+        raise UsageError("--architecture, --qec, --factory, --error-budget and --qubit-model need --physical")
     if workers is None:
         workers = 1 if scheduler else (os.cpu_count() or 1)
     chosen = default_primitives() if primitives is None else [p.strip() for p in primitives.split(",")]

@@ -124,6 +124,11 @@ class Runner:
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._client = None if scheduler is None else _client(scheduler.strip(), connect_timeout)
 
+    @property
+    def parallel(self) -> bool:
+        """Whether tasks run outside this process: on more than one local worker, or on Dask."""
+        return self._client is not None or self.workers > 1
+
     def start(self) -> None:
         """Start the local worker processes now, in the background, so that their start-up runs
         while the caller prepares the first batch; nothing to do on one worker or on a Dask

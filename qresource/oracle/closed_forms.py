@@ -40,6 +40,7 @@ from qresource.machinery.depth import NO_PATH, HeldDepthPlan, augmented, max_plu
 from qresource.machinery.held_plans import held_plans_of
 from qresource.machinery.lattice_surgery import HeldPlan
 from qresource.machinery.logical import GATE_KEYS, GateTally
+from qresource.machinery.parallel import Runner, Task
 from qresource.machinery.sweep import exact_lambdify
 from qresource.oracle.threshold_oracle import ThresholdOracle, _part_qubits, _part_tally
 
@@ -99,6 +100,9 @@ def _row_plans_both(d: int, bits: int) -> tuple:
 def row_plans(d: int, bits: int, excluding: bool) -> tuple[HeldDepthPlan, HeldPlan]:
     """Held plans (depth and T-depth; lattice-surgery depth) of the width-1 oracle: loads held
     (and, excluding, the CZ). Both forms at once: they share the load and the inner product."""
+    known = _ROW_FACTS.get((d, bits))
+    if known is not None:
+        return known.plans[int(excluding)]
     return _row_plans_both(d, bits)[int(excluding)]
 
 
@@ -112,9 +116,61 @@ def row_lattice_surgery_plan(d: int, bits: int, excluding: bool) -> HeldPlan:
     return row_plans(d, bits, excluding)[1]
 
 
-@functools.lru_cache(maxsize=None)
 def row_tally(d: int, bits: int, excluding: bool) -> GateTally:
     """Gates of the oracle other than its loads and exclusion tests (any index width)."""
+    known = _ROW_FACTS.get((d, bits))
+    if known is not None:
+        return known.tallies[int(excluding)]
+    return _row_tally(d, bits, excluding)
+
+
+def row_widths(d: int, bits: int, excluding: bool) -> tuple[int, int | None]:
+    """(X0, B): the oracle's peak width without its loads is max(X0 + m - 1, B + 2m) at index
+    width m (B is None without exclusions: then X0 + m - 1)."""
+    known = _ROW_FACTS.get((d, bits))
+    if known is not None:
+        return known.widths[int(excluding)]
+    return _row_widths(d, bits, excluding)
+
+
+@dataclass(frozen=True)
+class RowFacts:
+    """Everything the stages take from the row side of one (d, b), for both forms (index 0:
+    no exclusions; 1: excluding): :func:`row_plans`, :func:`row_tally`, :func:`row_widths`."""
+
+    plans: tuple
+    tallies: tuple
+    widths: tuple
+
+
+#: Row facts computed elsewhere (:func:`prepare_rows`), by (d, b).
+_ROW_FACTS: dict[tuple[int, int], RowFacts] = {}
+
+#: Fewest (d, b) pairs whose row facts :func:`prepare_rows` hands to worker processes: each takes
+#: 20-100 ms (d = 8..200), and local workers take about 3 s to start.
+PARALLEL_ROW_PAIRS = 64
+
+
+def row_facts(d: int, bits: int) -> RowFacts:
+    """The :class:`RowFacts` of (d, b), computed here (a task for a worker process)."""
+    return RowFacts(_row_plans_both(d, bits), tuple(_row_tally(d, bits, e) for e in (False, True)),
+                    tuple(_row_widths(d, bits, e) for e in (False, True)))
+
+
+def prepare_rows(pairs, runner: Runner | None) -> None:
+    """Compute the row facts of the (d, b) ``pairs`` not known yet on ``runner``'s workers, when
+    it has more than one (or a Dask cluster) and there are at least :data:`PARALLEL_ROW_PAIRS` of
+    them; otherwise each is computed here when first asked. The widest go first."""
+    missing = [pair for pair in dict.fromkeys((int(d), int(b)) for d, b in pairs) if pair not in _ROW_FACTS]
+    if runner is None or not runner.parallel or len(missing) < PARALLEL_ROW_PAIRS:
+        return
+    missing.sort(key=lambda pair: -pair[0] * pair[1])
+    tasks = [Task(f"row facts of the oracle at d = {d}, b = {b}", row_facts, (d, b)) for d, b in missing]
+    _ROW_FACTS.update(zip(missing, runner.run(tasks)))
+
+
+@functools.lru_cache(maxsize=None)
+def _row_tally(d: int, bits: int, excluding: bool) -> GateTally:
     oracle = _narrow(d, bits, excluding)
     total = GateTally()
     for _, bloq in oracle.parts():
@@ -124,9 +180,7 @@ def row_tally(d: int, bits: int, excluding: bool) -> GateTally:
 
 
 @functools.lru_cache(maxsize=None)
-def row_widths(d: int, bits: int, excluding: bool) -> tuple[int, int | None]:
-    """(X0, B): the oracle's peak width without its loads is max(X0 + m - 1, B + 2m) at index
-    width m (B is None without exclusions: then X0 + m - 1)."""
+def _row_widths(d: int, bits: int, excluding: bool) -> tuple[int, int | None]:
     oracle = _narrow(d, bits, excluding)
     graph = _narrow_composite(d, bits, excluding)._binst_graph
 

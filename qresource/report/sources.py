@@ -38,6 +38,7 @@ from qresource.loaders.closed_forms import loader_counts, qroam_log_block_size
 from qresource.loaders.kinds import LoaderKind
 from qresource.loaders.table_loader import LOADER_KINDS
 from qresource.machinery.logical import logical_counts
+from qresource.machinery.parallel import Runner
 from qresource.machinery.physical import bare_t_count
 from qresource.machinery.sweep import ClosedFormSource
 from qresource.qlaci.build import build_qlaci, build_shot, plan
@@ -175,11 +176,12 @@ def grover_circuit(n: int, k: int, d: int, bits: int | None, loader: str) -> dic
     }
 
 
-def grover_circuit_columns(points: pd.DataFrame) -> pd.DataFrame:
+def grover_circuit_columns(points: pd.DataFrame, runner: Runner | None = None) -> pd.DataFrame:
     """Table columns of the full-circuit model at every row (n, k, d, bits, loader) of
     ``points``, evaluated at once as whole columns (``qresource.grover.closed_forms.
-    attention_columns``, the definition ``estimate attention`` uses): queries, the entry width
-    used (``bits`` None: the precision planner's), the logical totals; rows with k > n empty."""
+    attention_columns``, the definition ``estimate attention`` uses; ``runner``: where the
+    oracle's row sides may be found): queries, the entry width used (``bits`` None: the
+    precision planner's), the logical totals; rows with k > n empty."""
     ns = points["n"].to_numpy(dtype=object)
     ks = points["k"].to_numpy(dtype=object)
     ds = points["d"].to_numpy(dtype=object)
@@ -198,7 +200,7 @@ def grover_circuit_columns(points: pd.DataFrame) -> pd.DataFrame:
     flags = np.full(len(points), None, dtype=object)
     if len(valid):
         totals = attention_columns(ns[valid].astype(np.int64), ks[valid].astype(np.int64), ds[valid].astype(np.int64),
-                                   used[valid].astype(np.int64), loaders[valid])
+                                   used[valid].astype(np.int64), loaders[valid], runner)
         for key in ("queries", *LOGICAL_KEYS):
             columns[key][valid] = totals[key].astype(object) if key == "qubits" else totals[key]
         columns["bits_used"][valid] = used[valid]

@@ -17,6 +17,7 @@ from qresource.loaders.kinds import LOADER_KINDS
 from qresource.machinery.parallel import Runner, Stream, Task, check_execution
 from qresource.machinery.physical import WORKER_PRELOAD, physical_estimate
 from qresource.machinery.sweep import ColumnSource, PointSource, sweep
+from qresource.oracle.closed_forms import PARALLEL_ROW_PAIRS
 from qresource.report import sources
 
 #: Table primitives, and the availability key (qresource.report.sources) each needs.
@@ -32,6 +33,9 @@ PRIMITIVES = {
 DEFAULT_QRAM_BITS = 8
 
 PHYSICAL_COLUMNS = ("physical_qubits", "runtime_s", "code_distance", "t_factories", "repetitions")
+
+#: What a worker process that finds the oracle's row sides loads before its first task.
+ROW_PRELOAD = ("qresource.oracle.closed_forms",)
 
 
 #: Axes a grid may leave out, and what they take then (the `table` command's defaults).
@@ -65,7 +69,9 @@ def build_table(
     on the Dask cluster at ``scheduler`` (``qresource.machinery.parallel``): the table is the
     same however the units ran, and a unit that fails stops the table with one line naming it.
     The local workers start (and load the estimator) while the logical table is built, and each
-    distinct unit goes to them as the sweep finds it.
+    distinct unit goes to them as the sweep finds it. The same workers find the oracle's row
+    side of each distinct (d, b) of a full-circuit table, where there are at least
+    ``PARALLEL_ROW_PAIRS`` of them, physical or not.
 
     ``n``, ``k`` and ``d`` are required; ``bits`` (None: the oracle's own width), ``loader``
     and ``hardware`` default to ``GRID_DEFAULTS``. Primitives are the keys of ``PRIMITIVES``.
@@ -87,8 +93,11 @@ def build_table(
             raise NotBuiltError(f"table: {name} is not built ({reason})")
     options = {"architecture": architecture, "qec": qec, "factory": factory, "error_budget": error_budget,
                "qubit_model": qubit_model}
-    with Runner(workers if physical else 1, scheduler if physical else None, preload=WORKER_PRELOAD) as runner:
-        runner.start()
+    rows = "attention-circuit" in primitives and len(grid["d"]) * len(grid["bits"]) >= PARALLEL_ROW_PAIRS
+    preload = (*(WORKER_PRELOAD if physical else ()), *(ROW_PRELOAD if rows else ()))
+    with Runner(workers, scheduler, preload=preload) as runner:
+        if physical or rows:
+            runner.start()
         return _build(grid, primitives, physical, options, runner, progress)
 
 
@@ -96,7 +105,7 @@ def _build(grid: dict, primitives: Sequence[str], physical: bool, options: dict,
            progress) -> pd.DataFrame:
     units: dict[tuple, int] = {}
     # each distinct unit starts on a worker as soon as the sweep finds it
-    estimates = runner.stream()
+    estimates = runner.stream() if physical else None
 
     def with_physical(row: dict, unit, repetitions, t_outside) -> dict:
         if physical:
@@ -115,7 +124,7 @@ def _build(grid: dict, primitives: Sequence[str], physical: bool, options: dict,
         return with_physical(row, counts["unit"], counts["repetitions"], counts["unit_t_outside_toffoli"])
 
     def attention_circuit(points: pd.DataFrame) -> pd.DataFrame:
-        columns = sources.grover_circuit_columns(points)
+        columns = sources.grover_circuit_columns(points, runner)
         if physical:
             ids = []
             for n, k, d, bits, loader in zip(points["n"], points["k"], points["d"], columns["bits_used"],
