@@ -4,6 +4,7 @@ so does a full-circuit table whose oracle row sides were found there."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hang_guard import alarm
 
@@ -44,16 +45,24 @@ def dask_cluster():
 
 @pytest.fixture()
 def rows_on_workers(monkeypatch):
-    """Row sides handed to the workers from one pair on, none known before."""
+    """Row and index sides handed to the workers from one pair on, none known before; checks
+    afterwards that the workers' answers are those computed here."""
     monkeypatch.setattr(oracle_forms, "PARALLEL_ROW_PAIRS", 1)
     monkeypatch.setattr(oracle_forms, "_ROW_FACTS", {})
-    return oracle_forms._ROW_FACTS
-
-
-def _check_rows_from_workers(found: dict) -> None:
-    assert sorted(found) == [(16, 5), (16, 6), (24, 5), (24, 6)]
-    for (d, bits), facts in found.items():
+    monkeypatch.setattr(oracle_forms, "_INDEX_SIDES", {})
+    rows, sides = oracle_forms._ROW_FACTS, oracle_forms._INDEX_SIDES
+    yield
+    assert sorted(rows) == [(16, 5), (16, 6), (24, 5), (24, 6)]
+    for (d, bits), facts in rows.items():
         assert facts == oracle_forms.row_facts(d, bits)
+    assert sorted((n, len(side.cz)) for n, (side, _) in sides.items()) == [(1024, 7), (4096, 7)]
+    monkeypatch.setattr(oracle_forms, "_INDEX_SIDES", {})
+    for n, (side, _) in sides.items():
+        here = oracle_forms.index_side(n, 7)
+        for field in ("cz", "load", "sink"):
+            for theirs, ours in zip(getattr(side, field), getattr(here, field), strict=True):
+                assert all(np.array_equal(a, b) for a, b in zip(theirs, ours, strict=True))
+        assert side.tallies == here.tallies
 
 
 def test_local_workers_write_the_table_written_alone(alone):
@@ -69,14 +78,12 @@ def test_dask_cluster_writes_the_table_written_alone(alone, dask_cluster):
 
 def test_row_sides_on_local_workers_give_the_table_written_alone(rows_alone, rows_on_workers):
     assert build_table(ROWS_GRID, ["attention-circuit"], workers=2).to_csv(index=False) == rows_alone
-    _check_rows_from_workers(rows_on_workers)
 
 
 def test_row_sides_on_a_dask_cluster_give_the_table_written_alone(rows_alone, rows_on_workers, dask_cluster):
     with alarm(300):
         table = build_table(ROWS_GRID, ["attention-circuit"], scheduler=dask_cluster.scheduler_address)
     assert table.to_csv(index=False) == rows_alone
-    _check_rows_from_workers(rows_on_workers)
 
 
 def test_row_sides_stay_here_below_the_threshold(rows_alone, monkeypatch):

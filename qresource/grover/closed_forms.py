@@ -46,7 +46,7 @@ from qresource.grover.schedules import optimal_stage
 from qresource.loaders.kinds import LoaderKind
 from qresource.machinery.logical import GATE_KEYS
 from qresource.machinery.parallel import Runner
-from qresource.oracle.closed_forms import loader_costs_many, prepare_rows, stage_oracle_groups
+from qresource.oracle.closed_forms import loader_costs_many, prepare_stages, stage_oracle_groups
 
 #: Fixed-point resolution of the expectations (bits after the binary point).
 SCALE_BITS = 200
@@ -154,7 +154,7 @@ def attention_columns(ns, ks, ds, bits, loaders, runner: Runner | None = None) -
     """Circuit-model totals of whole attention over arrays of points (one entry per point): the
     columns ``queries`` and the logical keys, exact integers (object arrays; ``qubits`` int64).
     The oracle's row side of each distinct (d, b) is found on ``runner``'s workers where it has
-    them and the pairs are many (:func:`~qresource.oracle.closed_forms.prepare_rows`).
+    them and the pairs are many (:func:`~qresource.oracle.closed_forms.prepare_stages`).
 
     Per row, stage t (t = k..1, e = k - t keys excluded) contributes W_t (r_t X[e] + c_t),
     W_t = floor(2^200 / p_t), where X[e] is one iterate's count or the oracle's depth at e
@@ -187,7 +187,8 @@ def attention_columns(ns, ks, ds, bits, loaders, runner: Runner | None = None) -
         codes = codes // len(values)
     most = np.zeros(len(group_keys), dtype=np.int64)
     np.maximum.at(most, group_of, ks)
-    prepare_rows(map(tuple, np.unique(group_keys[:, 1:3], axis=0).tolist()), runner)
+    prepare_stages(map(tuple, np.unique(group_keys[:, 1:3], axis=0).tolist()),
+                   [(int(n), int(most[group_keys[:, 0] == n].max()) - 1) for n in np.unique(ns)], runner)
     loads = _loads(group_keys, kinds)
     out = {key: np.empty(count, dtype=object) for key in ("queries", *_SUM_KEYS)}
     out["qubits"] = np.zeros(count, dtype=np.int64)

@@ -143,10 +143,10 @@ class RowFacts:
     widths: tuple
 
 
-#: Row facts computed elsewhere (:func:`prepare_rows`), by (d, b).
+#: Row facts computed elsewhere (:func:`prepare_stages`), by (d, b).
 _ROW_FACTS: dict[tuple[int, int], RowFacts] = {}
 
-#: Fewest (d, b) pairs whose row facts :func:`prepare_rows` hands to worker processes: each takes
+#: Fewest (d, b) pairs whose row facts :func:`prepare_stages` hands to worker processes: each takes
 #: 20-100 ms (d = 8..200), and local workers take about 3 s to start.
 PARALLEL_ROW_PAIRS = 64
 
@@ -157,16 +157,23 @@ def row_facts(d: int, bits: int) -> RowFacts:
                     tuple(_row_widths(d, bits, e) for e in (False, True)))
 
 
-def prepare_rows(pairs, runner: Runner | None) -> None:
-    """Compute the row facts of the (d, b) ``pairs`` not known yet on ``runner``'s workers, when
-    it has more than one (or a Dask cluster) and there are at least :data:`PARALLEL_ROW_PAIRS` of
-    them; otherwise each is computed here when first asked. The widest go first."""
+def prepare_stages(pairs, sizes, runner: Runner | None) -> None:
+    """Compute on ``runner``'s workers the row facts of the (d, b) ``pairs`` and the index sides
+    of the (n, exclusions) ``sizes`` not known yet, when it has more than one worker (or a Dask
+    cluster) and there are at least :data:`PARALLEL_ROW_PAIRS` such pairs; otherwise each is
+    computed here when first asked. The index sides go first, then the widest rows."""
     missing = [pair for pair in dict.fromkeys((int(d), int(b)) for d, b in pairs) if pair not in _ROW_FACTS]
     if runner is None or not runner.parallel or len(missing) < PARALLEL_ROW_PAIRS:
         return
+    sides = [(int(n), int(stages)) for n, stages in sizes
+             if stages and (int(n) not in _INDEX_SIDES or len(_INDEX_SIDES[int(n)][0].cz) < stages)]
     missing.sort(key=lambda pair: -pair[0] * pair[1])
-    tasks = [Task(f"row facts of the oracle at d = {d}, b = {b}", row_facts, (d, b)) for d, b in missing]
-    _ROW_FACTS.update(zip(missing, runner.run(tasks)))
+    tasks = [Task(f"index side of the oracle at n = {n}, {stages} exclusions", index_side_state, (n, stages))
+             for n, stages in sides]
+    tasks += [Task(f"row facts of the oracle at d = {d}, b = {b}", row_facts, (d, b)) for d, b in missing]
+    found = runner.run(tasks)
+    _INDEX_SIDES.update((n, state) for (n, _), state in zip(sides, found))
+    _ROW_FACTS.update(zip(missing, found[len(sides):]))
 
 
 @functools.lru_cache(maxsize=None)
@@ -266,6 +273,12 @@ def index_side(n: int, stages: int) -> IndexSide:
         side.tallies.append(state["tally"])
     _INDEX_SIDES[n] = (side, state)
     return side
+
+
+def index_side_state(n: int, stages: int) -> tuple[IndexSide, object]:
+    """:func:`index_side` and the state it grows from (a task for a worker process)."""
+    index_side(n, stages)
+    return _INDEX_SIDES[n]
 
 
 def exclusion_test_tally(test: EqualsConstant) -> GateTally:
