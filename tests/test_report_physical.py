@@ -4,6 +4,7 @@ the 2^64 ns guard, the older names, and Qualtran's model as a second opinion."""
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import pytest
@@ -256,32 +257,34 @@ def test_every_instruction_error_falls_with_the_code_distance():
     """The quick refusal check asks the largest distance alone (REFUSAL_CHECK_DISTANCES): sound
     only while, in every architecture and code qre offers here, the least error of each
     instruction (lattice surgery, T, CCX, over every factory configuration) never rises with the
-    distance. Read from qre's own instruction sets, distance by distance."""
+    distance, for the factories together and each alone. Read from qre's own instruction sets,
+    distance by distance."""
     from qdk.qre.instruction_ids import CCX, LATTICE_SURGERY, T
 
-    factories = _factories(Settings.resolve())
+    everything = _factories(Settings.resolve())
     assert REFUSAL_CHECK_DISTANCES == (max(CODE_DISTANCES),)
     checked = 0
-    for architecture in Architecture:
+    for architecture, code, factories in itertools.product(Architecture, QecCode,
+                                                           [everything, *((f,) for f in everything)]):
         context = ARCHITECTURES[architecture].build().context()
-        for code in QecCode:
-            previous: dict = {}
-            for distance in CODE_DISTANCES:
-                least: dict = {}
-                for isa in _isa_query(code, factories, (distance,)).enumerate(context):
-                    for instruction in (LATTICE_SURGERY, T, CCX):
-                        try:
-                            rate = isa[instruction].expect_error_rate(1)
-                        except (KeyError, IndexError, ValueError):
-                            continue
-                        least[instruction] = min(least.get(instruction, 1.0), rate)
-                for instruction, rate in least.items():
-                    if instruction in previous:
-                        # equal rates differ in the last bits of their floating-point products
-                        assert rate <= previous[instruction] * (1 + 1e-12), (architecture, code, distance, instruction)
-                        checked += 1
-                previous = least
-    assert checked > 100
+        previous: dict = {}
+        for distance in CODE_DISTANCES:
+            least: dict = {}
+            for isa in _isa_query(code, factories, (distance,)).enumerate(context):
+                for instruction in (LATTICE_SURGERY, T, CCX):
+                    try:
+                        rate = isa[instruction].expect_error_rate(1)
+                    except (KeyError, IndexError, ValueError):
+                        continue
+                    least[instruction] = min(least.get(instruction, 1.0), rate)
+            for instruction, rate in least.items():
+                if instruction in previous:
+                    # equal rates differ in the last bits of their floating-point products
+                    assert rate <= previous[instruction] * (1 + 1e-12), (architecture, code, factories, distance,
+                                                                         instruction)
+                    checked += 1
+            previous = least
+    assert checked > 400
 
 
 @pytest.mark.parametrize("architecture, code, qubits, ccz, budget", [
