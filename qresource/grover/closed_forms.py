@@ -153,8 +153,9 @@ def attention_grid(points: Iterable[tuple[int, int, int, int, str]]) -> list[Att
 def attention_columns(ns, ks, ds, bits, loaders, runner: Runner | None = None) -> dict[str, np.ndarray]:
     """Circuit-model totals of whole attention over arrays of points (one entry per point): the
     columns ``queries`` and the logical keys, exact integers (object arrays; ``qubits`` int64).
-    The oracle's row side of each distinct (d, b) is found on ``runner``'s workers where it has
-    them and the pairs are many (:func:`~qresource.oracle.closed_forms.prepare_stages`).
+    The oracle's row side of each distinct (d, b) and index side of each n are found on
+    ``runner``'s workers where it has them and the pairs are many
+    (:func:`~qresource.oracle.closed_forms.prepare_stages`).
 
     Per row, stage t (t = k..1, e = k - t keys excluded) contributes W_t (r_t X[e] + c_t),
     W_t = floor(2^200 / p_t), where X[e] is one iterate's count or the oracle's depth at e
