@@ -303,8 +303,11 @@ def test_a_refusal_at_the_largest_distance_is_the_whole_searchs(architecture, co
     assert quick[0] == () and whole[0] == ()
     assert quick[1] is not None and quick[1] == whole[1] and quick[1] > budget
     assert _frontier_cached(tuple(sorted(counts_items.items())), architecture, code, factories, budget)[1] == whole[1]
+    # from REFUSAL_CHECK_QUBITS the cached answer is the quick search's: the whole search's refusal
     wide = {**counts_items, "numQubits": REFUSAL_CHECK_QUBITS}
-    assert _frontier_cached(tuple(sorted(wide.items())), architecture, code, factories, budget)[0] == ()
+    quick_wide = _frontier_cached(tuple(sorted(wide.items())), architecture, code, factories, budget)
+    whole_wide = _frontier_over(wide, architecture, code, factories, budget, CODE_DISTANCES)
+    assert quick_wide[0] == whole_wide[0] == () and quick_wide[1] == whole_wide[1]
 
 
 def test_qualtran_second_opinion_is_in_the_same_regime():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 import math
-from typing import Any, Generic, Hashable, Optional, TypeVar
+from typing import Any, Callable, Generic, Hashable, Optional, TypeVar
 
 from qualtran import Bloq, CompositeBloq
 from qualtran.bloqs.basic_gates import ZeroEffect, ZeroState
@@ -16,6 +16,8 @@ from qualtran.bloqs.bookkeeping.partition import _PartitionBase  # Partition, Sp
 from qresource.core.errors import QResourceError
 
 Value = TypeVar("Value")
+
+_MISSING = object()
 
 
 def register_width(reg) -> int:
@@ -45,6 +47,17 @@ class BoundedMemo(Generic[Value]):
         except TypeError:
             pass
 
+    def get_or_compute(self, key: Any, compute: Callable[[], Value]) -> Value:
+        """The value kept for ``key`` (None included), else ``compute()``, kept and returned."""
+        try:
+            found = self._store.get(key, _MISSING)
+        except TypeError:
+            return compute()
+        if found is _MISSING:
+            found = compute()
+            self.put(key, found)
+        return found
+
 
 class Bookkeeping(enum.Enum):
     """Bookkeeping bloqs move no data: they relabel wires, or open or close them."""
@@ -61,18 +74,17 @@ def decompose_once(bloq: Bloq):
     """``bloq.decompose_bloq()``, memoised; a bloq without a decomposition is a one-line error."""
     if isinstance(bloq, CompositeBloq):
         return bloq
-    cached = _DECOMPOSITIONS.get(bloq)
-    if cached is not None:
-        return cached
+    return _DECOMPOSITIONS.get_or_compute(bloq, lambda: _decompose(bloq))
+
+
+def _decompose(bloq: Bloq):
     try:
-        cbloq = bloq.decompose_bloq()
+        return bloq.decompose_bloq()
     except Exception as exc:  # Qualtran raises several types for atomic or symbolic bloqs
         raise QResourceError(
             f"cannot flatten {bloq}: it has no decomposition and no lowering "
             f"({exc.__class__.__name__})"
         ) from None
-    _DECOMPOSITIONS.put(bloq, cbloq)
-    return cbloq
 
 
 def _is_relabelling(bloq: Bloq) -> bool:

@@ -216,12 +216,7 @@ _PROFILES: BoundedMemo = BoundedMemo(limit=50000)
 
 def depth_profile(bloq: Bloq) -> DepthProfile:
     """The memoised :class:`DepthProfile` of ``bloq`` (see the module docstring)."""
-    cached = _PROFILES.get(bloq)
-    if cached is not None:
-        return cached
-    profile = _compute_profile(bloq)
-    _PROFILES.put(bloq, profile)
-    return profile
+    return _PROFILES.get_or_compute(bloq, lambda: _compute_profile(bloq))
 
 
 def _compute_profile(bloq: Bloq) -> DepthProfile:

@@ -92,9 +92,10 @@ _FACTS: BoundedMemo = BoundedMemo(limit=50000)
 
 
 def _facts(sub: Bloq) -> _Facts:
-    cached = _FACTS.get(sub)
-    if cached is not None:
-        return cached
+    return _FACTS.get_or_compute(sub, lambda: _find_facts(sub))
+
+
+def _find_facts(sub: Bloq) -> _Facts:
     rule = leaf_rule(sub)
     n_in = sum(register_width(r) for r in sub.signature.lefts())
     closed = rule is not None or _closed_form(sub) is not None or closed_form(sub) is not None
@@ -103,9 +104,7 @@ def _facts(sub: Bloq) -> _Facts:
         summary = _summary(sub)
     gate_by_gate = (rule is not None and any(op[0] == _CX for op in rule.template)) or (
         rule is None and closed_form(sub) is None and summary is None)
-    facts = _Facts(wide=n_in > WIDE_WIRES and not closed, summary=summary, gate_by_gate=gate_by_gate)
-    _FACTS.put(sub, facts)
-    return facts
+    return _Facts(wide=n_in > WIDE_WIRES and not closed, summary=summary, gate_by_gate=gate_by_gate)
 
 
 def _wide(sub: Bloq) -> bool:
@@ -245,22 +244,21 @@ _CHAINS: BoundedMemo = BoundedMemo(limit=4096)
 def _chain(sub: Bloq) -> Optional[_Chain]:
     """The :class:`_Chain` of a wide sub-bloq whose wiring's steps are all narrow (memoised), or
     None (then its steps are inlined)."""
-    cached = _CHAINS.get(sub)
-    if cached is not None:
-        return cached[0]
+    return _CHAINS.get_or_compute(sub, lambda: _find_chain(sub))
+
+
+def _find_chain(sub: Bloq) -> Optional[_Chain]:
     grouped = getattr(sub, "numbered_groups", None)
-    chain = None
     if grouped is not None:
         slots, inputs, outputs, groups = grouped()
         if not any(_wide(inner) for inner in {group[0] for group in groups}):
             runs = [run for inner, rows in groups for run in _runs_of(inner, rows)]
-            chain = _chain_of(_Slots(slots, inputs, outputs), runs)
-    else:
-        wiring = compiled_wiring(sub)
-        if wiring is not None and not any(_wide(inner) for inner in {step[0] for step in wiring.steps}):
-            chain = _chain_of(wiring, _wiring_runs(wiring.steps))
-    _CHAINS.put(sub, (chain,))
-    return chain
+            return _chain_of(_Slots(slots, inputs, outputs), runs)
+        return None
+    wiring = compiled_wiring(sub)
+    if wiring is not None and not any(_wide(inner) for inner in {step[0] for step in wiring.steps}):
+        return _chain_of(wiring, _wiring_runs(wiring.steps))
+    return None
 
 
 @dataclass(frozen=True)
@@ -436,13 +434,11 @@ _STACKS: BoundedMemo = BoundedMemo(limit=50000)
 
 def _stacked(sub: Bloq) -> np.ndarray:
     """(depth, T-depth, lattice-surgery with fan-outs closed) profiles of ``sub`` as one array."""
-    cached = _STACKS.get(sub)
-    if cached is not None:
-        return cached
-    profile = depth_profile(sub)
-    stacked = np.stack([profile.depth, profile.t_depth, lattice_surgery_profile(sub)])
-    _STACKS.put(sub, stacked)
-    return stacked
+    def stack() -> np.ndarray:
+        profile = depth_profile(sub)
+        return np.stack([profile.depth, profile.t_depth, lattice_surgery_profile(sub)])
+
+    return _STACKS.get_or_compute(sub, stack)
 
 
 def _continues_fan_out(flat: FlatWiring) -> bool:

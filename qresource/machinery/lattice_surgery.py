@@ -374,12 +374,7 @@ _PROFILES: BoundedMemo = BoundedMemo(limit=50000)
 def lattice_surgery_profile(bloq: Bloq) -> np.ndarray:
     """Memoised lattice-surgery profile of ``bloq`` (rows: input wires + fresh; columns: output
     wires + sink)."""
-    cached = _PROFILES.get(bloq)
-    if cached is not None:
-        return cached
-    profile = _compute(bloq)
-    _PROFILES.put(bloq, profile)
-    return profile
+    return _PROFILES.get_or_compute(bloq, lambda: _compute(bloq))
 
 
 def total(profile: np.ndarray) -> int:
