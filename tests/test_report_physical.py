@@ -4,6 +4,7 @@ the 2^64 ns guard, the older names, and Qualtran's model as a second opinion."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import warnings
 
@@ -30,6 +31,7 @@ from qresource.machinery.physical import (
     _isa_query,
     estimator_input,
     physical_estimate,
+    round_based_factory,
     runtime_bound_ns,
 )
 
@@ -63,7 +65,6 @@ def qre_direct(estimator_counts: dict, architecture: Architecture, code: QecCode
         GSJ24Factory,
         Litinski19Factory,
         MagicUpToClifford,
-        RoundBasedFactory,
         SurfaceCode,
     )
 
@@ -80,7 +81,7 @@ def qre_direct(estimator_counts: dict, architecture: Architecture, code: QecCode
     query = {
         Factory.LITINSKI: sc * MagicUpToClifford.q(source=Litinski19Factory.q()),
         Factory.CULTIVATION: sc * GSJ24CCXFactory.q(source=sc * GSJ24Factory.q()),
-        Factory.ROUND_BASED: sc * RoundBasedFactory.q(code_query=SurfaceCode.q(distance=list(range(3, 52, 2)))),
+        Factory.ROUND_BASED: sc * round_based_factory(QecCode.SURFACE_CODE, tuple(range(3, 52, 2))),
     }[factory]
     with contextlib.redirect_stdout(io.StringIO()):
         return list(estimate(Direct(), ARCHITECTURES[architecture].build(), query, max_error=max_error))
@@ -300,14 +301,19 @@ def test_a_refusal_at_the_largest_distance_is_the_whole_searchs(architecture, co
     factories = _factories(Settings.resolve())
     quick = _frontier_over(counts_items, architecture, code, factories, budget, REFUSAL_CHECK_DISTANCES)
     whole = _frontier_over(counts_items, architecture, code, factories, budget, CODE_DISTANCES)
+    # the least budgets agree up to the last bit: a round-based pipeline qre reads back from its
+    # cache can differ there from one it computes (tests/test_physical_factory_cache.py), and
+    # which of the two searches computes a pipeline first depends on what ran before
+    same = functools.partial(pytest.approx, rel=1e-15)
     assert quick[0] == () and whole[0] == ()
-    assert quick[1] is not None and quick[1] == whole[1] and quick[1] > budget
-    assert _frontier_cached(tuple(sorted(counts_items.items())), architecture, code, factories, budget)[1] == whole[1]
+    assert quick[1] is not None and quick[1] == same(whole[1]) and quick[1] > budget
+    assert _frontier_cached(tuple(sorted(counts_items.items())), architecture, code, factories,
+                            budget)[1] == same(whole[1])
     # from REFUSAL_CHECK_QUBITS the cached answer is the quick search's: the whole search's refusal
     wide = {**counts_items, "numQubits": REFUSAL_CHECK_QUBITS}
     quick_wide = _frontier_cached(tuple(sorted(wide.items())), architecture, code, factories, budget)
     whole_wide = _frontier_over(wide, architecture, code, factories, budget, CODE_DISTANCES)
-    assert quick_wide[0] == whole_wide[0] == () and quick_wide[1] == whole_wide[1]
+    assert quick_wide[0] == whole_wide[0] == () and quick_wide[1] == same(whole_wide[1])
 
 
 def test_qualtran_second_opinion_is_in_the_same_regime():

@@ -43,9 +43,12 @@ import functools
 import inspect
 import io
 import math
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from qresource.core.errors import QResourceError
@@ -215,6 +218,41 @@ def estimator_version() -> str:
     return metadata.version("qdk")
 
 
+def factory_cache_candidates() -> list[Path]:
+    """Where the round-based factory's pipelines may be kept, in order of preference: the user's
+    cache (``$XDG_CACHE_HOME``, else ``~/.cache``), else a directory of this user's under the
+    system's temporary directory; each named after the qdk version (see
+    :func:`factory_cache_dir`)."""
+    roots = []
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        roots.append(Path(xdg) / "qresource")
+    with contextlib.suppress(RuntimeError, KeyError):  # no home directory to be found
+        roots.append(Path.home() / ".cache" / "qresource")
+    user = getattr(os, "getuid", lambda: "user")()
+    roots.append(Path(tempfile.gettempdir()) / f"qresource-{user}")
+    return [root / f"qdk-{estimator_version()}" / "round_based" for root in roots]
+
+
+@functools.cache
+def factory_cache_dir() -> Path | None:
+    """The directory qre's round-based factory keeps its computed pipelines in (one file per
+    implementation instruction set; the first estimate that needs one takes seconds to find
+    it). qre's own default (``~/.cache/re3/round_based``) fails every estimate where the home
+    directory cannot be written, and its files do not depend on qre's version; so the first of
+    :func:`factory_cache_candidates` that can be made and written is used, and None (no cache:
+    the pipelines are found anew for every estimate) where none can."""
+    for candidate in factory_cache_candidates():
+        try:
+            candidate.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=candidate):
+                pass
+        except OSError:
+            continue
+        return candidate
+    return None
+
+
 def parse_choice(value, enum_type, what: str, legacy: dict | None = None):
     """A name given as text -> the enum member; unknown names list the known ones."""
     if value is None or isinstance(value, enum_type):
@@ -330,6 +368,17 @@ def _code_query(code: QecCode, distances: tuple[int, ...] = CODE_DISTANCES):
     return cls.q(distance=list(distances))
 
 
+def round_based_factory(code: QecCode, distances: tuple[int, ...] = CODE_DISTANCES):
+    """qre's round-based distillation over the code's ``distances``, keeping its pipelines in
+    :func:`factory_cache_dir`."""
+    from qdk.qre import models
+
+    where = factory_cache_dir()
+    # without a cache qre still makes its directory before it looks at use_cache: the root exists
+    cache = {"cache_dir": Path(os.path.abspath(os.sep)), "use_cache": False} if where is None else {"cache_dir": where}
+    return models.RoundBasedFactory.q(code_query=_code_query(code, distances), **cache)
+
+
 #: qre's factory model class -> our factory name
 FACTORY_MODELS = {
     "GSJ24Factory": Factory.CULTIVATION,
@@ -355,7 +404,7 @@ def _isa_query(code: QecCode, factories: tuple[Factory, ...], distances: tuple[i
             # cultivated T states, and 8 of them to one CCX (Gidney, Shutty, Jones 2024, fig. 24)
             parts.append(models.GSJ24CCXFactory.q(source=_code_query(code, distances) * models.GSJ24Factory.q()))
         elif factory is Factory.ROUND_BASED:
-            parts.append(models.RoundBasedFactory.q(code_query=_code_query(code, distances)))
+            parts.append(round_based_factory(code, distances))
     union = parts[0]
     for part in parts[1:]:
         union = union + part
