@@ -374,8 +374,11 @@ def round_based_factory(code: QecCode, distances: tuple[int, ...] = CODE_DISTANC
     from qdk.qre import models
 
     where = factory_cache_dir()
-    # without a cache qre still makes its directory before it looks at use_cache: the root exists
-    cache = {"cache_dir": Path(os.path.abspath(os.sep)), "use_cache": False} if where is None else {"cache_dir": where}
+    if where is None:
+        # qre makes its cache directory before it looks at use_cache: give it one that exists
+        cache = {"cache_dir": Path(os.path.abspath(os.sep)), "use_cache": False}
+    else:
+        cache = {"cache_dir": where}
     return models.RoundBasedFactory.q(code_query=_code_query(code, distances), **cache)
 
 
