@@ -39,8 +39,8 @@ def fresh_cache_dir():
     factory_cache_dir.cache_clear()
 
 
-def _frontier(unit=UNIT):
-    return _frontier_over(unit, Architecture.GATE_BASED_NS_E3, QecCode.SURFACE_CODE, (Factory.ROUND_BASED,),
+def _frontier():
+    return _frontier_over(UNIT, Architecture.GATE_BASED_NS_E3, QecCode.SURFACE_CODE, (Factory.ROUND_BASED,),
                           1e-3, CODE_DISTANCES)
 
 

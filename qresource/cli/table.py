@@ -41,16 +41,6 @@ class _NameList(click.ParamType):
         return items
 
 
-def _hardware_names():
-
-    return tuple(PRESETS)
-
-
-def _loader_kinds():
-
-    return LOADER_KINDS
-
-
 @click.command("table", context_settings=CONTEXT)
 @click.option("--n", "ns", type=IntListType(minimum=2), default="1024,4096", show_default=True,
               help="Sequence lengths: list or range (2**10..2**20).")
@@ -58,9 +48,9 @@ def _loader_kinds():
 @click.option("--d", "ds", type=IntListType(minimum=1), default="64,128", show_default=True, help="Head dimensions.")
 @click.option("--bits", "bits", type=IntListType(minimum=2), default=None,
               help="Fixed-point bits per entry (default: the oracle's own width; qram: 8).")
-@click.option("--loader", "loaders", type=_NameList(_loader_kinds()), default=",".join(_loader_kinds()),
+@click.option("--loader", "loaders", type=_NameList(LOADER_KINDS), default=",".join(LOADER_KINDS),
               show_default=True, help="Data loaders for the full-circuit model and qram.")
-@click.option("--hardware", "hardware", type=_NameList(_hardware_names()), default="h100-sxm",
+@click.option("--hardware", "hardware", type=_NameList(PRESETS), default="h100-sxm",
               show_default=True, help="Classical hardware presets.")
 @click.option("--primitive", "primitives", default=None,
               help="Comma list of attention-query, attention-circuit, classical, qram, qlaci (default: all built but "
